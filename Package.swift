@@ -1,0 +1,57 @@
+// swift-tools-version: 6.1
+// nn: a small scripting language for training neural networks.
+//
+// Dependency direction (never reversed):
+//   NNSyntax (no tensors)         NNTensor (no interpreter) -> CBLAS [trait BLAS]
+//          \                         |
+//           \                      NNLib
+//            \                   /
+//              NNScript (library product: the embeddable interpreter)
+//                  |
+//                 nn (executable: CLI + REPL) -> CReadline (GPL: only linked here)
+import PackageDescription
+
+let package = Package(
+    name: "nn",
+    products: [
+        .library(name: "NNScript", targets: ["NNScript"]),
+        .library(name: "NNTensor", targets: ["NNTensor"]),
+        .library(name: "NNLib", targets: ["NNLib"]),
+        .executable(name: "nn", targets: ["nn"]),
+    ],
+    traits: [
+        .trait(name: "BLAS", description: "Use OpenBLAS (cblas + LAPACK) for matmul and eigendecompositions."),
+        .default(enabledTraits: ["BLAS"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .target(
+            name: "NNTensor",
+            dependencies: [.target(name: "CBLAS", condition: .when(traits: ["BLAS"]))],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .target(name: "NNLib", dependencies: ["NNTensor"]),
+        .target(name: "NNSyntax"),
+        .target(
+            name: "NNScript",
+            dependencies: ["NNSyntax", "NNTensor", "NNLib"],
+            resources: []
+        ),
+        .executableTarget(
+            name: "nn",
+            dependencies: [
+                "NNScript", "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "NNBench", dependencies: ["NNScript", "NNTensor", "NNLib"]),
+        .testTarget(name: "NNTensorTests", dependencies: ["NNTensor"]),
+        .testTarget(name: "NNLibTests", dependencies: ["NNLib", "NNTensor"]),
+        .testTarget(name: "NNSyntaxTests", dependencies: ["NNSyntax"]),
+        .testTarget(name: "NNScriptTests", dependencies: ["NNScript", "NNSyntax", "NNTensor"]),
+    ]
+)
