@@ -1,0 +1,212 @@
+/// Identifies one source file among those an interpreter has loaded.
+///
+/// Ranges carry this id instead of a reference to the file, so they stay
+/// small (12 bytes) and `Sendable`. A ``SourceMap`` hands out ids.
+public struct SourceFileID: Hashable, Sendable, Comparable {
+    /// The raw number; `0` is the default for a single-file session.
+    public var rawValue: UInt32
+
+    /// Creates an id from its raw number.
+    public init(_ rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static func < (lhs: SourceFileID, rhs: SourceFileID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A 1-based line and column, as shown to users.
+///
+/// `column` counts characters (grapheme clusters) from the start of the line,
+/// so a caret lines up under the text in a terminal.
+public struct LineColumn: Hashable, Sendable, CustomStringConvertible {
+    /// 1-based line number.
+    public var line: Int
+    /// 1-based column number, in characters.
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
+
+/// One position in a source file: a UTF-8 byte offset.
+public struct SourceLocation: Hashable, Sendable {
+    /// The file the offset points into.
+    public var file: SourceFileID
+    /// Byte offset into the file's UTF-8 text.
+    public var offset: Int
+
+    public init(file: SourceFileID, offset: Int) {
+        self.file = file
+        self.offset = offset
+    }
+}
+
+/// A half-open range of UTF-8 bytes `[start, end)` in one source file.
+///
+/// Every token, AST node and diagnostic carries one. Resolve it to a line and
+/// column with ``SourceFile/lineColumn(of:)``.
+public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
+    /// The file the range points into.
+    public var file: SourceFileID
+    @usableFromInline var rawStart: UInt32
+    @usableFromInline var rawEnd: UInt32
+
+    /// Creates a range from byte offsets (clamped to `0...UInt32.max`).
+    @inlinable
+    public init(file: SourceFileID, start: Int, end: Int) {
+        self.file = file
+        let s = UInt32(clamping: start)
+        self.rawStart = s
+        self.rawEnd = max(s, UInt32(clamping: end))
+    }
+
+    /// A range covering nothing, for synthesised nodes.
+    public static let none = SourceRange(file: SourceFileID(0), start: 0, end: 0)
+
+    /// Byte offset of the first byte.
+    @inlinable public var startOffset: Int { Int(rawStart) }
+    /// Byte offset one past the last byte.
+    @inlinable public var endOffset: Int { Int(rawEnd) }
+    /// Number of bytes covered.
+    @inlinable public var length: Int { Int(rawEnd - rawStart) }
+    /// The first position.
+    public var start: SourceLocation { SourceLocation(file: file, offset: startOffset) }
+    /// The position one past the end.
+    public var end: SourceLocation { SourceLocation(file: file, offset: endOffset) }
+
+    /// The smallest range covering both `self` and `other` (same file assumed).
+    @inlinable
+    public func union(_ other: SourceRange) -> SourceRange {
+        var r = self
+        r.rawStart = min(rawStart, other.rawStart)
+        r.rawEnd = max(rawEnd, other.rawEnd)
+        return r
+    }
+
+    /// An empty range at this range's end, for "expected X here" diagnostics.
+    public var afterEnd: SourceRange { SourceRange(file: file, start: endOffset, end: endOffset) }
+
+    public var description: String { "\(file.rawValue):\(startOffset)..<\(endOffset)" }
+}
+
+/// A source file: its name, its UTF-8 bytes, and a table of line starts.
+///
+/// All offsets in ranges are byte offsets into ``bytes``. The bytes are kept
+/// as given (even invalid UTF-8, which the lexer reports as an error).
+public struct SourceFile: Sendable {
+    /// The id ranges into this file carry.
+    public var id: SourceFileID
+    /// The name shown in diagnostics, e.g. `train.nn` or `<repl>`.
+    public var name: String
+    /// The raw UTF-8 bytes.
+    public let bytes: [UInt8]
+    /// Byte offset of the first byte of each line; `lineStarts[0] == 0`.
+    public let lineStarts: [Int]
+
+    /// Creates a source file from text.
+    public init(name: String, text: String, id: SourceFileID = SourceFileID(0)) {
+        self.init(name: name, bytes: Array(text.utf8), id: id)
+    }
+
+    /// Creates a source file from raw bytes, which need not be valid UTF-8.
+    public init(name: String, bytes: [UInt8], id: SourceFileID = SourceFileID(0)) {
+        self.id = id
+        self.name = name
+        self.bytes = bytes
+        var starts = [0]
+        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") {
+            starts.append(i + 1)
+        }
+        self.lineStarts = starts
+    }
+
+    /// The text, with invalid UTF-8 repaired to U+FFFD.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The number of lines (a trailing newline starts one more, empty line).
+    public var lineCount: Int { lineStarts.count }
+
+    /// The 0-based index of the line containing `offset` (clamped to the file).
+    public func lineIndex(of offset: Int) -> Int {
+        let offset = min(max(offset, 0), bytes.count)
+        // Binary search for the last line start <= offset.
+        var lo = 0, hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    /// The 1-based line and column of a byte offset.
+    public func lineColumn(of offset: Int) -> LineColumn {
+        let offset = min(max(offset, 0), bytes.count)
+        let index = lineIndex(of: offset)
+        let start = lineStarts[index]
+        let prefix = String(decoding: bytes[start..<offset], as: UTF8.self)
+        return LineColumn(line: index + 1, column: prefix.count + 1)
+    }
+
+    /// The 1-based line and column where `location` starts.
+    public func lineColumn(of location: SourceLocation) -> LineColumn { lineColumn(of: location.offset) }
+
+    /// The 1-based line and column where `range` starts.
+    public func lineColumn(of range: SourceRange) -> LineColumn { lineColumn(of: range.startOffset) }
+
+    /// Byte range of a 0-based line, without its line terminator.
+    public func byteRange(ofLine index: Int) -> Range<Int> {
+        guard index >= 0, index < lineStarts.count else { return bytes.count..<bytes.count }
+        let start = lineStarts[index]
+        var end = index + 1 < lineStarts.count ? lineStarts[index + 1] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return start..<max(start, end)
+    }
+
+    /// The text of a 1-based line, without its line terminator ("" if out of range).
+    public func line(_ number: Int) -> String {
+        String(decoding: bytes[byteRange(ofLine: number - 1)], as: UTF8.self)
+    }
+
+    /// The source text covered by `range` (clamped to the file).
+    public func text(in range: SourceRange) -> String {
+        let s = min(range.startOffset, bytes.count), e = min(range.endOffset, bytes.count)
+        return String(decoding: bytes[s..<e], as: UTF8.self)
+    }
+
+    /// A range in this file.
+    public func range(_ start: Int, _ end: Int) -> SourceRange {
+        SourceRange(file: id, start: start, end: end)
+    }
+}
+
+/// The set of source files an interpreter has loaded, indexed by id.
+public struct SourceMap: Sendable {
+    /// Every file, at the index of its id.
+    public private(set) var files: [SourceFile] = []
+
+    public init() {}
+
+    /// Adds a file and returns it with a fresh id.
+    @discardableResult
+    public mutating func add(name: String, text: String) -> SourceFile {
+        let file = SourceFile(name: name, text: text, id: SourceFileID(UInt32(clamping: files.count)))
+        files.append(file)
+        return file
+    }
+
+    /// Adds a file made from raw bytes and returns it with a fresh id.
+    @discardableResult
+    public mutating func add(name: String, bytes: [UInt8]) -> SourceFile {
+        let file = SourceFile(name: name, bytes: bytes, id: SourceFileID(UInt32(clamping: files.count)))
+        files.append(file)
+        return file
+    }
+
+    /// The file with this id, if any.
+    public subscript(id: SourceFileID) -> SourceFile? {
+        let i = Int(id.rawValue)
+        return i < files.count ? files[i] : nil
+    }
+}
