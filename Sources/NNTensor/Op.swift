@@ -1,0 +1,17 @@
+/// Every differentiable primitive that can appear in a recorded graph.
+///
+/// This is the op table the gradient check is driven from: a test walks
+/// `Op.allCases` and fails when an op has no first- and second-order
+/// finite-difference case. Add a case here when you add an op that records
+/// itself, and its gradient rule beside the op (written in tensor ops, so the
+/// backward pass is itself differentiable).
+public enum Op: String, CaseIterable, Sendable {
+    // Arithmetic (Tensor+Arithmetic.swift)
+    case add, sub, mul, div, neg
+    // Broadcasting and reduction to a shape (Tensor+Broadcast.swift)
+    case expand, sumTo
+    // dtype conversion (Tensor+Arithmetic.swift)
+    case cast
+    // Shape (Tensor+Reshape.swift)
+    case reshape
+}

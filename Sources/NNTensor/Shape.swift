@@ -1,0 +1,89 @@
+/// Shape arithmetic shared by every op: element counts with overflow and size
+/// checks, row-major strides, axis normalisation and NumPy broadcasting.
+public enum Shape {
+    /// The largest number of elements one tensor may hold (2^31, 8 GiB of
+    /// float32). Larger requests are refused before anything is allocated.
+    public static let maxElements = 1 << 31
+
+    /// The number of elements of `shape`; throws for a negative dimension or
+    /// a count above `maxElements` (checked without overflowing).
+    public static func count(_ shape: [Int], op: String = "tensor") throws -> Int {
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { throw TensorError(op: op, "negative dimension in shape \(fmt(shape))") }
+            let (m, overflow) = n.multipliedReportingOverflow(by: d)
+            guard !overflow, m <= maxElements else {
+                throw TensorError(op: op, "shape \(fmt(shape)) is too large to allocate (more than \(maxElements) elements)")
+            }
+            n = m
+        }
+        return n
+    }
+
+    /// Row-major (C order) strides of `shape`, in elements.
+    @inline(__always) public static func strides(_ shape: [Int]) -> [Int] {
+        var s = [Int](repeating: 1, count: shape.count)
+        var acc = 1
+        var i = shape.count - 1
+        while i >= 0 {
+            s[i] = acc
+            acc &*= shape[i]
+            i -= 1
+        }
+        return s
+    }
+
+    /// Turns a possibly negative `axis` into `0..<rank`, or throws
+    /// `op: axis 3 is out of range for a tensor of rank 2`.
+    public static func axis(_ axis: Int, rank: Int, op: String) throws -> Int {
+        let a = axis < 0 ? axis + rank : axis
+        guard a >= 0, a < Swift.max(rank, 1) || (rank == 0 && a == 0) else {
+            throw TensorError(op: op, "axis \(axis) is out of range for a tensor of rank \(rank)")
+        }
+        return a
+    }
+
+    /// Normalises a list of axes (nil means all), rejecting duplicates.
+    public static func axes(_ axes: [Int]?, rank: Int, op: String) throws -> [Int] {
+        guard let axes else { return Array(0..<rank) }
+        var out: [Int] = []
+        for a in axes {
+            let n = try axis(a, rank: rank, op: op)
+            guard !out.contains(n) else { throw TensorError(op: op, "axis \(a) appears twice") }
+            out.append(n)
+        }
+        return out.sorted()
+    }
+
+    /// The NumPy broadcast of two shapes: align on the right; each pair of
+    /// dimensions must be equal or one of them 1.
+    public static func broadcast(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+        if a == b { return a }
+        let rank = Swift.max(a.count, b.count)
+        var out = [Int](repeating: 1, count: rank)
+        for i in 0..<rank {
+            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            if da == db || db == 1 {
+                out[i] = da
+            } else if da == 1 {
+                out[i] = db
+            } else {
+                throw TensorError(op: op, "shapes \(fmt(a)) and \(fmt(b)) cannot be broadcast together (\(da) != \(db) at dimension \(i))")
+            }
+        }
+        return out
+    }
+
+    /// Strides for reading a tensor of `shape` as if it had `outShape`
+    /// (broadcast dimensions get stride 0). `shape` must broadcast to `outShape`.
+    public static func broadcastStrides(_ shape: [Int], to outShape: [Int]) -> [Int] {
+        let own = strides(shape)
+        let offset = outShape.count - shape.count
+        var s = [Int](repeating: 0, count: outShape.count)
+        for i in 0..<shape.count where shape[i] != 1 {
+            s[i + offset] = own[i]
+        }
+        return s
+    }
+}

@@ -1,0 +1,81 @@
+/// Elementwise arithmetic with NumPy broadcasting: `+ - * /` and negation.
+extension Tensor {
+    /// Applies a broadcasting binary kernel, dispatching on dtype; both
+    /// operands must have the same dtype.
+    @inline(__always)
+    static func binary(_ op: String, _ a: Tensor, _ b: Tensor,
+                       _ f32: (Float, Float) -> Float, _ f64: (Double, Double) -> Double) throws -> Tensor {
+        let outShape = try Shape.broadcast(a.shape, b.shape, op: op)
+        switch (a.storage, b.storage) {
+        case let (.float32(x), .float32(y)):
+            return Tensor(shape: outShape, storage: .float32(Kernels.zip(x, a.shape, y, b.shape, outShape, f32)))
+        case let (.float64(x), .float64(y)):
+            return Tensor(shape: outShape, storage: .float64(Kernels.zip(x, a.shape, y, b.shape, outShape, f64)))
+        default:
+            throw TensorError(op: op, "dtypes \(a.dtype) and \(b.dtype) do not match; convert one with .to(\"\(a.dtype)\")")
+        }
+    }
+
+    /// Applies a unary kernel, dispatching on dtype.
+    @inline(__always)
+    static func unary(_ a: Tensor, _ f32: (Float) -> Float, _ f64: (Double) -> Double) -> Tensor {
+        switch a.storage {
+        case .float32(let x): return Tensor(shape: a.shape, storage: .float32(Kernels.map(x, f32)))
+        case .float64(let x): return Tensor(shape: a.shape, storage: .float64(Kernels.map(x, f64)))
+        }
+    }
+
+    /// `a + b`. Gradient: `(g, g)`, each summed back to its operand's shape.
+    public static func + (a: Tensor, b: Tensor) throws -> Tensor {
+        let out = try binary("add", a, b, { $0 + $1 }, { $0 + $1 })
+        return record(.add, out, [a, b]) { g, _ in [g, g] }
+    }
+
+    /// `a - b`. Gradient: `(g, -g)`.
+    public static func - (a: Tensor, b: Tensor) throws -> Tensor {
+        let out = try binary("sub", a, b, { $0 - $1 }, { $0 - $1 })
+        return record(.sub, out, [a, b]) { g, ctx in [g, ctx.needs[1] ? -g : nil] }
+    }
+
+    /// `a * b`. Gradient: `(g * b, g * a)`.
+    public static func * (a: Tensor, b: Tensor) throws -> Tensor {
+        let out = try binary("mul", a, b, { $0 * $1 }, { $0 * $1 })
+        return record(.mul, out, [a, b]) { g, ctx in
+            [ctx.needs[0] ? try g * ctx.inputs[1] : nil,
+             ctx.needs[1] ? try g * ctx.inputs[0] : nil]
+        }
+    }
+
+    /// `a / b`. Gradient: `(g / b, -g * a / b²)`.
+    public static func / (a: Tensor, b: Tensor) throws -> Tensor {
+        let out = try binary("div", a, b, { $0 / $1 }, { $0 / $1 })
+        return record(.div, out, [a, b]) { g, ctx in
+            let (x, y) = (ctx.inputs[0], ctx.inputs[1])
+            return [ctx.needs[0] ? try g / y : nil,
+                    ctx.needs[1] ? try -(g * x) / (y * y) : nil]
+        }
+    }
+
+    /// `-a`. Gradient: `-g`.
+    public static prefix func - (a: Tensor) -> Tensor {
+        let out = unary(a, { -$0 }, { -$0 })
+        return record(.neg, out, [a]) { g, _ in [-g] }
+    }
+
+    public static func + (a: Tensor, b: Double) throws -> Tensor { try a + a.scalar(b) }
+    public static func + (a: Double, b: Tensor) throws -> Tensor { try b.scalar(a) + b }
+    public static func - (a: Tensor, b: Double) throws -> Tensor { try a - a.scalar(b) }
+    public static func - (a: Double, b: Tensor) throws -> Tensor { try b.scalar(a) - b }
+    public static func * (a: Tensor, b: Double) throws -> Tensor { try a * a.scalar(b) }
+    public static func * (a: Double, b: Tensor) throws -> Tensor { try b.scalar(a) * b }
+    public static func / (a: Tensor, b: Double) throws -> Tensor { try a / a.scalar(b) }
+    public static func / (a: Double, b: Tensor) throws -> Tensor { try b.scalar(a) / b }
+
+    /// The same values in `dtype` (this tensor itself when it already is).
+    /// Recorded, so gradients flow back converted to the source dtype.
+    public func to(_ dtype: DType) -> Tensor {
+        if dtype == self.dtype { return self }
+        let out = Tensor(shape: shape, storage: storage.converted(to: dtype))
+        return Tensor.record(.cast, out, [self]) { g, ctx in [g.to(ctx.inputs[0].dtype)] }
+    }
+}

@@ -1,0 +1,170 @@
+/// What a gradient rule is given: the op's inputs, its output, and which
+/// inputs need a gradient (a rule may skip work for the others).
+public struct GradContext {
+    public let inputs: [Tensor]
+    public let output: Tensor
+    public let needs: [Bool]
+}
+
+/// A gradient rule: from the gradient of the loss with respect to the op's
+/// output, the gradients with respect to its inputs (nil where not needed).
+///
+/// Rules are written in differentiable tensor ops. When the backward pass runs
+/// with `createGraph`, those ops are recorded, so the gradient can be
+/// differentiated again (Hessians, Hessian-vector products). A returned
+/// gradient may have the op's broadcast shape: the engine reduces it to the
+/// input's shape in exactly one place (`sumTo`).
+public typealias GradRule = (_ grad: Tensor, _ ctx: GradContext) throws -> [Tensor?]
+
+/// The record an op leaves on its output tensor.
+final class GradFn {
+    let op: Op
+    var inputs: [Tensor]
+    weak var output: Tensor?
+    let rule: GradRule
+
+    init(op: Op, inputs: [Tensor], rule: @escaping GradRule) {
+        self.op = op
+        self.inputs = inputs
+        self.rule = rule
+    }
+
+    /// Frees long chains without recursion: a million-node graph released at
+    /// once would otherwise overflow the stack through nested deinits.
+    deinit {
+        guard !inputs.isEmpty else { return }
+        var stack = inputs
+        inputs = []
+        while var t = stack.popLast() {
+            if isKnownUniquelyReferenced(&t), let fn = t.gradFn {
+                stack.append(contentsOf: fn.inputs)
+                fn.inputs = []
+                t.gradFn = nil
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// Attaches `rule` to `out` when recording is on and some input is tracked.
+    @inline(__always)
+    static func record(_ op: Op, _ out: Tensor, _ inputs: [Tensor], _ rule: @escaping GradRule) -> Tensor {
+        guard GradMode.isEnabled, inputs.contains(where: { $0.isTracked }) else { return out }
+        let fn = GradFn(op: op, inputs: inputs, rule: rule)
+        fn.output = out
+        out.gradFn = fn
+        return out
+    }
+
+    /// Backpropagates from this tensor, accumulating `d self / d leaf` into the
+    /// `grad` of every leaf that requires grad, as `loss.backward()` does.
+    ///
+    /// - Parameters:
+    ///   - seed: the gradient of some scalar with respect to this tensor; may be
+    ///     omitted only when this tensor has one element (then it is 1).
+    ///   - createGraph: record the backward pass so the gradients can be
+    ///     differentiated again.
+    public func backward(seed: Tensor? = nil, createGraph: Bool = false) throws {
+        let leaves = try Tensor.propagate(from: self, seed: seed, targets: nil, createGraph: createGraph)
+        for (leaf, g) in leaves {
+            let g = createGraph ? g : g.detach()
+            if let old = leaf.grad {
+                leaf.grad = try GradMode.with(enabled: createGraph) { try old + g }
+            } else {
+                leaf.grad = g
+            }
+        }
+    }
+
+    /// The gradients of `output` with respect to each of `inputs`, without
+    /// touching any `grad` field, as `torch.autograd.grad`. An input that
+    /// `output` does not depend on gets zeros.
+    public static func gradients(of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = nil,
+                                 createGraph: Bool = false) throws -> [Tensor] {
+        let found = try propagate(from: output, seed: seed, targets: inputs, createGraph: createGraph)
+        var byID: [ObjectIdentifier: Tensor] = [:]
+        for (t, g) in found { byID[ObjectIdentifier(t)] = g }
+        return inputs.map { x in
+            byID[ObjectIdentifier(x)] ?? Tensor(shape: x.shape, storage: .filled(0, count: x.count, dtype: x.dtype))
+        }
+    }
+
+    /// The engine: reverse-mode accumulation over the recorded graph.
+    ///
+    /// Returns the gradient for each target (explicit `targets`, or every leaf
+    /// that requires grad when `targets` is nil). Only nodes from which a
+    /// target can be reached are visited, so constant branches and the graph
+    /// *beyond* an explicit target (an outer transform's graph) cost nothing.
+    static func propagate(from root: Tensor, seed: Tensor?, targets: [Tensor]?,
+                          createGraph: Bool) throws -> [(Tensor, Tensor)] {
+        let seedTensor: Tensor
+        if let seed {
+            guard seed.shape == root.shape else {
+                throw TensorError(op: "backward", "seed shape \(fmt(seed.shape)) does not match output shape \(fmt(root.shape))")
+            }
+            seedTensor = seed.dtype == root.dtype ? seed : seed.to(root.dtype)
+        } else {
+            guard root.count == 1 else {
+                throw TensorError(op: "backward", "a gradient can only be implied for a one-element output; got shape \(fmt(root.shape)) (reduce it, e.g. with sum() or mean())")
+            }
+            seedTensor = Tensor(shape: root.shape, storage: .filled(1, count: 1, dtype: root.dtype))
+        }
+        let targetIDs = Set((targets ?? []).map(ObjectIdentifier.init))
+        func isTarget(_ t: Tensor) -> Bool {
+            targets == nil ? (t.gradFn == nil && t.requiresGrad) : targetIDs.contains(ObjectIdentifier(t))
+        }
+
+        // Post-order DFS (inputs before consumers), iterative, stopping at
+        // explicit targets; marks which nodes reach a target.
+        var order: [Tensor] = []
+        var reaches: [ObjectIdentifier: Bool] = [:]
+        var stack: [(Tensor, Bool)] = [(root, false)]
+        while let (t, expanded) = stack.popLast() {
+            let id = ObjectIdentifier(t)
+            if expanded {
+                var r = isTarget(t)
+                if !(targets != nil && r), let fn = t.gradFn {
+                    for x in fn.inputs where reaches[ObjectIdentifier(x)] == true { r = true; break }
+                }
+                reaches[id] = r
+                order.append(t)
+                continue
+            }
+            if reaches[id] != nil { continue }
+            reaches[id] = false
+            stack.append((t, true))
+            if targets != nil && isTarget(t) { continue }
+            if let fn = t.gradFn {
+                for x in fn.inputs where x.isTracked && reaches[ObjectIdentifier(x)] == nil {
+                    stack.append((x, false))
+                }
+            }
+        }
+
+        var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seedTensor]
+        var results: [(Tensor, Tensor)] = []
+        try GradMode.with(enabled: createGraph) {
+            for t in order.reversed() {
+                let id = ObjectIdentifier(t)
+                guard reaches[id] == true, let g = grads[id] else { continue }
+                if isTarget(t) {
+                    results.append((t, g))
+                    if targets != nil || t.gradFn == nil { continue }
+                }
+                grads[id] = nil
+                guard let fn = t.gradFn else { continue }
+                let needs = fn.inputs.map { $0.isTracked && reaches[ObjectIdentifier($0)] == true }
+                guard needs.contains(true) else { continue }
+                let ctx = GradContext(inputs: fn.inputs, output: t, needs: needs)
+                let inGrads = try fn.rule(g, ctx)
+                for (i, x) in fn.inputs.enumerated() where needs[i] {
+                    guard i < inGrads.count, var gi = inGrads[i] else { continue }
+                    if gi.shape != x.shape { gi = try gi.sumTo(x.shape) }
+                    let xid = ObjectIdentifier(x)
+                    if let old = grads[xid] { grads[xid] = try old + gi } else { grads[xid] = gi }
+                }
+            }
+        }
+        return results
+    }
+}

@@ -1,0 +1,80 @@
+/// Broadcasting a tensor to a larger shape, and its adjoint: summing a
+/// broadcast gradient back to the shape it came from. These two ops are the
+/// one place where broadcasting meets autodiff.
+extension Tensor {
+    /// This tensor broadcast to `shape` (NumPy rules), as `broadcast_to`/`expand`.
+    /// Gradient: `g.sumTo(input.shape)`.
+    public func expand(_ shape: [Int]) throws -> Tensor {
+        if shape == self.shape { return self }
+        let b = try Shape.broadcast(self.shape, shape, op: "expand")
+        guard b == shape else {
+            throw TensorError(op: "expand", "cannot broadcast shape \(fmt(self.shape)) to \(fmt(shape))")
+        }
+        _ = try Shape.count(shape, op: "expand")
+        let out: Tensor
+        switch storage {
+        case .float32(let x):
+            out = Tensor(shape: shape, storage: .float32(Kernels.zip(x, self.shape, [0], [], shape, { a, _ in a })))
+        case .float64(let x):
+            out = Tensor(shape: shape, storage: .float64(Kernels.zip(x, self.shape, [0], [], shape, { a, _ in a })))
+        }
+        return Tensor.record(.expand, out, [self]) { g, ctx in [try g.sumTo(ctx.inputs[0].shape)] }
+    }
+
+    /// Sums this tensor down to `shape`, a shape that broadcasts to this one:
+    /// leading dimensions are summed away and dimensions of size 1 in `shape`
+    /// are summed with keepdims. Gradient: `g.expand(input.shape)`.
+    public func sumTo(_ shape: [Int]) throws -> Tensor {
+        if shape == self.shape { return self }
+        let b = try? Shape.broadcast(shape, self.shape, op: "sumTo")
+        guard b == self.shape else {
+            throw TensorError(op: "sumTo", "shape \(fmt(self.shape)) cannot be summed to \(fmt(shape))")
+        }
+        let out: Tensor
+        switch storage {
+        case .float32(let x): out = Tensor(shape: shape, storage: .float32(Tensor.sumKernel(x, self.shape, shape)))
+        case .float64(let x): out = Tensor(shape: shape, storage: .float64(Tensor.sumKernel(x, self.shape, shape)))
+        }
+        return Tensor.record(.sumTo, out, [self]) { g, ctx in [try g.expand(ctx.inputs[0].shape)] }
+    }
+
+    /// Sums `x` (of `inShape`) into `outShape`, which broadcasts to `inShape`.
+    static func sumKernel<T: TensorScalar>(_ x: [T], _ inShape: [Int], _ outShape: [Int]) -> [T] {
+        let n = outShape.reduce(1, *)
+        var out = [T](repeating: 0, count: n)
+        guard !x.isEmpty else { return out }
+        let so = Shape.broadcastStrides(outShape, to: inShape)
+        out.withUnsafeMutableBufferPointer { po in
+            x.withUnsafeBufferPointer { px in
+                if n == 1 {
+                    var s: T = 0
+                    for i in 0..<px.count { s += px[i] }
+                    po[0] = s
+                    return
+                }
+                Kernels.forEachRow(inShape, so, so) { oo, io, _, _, offIn, len in
+                    if io == 0 {
+                        var s: T = 0
+                        for j in 0..<len { s += px[offIn + j] }
+                        po[oo] += s
+                    } else {
+                        for j in 0..<len { po[oo + j] += px[offIn + j] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The sum over `axes` (all when nil), keeping reduced dimensions as 1
+    /// when `keepdims`. Built from `sumTo` and `reshape`.
+    public func sum(axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
+        let ax = try Shape.axes(axes, rank: rank, op: "sum")
+        var kept = shape
+        for a in ax { kept[a] = 1 }
+        let s = try sumTo(kept)
+        if keepdims { return s }
+        let squeezed = shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
+        return try s.reshape(squeezed)
+    }
+}

@@ -1,0 +1,34 @@
+/// Creation of constant tensors.
+extension Tensor {
+    /// A tensor of `shape` filled with `value`.
+    public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32) throws -> Tensor {
+        let n = try Shape.count(shape, op: "full")
+        return Tensor(shape: shape, storage: .filled(value, count: n, dtype: dtype))
+    }
+
+    /// A tensor of zeros.
+    public static func zeros(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
+        try full(shape, 0, dtype: dtype)
+    }
+
+    /// A tensor of ones.
+    public static func ones(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
+        try full(shape, 1, dtype: dtype)
+    }
+
+    /// A 0-d tensor of `value` with this tensor's dtype (how numbers enter
+    /// arithmetic with tensors).
+    public func scalar(_ value: Double) -> Tensor {
+        Tensor(scalar: value, dtype: dtype)
+    }
+
+    /// Zeros of this tensor's shape and dtype.
+    public func zerosLike() -> Tensor {
+        Tensor(shape: shape, storage: .filled(0, count: count, dtype: dtype))
+    }
+
+    /// Ones of this tensor's shape and dtype.
+    public func onesLike() -> Tensor {
+        Tensor(shape: shape, storage: .filled(1, count: count, dtype: dtype))
+    }
+}

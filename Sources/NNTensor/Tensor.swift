@@ -1,0 +1,144 @@
+/// An n-dimensional array of `Float` or `Double`, row-major and contiguous,
+/// that can take part in reverse-mode automatic differentiation.
+///
+/// `Tensor` is a reference type, as `torch.Tensor` is: a parameter keeps its
+/// identity while an optimizer updates it, and `.grad` accumulates on that
+/// identity. Its *elements* have value semantics: every op returns a new
+/// tensor, storage is a copy-on-write Swift array, and the only writes are
+/// explicit in-place updates (`assign`), which never disturb a tensor that
+/// shared the old storage.
+///
+/// A tensor that results from an op while recording is on, with at least one
+/// input that requires grad, remembers its op in `gradFn`; `backward()` walks
+/// those records in reverse topological order (see `Tensor+Autograd.swift`).
+public final class Tensor: @unchecked Sendable {
+    /// The size of each dimension; `[]` for a 0-d scalar.
+    public let shape: [Int]
+    /// The elements, row-major.
+    public internal(set) var storage: TensorStorage
+    /// True for a leaf whose gradient `backward()` should accumulate in `grad`.
+    public var requiresGrad: Bool
+    /// The accumulated gradient of a leaf that requires grad.
+    public var grad: Tensor?
+    /// The op that produced this tensor, when it was recorded.
+    var gradFn: GradFn?
+
+    /// Makes a tensor from storage whose count matches `shape`. Internal:
+    /// callers outside the module use the checked initialisers.
+    init(shape: [Int], storage: TensorStorage, requiresGrad: Bool = false) {
+        self.shape = shape
+        self.storage = storage
+        self.requiresGrad = requiresGrad
+    }
+
+    /// A tensor of `shape` holding `values` (row-major), in `dtype`.
+    public convenience init(shape: [Int], values: [Double], dtype: DType = .float32) throws {
+        let n = try Shape.count(shape)
+        guard n == values.count else {
+            throw TensorError(op: "tensor", "\(values.count) values cannot fill shape \(fmt(shape)) (\(n) elements)")
+        }
+        let storage: TensorStorage = dtype == .float32 ? .float32(values.map { Float($0) }) : .float64(values)
+        self.init(shape: shape, storage: storage)
+    }
+
+    /// A tensor of `shape` holding `values` (row-major).
+    public convenience init<T: TensorScalar>(shape: [Int], array: [T]) throws {
+        let n = try Shape.count(shape)
+        guard n == array.count else {
+            throw TensorError(op: "tensor", "\(array.count) values cannot fill shape \(fmt(shape)) (\(n) elements)")
+        }
+        self.init(shape: shape, storage: T.storage(array))
+    }
+
+    /// A 0-d tensor holding `value`.
+    public convenience init(scalar value: Double, dtype: DType = .float32) {
+        self.init(shape: [], storage: .filled(value, count: 1, dtype: dtype))
+    }
+
+    /// The element type.
+    public var dtype: DType { storage.dtype }
+    /// The number of dimensions.
+    public var rank: Int { shape.count }
+    /// The number of elements.
+    public var count: Int { storage.count }
+    /// True when this tensor is tracked by autodiff: a leaf that requires grad
+    /// or the result of a recorded op.
+    public var isTracked: Bool { requiresGrad || gradFn != nil }
+    /// True for a tensor not produced by a recorded op.
+    public var isLeaf: Bool { gradFn == nil }
+    /// The name of the op that produced this tensor, if recorded.
+    public var opName: String? { gradFn?.op.rawValue }
+
+    /// All elements widened to `Double`, row-major.
+    public var doubles: [Double] { storage.doubles }
+    /// All elements as `Float`, row-major.
+    public var floats: [Float] {
+        switch storage {
+        case .float32(let a): return a
+        case .float64(let a): return a.map { Float($0) }
+        }
+    }
+
+    /// The single element of a one-element tensor, as `item()` in PyTorch.
+    public func item() throws -> Double {
+        guard count == 1 else {
+            throw TensorError(op: "item", "only a one-element tensor can be converted to a number, got shape \(fmt(shape))")
+        }
+        return storage.double(at: 0)
+    }
+
+    /// A tensor sharing these elements, cut off from the graph (never tracked).
+    public func detach() -> Tensor {
+        Tensor(shape: shape, storage: storage)
+    }
+
+    /// A copy that owns its elements and is not tracked.
+    public func clone() -> Tensor {
+        Tensor(shape: shape, storage: storage)
+    }
+
+    /// Marks this leaf as requiring grad (as `requires_grad_()` does) and returns it.
+    @discardableResult
+    public func requiringGrad(_ flag: Bool = true) -> Tensor {
+        requiresGrad = flag
+        return self
+    }
+
+    /// Replaces the elements in place, keeping identity, `grad` and
+    /// `requiresGrad`: how optimizers update parameters. Only allowed on a leaf.
+    public func assign(_ other: Tensor) throws {
+        guard gradFn == nil else {
+            throw TensorError(op: "assign", "cannot update a tensor that is the result of a recorded op; update a leaf (a parameter) instead")
+        }
+        guard other.shape == shape else {
+            throw TensorError(op: "assign", "shape \(fmt(other.shape)) does not match \(fmt(shape))")
+        }
+        storage = other.storage.converted(to: dtype)
+    }
+
+    /// Replaces the elements in place from a raw array of the same dtype.
+    func assign(storage newStorage: TensorStorage) {
+        storage = newStorage
+    }
+
+    /// Resets the accumulated gradient, as `zero_grad(set_to_none=True)`.
+    public func zeroGrad() { grad = nil }
+}
+
+extension Tensor {
+    /// The array of elements when they are of type `T`, else a dtype error.
+    @inline(__always) func array<T: TensorScalar>(_ type: T.Type, op: String) throws -> [T] {
+        guard let a = T.array(in: storage) else {
+            throw TensorError(op: op, "expected \(T.dtype) but the tensor is \(dtype)")
+        }
+        return a
+    }
+
+    /// Throws unless every tensor has the same dtype as the first.
+    static func checkSameDType(_ ts: [Tensor], op: String) throws {
+        guard let first = ts.first else { return }
+        for t in ts.dropFirst() where t.dtype != first.dtype {
+            throw TensorError(op: op, "dtypes \(first.dtype) and \(t.dtype) do not match; convert one with .to(\"\(first.dtype)\")")
+        }
+    }
+}

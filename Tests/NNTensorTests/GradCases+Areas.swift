@@ -1,0 +1,7 @@
+@testable import NNTensor
+
+/// Per-area case lists. Each area adds its own file `GradCases+Area.swift`
+/// with `static let area: [GradCase]` and lists it here.
+extension GradCases {
+    static var areaCases: [GradCase] { [] }
+}
