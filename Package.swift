@@ -2,7 +2,8 @@
 // nn: a small scripting language for training neural networks.
 //
 // Dependency direction (never reversed):
-//   NNSyntax (no tensors)         NNTensor (no interpreter) -> CBLAS [trait BLAS]
+//   NNSyntax (no tensors)   NNPlot (drawing: knows no tensors, no interpreter)
+//                                 NNTensor (no interpreter) -> CBLAS [trait BLAS]
 //          \                         |
 //           \                      NNLib
 //            \                   /
@@ -36,9 +37,10 @@ let package = Package(
         ),
         .target(name: "NNLib", dependencies: ["NNTensor"]),
         .target(name: "NNSyntax"),
+        .target(name: "NNPlot"),
         .target(
             name: "NNScript",
-            dependencies: ["NNSyntax", "NNTensor", "NNLib"],
+            dependencies: ["NNSyntax", "NNTensor", "NNLib", "NNPlot"],
             resources: []
         ),
         .executableTarget(
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "NNTensorTests", dependencies: ["NNTensor"]),
         .testTarget(name: "NNLibTests", dependencies: ["NNLib", "NNTensor"]),
         .testTarget(name: "NNSyntaxTests", dependencies: ["NNSyntax"]),
+        .testTarget(name: "NNPlotTests", dependencies: ["NNPlot"]),
         .testTarget(name: "NNScriptTests", dependencies: ["NNScript", "NNSyntax", "NNTensor"]),
     ]
 )

@@ -1,0 +1,1 @@
+// NNPlot: terminal and SVG figures.
