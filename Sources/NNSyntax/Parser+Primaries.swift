@@ -1,0 +1,222 @@
+/// Primary expressions: literals, names, brackets, records, `if`, `try`, functions.
+extension Parser {
+    /// primary = NUMBER | string | "true" | "false" | "nil"
+    ///         | NAME | NAME "=>" expression
+    ///         | "(" expression ")" | tuple | "(" [ NAME { "," NAME } [ "," ] ] ")" "=>" expression
+    ///         | list | record | ifExpr | tryExpr | functionExpression
+    mutating func parsePrimary() throws(ParseError) -> Expr {
+        let token = current
+        switch kind {
+        case .number:
+            advance()
+            return Expr(.number(token.number), range: token.range)
+        case .string:
+            advance()
+            return Expr(.string(token.text), range: token.range)
+        case .stringHead:
+            return try parseInterpolation()
+        case .kwTrue, .kwFalse:
+            advance()
+            return Expr(.boolean(token.kind == .kwTrue), range: token.range)
+        case .kwNil:
+            advance()
+            return Expr(.nilLiteral, range: token.range)
+        case .identifier:
+            advance()
+            if kind == .arrow {
+                let parameter = Parameter(name: Identifier(token.text, range: token.range), defaultValue: nil, range: token.range)
+                return try parseLambdaBody(parameters: [parameter], start: token.range)
+            }
+            return Expr(.identifier(token.text), range: token.range)
+        case .leftParen:
+            return try parseParenthesized()
+        case .leftBracket:
+            let open = advance()
+            let (elements, close) = try parseElements(until: .rightBracket, opener: open, context: "after list elements")
+            return Expr(.list(elements), range: open.range.union(close))
+        case .leftBrace:
+            return try parseRecord()
+        case .kwIf:
+            return try parseIf()
+        case .kwTry:
+            return try parseTry()
+        case .kwFn:
+            if peekKind() == .identifier {
+                throw fail("a named function cannot be used as a value; drop the name ('fn(x) = ...') or declare it on its own line")
+            }
+            let decl = try parseFunction(named: false)
+            return Expr(.function(decl), range: decl.range)
+        default:
+            throw fail("expected expression, found \(describe(token))")
+        }
+    }
+
+    /// Parses comma-separated expressions up to `closer` (trailing comma allowed).
+    mutating func parseElements(until closer: TokenKind, opener: Token, context: String) throws(ParseError) -> ([Expr], SourceRange) {
+        var elements: [Expr] = []
+        while kind != closer {
+            elements.append(try parseExpression())
+            if !match(.comma) { break }
+        }
+        let close = try expect(closer, context, opener: opener)
+        return (elements, close.range)
+    }
+
+    /// group  = "(" expression ")"
+    /// tuple  = "(" expression "," [ expression { "," expression } [ "," ] ] ")"
+    /// lambda = "(" [ NAME { "," NAME } [ "," ] ] ")" "=>" expression
+    mutating func parseParenthesized() throws(ParseError) -> Expr {
+        let open = advance()
+        var elements: [Expr] = []
+        var sawComma = false
+        while kind != .rightParen {
+            elements.append(try parseExpression())
+            if !match(.comma) { break }
+            sawComma = true
+        }
+        let close = try expect(.rightParen, elements.isEmpty ? "after '('" : "after expression", opener: open)
+        let range = open.range.union(close.range)
+        if kind == .arrow {
+            var parameters: [Parameter] = []
+            for e in elements {
+                guard case .identifier(let name) = e.kind else {
+                    report("lambda parameters must be names", at: e.range)
+                    throw ParseError()
+                }
+                if parameters.contains(where: { $0.name.name == name }) {
+                    report("duplicate parameter '\(name)'", at: e.range)
+                }
+                parameters.append(Parameter(name: Identifier(name, range: e.range), defaultValue: nil, range: e.range))
+            }
+            return try parseLambdaBody(parameters: parameters, start: open.range)
+        }
+        if elements.isEmpty {
+            report("expected expression between '(' and ')' ('()' is only allowed before '=>')", at: range)
+            throw ParseError()
+        }
+        if elements.count == 1, !sawComma, let only = elements.first {
+            return Expr(only.kind, range: range)
+        }
+        return Expr(.tuple(elements), range: range)
+    }
+
+    /// Parses `=> expression` and builds the lambda.
+    mutating func parseLambdaBody(parameters: [Parameter], start: SourceRange) throws(ParseError) -> Expr {
+        advance()  // =>
+        let body = try parseExpression()
+        let range = start.union(body.range)
+        return Expr(.function(FunctionDecl(name: nil, parameters: parameters, body: body, range: range)), range: range)
+    }
+
+    /// record = "{" [ field { "," field } [ "," ] ] "}"
+    /// field  = ( NAME | STRING ) ":" expression
+    ///
+    /// A `{` in expression position always starts a record; blocks only follow
+    /// `if`, `else`, `for`, `while`, `fn`, `try` and `catch`.
+    mutating func parseRecord() throws(ParseError) -> Expr {
+        let open = advance()
+        try enter()
+        defer { leave() }
+        var fields: [RecordField] = []
+        skipNewlines()
+        while kind != .rightBrace {
+            let key = current
+            guard key.kind == .identifier || key.kind == .string || key.kind.isKeyword else {
+                throw fail("expected a field name in record, found \(describe(key))")
+            }
+            advance()
+            let name = key.kind.isKeyword ? key.kind.spelling : key.text
+            try expect(.colon, "after the field name '\(name)' in record")
+            let value = try parseExpression()
+            if fields.contains(where: { $0.key == name }) {
+                report("duplicate field '\(name)' in record", at: key.range)
+            }
+            fields.append(RecordField(key: name, keyRange: key.range, value: value))
+            skipNewlines()
+            if !match(.comma) { break }
+            skipNewlines()
+        }
+        let close = try expect(.rightBrace, "after record fields", opener: open)
+        return Expr(.record(fields), range: open.range.union(close.range))
+    }
+
+    /// ifExpr = "if" expression block [ "else" ( ifExpr | block ) ]
+    ///
+    /// `else` may start the next line.
+    mutating func parseIf() throws(ParseError) -> Expr {
+        let start = advance().range
+        try enter()
+        defer { leave() }
+        let condition = try parseExpression()
+        let then = try parseBlock("after the 'if' condition")
+        var elseBranch: Expr?
+        if continues(with: .kwElse) {
+            advance()
+            if kind == .kwIf {
+                elseBranch = try parseIf()
+            } else {
+                let block = try parseBlock("after 'else'")
+                elseBranch = Expr(.block(block), range: block.range)
+            }
+        }
+        let end = elseBranch?.range ?? then.range
+        return Expr(.conditional(condition: condition, then: then, elseBranch: elseBranch), range: start.union(end))
+    }
+
+    /// tryExpr = "try" block "catch" [ NAME ] block
+    ///
+    /// `catch` may start the next line.
+    mutating func parseTry() throws(ParseError) -> Expr {
+        let start = advance().range
+        let body = try parseBlock("after 'try'")
+        guard continues(with: .kwCatch) else {
+            throw fail("expected 'catch' after the 'try' block, found \(describe(current))")
+        }
+        advance()
+        var name: Identifier?
+        if kind == .identifier {
+            let token = advance()
+            name = Identifier(token.text, range: token.range)
+        }
+        let handler = try parseBlock("after 'catch'")
+        return Expr(.tryCatch(body: body, errorName: name, handler: handler), range: start.union(handler.range))
+    }
+
+    /// Whether the current token, or the first one after newlines, is `k`;
+    /// skips the newlines when it is.
+    mutating func continues(with k: TokenKind) -> Bool {
+        var i = index
+        while i < tokens.count, tokens[i].kind == .newline { i += 1 }
+        guard i < tokens.count, tokens[i].kind == k else { return false }
+        index = i
+        return true
+    }
+
+    /// string = STRING | STRING_HEAD expression { STRING_MIDDLE expression } STRING_TAIL
+    ///
+    /// The lexer splits `"a {x} b {y}"` into head `"a {`, the tokens of `x`,
+    /// middle `} b {`, the tokens of `y`, and tail `}"`.
+    mutating func parseInterpolation() throws(ParseError) -> Expr {
+        let head = advance()
+        try enter()
+        defer { leave() }
+        var parts: [StringPart] = []
+        if !head.text.isEmpty { parts.append(.literal(head.text)) }
+        var end = head.range
+        while true {
+            if kind == .stringMiddle || kind == .stringTail {
+                throw fail("expected an expression inside '{}' in string (write '\\{' for a literal brace)")
+            }
+            parts.append(.expression(try parseExpression()))
+            let piece = current
+            guard piece.kind == .stringMiddle || piece.kind == .stringTail else {
+                throw fail("expected '}' to close the interpolation in string, found \(describe(piece))")
+            }
+            advance()
+            if !piece.text.isEmpty { parts.append(.literal(piece.text)) }
+            end = piece.range
+            if piece.kind == .stringTail { break }
+        }
+        return Expr(.interpolation(parts), range: head.range.union(end))
+    }
+}
