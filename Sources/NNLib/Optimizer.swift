@@ -1,0 +1,144 @@
+import NNTensor
+
+/// Raw views of one parameter during an update: its elements, its gradient
+/// and the optimizer's per-element state buffers for it (momentum, moving
+/// averages), all of the parameter's length and dtype.
+public struct UpdateBuffers<T: TensorScalar> {
+    /// The parameter's elements, updated in place.
+    public let x: UnsafeMutableBufferPointer<T>
+    /// The gradient of the loss with respect to the parameter.
+    public let g: UnsafeBufferPointer<T>
+    /// The state buffers, `stateCount` of them, each `x.count` long.
+    public let state: [UnsafeMutableBufferPointer<T>]
+}
+
+/// A first-order optimizer over a fixed list of parameters, as
+/// `torch.optim.Optimizer`.
+///
+/// `step()` runs without recording a graph and updates each parameter that
+/// has a gradient in place (`assign`), so the parameter keeps its identity
+/// and its place in the model. A parameter whose `grad` is nil is skipped
+/// and its step count does not advance, as in PyTorch. State (momentum,
+/// moving averages) is kept per parameter in the parameter's dtype.
+///
+/// Subclasses declare how many state buffers they keep and write the update
+/// rule once, generically, called from the two concrete `update` overrides
+/// (so the compiler specialises it for `Float` and `Double`).
+public class Optimizer {
+    /// The tensors this optimizer updates.
+    public let parameters: [Tensor]
+    /// The learning rate used by the next `step()`; schedules set it.
+    public var lr: Double
+    /// The name used in messages (`SGD`, `Adam`, ...).
+    public let name: String
+    /// Per-parameter step counts `t` (1 after the first update of that parameter).
+    public private(set) var stepCounts: [Int]
+    /// Per-parameter state, `stateCount * count` elements, in the parameter's dtype.
+    private var state: [TensorStorage?]
+
+    init(name: String, parameters: [Tensor], lr: Double) throws {
+        self.name = name
+        guard !parameters.isEmpty else {
+            throw TensorError(op: name, "got an empty parameter list (pass model.parameters() or a list of param tensors)")
+        }
+        var seen = Set<ObjectIdentifier>()
+        for (i, p) in parameters.enumerated() {
+            guard p.isLeaf else {
+                throw TensorError(op: name, "parameter \(i) is the result of an op, not a leaf; optimise the tensor you created with param(...) instead")
+            }
+            guard seen.insert(ObjectIdentifier(p)).inserted else {
+                throw TensorError(op: name, "parameter \(i) appears more than once in the parameter list")
+            }
+        }
+        self.parameters = parameters
+        self.lr = lr
+        self.stepCounts = Array(repeating: 0, count: parameters.count)
+        self.state = Array(repeating: nil, count: parameters.count)
+        try Optimizer.check(name, "lr", lr, lr >= 0)
+    }
+
+    /// Throws `name: invalid <what> <value>: <rule>` unless `ok` holds and
+    /// `value` is finite.
+    static func check(_ name: String, _ what: String, _ value: Double, _ ok: Bool,
+                      _ rule: String = "must be >= 0") throws {
+        guard value.isFinite, ok else {
+            throw TensorError(op: name, "invalid \(what) \(value): \(rule)")
+        }
+    }
+
+    /// The number of per-element state buffers the rule keeps.
+    var stateCount: Int { 0 }
+    /// The value state buffers start at (Adagrad's initial accumulator).
+    var initialState: Double { 0 }
+
+    /// The update rule for a float32 parameter at its step `t` (1-based).
+    func update(_ b: UpdateBuffers<Float>, step t: Int) {}
+    /// The update rule for a float64 parameter at its step `t` (1-based).
+    func update(_ b: UpdateBuffers<Double>, step t: Int) {}
+
+    /// Sets every parameter's gradient to nil, as `zero_grad(set_to_none=True)`.
+    public func zeroGrad() {
+        for p in parameters { p.zeroGrad() }
+    }
+
+    /// Applies one update to every parameter that has a gradient.
+    ///
+    /// Every gradient is checked before any parameter changes, so a bad
+    /// gradient leaves the model as it was.
+    public func step() throws {
+        guard lr.isFinite, lr >= 0 else {
+            throw TensorError(op: "\(name).step", "invalid lr \(lr): must be finite and >= 0")
+        }
+        for (i, p) in parameters.enumerated() {
+            guard let g = p.grad else { continue }
+            guard g.shape == p.shape else {
+                throw TensorError(op: "\(name).step", "gradient of parameter \(i) has shape \(g.shape) but the parameter has shape \(p.shape)")
+            }
+        }
+        try GradMode.noGrad {
+            for (i, p) in parameters.enumerated() {
+                guard let g = p.grad else { continue }
+                stepCounts[i] += 1
+                let t = stepCounts[i]
+                switch (p.storage, g.storage.converted(to: p.dtype)) {
+                case (.float32(var x), .float32(let gx)):
+                    var s: [Float] = takeState(i, count: x.count)
+                    run(&x, gx, &s) { update($0, step: t) }
+                    state[i] = .float32(s)
+                    try p.assign(Tensor(shape: p.shape, array: x))
+                case (.float64(var x), .float64(let gx)):
+                    var s: [Double] = takeState(i, count: x.count)
+                    run(&x, gx, &s) { update($0, step: t) }
+                    state[i] = .float64(s)
+                    try p.assign(Tensor(shape: p.shape, array: x))
+                default:
+                    continue
+                }
+            }
+        }
+    }
+
+    /// Removes parameter `i`'s state from the table (so it is uniquely
+    /// referenced and updates in place), creating it on first use.
+    private func takeState<T: TensorScalar>(_ i: Int, count: Int) -> [T] {
+        let stored = state[i]
+        state[i] = nil
+        if let stored, let a = T.array(in: stored), a.count == stateCount * count { return a }
+        return [T](repeating: T(initialState), count: stateCount * count)
+    }
+
+    /// Hands the raw buffers of one parameter to `body`.
+    private func run<T: TensorScalar>(_ x: inout [T], _ g: [T], _ s: inout [T],
+                                      _ body: (UpdateBuffers<T>) -> Void) {
+        let n = x.count
+        let k = stateCount
+        x.withUnsafeMutableBufferPointer { px in
+            g.withUnsafeBufferPointer { pg in
+                s.withUnsafeMutableBufferPointer { ps in
+                    let bufs = (0..<k).map { j in UnsafeMutableBufferPointer(rebasing: ps[(j * n)..<((j + 1) * n)]) }
+                    body(UpdateBuffers(x: px, g: pg, state: bufs))
+                }
+            }
+        }
+    }
+}
