@@ -14,4 +14,10 @@ public enum Op: String, CaseIterable, Sendable {
     case cast
     // Shape (Tensor+Reshape.swift)
     case reshape
+    // Shape and indexing (Tensor+Shape.swift, Tensor+Index.swift)
+    case permute, concat, index, indexScatter
+    // Linear algebra (Tensor+Matmul.swift)
+    case matmul
+    // A fresh node standing for a transform's input (Transforms.swift)
+    case identity
 }

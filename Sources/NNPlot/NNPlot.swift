@@ -1,1 +1,0 @@
-// NNPlot: terminal and SVG figures.

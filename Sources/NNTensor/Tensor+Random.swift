@@ -1,0 +1,103 @@
+/// Random tensors, drawn from a caller-owned `RandomGenerator`.
+///
+/// Elements are drawn in row-major order, one generator call per element
+/// (`randn`: one Box–Muller value per element, pairs shared across
+/// neighbours), so a seed fixes every element on every machine.
+extension Tensor {
+    /// Uniform samples in `[0, 1)`: 24 random bits per float32 element, 53 per float64.
+    public static func rand(_ shape: [Int], dtype: DType = .float32,
+                            using rng: inout RandomGenerator) throws -> Tensor {
+        let n = try Shape.count(shape, op: "rand")
+        switch dtype {
+        case .float32:
+            return Tensor(shape: shape, storage: .float32(drawn(n) { rng.uniformFloat() }))
+        case .float64:
+            return Tensor(shape: shape, storage: .float64(drawn(n) { rng.uniform() }))
+        }
+    }
+
+    /// Standard normal samples (mean 0, standard deviation 1), by Box–Muller
+    /// in `Double` (rounded to float32 for a float32 tensor).
+    public static func randn(_ shape: [Int], dtype: DType = .float32,
+                             using rng: inout RandomGenerator) throws -> Tensor {
+        let n = try Shape.count(shape, op: "randn")
+        switch dtype {
+        case .float32:
+            return Tensor(shape: shape, storage: .float32(drawn(n) { Float(rng.normal()) }))
+        case .float64:
+            return Tensor(shape: shape, storage: .float64(drawn(n) { rng.normal() }))
+        }
+    }
+
+    /// Uniform integers in `low..<high` (unbiased), stored as integral floats.
+    ///
+    /// Throws unless `low < high`; the bounds must be exactly representable
+    /// (`|x| <= 2^24` for float32, `2^53` for float64) so every value is.
+    public static func randint(_ low: Int, _ high: Int, _ shape: [Int], dtype: DType = .float32,
+                               using rng: inout RandomGenerator) throws -> Tensor {
+        guard low < high else {
+            throw TensorError(op: "randint", "low (\(low)) must be less than high (\(high))")
+        }
+        let limit = dtype == .float32 ? 1 << 24 : 1 << 53
+        guard low >= -limit, high <= limit else {
+            throw TensorError(op: "randint", "bounds [\(low), \(high)) exceed ±\(limit), the integers \(dtype) represents exactly")
+        }
+        let n = try Shape.count(shape, op: "randint")
+        let width = UInt64(high - low)
+        switch dtype {
+        case .float32:
+            return Tensor(shape: shape, storage: .float32(drawn(n) { Float(low + Int(rng.int(below: width))) }))
+        case .float64:
+            return Tensor(shape: shape, storage: .float64(drawn(n) { Double(low + Int(rng.int(below: width))) }))
+        }
+    }
+
+    /// Uniform samples in `[low, high)`: `low + (high - low) * u` with `u`
+    /// from `rand` (kept below `high` after rounding).
+    public static func uniform(_ low: Double, _ high: Double, _ shape: [Int], dtype: DType = .float32,
+                               using rng: inout RandomGenerator) throws -> Tensor {
+        guard low.isFinite, high.isFinite, low <= high else {
+            throw TensorError(op: "uniform", "bounds must be finite with low <= high, got low \(low) and high \(high)")
+        }
+        let n = try Shape.count(shape, op: "uniform")
+        let span = high - low
+        switch dtype {
+        case .float32:
+            let (l, h) = (Float(low), Float(high))
+            return Tensor(shape: shape, storage: .float32(drawn(n) {
+                let x = Float(low + span * Double(rng.uniformFloat()))
+                return x < h || l == h ? x : h.nextDown
+            }))
+        case .float64:
+            return Tensor(shape: shape, storage: .float64(drawn(n) {
+                let x = low + span * rng.uniform()
+                return x < high || low == high ? x : high.nextDown
+            }))
+        }
+    }
+
+    /// Normal samples with `mean` and standard deviation `std`: `mean + std * z`,
+    /// `z` from `randn`. Throws for a negative or non-finite `std`.
+    public static func normal(_ mean: Double, _ std: Double, _ shape: [Int], dtype: DType = .float32,
+                              using rng: inout RandomGenerator) throws -> Tensor {
+        guard mean.isFinite, std.isFinite, std >= 0 else {
+            throw TensorError(op: "normal", "mean must be finite and std finite and >= 0, got mean \(mean) and std \(std)")
+        }
+        let n = try Shape.count(shape, op: "normal")
+        switch dtype {
+        case .float32:
+            return Tensor(shape: shape, storage: .float32(drawn(n) { Float(mean + std * rng.normal()) }))
+        case .float64:
+            return Tensor(shape: shape, storage: .float64(drawn(n) { mean + std * rng.normal() }))
+        }
+    }
+
+    /// `n` values from `next()`, in order.
+    @inline(__always)
+    static func drawn<T>(_ n: Int, _ next: () -> T) -> [T] {
+        [T](unsafeUninitializedCapacity: n) { out, initialized in
+            for i in 0..<n { out.initializeElement(at: i, to: next()) }
+            initialized = n
+        }
+    }
+}

@@ -1,0 +1,157 @@
+/// Hessians with respect to several tensors as one flat matrix (a model's
+/// parameters), and the assembly of Jacobian and Hessian rows into one tensor.
+extension Autodiff {
+    /// The Hessian of a scalar-valued `f` of several tensors, as one flat
+    /// `[N, N]` matrix with `N = Σ xs[i].count`.
+    ///
+    /// Rows and columns follow the inputs in order, each flattened row-major:
+    /// input `i` occupies `flatRanges(xs)[i]`. Nestable like `hessian(_:at:)`.
+    public static func hessian(_ f: ([Tensor]) throws -> Tensor, at xs: [Tensor]) throws -> Tensor {
+        try transform(xs) { scope in
+            let y = try f(scope.inputs)
+            return try flatHessian(of: y, wrt: scope.inputs, createGraph: scope.needsGraph(y), op: "hessian")
+        }
+    }
+
+    /// The flat `[N, N]` Hessian of `loss()` with respect to tensors it uses
+    /// directly, such as a model's parameters (no stand-ins: not nestable;
+    /// the result is a constant).
+    ///
+    /// A parameter that is not tracked is marked as requiring grad for the
+    /// duration of the call, so that `loss()` records its uses.
+    public static func hessian(of loss: () throws -> Tensor, wrt params: [Tensor]) throws -> Tensor {
+        try withTracked(params) {
+            try flatHessian(of: loss(), wrt: params, createGraph: false, op: "hessian")
+        }
+    }
+
+    /// `H v` for the loss of tensors it uses directly (a model's
+    /// parameters), by double backward; `vs` has one tensor per parameter.
+    /// The result is a constant, one tensor per parameter.
+    public static func hvp(of loss: () throws -> Tensor, wrt params: [Tensor], v vs: [Tensor]) throws -> [Tensor] {
+        guard vs.count == params.count else {
+            throw TensorError(op: "hvp", "\(vs.count) direction tensors given for \(params.count) parameters")
+        }
+        for (p, v) in zip(params, vs) where p.shape != v.shape {
+            throw TensorError(op: "hvp", "direction shape \(fmt(v.shape)) does not match the parameter shape \(fmt(p.shape))")
+        }
+        return try withTracked(params) {
+            let y = try loss()
+            try requireScalar(y, op: "hvp")
+            let gs = try Tensor.gradients(of: y, wrt: params, createGraph: true)
+            var dot = Tensor(scalar: 0, dtype: y.dtype)
+            for (g, v) in zip(gs, vs) { dot = try dot + (g * v.detach().to(g.dtype)).sum() }
+            return try Tensor.gradients(of: dot, wrt: params, createGraph: false)
+        }
+    }
+
+    /// The index range of each tensor in the flat vector that concatenates
+    /// them all (row-major each): the map from a parameter to its block of a
+    /// flat Hessian.
+    public static func flatRanges(_ xs: [Tensor]) -> [Range<Int>] {
+        var start = 0
+        return xs.map { x in
+            defer { start += x.count }
+            return start..<(start + x.count)
+        }
+    }
+
+    // MARK: machinery
+
+    /// `[N, N]` Hessian of `y` with respect to `targets`: the recorded
+    /// gradient, then one backward pass per gradient element.
+    static func flatHessian(of y: Tensor, wrt targets: [Tensor], createGraph: Bool, op: String) throws -> Tensor {
+        try requireScalar(y, op: op)
+        var n = 0
+        for t in targets { n += t.count }
+        _ = try Shape.count([n, n], op: op)
+        let dtype = targets.first?.dtype ?? y.dtype
+        let gs = try Tensor.gradients(of: y, wrt: targets, createGraph: true)
+        var rows: [[Tensor]] = []
+        rows.reserveCapacity(n)
+        for g in gs {
+            for j in 0..<g.count {
+                let seed = oneHot(j, shape: g.shape, dtype: g.dtype)
+                rows.append(try Tensor.gradients(of: g, wrt: targets, seed: seed, createGraph: createGraph))
+            }
+        }
+        return try assemble(rows, shape: [n, n], dtype: dtype, op: op)
+    }
+
+    /// Runs `body` with every tensor of `params` tracked, restoring the
+    /// `requiresGrad` flags after.
+    static func withTracked<R>(_ params: [Tensor], _ body: () throws -> R) throws -> R {
+        let marked = params.filter { !$0.isTracked }
+        for p in marked { p.requiresGrad = true }
+        defer { for p in marked { p.requiresGrad = false } }
+        return try GradMode.with(enabled: true, body)
+    }
+
+    /// One-piece rows (a Jacobian's), assembled into `shape`.
+    static func assemble(_ rows: [Tensor], shape: [Int], dtype: DType, op: String) throws -> Tensor {
+        try assemble(rows.map { [$0] }, shape: shape, dtype: dtype, op: op)
+    }
+
+    /// Concatenates the flattened pieces of every row, rows in order, into a
+    /// tensor of `shape` in `dtype`. Rows must have equal total lengths.
+    ///
+    /// Constant pieces are copied directly. Tracked pieces (a transform
+    /// nested inside another) are assembled with recorded ops, so the result
+    /// stays differentiable: `Σ_i e_i ⊗ row_i`.
+    static func assemble(_ rows: [[Tensor]], shape: [Int], dtype: DType, op: String) throws -> Tensor {
+        let total = try Shape.count(shape, op: op)
+        var length = 0
+        for p in rows.first ?? [] { length += p.count }
+        guard rows.count * length == total else {
+            throw TensorError(op: op, "internal: \(rows.count) rows of \(length) cannot fill \(fmt(shape))")
+        }
+        if total == 0 || !rows.contains(where: { $0.contains(where: \.isTracked) }) {
+            switch dtype {
+            case .float32: return Tensor(shape: shape, storage: .float32(flatConcat(rows, as: Float.self)))
+            case .float64: return Tensor(shape: shape, storage: .float64(flatConcat(rows, as: Double.self)))
+            }
+        }
+        var flatRows: [Tensor] = []
+        for row in rows {
+            flatRows.append(try concatVectors(row.map { try $0.to(dtype).reshape([$0.count]) }, dtype: dtype))
+        }
+        var out = try Tensor.zeros([rows.count, length], dtype: dtype)
+        for (i, r) in flatRows.enumerated() {
+            let e = oneHot(i, shape: [rows.count, 1], dtype: dtype)
+            out = try out + e * r.reshape([1, length])
+        }
+        return try out.reshape(shape)
+    }
+
+    /// The elements of all pieces of all rows, in order, as `T`.
+    static func flatConcat<T: TensorScalar>(_ rows: [[Tensor]], as: T.Type) -> [T] {
+        var out: [T] = []
+        for row in rows {
+            for p in row {
+                switch p.storage {
+                case .float32(let a): out.append(contentsOf: a.lazy.map { T($0) })
+                case .float64(let a): out.append(contentsOf: a.lazy.map { T($0) })
+                }
+            }
+        }
+        return out
+    }
+
+    /// Recorded concatenation of 1-d tensors: piece `p` at offset `o` is
+    /// scattered by `(p ⊗ 1) * E`, `E[r, o + r] = 1`, and summed.
+    static func concatVectors(_ pieces: [Tensor], dtype: DType) throws -> Tensor {
+        if pieces.count == 1 { return pieces[0] }
+        var length = 0
+        for p in pieces { length += p.count }
+        var out = try Tensor.zeros([length], dtype: dtype)
+        var offset = 0
+        for p in pieces where p.count > 0 {
+            var e = [Double](repeating: 0, count: p.count * length)
+            for r in 0..<p.count { e[r * length + offset + r] = 1 }
+            let scatter = try Tensor(shape: [p.count, length], values: e, dtype: dtype)
+            out = try out + (p.reshape([p.count, 1]) * scatter).sumTo([1, length]).reshape([length])
+            offset += p.count
+        }
+        return out
+    }
+}
