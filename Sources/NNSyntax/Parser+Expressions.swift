@@ -76,7 +76,7 @@ extension Parser {
             advance()
             try enter()
             defer { leave() }
-            let operand = try parseBinary(.comparison)
+            let operand = try parseBinary(.not)
             left = Expr(.unary(.not, operand), range: start.union(operand.range))
         case .minus where minimum <= .unary, .plus where minimum <= .unary:
             let op: UnaryOperator = kind == .minus ? .negate : .plus

@@ -22,6 +22,7 @@ extension Parser {
                 continue
             }
             let (savedDepth, savedHeight) = (depth, height)
+            let statementStart = index
             do {
                 statements.append(try parseStatement())
                 endsWithSemicolon = kind == .semicolon
@@ -38,7 +39,7 @@ extension Parser {
             } catch {
                 (depth, height) = (savedDepth, savedHeight)
                 endsWithSemicolon = false
-                synchronize()
+                synchronize(statementStart: statementStart)
                 skipSeparators()
             }
         }

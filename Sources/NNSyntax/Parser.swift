@@ -65,6 +65,7 @@ public struct Parser {
     // MARK: State
 
     let file: SourceFileID
+    let source: SourceFile
     var tokens: [Token]
     var index = 0
     var diagnostics: [Diagnostic] = []
@@ -76,6 +77,7 @@ public struct Parser {
 
     init(_ source: SourceFile) {
         file = source.id
+        self.source = source
         let (tokens, lexed) = Lexer(source).tokenize()
         self.tokens = tokens
         lexerDiagnostics = lexed
@@ -85,13 +87,25 @@ public struct Parser {
     func finish(_ program: Program) -> ParseResult {
         var all = lexerDiagnostics
         let lexerAtEnd = lexerDiagnostics.contains { $0.isAtEndOfInput }
-        // A lexer error at the end (unterminated string) explains any parser error there.
-        all += lexerAtEnd ? diagnostics.filter { !$0.isAtEndOfInput } : diagnostics
+        // A lexer error explains parser errors after it on the same line (the
+        // bad character was dropped), and one at the end (an unterminated
+        // string) explains any parser error there.
+        let lexerOffsets = lexerDiagnostics.map(\.range.startOffset)
+        all += diagnostics.filter { d in
+            if lexerAtEnd && d.isAtEndOfInput { return false }
+            let offset = d.range.startOffset
+            return !lexerOffsets.contains { $0 <= offset && !hasNewline(from: $0, to: offset) }
+        }
         all.sort { $0.range.startOffset < $1.range.startOffset }
         if all.count > Parser.maxErrors { all.removeSubrange(Parser.maxErrors...) }
         let errors = all.filter { $0.severity == .error }
         let incomplete = !errors.isEmpty && errors.allSatisfy { $0.isAtEndOfInput }
         return ParseResult(program: program, diagnostics: all, isIncomplete: incomplete)
+    }
+
+    /// Whether the source has a line break in `[from, to)`.
+    func hasNewline(from: Int, to: Int) -> Bool {
+        source.lineIndex(of: from) != source.lineIndex(of: to)
     }
 
     // MARK: Tokens
@@ -205,12 +219,20 @@ public struct Parser {
     /// Skips to the next statement boundary after an error: past a newline or
     /// `;`, or up to a `}` that closes the enclosing block. Braces opened on the
     /// way are skipped whole.
-    mutating func synchronize() {
+    ///
+    /// Braces opened since `statementStart` and still open (a record the error
+    /// interrupted) are closed first, so their `}` is not mistaken for the end
+    /// of the enclosing block.
+    mutating func synchronize(statementStart: Int) {
         if gaveUp {
             index = tokens.count - 1
             return
         }
         var braces = 0
+        for i in min(statementStart, index)..<index {
+            if tokens[i].kind == .leftBrace { braces += 1 }
+            if tokens[i].kind == .rightBrace { braces = max(0, braces - 1) }
+        }
         while kind != .endOfInput {
             switch kind {
             case .leftBrace:
