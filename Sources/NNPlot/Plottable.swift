@@ -1,0 +1,57 @@
+/// Anything NNPlot can draw: a `Figure`, a `Histogram` or a `Surface`.
+///
+/// An interpreter keeps the last drawn value as `any Plottable` so `savefig`
+/// can write it again as SVG. Rendering never fails: bad or missing data
+/// renders as a readable message.
+public protocol Plottable: Sendable {
+    /// The picture as terminal text: lines joined by `\n`, no trailing newline.
+    func renderText(_ options: TextOptions) -> String
+    /// The picture as a standalone SVG 1.1 document.
+    func renderSVG(_ options: SVGOptions) -> String
+}
+
+extension Plottable {
+    /// Renders the SVG and writes it atomically to `path` (temp file, fsync, rename).
+    public func writeSVG(to path: String, options: SVGOptions = SVGOptions()) throws(PlotError) {
+        try SVGFile.write(renderSVG(options), to: path)
+    }
+}
+
+/// How a picture is drawn in a terminal.
+///
+/// `width` is the width of every output line in characters (pass the
+/// terminal's width); `height` is the number of rows of the plotting area,
+/// to which the title, tick labels and legend add a few lines. Sizes are
+/// clamped to `16...2000` columns and `2...1000` rows.
+public struct TextOptions: Equatable, Sendable {
+    public var width: Int
+    public var height: Int
+    /// ANSI colours: series in distinct colours, surfaces shaded with background colours.
+    public var colour: Bool
+    /// Plain ASCII: series drawn with `*`, `+`, `o`, `x` in a character grid instead of braille.
+    public var asciiOnly: Bool
+
+    public init(width: Int = 80, height: Int = 20, colour: Bool = false, asciiOnly: Bool = false) {
+        self.width = width
+        self.height = height
+        self.colour = colour
+        self.asciiOnly = asciiOnly
+    }
+
+    var clampedWidth: Int { min(max(width, 16), 2000) }
+    var clampedHeight: Int { min(max(height, 2), 1000) }
+}
+
+/// How a picture is drawn as SVG: its size in pixels (clamped to 100...10000).
+public struct SVGOptions: Equatable, Sendable {
+    public var width: Int
+    public var height: Int
+
+    public init(width: Int = 640, height: Int = 420) {
+        self.width = width
+        self.height = height
+    }
+
+    var clampedWidth: Double { Double(min(max(width, 100), 10_000)) }
+    var clampedHeight: Double { Double(min(max(height, 100), 10_000)) }
+}
