@@ -70,47 +70,59 @@ extension Parser {
         let savedHeight = height
         defer { height = savedHeight }
         var left: Expr
-        let start = current.range
         switch kind {
         case .kwNot where minimum <= .not:
-            advance()
-            try enter()
-            defer { leave() }
-            let operand = try parseBinary(.not)
-            left = Expr(.unary(.not, operand), range: start.union(operand.range))
-        case .minus where minimum <= .unary, .plus where minimum <= .unary:
-            let op: UnaryOperator = kind == .minus ? .negate : .plus
-            advance()
-            try enter()
-            defer { leave() }
-            let operand = try parseBinary(.unary)
-            left = Expr(.unary(op, operand), range: start.union(operand.range))
+            left = try parsePrefix(.not, operand: .not)
+        case .minus where minimum <= .unary:
+            left = try parsePrefix(.negate, operand: .unary)
+        case .plus where minimum <= .unary:
+            left = try parsePrefix(.plus, operand: .unary)
         default:
             left = try parsePostfix()
         }
         while let (precedence, op) = Parser.infix(kind), precedence >= minimum {
-            let opToken = advance()
-            try grow()
-            let right: Expr
-            switch precedence {
-            case .power:
-                right = try parseBinary(.unary)
-            default:
-                right = try parseBinary(Precedence(rawValue: precedence.rawValue + 1) ?? .power)
-            }
-            let range = left.range.union(right.range)
-            if let op {
-                left = Expr(.binary(op, left, right), range: range)
-            } else {
-                left = Expr(.range(lower: left, upper: right, inclusive: opToken.kind == .dotDotEqual), range: range)
-            }
-            if precedence == .comparison || precedence == .range, let (next, _) = Parser.infix(kind), next == precedence {
-                let what = precedence == .comparison ? "comparison operators" : "range operators"
-                let hint = precedence == .comparison ? "; write 'a < b and b < c'" : ""
-                throw fail("\(what) cannot be chained\(hint); add parentheses or split the expression")
-            }
+            left = try parseInfix(left, precedence, op)
         }
         return left
+    }
+
+    /// Parses a prefix operator and its operand (parsed at level `operand`).
+    mutating func parsePrefix(_ op: UnaryOperator, operand level: Precedence) throws(ParseError) -> Expr {
+        let start = advance().range
+        try enter()
+        defer { leave() }
+        let operand = try parseBinary(level)
+        return Expr(.unary(op, operand), range: start.union(operand.range))
+    }
+
+    /// Parses an infix operator and its right operand, and combines them with `left`.
+    ///
+    /// `**` takes a unary right operand (right-associative, `2 ** -1`); the
+    /// others take the next level up (left-associative). Comparisons and ranges
+    /// do not chain.
+    mutating func parseInfix(_ left: Expr, _ precedence: Precedence, _ op: BinaryOperator?) throws(ParseError) -> Expr {
+        let inclusive = advance().kind == .dotDotEqual
+        try grow()
+        let level = precedence == .power ? .unary : Precedence(rawValue: precedence.rawValue + 1) ?? .power
+        let right = try parseBinary(level)
+        let range = left.range.union(right.range)
+        let result = if let op {
+            Expr(.binary(op, left, right), range: range)
+        } else {
+            Expr(.range(lower: left, upper: right, inclusive: inclusive), range: range)
+        }
+        if precedence == .comparison || precedence == .range, Parser.infix(kind)?.0 == precedence {
+            throw chainError(precedence)
+        }
+        return result
+    }
+
+    /// Reports `a < b < c` or `a..b..c`.
+    @inline(never)
+    mutating func chainError(_ precedence: Precedence) -> ParseError {
+        let what = precedence == .comparison ? "comparison operators" : "range operators"
+        let hint = precedence == .comparison ? "; write 'a < b and b < c'" : ""
+        return fail("\(what) cannot be chained\(hint); add parentheses or split the expression")
     }
 
     /// postfix   = primary { call | index | member }
@@ -121,28 +133,30 @@ extension Parser {
     /// member    = "." NAME
     mutating func parsePostfix() throws(ParseError) -> Expr {
         var expr = try parsePrimary()
-        while true {
-            switch kind {
-            case .leftParen:
-                try grow()
-                let (arguments, close) = try parseArguments()
-                expr = Expr(.call(callee: expr, arguments: arguments), range: expr.range.union(close))
-            case .leftBracket:
-                try grow()
-                let (items, close) = try parseIndexItems()
-                expr = Expr(.index(base: expr, items: items), range: expr.range.union(close))
-            case .dot:
-                try grow()
-                advance()
-                guard kind == .identifier || kind.isKeyword else {
-                    throw fail("expected a member name after '.', found \(describe(current))")
-                }
-                let token = advance()
-                let name = Identifier(token.kind == .identifier ? token.text : token.kind.spelling, range: token.range)
-                expr = Expr(.member(base: expr, name: name), range: expr.range.union(token.range))
-            default:
-                return expr
+        while kind == .leftParen || kind == .leftBracket || kind == .dot {
+            try grow()
+            expr = try parsePostfixOperation(expr)
+        }
+        return expr
+    }
+
+    /// Parses one call, index or member access applied to `expr`.
+    mutating func parsePostfixOperation(_ expr: Expr) throws(ParseError) -> Expr {
+        switch kind {
+        case .leftParen:
+            let (arguments, close) = try parseArguments()
+            return Expr(.call(callee: expr, arguments: arguments), range: expr.range.union(close))
+        case .leftBracket:
+            let (items, close) = try parseIndexItems()
+            return Expr(.index(base: expr, items: items), range: expr.range.union(close))
+        default:
+            advance()
+            guard kind == .identifier || kind.isKeyword else {
+                throw expectedError("a member name after '.'")
             }
+            let token = advance()
+            let name = Identifier(token.kind == .identifier ? token.text : token.kind.spelling, range: token.range)
+            return Expr(.member(base: expr, name: name), range: expr.range.union(token.range))
         }
     }
 

@@ -5,35 +5,17 @@ extension Parser {
     ///         | "(" expression ")" | tuple | "(" [ NAME { "," NAME } [ "," ] ] ")" "=>" expression
     ///         | list | record | ifExpr | tryExpr | functionExpression
     mutating func parsePrimary() throws(ParseError) -> Expr {
-        let token = current
         switch kind {
-        case .number:
-            advance()
-            return Expr(.number(token.number), range: token.range)
-        case .string:
-            advance()
-            return Expr(.string(token.text), range: token.range)
+        case .number, .string, .kwTrue, .kwFalse, .kwNil:
+            return parseLiteral()
         case .stringHead:
             return try parseInterpolation()
-        case .kwTrue, .kwFalse:
-            advance()
-            return Expr(.boolean(token.kind == .kwTrue), range: token.range)
-        case .kwNil:
-            advance()
-            return Expr(.nilLiteral, range: token.range)
         case .identifier:
-            advance()
-            if kind == .arrow {
-                let parameter = Parameter(name: Identifier(token.text, range: token.range), defaultValue: nil, range: token.range)
-                return try parseLambdaBody(parameters: [parameter], start: token.range)
-            }
-            return Expr(.identifier(token.text), range: token.range)
+            return try parseName()
         case .leftParen:
             return try parseParenthesized()
         case .leftBracket:
-            let open = advance()
-            let (elements, close) = try parseElements(until: .rightBracket, opener: open, context: "after list elements")
-            return Expr(.list(elements), range: open.range.union(close))
+            return try parseList()
         case .leftBrace:
             return try parseRecord()
         case .kwIf:
@@ -41,14 +23,49 @@ extension Parser {
         case .kwTry:
             return try parseTry()
         case .kwFn:
-            if peekKind() == .identifier {
-                throw fail("a named function cannot be used as a value; drop the name ('fn(x) = ...') or declare it on its own line")
-            }
-            let decl = try parseFunction(named: false)
-            return Expr(.function(decl), range: decl.range)
+            return try parseFunctionExpression()
         default:
-            throw fail("expected expression, found \(describe(token))")
+            throw expectedError("expression")
         }
+    }
+
+    /// Parses a number, string, `true`, `false` or `nil`.
+    mutating func parseLiteral() -> Expr {
+        let token = advance()
+        let kind: ExprKind = switch token.kind {
+        case .number: .number(token.number)
+        case .string: .string(token.text)
+        case .kwTrue: .boolean(true)
+        case .kwFalse: .boolean(false)
+        default: .nilLiteral
+        }
+        return Expr(kind, range: token.range)
+    }
+
+    /// Parses a name, or a one-parameter lambda `x => e`.
+    mutating func parseName() throws(ParseError) -> Expr {
+        let token = advance()
+        if kind == .arrow {
+            let parameter = Parameter(name: Identifier(token.text, range: token.range), defaultValue: nil, range: token.range)
+            return try parseLambdaBody(parameters: [parameter], start: token.range)
+        }
+        return Expr(.identifier(token.text), range: token.range)
+    }
+
+    /// list = "[" [ expression { "," expression } [ "," ] ] "]"
+    mutating func parseList() throws(ParseError) -> Expr {
+        let open = advance()
+        let (elements, close) = try parseElements(until: .rightBracket, opener: open, context: "after list elements")
+        return Expr(.list(elements), range: open.range.union(close))
+    }
+
+    /// functionExpression = "fn" parameters functionBody
+    mutating func parseFunctionExpression() throws(ParseError) -> Expr {
+        if peekKind() == .identifier {
+            throw fail("a named function cannot be used as a value; drop the name ('fn(x) = ...') or declare it on its own line")
+        }
+        let decl = try parseFunction(named: false)
+        return Expr(.function(decl), range: decl.range)
     }
 
     /// Parses comma-separated expressions up to `closer` (trailing comma allowed).
@@ -77,18 +94,7 @@ extension Parser {
         let close = try expect(.rightParen, elements.isEmpty ? "after '('" : "after expression", opener: open)
         let range = open.range.union(close.range)
         if kind == .arrow {
-            var parameters: [Parameter] = []
-            for e in elements {
-                guard case .identifier(let name) = e.kind else {
-                    report("lambda parameters must be names", at: e.range)
-                    throw ParseError()
-                }
-                if parameters.contains(where: { $0.name.name == name }) {
-                    report("duplicate parameter '\(name)'", at: e.range)
-                }
-                parameters.append(Parameter(name: Identifier(name, range: e.range), defaultValue: nil, range: e.range))
-            }
-            return try parseLambdaBody(parameters: parameters, start: open.range)
+            return try parseLambdaBody(parameters: try lambdaParameters(elements), start: open.range)
         }
         if elements.isEmpty {
             report("expected expression between '(' and ')' ('()' is only allowed before '=>')", at: range)
@@ -98,6 +104,23 @@ extension Parser {
             return Expr(only.kind, range: range)
         }
         return Expr(.tuple(elements), range: range)
+    }
+
+    /// Turns the elements of `(a, b)` before `=>` into parameters; each must be a name.
+    @inline(never)
+    mutating func lambdaParameters(_ elements: [Expr]) throws(ParseError) -> [Parameter] {
+        var parameters: [Parameter] = []
+        for e in elements {
+            guard case .identifier(let name) = e.kind else {
+                report("lambda parameters must be names", at: e.range)
+                throw ParseError()
+            }
+            if parameters.contains(where: { $0.name.name == name }) {
+                report("duplicate parameter '\(name)'", at: e.range)
+            }
+            parameters.append(Parameter(name: Identifier(name, range: e.range), defaultValue: nil, range: e.range))
+        }
+        return parameters
     }
 
     /// Parses `=> expression` and builds the lambda.
@@ -115,8 +138,6 @@ extension Parser {
     /// `if`, `else`, `for`, `while`, `fn`, `try` and `catch`.
     mutating func parseRecord() throws(ParseError) -> Expr {
         let open = advance()
-        try enter()
-        defer { leave() }
         var fields: [RecordField] = []
         skipNewlines()
         while kind != .rightBrace {
@@ -145,14 +166,14 @@ extension Parser {
     /// `else` may start the next line.
     mutating func parseIf() throws(ParseError) -> Expr {
         let start = advance().range
-        try enter()
-        defer { leave() }
         let condition = try parseExpression()
         let then = try parseBlock("after the 'if' condition")
         var elseBranch: Expr?
         if continues(with: .kwElse) {
             advance()
             if kind == .kwIf {
+                try enter()  // an else-if chain recurses without a block in between
+                defer { leave() }
                 elseBranch = try parseIf()
             } else {
                 let block = try parseBlock("after 'else'")
@@ -198,8 +219,6 @@ extension Parser {
     /// middle `} b {`, the tokens of `y`, and tail `}"`.
     mutating func parseInterpolation() throws(ParseError) -> Expr {
         let head = advance()
-        try enter()
-        defer { leave() }
         var parts: [StringPart] = []
         if !head.text.isEmpty { parts.append(.literal(head.text)) }
         var end = head.range

@@ -190,6 +190,12 @@ public struct Parser {
         return ParseError()
     }
 
+    /// Reports `expected <what>, found <current token>` and returns the error to throw.
+    @inline(never)
+    mutating func expectedError(_ what: String) -> ParseError {
+        fail("expected \(what), found \(describe(current))")
+    }
+
     /// Enters one level of nesting; fails cleanly past ``maxDepth``.
     mutating func enter() throws(ParseError) {
         depth += 1
