@@ -18,6 +18,11 @@ public enum Op: String, CaseIterable, Sendable {
     case permute, concat, index, indexScatter
     // Linear algebra (Tensor+Matmul.swift)
     case matmul
+    // Math (Tensor+Math.swift, Tensor+Activation.swift, Tensor+Compare.swift)
+    case pow, powScalar, exp, log, sqrt, abs, sin, cos, tanh, erf
+    case sigmoid, relu, leakyRelu, gelu, softplus, clamp, maximum, minimum, `where`
+    // Reductions (Tensor+Reduce.swift, Tensor+Softmax.swift)
+    case mean, max, min, norm, logsumexp, softmax, logSoftmax
     // A fresh node standing for a transform's input (Transforms.swift)
     case identity
 }

@@ -1,0 +1,214 @@
+/// Reduction kernels: sum, max and min over any set of axes, argmax/argmin
+/// over one axis, and the row helpers softmax and logsumexp are built from.
+///
+/// A reduction over a block of consecutive axes sees the tensor as
+/// `[outer, R, inner]`. With `inner == 1` each output is one contiguous row,
+/// reduced with eight-lane SIMD accumulators; otherwise rows of `inner`
+/// elements are combined elementwise (also contiguous, also vectorised).
+/// Axes that are not consecutive are reduced one block at a time.
+extension Kernels {
+    enum Reduction { case sum, max, min }
+
+    /// `x` (of `shape`) reduced over `axes` (normalised, sorted), laid out
+    /// with the reduced dimensions kept as 1. Max and min of an empty axis
+    /// are the caller's to refuse; an empty sum is 0.
+    static func reduce<T: TensorScalar>(_ kind: Reduction, _ x: [T], _ shape: [Int], _ axes: [Int]) -> [T] {
+        var cur = x
+        var curShape = shape
+        for block in consecutiveBlocks(axes).reversed() {
+            let outer = curShape[..<block.lowerBound].reduce(1, *)
+            let r = curShape[block].reduce(1, *)
+            let inner = curShape[block.upperBound...].reduce(1, *)
+            cur = reduce3(kind, cur, outer, r, inner)
+            for a in block { curShape[a] = 1 }
+        }
+        return cur
+    }
+
+    /// Sorted axes grouped into runs of consecutive values, as half-open ranges.
+    static func consecutiveBlocks(_ axes: [Int]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        for a in axes {
+            if let last = out.last, last.upperBound == a {
+                out[out.count - 1] = last.lowerBound..<(a + 1)
+            } else {
+                out.append(a..<(a + 1))
+            }
+        }
+        return out
+    }
+
+    /// Reduces `x` seen as `[outer, r, inner]` over the middle dimension.
+    static func reduce3<T: TensorScalar>(_ kind: Reduction, _ x: [T], _ outer: Int, _ r: Int, _ inner: Int) -> [T] {
+        let n = outer * inner
+        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+            initialized = n
+            guard n > 0, let po = out.baseAddress else { return }
+            guard r > 0 else {
+                po.initialize(repeating: 0, count: n)
+                return
+            }
+            x.withUnsafeBufferPointer { px in
+                guard let base = px.baseAddress else { return }
+                let src = SendablePointer(UnsafeMutablePointer(mutating: base)), dst = SendablePointer(po)
+                if inner == 1 {
+                    parallelRows(outer, rowLength: r) { rows in
+                        for o in rows {
+                            let row = UnsafePointer(src.base + o * r)
+                            switch kind {
+                            case .sum: dst.base[o] = rowSum(row, r)
+                            case .max: dst.base[o] = rowExtreme(row, r, max: true)
+                            case .min: dst.base[o] = rowExtreme(row, r, max: false)
+                            }
+                        }
+                    }
+                } else {
+                    // split the inner dimension across cores; each chunk walks every outer slice
+                    parallelFor(inner, grain: Swift.max(64, parallelGrain / Swift.max(r * outer, 1))) { cols in
+                        for o in 0..<outer {
+                            let y = dst.base + o * inner
+                            let s = src.base + o * r * inner
+                            for j in cols { y[j] = s[j] }
+                            for k in 1..<Swift.max(r, 1) {
+                                let row = s + k * inner
+                                switch kind {
+                                case .sum: for j in cols { y[j] += row[j] }
+                                case .max: for j in cols { let v = row[j]; y[j] = (v > y[j] || v != v) ? v : y[j] }
+                                case .min: for j in cols { let v = row[j]; y[j] = (v < y[j] || v != v) ? v : y[j] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func load8<T: TensorScalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
+    }
+
+    @inline(__always)
+    static func store8<T: TensorScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
+    }
+
+    /// `Σ p[0..<n]` with four eight-lane accumulators.
+    @inline(__always)
+    static func rowSum<T: TensorScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
+        var a0 = SIMD8<T>(), a1 = SIMD8<T>(), a2 = SIMD8<T>(), a3 = SIMD8<T>()
+        var i = 0
+        while i &+ 32 <= n {
+            a0 += load8(p + i); a1 += load8(p + i + 8); a2 += load8(p + i + 16); a3 += load8(p + i + 24)
+            i &+= 32
+        }
+        while i &+ 8 <= n { a0 += load8(p + i); i &+= 8 }
+        var s = ((a0 + a1) + (a2 + a3)).sum()
+        while i < n { s += p[i]; i &+= 1 }
+        return s
+    }
+
+    /// The largest (`max`) or smallest element of `p[0..<n]`, `n > 0`;
+    /// NaN when any element is NaN, as `torch.amax`.
+    @inline(__always)
+    static func rowExtreme<T: TensorScalar>(_ p: UnsafePointer<T>, _ n: Int, max: Bool) -> T {
+        var i = 0
+        var best = p[0]
+        var sawNaN = false
+        if n >= 16 {
+            var m0 = load8(p), m1 = load8(p + 8)
+            var nan0 = m0 .!= m0, nan1 = m1 .!= m1
+            i = 16
+            while i &+ 16 <= n {
+                let v0 = load8(p + i), v1 = load8(p + i + 8)
+                if max {
+                    m0.replace(with: v0, where: v0 .> m0); m1.replace(with: v1, where: v1 .> m1)
+                } else {
+                    m0.replace(with: v0, where: v0 .< m0); m1.replace(with: v1, where: v1 .< m1)
+                }
+                nan0 .|= v0 .!= v0; nan1 .|= v1 .!= v1
+                i &+= 16
+            }
+            sawNaN = any(nan0 .| nan1)
+            if max {
+                m0.replace(with: m1, where: m1 .> m0)
+                best = m0.max()
+            } else {
+                m0.replace(with: m1, where: m1 .< m0)
+                best = m0.min()
+            }
+        }
+        while i < n {
+            let v = p[i]
+            if v != v { sawNaN = true }
+            if max ? v > best : v < best { best = v }
+            i &+= 1
+        }
+        return sawNaN || best != best ? .nan : best
+    }
+
+    /// `exp(x)` lane by lane for either scalar type (eight lanes).
+    @inline(__always)
+    static func vexp<T: TensorScalar>(_ v: SIMD8<T>) -> SIMD8<T> {
+        if T.self == Float.self {
+            return unsafeBitCast(exp8(unsafeBitCast(v, to: F8.self)), to: SIMD8<T>.self)
+        }
+        let d = unsafeBitCast(v, to: SIMD8<Double>.self)
+        return unsafeBitCast(SIMD8<Double>(lowHalf: exp4(d.lowHalf), highHalf: exp4(d.highHalf)), to: SIMD8<T>.self)
+    }
+
+    /// `Σ exp(x[i] - shift)`, also storing each term in `y` when given.
+    @inline(__always)
+    static func rowExpSum<T: TensorScalar>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>?, _ n: Int, shift: T) -> T {
+        var a0 = SIMD8<T>(), a1 = SIMD8<T>()
+        let m = SIMD8<T>(repeating: shift)
+        var i = 0
+        while i &+ 16 <= n {
+            let e0 = vexp(load8(x + i) - m), e1 = vexp(load8(x + i + 8) - m)
+            if let y { store8(e0, y + i); store8(e1, y + i + 8) }
+            a0 += e0; a1 += e1
+            i &+= 16
+        }
+        var s = (a0 + a1).sum()
+        if i < n {
+            var v = SIMD8<T>(repeating: -.infinity)
+            for j in 0..<(n &- i) { v[j] = x[i &+ j] }
+            let e = vexp(v - m)
+            for j in 0..<(n &- i) {
+                y?[i &+ j] = e[j]
+                s += e[j]
+            }
+        }
+        return s
+    }
+
+    /// The index of the first largest (`max`) or smallest element along the
+    /// middle dimension of `[outer, r, inner]`, `r > 0`; the first NaN wins,
+    /// as `torch.argmax`. Indices are returned as values of `T`.
+    static func argExtreme<T: TensorScalar>(_ x: [T], _ outer: Int, _ r: Int, _ inner: Int, max: Bool) -> [T] {
+        let n = outer * inner
+        var out = [T](repeating: 0, count: n)
+        var best = [T](repeating: 0, count: inner)
+        x.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                for o in 0..<outer {
+                    let s = o * r * inner
+                    for j in 0..<inner { best[j] = px[s + j] }
+                    for k in 1..<Swift.max(r, 1) {
+                        let row = s + k * inner
+                        for j in 0..<inner {
+                            let v = px[row + j], b = best[j]
+                            guard b == b else { continue }
+                            if (max ? v > b : v < b) || v != v {
+                                best[j] = v
+                                po[o * inner + j] = T(k)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

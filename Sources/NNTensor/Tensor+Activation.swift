@@ -1,0 +1,85 @@
+/// Activation functions, as PyTorch defines them. Gradient rules are tensor
+/// ops (masks of the input are constants), so they differentiate again.
+extension Tensor {
+    /// The logistic function `1 / (1 + exp(-x))`, stable at both ends.
+    /// Gradient: `g * y * (1 - y)` with `y = sigmoid(x)`.
+    public func sigmoid() -> Tensor {
+        let out = Tensor.unary(self, .sigmoid)
+        return Tensor.record(.sigmoid, out, [self]) { g, ctx in
+            let y = ctx.output
+            return [try g * (y * (1 - y))]
+        }
+    }
+
+    /// `max(x, 0)` elementwise (NaN stays NaN). Gradient: `g * (x > 0)`,
+    /// so 0 at the kink, as PyTorch.
+    public func relu() -> Tensor {
+        let out = Tensor.unary(self, { $0 <= 0 ? 0 : $0 }, { $0 <= 0 ? 0 : $0 })
+        return Tensor.record(.relu, out, [self]) { g, ctx in
+            [try g * ctx.inputs[0].detach().mask({ $0 > 0 }, { $0 > 0 })]
+        }
+    }
+
+    /// `x` where `x > 0`, else `slope * x`, as `leaky_relu(x, negative_slope)`.
+    /// Gradient: `g` where `x > 0`, else `g * slope`.
+    public func leakyRelu(slope: Double = 0.01) -> Tensor {
+        let s32 = Float(slope)
+        let out = Tensor.unary(self, { $0 > 0 ? $0 : $0 * s32 }, { $0 > 0 ? $0 : $0 * slope })
+        return Tensor.record(.leakyRelu, out, [self]) { g, ctx in
+            let w = Tensor.unary(ctx.inputs[0].detach(), { $0 > 0 ? 1 : s32 }, { $0 > 0 ? 1 : slope })
+            return [try g * w]
+        }
+    }
+
+    /// The Gaussian error linear unit in its exact form (PyTorch's default):
+    /// `gelu(x) = x * Φ(x) = 0.5 * x * (1 + erf(x / √2))`.
+    ///
+    /// Gradient: `g * (Φ(x) + x * φ(x))` with `φ(x) = exp(-x²/2) / √(2π)`,
+    /// written with `erf` and `exp` so it differentiates again.
+    public func gelu() -> Tensor {
+        let r32 = Float(0.5).squareRoot(), r64 = Double(0.5).squareRoot()
+        let out = Tensor.parallelUnary(self, { 0.5 * $0 * (1 + libmErf($0 * r32)) },
+                                       { 0.5 * $0 * (1 + libmErf($0 * r64)) })
+        return Tensor.record(.gelu, out, [self]) { g, ctx in
+            let x = ctx.inputs[0]
+            let cdf = try (x * r64).erf() * 0.5 + 0.5
+            let pdf = try (x * x * -0.5).exp() * (1 / (2 * Double.pi).squareRoot())
+            return [try g * (cdf + x * pdf)]
+        }
+    }
+
+    /// `log(1 + exp(β x)) / β`, and `x` itself where `β x > threshold`
+    /// (PyTorch's `softplus(x, beta, threshold)`, linear where it is exact
+    /// to float precision).
+    ///
+    /// Gradient: `g * sigmoid(β x)`, and `g` where `β x > threshold`.
+    /// Throws when `beta` is zero or not finite.
+    public func softplus(beta: Double = 1, threshold: Double = 20) throws -> Tensor {
+        guard beta != 0, beta.isFinite else {
+            throw TensorError(op: "softplus", "beta must be a nonzero finite number, got \(beta)")
+        }
+        let b32 = Float(beta), t32 = Float(threshold)
+        let out = Tensor.parallelUnary(self, { x in
+            let bx = x * b32
+            return bx > t32 ? x : Kernels.softplusCore(bx) / b32
+        }, { x in
+            let bx = x * beta
+            return bx > threshold ? x : Kernels.softplusCore(bx) / beta
+        })
+        return Tensor.record(.softplus, out, [self]) { g, ctx in
+            let x = ctx.inputs[0]
+            let linear = x.detach().mask({ $0 * b32 > t32 }, { $0 * beta > threshold })
+            let s = try (x * beta).sigmoid()
+            return [try g * (s * (1 - linear) + linear)]
+        }
+    }
+}
+
+extension Kernels {
+    /// `log(1 + eᵘ)` without overflow: `max(u, 0) + log1p(exp(-|u|))`.
+    @inline(__always)
+    static func softplusCore(_ u: Float) -> Float { Swift.max(u, 0) + libmLog1p(libmExp(-Swift.abs(u))) }
+
+    @inline(__always)
+    static func softplusCore(_ u: Double) -> Double { Swift.max(u, 0) + libmLog1p(libmExp(-Swift.abs(u))) }
+}

@@ -1,0 +1,164 @@
+/// Comparisons (0/1 results), selection with `where`, elementwise
+/// `maximum`/`minimum` and `clamp`, all with NumPy broadcasting.
+extension Tensor {
+    // MARK: Comparisons (untracked: a step function has no useful gradient)
+
+    /// `1` where `self == other`, else `0`, in this tensor's dtype.
+    public func eq(_ other: Tensor) throws -> Tensor {
+        try Tensor.binary("eq", self, other, { $0 == $1 ? 1 : 0 }, { $0 == $1 ? 1 : 0 })
+    }
+    /// `1` where `self != other` (and where either is NaN), else `0`.
+    public func ne(_ other: Tensor) throws -> Tensor {
+        try Tensor.binary("ne", self, other, { $0 != $1 ? 1 : 0 }, { $0 != $1 ? 1 : 0 })
+    }
+    /// `1` where `self < other`, else `0`.
+    public func lt(_ other: Tensor) throws -> Tensor {
+        try Tensor.binary("lt", self, other, { $0 < $1 ? 1 : 0 }, { $0 < $1 ? 1 : 0 })
+    }
+    /// `1` where `self <= other`, else `0`.
+    public func le(_ other: Tensor) throws -> Tensor {
+        try Tensor.binary("le", self, other, { $0 <= $1 ? 1 : 0 }, { $0 <= $1 ? 1 : 0 })
+    }
+    /// `1` where `self > other`, else `0`.
+    public func gt(_ other: Tensor) throws -> Tensor {
+        try Tensor.binary("gt", self, other, { $0 > $1 ? 1 : 0 }, { $0 > $1 ? 1 : 0 })
+    }
+    /// `1` where `self >= other`, else `0`.
+    public func ge(_ other: Tensor) throws -> Tensor {
+        try Tensor.binary("ge", self, other, { $0 >= $1 ? 1 : 0 }, { $0 >= $1 ? 1 : 0 })
+    }
+
+    /// `1` where `self == value`, else `0`.
+    public func eq(_ value: Double) throws -> Tensor { try eq(scalar(value)) }
+    /// `1` where `self != value`, else `0`.
+    public func ne(_ value: Double) throws -> Tensor { try ne(scalar(value)) }
+    /// `1` where `self < value`, else `0`.
+    public func lt(_ value: Double) throws -> Tensor { try lt(scalar(value)) }
+    /// `1` where `self <= value`, else `0`.
+    public func le(_ value: Double) throws -> Tensor { try le(scalar(value)) }
+    /// `1` where `self > value`, else `0`.
+    public func gt(_ value: Double) throws -> Tensor { try gt(scalar(value)) }
+    /// `1` where `self >= value`, else `0`.
+    public func ge(_ value: Double) throws -> Tensor { try ge(scalar(value)) }
+
+    // MARK: Selection
+
+    /// `a` where `cond` is nonzero, else `b`, with the three shapes broadcast
+    /// together (`torch.where(cond, a, b)`). `cond` may have either dtype;
+    /// `a` and `b` must match. Gradient: `(g * c, g * (1 - c))` for the 0/1
+    /// mask `c` of `cond` (which itself gets none).
+    public static func `where`(_ cond: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let ab = try Shape.broadcast(a.shape, b.shape, op: "where")
+        let outShape = try Shape.broadcast(cond.shape, ab, op: "where")
+        guard a.dtype == b.dtype else {
+            throw TensorError(op: "where", "dtypes \(a.dtype) and \(b.dtype) do not match; convert one with .to(\"\(a.dtype)\")")
+        }
+        _ = try Shape.count(outShape, op: "where")
+        let c = cond.storage.converted(to: a.dtype)
+        let out: Tensor
+        switch (c, a.storage, b.storage) {
+        case let (.float32(pc), .float32(pa), .float32(pb)):
+            out = Tensor(shape: outShape, storage: .float32(Kernels.select(pc, cond.shape, pa, a.shape, pb, b.shape, outShape)))
+        case let (.float64(pc), .float64(pa), .float64(pb)):
+            out = Tensor(shape: outShape, storage: .float64(Kernels.select(pc, cond.shape, pa, a.shape, pb, b.shape, outShape)))
+        default:
+            throw TensorError(op: "where", "dtypes \(a.dtype) and \(b.dtype) do not match")
+        }
+        let mask = Tensor(shape: cond.shape, storage: c).mask({ $0 != 0 }, { $0 != 0 })
+        return record(.where, out, [a, b]) { g, ctx in
+            [ctx.needs[0] ? try g * mask : nil, ctx.needs[1] ? try g * (1 - mask) : nil]
+        }
+    }
+
+    // MARK: Elementwise extremes
+
+    /// The elementwise larger of `a` and `b`, broadcast (NaN wins, as
+    /// `torch.maximum`). Gradient: `g` to the larger; where they tie, `g/2` to each.
+    public static func maximum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let out = try binary("maximum", a, b, { ($0 > $1 || $0 != $0) ? $0 : $1 }, { ($0 > $1 || $0 != $0) ? $0 : $1 })
+        return record(.maximum, out, [a, b]) { g, ctx in
+            try extremeGrads(g, ctx, "maximum", { $0 > $1 ? 1 : ($0 == $1 ? 0.5 : 0) }, { $0 > $1 ? 1 : ($0 == $1 ? 0.5 : 0) })
+        }
+    }
+
+    /// The elementwise smaller of `a` and `b`, broadcast (NaN wins, as
+    /// `torch.minimum`). Gradient: `g` to the smaller; where they tie, `g/2` to each.
+    public static func minimum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let out = try binary("minimum", a, b, { ($0 < $1 || $0 != $0) ? $0 : $1 }, { ($0 < $1 || $0 != $0) ? $0 : $1 })
+        return record(.minimum, out, [a, b]) { g, ctx in
+            try extremeGrads(g, ctx, "minimum", { $0 < $1 ? 1 : ($0 == $1 ? 0.5 : 0) }, { $0 < $1 ? 1 : ($0 == $1 ? 0.5 : 0) })
+        }
+    }
+
+    /// `(g * w, g * w')` for `maximum`/`minimum`, where `w(a, b)` is 1 where
+    /// `a` wins, 1/2 on ties, 0 where `b` wins, and `w' = w(b, a)`.
+    private static func extremeGrads(_ g: Tensor, _ ctx: GradContext, _ op: String,
+                                     _ w32: (Float, Float) -> Float, _ w64: (Double, Double) -> Double) throws -> [Tensor?] {
+        let (a, b) = (ctx.inputs[0].detach(), ctx.inputs[1].detach())
+        return [ctx.needs[0] ? try g * binary(op, a, b, w32, w64) : nil,
+                ctx.needs[1] ? try g * binary(op, b, a, w32, w64) : nil]
+    }
+
+    /// Each element limited to `[min, max]` (either bound may be omitted), as
+    /// `torch.clamp`: `min(max(x, lo), hi)`, so `hi` wins when `lo > hi`, and
+    /// NaN stays NaN. Gradient: `g` where `lo <= x <= hi`, else 0.
+    public func clamp(min lo: Double? = nil, max hi: Double? = nil) throws -> Tensor {
+        guard lo != nil || hi != nil else {
+            throw TensorError(op: "clamp", "at least one of min and max must be given")
+        }
+        if let lo, lo.isNaN { throw TensorError(op: "clamp", "min is NaN") }
+        if let hi, hi.isNaN { throw TensorError(op: "clamp", "max is NaN") }
+        let l = lo ?? -.infinity, h = hi ?? .infinity
+        let l32 = Float(l), h32 = Float(h)
+        let out = Tensor.unary(self, { x in let y = x < l32 ? l32 : x; return y > h32 ? h32 : y },
+                               { x in let y = x < l ? l : x; return y > h ? h : y })
+        return Tensor.record(.clamp, out, [self]) { g, ctx in
+            [try g * ctx.inputs[0].detach().mask({ $0 >= l32 && $0 <= h32 }, { $0 >= l && $0 <= h })]
+        }
+    }
+}
+
+extension Kernels {
+    /// `out = c != 0 ? a : b` with the three operands broadcast to `outShape`.
+    static func select<T: TensorScalar>(_ c: [T], _ cShape: [Int], _ a: [T], _ aShape: [Int],
+                                        _ b: [T], _ bShape: [Int], _ outShape: [Int]) -> [T] {
+        let n = outShape.reduce(1, *)
+        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+            initialized = n
+            guard n > 0 else { return }
+            c.withUnsafeBufferPointer { pc in
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        if c.count == n && a.count == n && b.count == n {
+                            for i in 0..<n { out[i] = pc[i] != 0 ? pa[i] : pb[i] }
+                            return
+                        }
+                        let rank = outShape.count
+                        let sc = Shape.broadcastStrides(cShape, to: outShape)
+                        let sa = Shape.broadcastStrides(aShape, to: outShape)
+                        let sb = Shape.broadcastStrides(bShape, to: outShape)
+                        let len = outShape[rank - 1]
+                        let (ic, ia, ib) = (sc[rank - 1], sa[rank - 1], sb[rank - 1])
+                        var idx = [Int](repeating: 0, count: rank - 1)
+                        var oc = 0, oa = 0, ob = 0
+                        for r in 0..<(n / len) {
+                            let o = r * len
+                            for j in 0..<len {
+                                out[o + j] = pc[oc + j * ic] != 0 ? pa[oa + j * ia] : pb[ob + j * ib]
+                            }
+                            var d = rank - 2
+                            while d >= 0 {
+                                idx[d] += 1
+                                oc += sc[d]; oa += sa[d]; ob += sb[d]
+                                if idx[d] < outShape[d] { break }
+                                oc -= sc[d] * outShape[d]; oa -= sa[d] * outShape[d]; ob -= sb[d] * outShape[d]
+                                idx[d] = 0
+                                d -= 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+/// Reductions over axes (`nil` = all, negatives allowed) with `keepdims`:
+/// `mean`, `max`, `min`, `argmax`, `argmin`, `variance`, `std`, `norm`,
+/// `logsumexp`. (`sum` lives with `sumTo` in `Tensor+Broadcast.swift`.)
+extension Tensor {
+    /// The axes, shapes and size of one reduction.
+    struct Reduction {
+        /// Normalised, sorted axes.
+        let axes: [Int]
+        /// The input shape with reduced dimensions set to 1.
+        let kept: [Int]
+        /// The result's shape (`kept`, or with reduced dimensions removed).
+        let out: [Int]
+        /// How many elements each result combines.
+        let size: Int
+    }
+
+    /// Checks `axes` against this tensor and works out the shapes.
+    func reduction(_ axes: [Int]?, keepdims: Bool, op: String) throws -> Reduction {
+        // a 0-d tensor accepts axis 0 / -1 (as PyTorch does) and reduces nothing
+        let ax = try Shape.axes(axes, rank: rank, op: op).filter { $0 < rank }
+        var kept = shape
+        var size = 1
+        for a in ax {
+            size *= shape[a]
+            kept[a] = 1
+        }
+        let out = keepdims ? kept : shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
+        return Reduction(axes: ax, kept: kept, out: out, size: size)
+    }
+
+    /// Runs a reduction kernel into a tensor of shape `r.out`.
+    func reduced(_ kind: Kernels.Reduction, _ r: Reduction) -> Tensor {
+        switch storage {
+        case .float32(let x): return Tensor(shape: r.out, storage: .float32(Kernels.reduce(kind, x, shape, r.axes)))
+        case .float64(let x): return Tensor(shape: r.out, storage: .float64(Kernels.reduce(kind, x, shape, r.axes)))
+        }
+    }
+
+    /// The arithmetic mean over `axes` (NaN over an empty axis, as PyTorch).
+    /// Gradient: `g / N` spread over the `N` elements each mean combines.
+    public func mean(axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
+        let r = try reduction(axes, keepdims: keepdims, op: "mean")
+        let n = Double(r.size)
+        let sum = reduced(.sum, r)
+        let out = Tensor.unary(sum, { $0 / Float(n) }, { $0 / n })
+        return Tensor.record(.mean, out, [self]) { g, ctx in
+            [try (g.reshape(r.kept) / n).expand(ctx.inputs[0].shape)]
+        }
+    }
+
+    /// The largest element over `axes` (NaN if any is NaN), as `torch.amax`.
+    /// Gradient: `g` to the elements equal to the maximum, split evenly among ties.
+    public func max(axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
+        try extreme(.max, axes, keepdims, op: "max")
+    }
+
+    /// The smallest element over `axes` (NaN if any is NaN), as `torch.amin`.
+    /// Gradient: `g` to the elements equal to the minimum, split evenly among ties.
+    public func min(axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
+        try extreme(.min, axes, keepdims, op: "min")
+    }
+
+    private func extreme(_ kind: Kernels.Reduction, _ axes: [Int]?, _ keepdims: Bool, op: String) throws -> Tensor {
+        let r = try reduction(axes, keepdims: keepdims, op: op)
+        try requireNonEmpty(r, op: op)
+        let out = reduced(kind, r)
+        return Tensor.record(kind == .max ? .max : .min, out, [self]) { g, ctx in
+            let x = ctx.inputs[0].detach()
+            let hit = try x.eq(ctx.output.detach().reshape(r.kept))
+            let ties = try hit.sum(axes: r.axes, keepdims: true)
+            return [try g.reshape(r.kept) * (hit / ties)]
+        }
+    }
+
+    private func requireNonEmpty(_ r: Reduction, op: String) throws {
+        for a in r.axes where shape[a] == 0 {
+            throw TensorError(op: op, "cannot reduce over the empty dimension \(a) of a tensor of shape \(fmt(shape))")
+        }
+    }
+
+    /// The index of the largest element along `axis` (of the flattened tensor
+    /// when nil), first one on ties, first NaN if any; as `torch.argmax`.
+    /// Indices come back as integral values of this tensor's dtype, untracked.
+    public func argmax(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
+        try argExtreme(axis, keepdims, max: true, op: "argmax")
+    }
+
+    /// The index of the smallest element along `axis` (of the flattened
+    /// tensor when nil); see `argmax`.
+    public func argmin(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
+        try argExtreme(axis, keepdims, max: false, op: "argmin")
+    }
+
+    private func argExtreme(_ axis: Int?, _ keepdims: Bool, max: Bool, op: String) throws -> Tensor {
+        var outer = 1, r = count, inner = 1
+        var outShape: [Int] = keepdims ? [Int](repeating: 1, count: rank) : []
+        if let axis {
+            let a = try Shape.axis(axis, rank: rank, op: op)
+            if a < rank {
+                outer = shape[..<a].reduce(1, *)
+                r = shape[a]
+                inner = shape[(a + 1)...].reduce(1, *)
+                outShape = shape
+                if keepdims { outShape[a] = 1 } else { outShape.remove(at: a) }
+            }
+        }
+        guard r > 0 else {
+            throw TensorError(op: op, "cannot take the \(op) of an empty \(axis == nil ? "tensor" : "dimension") (shape \(fmt(shape)))")
+        }
+        switch storage {
+        case .float32(let x):
+            return Tensor(shape: outShape, storage: .float32(Kernels.argExtreme(x, outer, r, inner, max: max)))
+        case .float64(let x):
+            return Tensor(shape: outShape, storage: .float64(Kernels.argExtreme(x, outer, r, inner, max: max)))
+        }
+    }
+
+    /// The variance over `axes`: `Σ (x - mean)² / max(0, N - correction)`,
+    /// as `torch.var` (`correction: 1` is Bessel's, unbiased; 0 is the
+    /// population variance). Built from differentiable ops.
+    public func variance(axes: [Int]? = nil, correction: Double = 1, keepdims: Bool = false) throws -> Tensor {
+        let r = try reduction(axes, keepdims: keepdims, op: "var")
+        guard correction.isFinite else {
+            throw TensorError(op: "var", "correction must be a finite number, got \(correction)")
+        }
+        let d = try self - mean(axes: r.axes, keepdims: true)
+        let n = Double(r.size)
+        // mean of squares times N: the fast kernel, and the same value as the sum
+        return try (d * d).mean(axes: r.axes, keepdims: keepdims) * (n / Swift.max(0, n - correction))
+    }
+
+    /// The standard deviation over `axes`: `sqrt(variance(...))`, as `torch.std`.
+    public func std(axes: [Int]? = nil, correction: Double = 1, keepdims: Bool = false) throws -> Tensor {
+        try variance(axes: axes, correction: correction, keepdims: keepdims).sqrt()
+    }
+
+    /// The vector `p`-norm over `axes`, `(Σ |x|ᵖ)^(1/p)`, as `torch.linalg.vector_norm`:
+    /// `p = 2` (Euclidean), `1`, `.infinity` (`max |x|`), `-.infinity`
+    /// (`min |x|`), `0` (count of nonzeros, untracked), or any other number.
+    ///
+    /// The 2-norm has its own rule, `g * x / ‖x‖`, with the subgradient 0 at
+    /// `x = 0` (where the formula would give NaN).
+    public func norm(p: Double = 2, axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
+        guard !p.isNaN else { throw TensorError(op: "norm", "p must be a number, got nan") }
+        switch p {
+        case 2:
+            let r = try reduction(axes, keepdims: keepdims, op: "norm")
+            let squares = Tensor.unary(self, { $0 * $0 }, { $0 * $0 })
+            let out = Tensor.unary(squares.reduced(.sum, r), { $0.squareRoot() }, { $0.squareRoot() })
+            return Tensor.record(.norm, out, [self]) { g, ctx in
+                let nk = try ctx.output.reshape(r.kept)
+                let safe = try nk + nk.detach().mask({ $0 == 0 }, { $0 == 0 })
+                return [try g.reshape(r.kept) * (ctx.inputs[0] / safe)]
+            }
+        case 1: return try abs().sum(axes: axes, keepdims: keepdims)
+        case .infinity: return try abs().max(axes: axes, keepdims: keepdims)
+        case -.infinity: return try abs().min(axes: axes, keepdims: keepdims)
+        case 0: return try ne(0).sum(axes: axes, keepdims: keepdims).detach()
+        default: return try abs().pow(p).sum(axes: axes, keepdims: keepdims).pow(1 / p)
+        }
+    }
+
+    /// `log Σ exp(x)` over `axes`, computed stably as `m + log Σ exp(x - m)`
+    /// with `m` the maximum (0 where it is infinite). `-inf` over an empty axis.
+    /// Gradient: `g * exp(x - out)` (the softmax).
+    public func logsumexp(axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
+        let r = try reduction(axes, keepdims: keepdims, op: "logsumexp")
+        let out: Tensor
+        let last = r.axes.count == 1 && r.axes[0] == rank - 1
+        switch storage {
+        case _ where r.size == 0:
+            out = Tensor(shape: r.out, storage: .filled(-.infinity, count: r.out.reduce(1, *), dtype: dtype))
+        case .float32(let x) where last: out = Tensor(shape: r.out, storage: .float32(Kernels.rowLogSumExp(x, r.size)))
+        case .float64(let x) where last: out = Tensor(shape: r.out, storage: .float64(Kernels.rowLogSumExp(x, r.size)))
+        default:
+            out = try GradMode.noGrad {
+                let m = reduced(.max, Reduction(axes: r.axes, kept: r.kept, out: r.kept, size: r.size))
+                let shift = Tensor.unary(m, { $0.isFinite ? $0 : 0 }, { $0.isFinite ? $0 : 0 })
+                let s = try (self - shift).exp().mean(axes: r.axes, keepdims: true) * Double(r.size)
+                return try (s.log() + shift).reshape(r.out)
+            }
+        }
+        return Tensor.record(.logsumexp, out, [self]) { g, ctx in
+            let x = ctx.inputs[0]
+            return [try g.reshape(r.kept) * (x - ctx.output.reshape(r.kept)).exp()]
+        }
+    }
+}
+
+extension Kernels {
+    /// `logsumexp` of each contiguous row of `n > 0` elements of `x`.
+    static func rowLogSumExp<T: TensorScalar>(_ x: [T], _ n: Int) -> [T] {
+        let rows = x.count / n
+        return [T](unsafeUninitializedCapacity: rows) { out, initialized in
+            initialized = rows
+            guard let po = out.baseAddress else { return }
+            x.withUnsafeBufferPointer { px in
+                guard let base = px.baseAddress else { return }
+                let src = SendablePointer(UnsafeMutablePointer(mutating: base)), dst = SendablePointer(po)
+                parallelRows(rows, rowLength: n) { rs in
+                    for r in rs {
+                        let row = UnsafePointer(src.base + r * n)
+                        let m = rowExtreme(row, n, max: true)
+                        let shift: T = m.isFinite ? m : 0
+                        let s = rowExpSum(row, nil, n, shift: shift)
+                        dst.base[r] = T(libmLog(Double(s))) + shift
+                    }
+                }
+            }
+        }
+    }
+}
