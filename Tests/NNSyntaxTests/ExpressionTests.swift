@@ -94,4 +94,17 @@ struct ExpressionTests {
         #expect(sexp(#""{cfg["lr"]}""#) == #"(str (index cfg "lr"))"#)
         #expect(errors(#""a {} b""#) == [#"expected an expression inside '{}' in string (write '\{' for a literal brace)"#])
     }
+
+    @Test("blocks inside brackets keep their newlines significant")
+    func blocksInsideBrackets() {
+        #expect(sexp("f(fn(x) {\n  let y = x\n  y\n}, 2)") == "(call f (fn (x) (block (let y x) y)) 2)")
+        #expect(sexp("[if a {\n 1\n} else {\n 2\n}, 3]") == "(list (if a (block 1) (block 2)) 3)")
+        #expect(sexp("x => {a: x}") == "(fn (x) (record a:x))")
+    }
+
+    @Test("keywords may be member names and record keys")
+    func keywordNames() {
+        #expect(sexp("r.in") == "(. r in)")
+        #expect(sexp("{if: 1, not: 2}") == "(record if:1 not:2)")
+    }
 }
