@@ -1,0 +1,80 @@
+import NNTensor
+
+/// Class labels and classification metrics. Labels are tensors of integral
+/// values (nn stores them as floats); every function that reads them checks
+/// they are whole numbers in range, and says which one is not.
+
+/// The labels of `target` as integers, each checked to be integral and in
+/// `0..<classes`.
+public func classLabels(_ target: Tensor, classes: Int, op: String = "labels") throws -> [Int] {
+    var out = [Int]()
+    out.reserveCapacity(target.count)
+    for (i, v) in target.doubles.enumerated() {
+        guard v.isFinite, v == v.rounded() else {
+            throw TensorError(op: op, "target label \(v) at index \(i) is not an integer (class labels must be whole numbers in 0..<\(classes))")
+        }
+        guard v >= 0, v < Double(classes) else {
+            throw TensorError(op: op, "target label \(Int(v)) at index \(i) is out of range for \(classes) classes (labels must be in 0..<\(classes))")
+        }
+        out.append(Int(v))
+    }
+    return out
+}
+
+/// One-hot rows for class labels: shape `labels.shape + [classes]`, with a 1
+/// in column `label` of each row, as `F.one_hot`.
+public func oneHot(_ labels: Tensor, classes: Int, dtype: DType? = nil, op: String = "one_hot") throws -> Tensor {
+    guard classes >= 1 else {
+        throw TensorError(op: op, "classes must be >= 1, got \(classes)")
+    }
+    let idx = try classLabels(labels, classes: classes, op: op)
+    let shape = labels.shape + [classes]
+    let n = try Shape.count(shape, op: op)
+    var v = [Double](repeating: 0, count: n)
+    for (i, k) in idx.enumerated() { v[i * classes + k] = 1 }
+    return try Tensor(shape: shape, values: v, dtype: dtype ?? labels.dtype)
+}
+
+/// The predicted class of each row: `argmax` over classes for `[N, C]`
+/// scores with `C > 1`; for one score per sample (`[N]` or `[N, 1]`,
+/// binary logits) 1 where the score is above `threshold`, else 0.
+public func predictedClasses(_ scores: Tensor, threshold: Double = 0, op: String = "accuracy") throws -> [Int] {
+    if scores.rank == 2 && scores.shape[1] > 1 {
+        return try scores.argmax(axis: 1).doubles.map { Int($0) }
+    }
+    guard scores.rank == 1 || (scores.rank == 2 && scores.shape[1] == 1) else {
+        throw TensorError(op: op, "expected scores of shape [N, C] or [N], got \(scores.shape)")
+    }
+    return scores.doubles.map { $0 > threshold ? 1 : 0 }
+}
+
+/// The fraction of samples whose predicted class equals the label, in
+/// `[0, 1]`. `scores` are logits or probabilities `[N, C]` (argmax), or
+/// binary logits `[N]` (positive means class 1; pass `threshold: 0.5` for
+/// probabilities); `target` holds `N` labels.
+public func accuracy(_ scores: Tensor, _ target: Tensor, threshold: Double = 0) throws -> Double {
+    let pred = try predictedClasses(scores, threshold: threshold)
+    let classes = scores.rank == 2 && scores.shape[1] > 1 ? scores.shape[1] : 2
+    let labels = try classLabels(target, classes: classes, op: "accuracy")
+    guard labels.count == pred.count, !pred.isEmpty else {
+        throw TensorError(op: "accuracy", "\(pred.count) predictions but \(labels.count) labels")
+    }
+    let right = zip(pred, labels).filter { $0 == $1 }.count
+    return Double(right) / Double(pred.count)
+}
+
+/// The confusion matrix `[C, C]`: entry `[i, j]` counts samples of true
+/// class `i` predicted as class `j` (rows are truth, as scikit-learn).
+/// `scores` as for `accuracy`; `classes` defaults to the number of score
+/// columns (2 for binary logits).
+public func confusionMatrix(_ scores: Tensor, _ target: Tensor, classes: Int? = nil) throws -> Tensor {
+    let pred = try predictedClasses(scores, op: "confusion_matrix")
+    let c = classes ?? (scores.rank == 2 && scores.shape[1] > 1 ? scores.shape[1] : 2)
+    let labels = try classLabels(target, classes: c, op: "confusion_matrix")
+    guard labels.count == pred.count else {
+        throw TensorError(op: "confusion_matrix", "\(pred.count) predictions but \(labels.count) labels")
+    }
+    var m = [Double](repeating: 0, count: c * c)
+    for (p, t) in zip(pred, labels) where p < c { m[t * c + p] += 1 }
+    return try Tensor(shape: [c, c], values: m, dtype: .float64)
+}
