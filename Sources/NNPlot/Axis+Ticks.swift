@@ -25,6 +25,16 @@ struct AxisScale: Equatable {
         isLog ? pow(10, log10(lo) + u * (log10(hi) - log10(lo))) : lo + u * (hi - lo)
     }
 
+    /// The same axis widened by `fraction` of its length at both ends (in log space on a log axis).
+    func padded(_ fraction: Double) -> AxisScale {
+        if isLog {
+            let a = log10(lo), b = log10(hi), d = (b - a) * fraction
+            return AxisScale(lo: pow(10, a - d), hi: pow(10, b + d), isLog: true)
+        }
+        let d = (hi - lo) * fraction
+        return AxisScale(lo: lo - d, hi: hi + d, isLog: false)
+    }
+
     /// Ticks for this axis with at most `maxTicks` values inside `lo...hi`.
     func ticks(maxTicks: Int) -> [Tick] {
         isLog ? Ticks.log(lo: lo, hi: hi, maxTicks: maxTicks) : Ticks.linear(lo: lo, hi: hi, maxTicks: maxTicks)

@@ -14,7 +14,10 @@ extension Figure {
         case .failure(let empty):
             svg.element("text", ["x": f(options.clampedWidth / 2), "y": f(options.clampedHeight / 2), "text-anchor": "middle", "font-size": "14"], text: empty.message)
             return svg.document()
-        case .success(let s): (xs, ys) = s
+        case .success(let s):
+            // Automatic limits get matplotlib's 5% margins so lines do not run along the frame.
+            xs = xLimits == nil ? s.x.padded(0.05) : s.x
+            ys = yLimits == nil ? s.y.padded(0.05) : s.y
         }
         let frame = SVGFrame(options: options, x: xs, y: ys, title: title)
         frame.draw(into: &svg, title: title, xLabel: xLabel, yLabel: yLabel)

@@ -80,3 +80,10 @@ enum NumberFormat {
         e >= 0 ? power10(e) : 1 / power10(-e)
     }
 }
+
+extension NumberFormat {
+    /// Base-10 logarithm (Foundation's).
+    static func log10(_ x: Double) -> Double { Foundation.log10(x) }
+    /// `10^x` for real `x` (Foundation's `pow`).
+    static func pow10Real(_ x: Double) -> Double { Foundation.pow(10, x) }
+}

@@ -34,14 +34,16 @@ struct SVGFrame {
     func py(_ v: Double) -> Double? { y.unit(v).map { top + (1 - $0) * plotHeight } }
 
     /// Draws the background grid, the frame, ticks, labels and title.
-    func draw(into svg: inout SVGBuilder, title: String, xLabel: String, yLabel: String) {
+    func draw(into svg: inout SVGBuilder, title: String, xLabel: String, yLabel: String, grid: Bool = true) {
         let f = NumberFormat.svg
         let xTicks = x.ticks(maxTicks: max(2, min(11, Int(plotWidth / 70))))
         let yTicks = y.ticks(maxTicks: max(2, min(11, Int(plotHeight / 40))))
-        svg.open("g", ["class": "grid", "stroke": "#e0e0e0", "stroke-width": "1"])
-        for t in xTicks { if let p = px(t.value) { svg.element("line", ["x1": f(p), "y1": f(top), "x2": f(p), "y2": f(bottom)]) } }
-        for t in yTicks { if let p = py(t.value) { svg.element("line", ["x1": f(left), "y1": f(p), "x2": f(right), "y2": f(p)]) } }
-        svg.close("g")
+        if grid {
+            svg.open("g", ["class": "grid", "stroke": "#e0e0e0", "stroke-width": "1"])
+            for t in xTicks { if let p = px(t.value) { svg.element("line", ["x1": f(p), "y1": f(top), "x2": f(p), "y2": f(bottom)]) } }
+            for t in yTicks { if let p = py(t.value) { svg.element("line", ["x1": f(left), "y1": f(p), "x2": f(right), "y2": f(p)]) } }
+            svg.close("g")
+        }
         svg.element("rect", [
             "class": "frame", "x": f(left), "y": f(top), "width": f(plotWidth), "height": f(plotHeight),
             "fill": "none", "stroke": "#333333", "stroke-width": "1",
