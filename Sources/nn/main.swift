@@ -1,1 +1,59 @@
-print("nn: under construction")
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `nn`: runs nn scripts, evaluates expressions, or (on a terminal, with no
+/// arguments) starts an interactive session.
+struct NNCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nn",
+        abstract: "A small scripting language for training neural networks.",
+        discussion: """
+            nn FILE.nn [ARGS...]   run a script (ARGS are visible to it as `args`)
+            nn -e 'EXPR'           run source text; print its value unless nil
+            nn - / piped stdin     run standard input as a script
+            nn                     interactive session (on a terminal)
+
+            Exit codes: 0 success, 64 usage, 65 syntax error, 66 unreadable file,
+            70 runtime error, 130 interrupted.
+            """,
+        version: Runner.version
+    )
+
+    @Option(name: .short, help: ArgumentHelp("Run this source text and print its value.", valueName: "source"))
+    var e: String?
+
+    @Option(name: .long, help: "Seed of the random generator (default 0).")
+    var seed: UInt64 = 0
+
+    @Flag(name: .customLong("dump-builtins"), help: "Print the builtins reference (docs/builtins.md) and exit.")
+    var dumpBuiltins = false
+
+    @Flag(name: .long, help: "Colour diagnostics (default: when stderr is a terminal).")
+    var color = false
+
+    @Argument(parsing: .captureForPassthrough, help: "A script file (or - for stdin), then arguments for the script.")
+    var script: [String] = []
+
+    mutating func run() throws {
+        let runner = Runner(seed: seed, color: color || isatty(2) != 0)
+        let code: Int32
+        if dumpBuiltins {
+            code = runner.dumpBuiltins()
+        } else if let e {
+            code = runner.runSource(e, name: "-e", arguments: script, printResult: true)
+        } else if let first = script.first, first != "-" {
+            code = runner.runFile(first, arguments: Array(script.dropFirst()))
+        } else if script.first == "-" || isatty(0) == 0 {
+            code = runner.runStandardInput(arguments: Array(script.dropFirst()))
+        } else {
+            code = runner.interactive()
+        }
+        throw ExitCode(code)
+    }
+}
+
+NNCommand.main()

@@ -1,0 +1,99 @@
+extension Builtin {
+    /// Binds call arguments to the parameters: positional ones in order, named
+    /// ones by name; fills defaults; reports missing, extra, unknown and
+    /// repeated arguments uniformly.
+    func bind(_ args: Arguments, interpreter: Interpreter) throws -> BuiltinArguments {
+        let n = parameters.count
+        var values = [Value](repeating: .nil, count: n)
+        var given = [Bool](repeating: false, count: n)
+        var rest: [Value] = []
+        let positional = args.positional
+        if positional.count > positionalCount {
+            if let v = variadicIndex {
+                for i in 0..<positionalCount {
+                    values[i] = positional[i]
+                    given[i] = true
+                }
+                rest = Array(positional[positionalCount...])
+                given[v] = true
+            } else {
+                throw BuiltinError("\(name): expected at most \(Builtin.count(positionalCount, "argument")), got \(positional.count)")
+            }
+        } else {
+            for (i, v) in positional.enumerated() {
+                // Positional slots skip a variadic parameter placed first.
+                values[i] = v
+                given[i] = true
+            }
+        }
+        for (label, value) in args.named {
+            guard let i = parameters.firstIndex(where: { $0.name == label && !$0.isVariadic }) else {
+                let names = parameters.filter { !$0.isVariadic }.map(\.name)
+                throw BuiltinError("\(name): unknown argument '\(label)'" + Suggest.didYouMean(label, among: names))
+            }
+            if given[i] {
+                throw BuiltinError("\(name): argument '\(label)' given twice")
+            }
+            values[i] = value
+            given[i] = true
+        }
+        for (i, p) in parameters.enumerated() where !given[i] {
+            if let d = p.defaultValue {
+                values[i] = d.value
+            } else if !p.isOptional {
+                throw BuiltinError("\(name): missing argument '\(p.name)'")
+            }
+        }
+        return BuiltinArguments(builtin: self, values: values, given: given, rest: rest, interpreter: interpreter)
+    }
+
+    static func count(_ n: Int, _ noun: String) -> String {
+        n == 1 ? "1 \(noun)" : "\(n) \(noun)s"
+    }
+}
+
+/// "Did you mean" suggestions by edit distance.
+enum Suggest {
+    /// `; did you mean 'lr'?` or "" when nothing is close.
+    static func didYouMean(_ name: String, among candidates: some Sequence<String>) -> String {
+        guard let best = nearest(name, among: candidates) else { return "" }
+        return "; did you mean '\(best)'?"
+    }
+
+    /// The closest candidate within a distance that scales with the name's length.
+    static func nearest(_ name: String, among candidates: some Sequence<String>) -> String? {
+        let a = Array(name.unicodeScalars)
+        let limit = max(1, min(3, a.count / 3 + 1))
+        var best: (String, Int)?
+        for c in candidates where c != name {
+            let d = distance(a, Array(c.unicodeScalars))
+            if d <= limit, best.map({ d < $0.1 || (d == $0.1 && c < $0.0) }) ?? true {
+                best = (c, d)
+            }
+        }
+        return best?.0
+    }
+
+    /// Optimal-string-alignment distance (Levenshtein plus transpositions).
+    static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        if abs(a.count - b.count) > 3 { return 4 }
+        var prev2 = [Int](repeating: 0, count: b.count + 1)
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    v = min(v, prev2[j - 2] + 1)
+                }
+                cur[j] = v
+            }
+            (prev2, prev, cur) = (prev, cur, prev2)
+        }
+        return prev[b.count]
+    }
+}

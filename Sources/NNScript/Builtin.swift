@@ -1,0 +1,229 @@
+/// A function written in Swift and callable from nn, declared once with its
+/// documentation.
+///
+/// The same declaration drives argument checking (uniform messages such as
+/// `Adam: unknown argument 'lrr'; did you mean 'lr'?`), `help(name)`, the
+/// completion list and the generated `docs/builtins.md`.
+public final class Builtin: @unchecked Sendable {
+    /// The name scripts call it by.
+    public let name: String
+    /// The parameters, in order.
+    public let parameters: [BuiltinParameter]
+    /// A one-line summary.
+    public let summary: String
+    /// The longer discussion (with the formula, where there is one).
+    public let discussion: String
+    /// The area it belongs to, e.g. `Core`, `Tensors`, `Autodiff` (a docs heading).
+    public let area: String
+    /// The body: receives the bound arguments.
+    public let body: (inout BuiltinArguments) throws -> Value
+
+    /// Declares a builtin.
+    public init(
+        _ name: String, _ parameters: [BuiltinParameter] = [], area: String = "Host",
+        summary: String, discussion: String = "",
+        body: @escaping (inout BuiltinArguments) throws -> Value
+    ) {
+        self.name = name
+        self.parameters = parameters
+        self.summary = summary
+        self.discussion = discussion
+        self.area = area
+        self.body = body
+        var required = 0, maxPositional = 0
+        var variadic: Int?
+        for (i, p) in parameters.enumerated() {
+            if p.isVariadic { variadic = i; continue }
+            if variadic == nil {
+                maxPositional += 1
+                if p.defaultValue == nil && !p.isOptional { required = i + 1 }
+            }
+        }
+        self.requiredCount = required
+        self.positionalCount = maxPositional
+        self.variadicIndex = variadic
+    }
+
+    /// Parameters before this index that have no default must be given.
+    let requiredCount: Int
+    /// How many parameters can be given positionally (before a variadic one).
+    let positionalCount: Int
+    /// The index of the variadic parameter, if any.
+    let variadicIndex: Int?
+
+    /// The signature as shown by `help`: `sum(t, axis: nil, keepdims: false)`.
+    public var signature: String {
+        "\(name)(" + parameters.map(\.usage).joined(separator: ", ") + ")"
+    }
+}
+
+/// One parameter of a builtin.
+public struct BuiltinParameter: Sendable {
+    /// A default value (Sendable, so tables can be static).
+    public enum Default: Sendable, CustomStringConvertible {
+        case number(Double), string(String), bool(Bool), `nil`, numbers([Double])
+
+        var value: Value {
+            switch self {
+            case .number(let d): .number(d)
+            case .string(let s): .string(s)
+            case .bool(let b): .bool(b)
+            case .nil: .nil
+            case .numbers(let a): .list(a.map { .number($0) })
+            }
+        }
+
+        public var description: String { value.repr }
+    }
+
+    /// The name (also the label for passing it by name).
+    public var name: String
+    /// The default, or nil when the argument is required.
+    public var defaultValue: Default?
+    /// Collects the remaining positional arguments (`print(xs...)`).
+    public var isVariadic: Bool
+    /// May be omitted without a default (the body sees `nil`).
+    public var isOptional: Bool
+
+    /// A required parameter.
+    public static func required(_ name: String) -> BuiltinParameter {
+        BuiltinParameter(name: name, defaultValue: nil, isVariadic: false, isOptional: false)
+    }
+
+    /// A parameter with a default value.
+    public static func optional(_ name: String, _ value: Default = .nil) -> BuiltinParameter {
+        BuiltinParameter(name: name, defaultValue: value, isVariadic: false, isOptional: true)
+    }
+
+    /// A parameter collecting all remaining positional arguments.
+    public static func variadic(_ name: String) -> BuiltinParameter {
+        BuiltinParameter(name: name, defaultValue: nil, isVariadic: true, isOptional: true)
+    }
+
+    var usage: String {
+        if isVariadic { return "\(name)..." }
+        if let d = defaultValue { return "\(name): \(d)" }
+        return name
+    }
+}
+
+/// The arguments of one builtin call, bound to its parameters.
+///
+/// Accessors check types and produce Lua-style messages:
+/// `bad argument #1 to 'floor' (number expected, got nil)`.
+public struct BuiltinArguments {
+    /// The builtin being called.
+    public let builtin: Builtin
+    /// One value per parameter (defaults filled in; `nil` when omitted).
+    public var values: [Value]
+    /// Which parameters were given explicitly.
+    public var given: [Bool]
+    /// The extra positional arguments of a variadic parameter.
+    public var rest: [Value]
+    /// The interpreter running the call (for callbacks, output, randomness).
+    public let interpreter: Interpreter
+
+    /// The value of parameter `i`.
+    public subscript(_ i: Int) -> Value { values[i] }
+
+    /// The value of the parameter named `name`.
+    public subscript(_ name: String) -> Value {
+        guard let i = builtin.parameters.firstIndex(where: { $0.name == name }) else { return .nil }
+        return values[i]
+    }
+
+    /// True when parameter `i` was passed (not defaulted).
+    public func has(_ i: Int) -> Bool { given[i] }
+
+    /// `#1` or `'axis'`: how a message names parameter `i`.
+    func label(_ i: Int) -> String {
+        i < builtin.positionalCount ? "#\(i + 1)" : "'\(builtin.parameters[i].name)'"
+    }
+
+    /// The uniform bad-argument error.
+    public func bad(_ i: Int, _ expected: String, got: Value? = nil) -> BuiltinError {
+        let got = got ?? values[i]
+        return BuiltinError("bad argument \(label(i)) to '\(builtin.name)' (\(expected) expected, got \(got.typeName))")
+    }
+
+    /// A bad-argument error with free text.
+    public func bad(_ i: Int, message: String) -> BuiltinError {
+        BuiltinError("bad argument \(label(i)) to '\(builtin.name)' (\(message))")
+    }
+
+    /// An error prefixed with the builtin's name.
+    public func error(_ message: String) -> BuiltinError {
+        BuiltinError("\(builtin.name): \(message)")
+    }
+
+    public func number(_ i: Int) throws -> Double {
+        if case .number(let d) = values[i] { return d }
+        if case .tensor(let t) = values[i], t.count == 1, t.shape.isEmpty { return try t.item() }
+        throw bad(i, "number")
+    }
+
+    public func optionalNumber(_ i: Int) throws -> Double? {
+        if case .nil = values[i] { return nil }
+        return try number(i)
+    }
+
+    /// An integral number that fits an `Int` (counts, sizes, indices).
+    public func int(_ i: Int) throws -> Int {
+        let d = try number(i)
+        guard let n = Int(exactlyChecked: d) else {
+            throw bad(i, message: "integer expected, got \(Value.number(d).repr)")
+        }
+        return n
+    }
+
+    public func optionalInt(_ i: Int) throws -> Int? {
+        if case .nil = values[i] { return nil }
+        return try int(i)
+    }
+
+    public func string(_ i: Int) throws -> String {
+        if case .string(let s) = values[i] { return s }
+        throw bad(i, "string")
+    }
+
+    public func bool(_ i: Int) throws -> Bool {
+        if case .bool(let b) = values[i] { return b }
+        throw bad(i, "bool")
+    }
+
+    public func list(_ i: Int) throws -> ListRef {
+        if case .list(let l) = values[i] { return l }
+        throw bad(i, "list")
+    }
+
+    /// A list or tuple's elements.
+    public func sequence(_ i: Int) throws -> [Value] {
+        switch values[i] {
+        case .list(let l): return l.items
+        case .tuple(let t): return t
+        default: throw bad(i, "list")
+        }
+    }
+
+    public func record(_ i: Int) throws -> RecordRef {
+        if case .record(let r) = values[i] { return r }
+        throw bad(i, "record")
+    }
+
+    /// A function value (nn function, builtin or callable object).
+    public func callable(_ i: Int) throws -> Value {
+        switch values[i] {
+        case .function, .builtin, .object: return values[i]
+        default: throw bad(i, "function")
+        }
+    }
+}
+
+extension Int {
+    /// The integer equal to `d`, or nil when `d` is not finite, not integral
+    /// or outside the range of `Int`.
+    init?(exactlyChecked d: Double) {
+        guard d.isFinite, d.rounded() == d, d >= -9.2e18, d <= 9.2e18 else { return nil }
+        self.init(d)
+    }
+}

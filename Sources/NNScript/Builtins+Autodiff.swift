@@ -1,0 +1,119 @@
+import NNTensor
+
+/// Function transforms (JAX style) and recording control.
+extension Builtins {
+    /// Wraps an nn function as a Swift function of one tensor.
+    static func scalarFunction(_ f: Value, _ interp: Interpreter, _ op: String) -> (Tensor) throws -> Tensor {
+        { t in try asTensor(try interp.call(f, [.tensor(t)]), like: t, op) }
+    }
+
+    /// Wraps an nn function of a list of tensors.
+    static func listFunction(_ f: Value, _ interp: Interpreter, _ op: String) -> ([Tensor]) throws -> Tensor {
+        { ts in try asTensor(try interp.call(f, [.list(ts.map { .tensor($0) })]), like: ts.first, op) }
+    }
+
+    static func asTensor(_ v: Value, like t: Tensor?, _ op: String) throws -> Tensor {
+        switch v {
+        case .tensor(let r): return r
+        case .number(let d): return t?.scalar(d) ?? Tensor(scalar: d)
+        default: throw BuiltinError("\(op): the function must return a tensor or number, got \(v.typeName)")
+        }
+    }
+
+    /// The point of differentiation: a tensor, a number (as a float64 0-d tensor) or a list of tensors.
+    enum Point {
+        case tensor(Tensor, fromNumber: Bool)
+        case list([Tensor])
+    }
+
+    static func point(_ a: BuiltinArguments, _ i: Int) throws -> Point {
+        switch a[i] {
+        case .tensor(let t): return .tensor(t, fromNumber: false)
+        case .number(let d): return .tensor(Tensor(scalar: d, dtype: .float64), fromNumber: true)
+        case .list, .tuple: return .list(try tensorList(a, i))
+        default: throw a.bad(i, "tensor")
+        }
+    }
+
+    static func result(_ t: Tensor, _ fromNumber: Bool) throws -> Value {
+        fromNumber ? .number(try t.item()) : .tensor(t)
+    }
+
+    static func gradValue(_ f: Value, _ p: Point, _ interp: Interpreter) throws -> Value {
+        switch p {
+        case .tensor(let t, let n): return try result(try Autodiff.grad(scalarFunction(f, interp, "grad"), at: t), n)
+        case .list(let ts): return .list(try Autodiff.grad(listFunction(f, interp, "grad"), at: ts).map { .tensor($0) })
+        }
+    }
+
+    static let autodiff: [Builtin] = [
+        Builtin("grad", [.required("f"), .optional("x")], area: "Autodiff",
+                summary: "The gradient of scalar function `f` at `x`; `grad(f)` is the function `x => grad(f, x)`.",
+                discussion: "`x` is a tensor, a number (the result is then a number) or a list of tensors (`f` receives the list; the result is a list of gradients). Gradients are themselves differentiable, so `grad(grad(f))` works.") { a in
+            let f = try a.callable(0)
+            if a[1].isNil {
+                let interp = a.interpreter
+                return .builtin(Builtin("grad(\(f.functionName))", [.required("x")], area: "Autodiff",
+                                        summary: "The gradient of \(f.functionName).") { b in
+                    try gradValue(f, try point(b, 0), interp)
+                })
+            }
+            return try gradValue(f, try point(a, 1), a.interpreter)
+        },
+        Builtin("value_and_grad", [.required("f"), .required("x")], area: "Autodiff",
+                summary: "The tuple `(f(x), grad(f, x))`, computed in one pass.") { a in
+            let f = try a.callable(0)
+            switch try point(a, 1) {
+            case .tensor(let t, let n):
+                let (v, g) = try Autodiff.valueAndGrad(scalarFunction(f, a.interpreter, "value_and_grad"), at: t)
+                return .tuple([try result(v, n), try result(g, n)])
+            case .list(let ts):
+                let (v, gs) = try Autodiff.valueAndGrad(listFunction(f, a.interpreter, "value_and_grad"), at: ts)
+                return .tuple([.tensor(v), .list(gs.map { .tensor($0) })])
+            }
+        },
+        Builtin("jacobian", [.required("f"), .required("x")], area: "Autodiff",
+                summary: "The Jacobian of `f` at `x`: shape `f(x).shape + x.shape`.",
+                discussion: "```\nJ[i, j] = d f(x)[i] / d x[j]\n```") { a in
+            let f = try a.callable(0)
+            guard case .tensor(let t, let n) = try point(a, 1) else { throw a.bad(1, "tensor") }
+            return try result(try Autodiff.jacobian(scalarFunction(f, a.interpreter, "jacobian"), at: t), n)
+        },
+        Builtin("hessian", [.required("f"), .required("x")], area: "Autodiff",
+                summary: "The Hessian of scalar function `f` at `x` (the Jacobian of its gradient).",
+                discussion: "```\nH[i, j] = d² f / (d x[i] d x[j])\n```\n`hessian(fn(w) = (1 - w[0] * w[1]) ** 2, tensor([0.0, 0.0]))` is `[[0, -2], [-2, 0]]`.") { a in
+            let f = try a.callable(0)
+            switch try point(a, 1) {
+            case .tensor(let t, let n):
+                return try result(try Autodiff.hessian(scalarFunction(f, a.interpreter, "hessian"), at: t), n)
+            case .list(let ts):
+                return .tensor(try Autodiff.hessian(listFunction(f, a.interpreter, "hessian"), at: ts))
+            }
+        },
+        Builtin("hvp", [.required("f"), .required("x"), .required("v")], area: "Autodiff",
+                summary: "The Hessian-vector product `H(x) @ v` of scalar function `f`, without forming `H`.",
+                discussion: "```\nhvp(f, x, v) = grad(x => dot(grad(f, x), v), x)\n```") { a in
+            let f = try a.callable(0)
+            guard case .tensor(let t, let n) = try point(a, 1) else { throw a.bad(1, "tensor") }
+            let v = try operand(a[2], like: t, a, 2)
+            return try result(try Autodiff.hvp(scalarFunction(f, a.interpreter, "hvp"), at: t, v: v), n)
+        },
+        Builtin("no_grad", [.required("f")], area: "Autodiff",
+                summary: "Calls `f()` without recording operations for autodiff; returns its result.") { a in
+            let f = try a.callable(0)
+            return try GradMode.noGrad { try a.interpreter.call(f, []) }
+        },
+    ]
+}
+
+extension Value {
+    /// A function's name for messages.
+    var functionName: String {
+        switch self {
+        case .function(let c): c.name
+        case .builtin(let b): b.name
+        case .object(let o): o.typeName
+        default: typeName
+        }
+    }
+}

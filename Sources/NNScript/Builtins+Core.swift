@@ -1,0 +1,134 @@
+import Foundation
+import NNTensor
+
+/// The per-area tables of builtins. Each entry is declared once, with its docs.
+public enum Builtins {}
+
+extension Builtins {
+    /// Printing, checking, types and conversions, errors, time.
+    static let core: [Builtin] = [
+        Builtin("print", [.variadic("values"), .optional("sep", .string(" ")), .optional("end", .string("\n"))],
+                area: "Core", summary: "Prints values separated by spaces, then a newline; returns nil.",
+                discussion: "Strings print without quotes; numbers in the shortest form that reads back the same (`print(2 ** 10)` shows `1024`, `print(0.1 + 0.2)` shows `0.30000000000000004`).") { a in
+            let sep = try a.string(1), end = try a.string(2)
+            a.interpreter.write(a.rest.map(\.description).joined(separator: sep) + end)
+            return .nil
+        },
+        Builtin("assert", [.required("condition"), .optional("message")], area: "Core",
+                summary: "Raises an error when `condition` is false.") { a in
+            guard case .bool(let ok) = a[0] else { throw a.bad(0, "bool") }
+            if !ok {
+                let msg: String = if case .nil = a[1] { "assertion failed" } else { "assertion failed: \(a[1].description)" }
+                throw BuiltinError(msg)
+            }
+            return .nil
+        },
+        Builtin("assert_close", [.required("a"), .required("b"), .optional("tol", .number(1e-6))], area: "Core",
+                summary: "Raises an error unless `a` and `b` agree within `tol` elementwise.",
+                discussion: "Numbers, tensors and (nested) lists compare elementwise: `abs(a - b) <= tol * (1 + abs(b))`.") { a in
+            let tol = try a.number(2)
+            let x = try Convert.flatNumbers(a[0], "assert_close"), y = try Convert.flatNumbers(a[1], "assert_close")
+            guard x.count == y.count else {
+                throw BuiltinError("assert_close: sizes differ (\(x.count) and \(y.count) elements)")
+            }
+            for i in x.indices where !(abs(x[i] - y[i]) <= tol * (1 + abs(y[i]))) {
+                throw BuiltinError("assert_close: \(a[0].repr) and \(a[1].repr) differ at element \(i) (\(Value.formatNumber(x[i])) vs \(Value.formatNumber(y[i])), tol \(Value.formatNumber(tol)))")
+            }
+            return .nil
+        },
+        Builtin("error", [.required("message")], area: "Core",
+                summary: "Raises an error; `catch e` receives `message` as given.") { a in
+            var e = ScriptError(a[0].description, at: a.interpreter.rt.callSite)
+            e.payload = PayloadBox(a[0])
+            throw e
+        },
+        Builtin("type", [.required("x")], area: "Core",
+                summary: "The name of a value's type: \"number\", \"string\", \"bool\", \"nil\", \"list\", \"record\", \"tuple\", \"function\", \"tensor\", \"range\", or a library type.") { a in
+            .string(a[0].typeName)
+        },
+        Builtin("str", [.required("x")], area: "Core", summary: "The text `print` would show for `x`.") { a in
+            .string(a[0].description)
+        },
+        Builtin("repr", [.required("x")], area: "Core", summary: "The text of `x` as it is shown inside a list (strings quoted).") { a in
+            .string(a[0].repr)
+        },
+        Builtin("number", [.required("x")], area: "Core",
+                summary: "Converts a string (or a one-element tensor, or a bool) to a number.") { a in
+            switch a[0] {
+            case .number: return a[0]
+            case .bool(let b): return .number(b ? 1 : 0)
+            case .string(let s):
+                guard let d = Double(s.trimmingCharacters(in: .whitespaces)) else {
+                    throw BuiltinError("number: cannot convert \(Value.quote(s)) to a number")
+                }
+                return .number(d)
+            case .tensor(let t): return .number(try t.item())
+            default: throw a.bad(0, "string or number")
+            }
+        },
+        Builtin("len", [.required("x")], area: "Core",
+                summary: "The number of elements of a list, tuple, string (characters), record (fields), range or tensor (first axis).") { a in
+            switch a[0] {
+            case .list(let l): return .number(Double(l.items.count))
+            case .tuple(let t): return .number(Double(t.count))
+            case .string(let s): return .number(Double(s.count))
+            case .record(let r): return .number(Double(r.count))
+            case .range(let lo, let hi): return .number(Double(max(0, hi - lo)))
+            case .tensor(let t):
+                guard let n = t.shape.first else { throw BuiltinError("len: a 0-d tensor has no length") }
+                return .number(Double(n))
+            default: throw a.bad(0, "list, string, record or tensor")
+            }
+        },
+        Builtin("range", [.required("a"), .optional("b"), .optional("step")], area: "Core",
+                summary: "`range(n)` is `0..n`; `range(a, b)` is `a..b`; with `step`, a list `[a, a+step, ...]` stopping before `b`.") { a in
+            let x = try a.int(0)
+            guard case .nil = a[1] else {
+                let y = try a.int(1)
+                if case .nil = a[2] { return .range(x, y) }
+                let s = try a.int(2)
+                guard s != 0 else { throw a.bad(2, message: "step cannot be zero") }
+                let n = s > 0 ? max(0, (y - x + s - 1) / s) : max(0, (x - y - s - 1) / -s)
+                guard n <= 1 << 26 else { throw BuiltinError("range: too many elements (\(n))") }
+                return .list((0..<n).map { .number(Double(x + $0 * s)) })
+            }
+            return .range(0, x)
+        },
+        Builtin("time", [], area: "Core", summary: "Seconds since the Unix epoch, as a number with a fraction.") { _ in
+            .number(Date().timeIntervalSince1970)
+        },
+        Builtin("clock", [], area: "Core", summary: "Seconds from a monotonic clock, for measuring durations.") { _ in
+            var ts = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &ts)
+            return .number(Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9)
+        },
+        Builtin("seed", [.required("n")], area: "Core",
+                summary: "Resets the interpreter's random generator to seed `n`, for reproducible runs.") { a in
+            let n = try a.int(0)
+            guard n >= 0 else { throw a.bad(0, message: "a seed must be non-negative") }
+            a.interpreter.rng = RandomGenerator(seed: UInt64(n))
+            return .nil
+        },
+        Builtin("help", [.optional("name")], area: "Core",
+                summary: "Shows the documentation of a builtin (by name or value), or lists all builtins.") { a in
+            a.interpreter.write(try Help.text(for: a[0], in: a.interpreter) + "\n")
+            return .nil
+        },
+    ]
+}
+
+/// Conversions between script values and Swift values.
+enum Convert {
+    /// All numbers inside a number, tensor or nested list, in row-major order.
+    static func flatNumbers(_ v: Value, _ op: String, depth: Int = 0) throws -> [Double] {
+        guard depth < 64 else { throw BuiltinError("\(op): list nested too deeply") }
+        switch v {
+        case .number(let d): return [d]
+        case .bool(let b): return [b ? 1 : 0]
+        case .tensor(let t): return t.doubles
+        case .list(let l): return try l.items.flatMap { try flatNumbers($0, op, depth: depth + 1) }
+        case .tuple(let t): return try t.flatMap { try flatNumbers($0, op, depth: depth + 1) }
+        default: throw BuiltinError("\(op): expected numbers, got \(v.typeName)")
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+/// Lists, records and strings.
+extension Builtins {
+    static let lists: [Builtin] = [
+        Builtin("append", [.required("list"), .required("value")], area: "Lists",
+                summary: "Adds `value` at the end of `list` (in place); returns the list.") { a in
+            let l = try a.list(0)
+            l.items.append(a[1])
+            return a[0]
+        },
+        Builtin("push", [.required("list"), .required("value")], area: "Lists",
+                summary: "Same as `append`.") { a in
+            let l = try a.list(0)
+            l.items.append(a[1])
+            return a[0]
+        },
+        Builtin("pop", [.required("list"), .optional("index")], area: "Lists",
+                summary: "Removes and returns the last element (or the one at `index`).") { a in
+            let l = try a.list(0)
+            guard !l.items.isEmpty else { throw BuiltinError("pop: the list is empty") }
+            if case .nil = a[1] { return l.items.removeLast() }
+            let i = try Access.position(a[1], count: l.items.count, what: "list")
+            return l.items.remove(at: i)
+        },
+        Builtin("insert", [.required("list"), .required("index"), .required("value")], area: "Lists",
+                summary: "Inserts `value` before position `index` (in place).") { a in
+            let l = try a.list(0)
+            var i = try a.int(1)
+            if i < 0 { i += l.items.count }
+            l.items.insert(a[2], at: min(max(i, 0), l.items.count))
+            return .nil
+        },
+        Builtin("extend", [.required("list"), .required("values")], area: "Lists",
+                summary: "Appends every element of `values` to `list` (in place).") { a in
+            let l = try a.list(0)
+            l.items += try a.sequence(1)
+            return a[0]
+        },
+        Builtin("copy", [.required("x")], area: "Lists",
+                summary: "A shallow copy of a list or record.") { a in
+            switch a[0] {
+            case .list(let l): return .list(l.items)
+            case .record(let r): return .record(r.fields)
+            default: return a[0]
+            }
+        },
+        Builtin("contains", [.required("collection"), .required("value")], area: "Lists",
+                summary: "True when a list/tuple holds `value`, a string contains a substring, or a record has a field named `value`.") { a in
+            switch a[0] {
+            case .list(let l): return .bool(l.items.contains { Operators.equal($0, a[1]) })
+            case .tuple(let t): return .bool(t.contains { Operators.equal($0, a[1]) })
+            case .string(let s): return .bool(s.contains(try a.string(1)))
+            case .record(let r): return .bool(r[try a.string(1)] != nil)
+            case .range(let lo, let hi):
+                guard case .number(let d) = a[1] else { return .bool(false) }
+                return .bool(d.rounded() == d && d >= Double(lo) && d < Double(hi))
+            default: throw a.bad(0, "list, string or record")
+            }
+        },
+        Builtin("index_of", [.required("list"), .required("value")], area: "Lists",
+                summary: "The first position of `value` in a list, or nil.") { a in
+            let items = try a.sequence(0)
+            return items.firstIndex { Operators.equal($0, a[1]) }.map { .number(Double($0)) } ?? .nil
+        },
+        Builtin("list", [.required("x")], area: "Lists",
+                summary: "A new list of the elements of a list, tuple, range, string (characters), record (values) or tensor (first axis).") { a in
+            .list(try Iterate.elements(a[0], "list"))
+        },
+        Builtin("tuple", [.required("x")], area: "Lists", summary: "A tuple of the elements of a list or other sequence.") { a in
+            .tuple(try Iterate.elements(a[0], "tuple"))
+        },
+        Builtin("keys", [.required("record")], area: "Lists", summary: "The field names of a record, in order.") { a in
+            .list(try a.record(0).keys.map { .string($0) })
+        },
+        Builtin("values", [.required("record")], area: "Lists", summary: "The field values of a record, in order.") { a in
+            .list(try a.record(0).values)
+        },
+        Builtin("items", [.required("record")], area: "Lists", summary: "The fields of a record as `(name, value)` tuples.") { a in
+            .list(try a.record(0).fields.map { .tuple([.string($0.0), $0.1]) })
+        },
+        Builtin("map", [.required("xs"), .required("f")], area: "Lists",
+                summary: "A new list of `f(x)` for each element `x`.") { a in
+            let f = try a.callable(1)
+            return .list(try Iterate.elements(a[0], "map").map { try a.interpreter.call(f, [$0]) })
+        },
+        Builtin("filter", [.required("xs"), .required("f")], area: "Lists",
+                summary: "A new list of the elements for which `f(x)` is true.") { a in
+            let f = try a.callable(1)
+            return .list(try Iterate.elements(a[0], "filter").filter { x in
+                guard case .bool(let keep) = try a.interpreter.call(f, [x]) else {
+                    throw BuiltinError("filter: the function must return a bool")
+                }
+                return keep
+            })
+        },
+        Builtin("sorted", [.required("xs"), .optional("key")], area: "Lists",
+                summary: "A new list sorted ascending (numbers, strings, or lists/tuples lexicographically), by `key(x)` when given.") { a in
+            let items = try Iterate.elements(a[0], "sorted")
+            let keys: [Value]
+            if case .nil = a[1] { keys = items } else {
+                let f = try a.callable(1)
+                keys = try items.map { try a.interpreter.call(f, [$0]) }
+            }
+            var order = Array(items.indices)
+            var failure: (any Error)?
+            order.sort { i, j in
+                do { return try Operators.compare(keys[i], keys[j], .less) < 0 } catch {
+                    failure = failure ?? error
+                    return false
+                }
+            }
+            if let failure { throw BuiltinError("sorted: \(failure)") }
+            return .list(order.map { items[$0] })
+        },
+        Builtin("reversed", [.required("xs")], area: "Lists", summary: "A new list with the elements in reverse order.") { a in
+            .list(try Iterate.elements(a[0], "reversed").reversed())
+        },
+        Builtin("join", [.required("xs"), .optional("sep", .string(""))], area: "Lists",
+                summary: "The elements' texts joined with `sep`: `join([1, 2], \", \")` is `\"1, 2\"`.") { a in
+            .string(try Iterate.elements(a[0], "join").map(\.description).joined(separator: try a.string(1)))
+        },
+        Builtin("split", [.required("s"), .optional("sep")], area: "Lists",
+                summary: "The parts of string `s` between occurrences of `sep` (by default, runs of whitespace).") { a in
+            let s = try a.string(0)
+            if case .nil = a[1] {
+                return .list(s.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) })
+            }
+            let sep = try a.string(1)
+            guard !sep.isEmpty else { throw a.bad(1, message: "separator cannot be empty") }
+            return .list(s.components(separatedBy: sep).map { .string($0) })
+        },
+        Builtin("upper", [.required("s")], area: "Lists", summary: "The string in upper case.") { a in
+            .string(try a.string(0).uppercased())
+        },
+        Builtin("lower", [.required("s")], area: "Lists", summary: "The string in lower case.") { a in
+            .string(try a.string(0).lowercased())
+        },
+        Builtin("trim", [.required("s")], area: "Lists", summary: "The string without leading and trailing whitespace.") { a in
+            .string(try a.string(0).trimmingCharacters(in: .whitespacesAndNewlines))
+        },
+        Builtin("replace", [.required("s"), .required("old"), .required("new")], area: "Lists",
+                summary: "The string with every occurrence of `old` replaced by `new`.") { a in
+            let old = try a.string(1)
+            guard !old.isEmpty else { throw a.bad(1, message: "cannot replace an empty string") }
+            return .string(try a.string(0).replacingOccurrences(of: old, with: try a.string(2)))
+        },
+    ]
+}
+
+/// Turning iterable values into element lists.
+enum Iterate {
+    static func elements(_ v: Value, _ op: String) throws -> [Value] {
+        switch v {
+        case .list(let l): return l.items
+        case .tuple(let t): return t
+        case .range(let lo, let hi):
+            guard hi - lo <= 1 << 26 else { throw BuiltinError("\(op): range too long to make a list (\(hi - lo) elements)") }
+            return lo < hi ? (lo..<hi).map { .number(Double($0)) } : []
+        case .string(let s): return s.map { .string(String($0)) }
+        case .record(let r): return r.values
+        case .tensor(let t):
+            guard let n = t.shape.first else { throw BuiltinError("\(op): cannot iterate over a 0-d tensor") }
+            return try (0..<n).map { .tensor(try t.index([.index($0)])) }
+        default: throw BuiltinError("\(op): cannot iterate over a \(v.typeName)")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import NNTensor
+
+/// Elementwise math: each function takes a number or a tensor.
+extension Builtins {
+    /// A one-argument function of numbers and tensors.
+    static func elementwise(_ name: String, _ summary: String, _ discussion: String = "",
+                            number: @escaping @Sendable (Double) -> Double,
+                            tensor: @escaping @Sendable (Tensor) throws -> Tensor) -> Builtin {
+        Builtin(name, [.required("x")], area: "Math", summary: summary, discussion: discussion) { a in
+            switch a[0] {
+            case .number(let d): return .number(number(d))
+            case .tensor(let t): return .tensor(try tensor(t))
+            default: throw a.bad(0, "number or tensor")
+            }
+        }
+    }
+
+    static let math: [Builtin] = [
+        elementwise("abs", "The absolute value `|x|`.", number: { Swift.abs($0) }, tensor: { $0.abs() }),
+        elementwise("sqrt", "The square root.", number: { Foundation.sqrt($0) }, tensor: { $0.sqrt() }),
+        elementwise("exp", "The exponential `e ** x`.", number: { Foundation.exp($0) }, tensor: { $0.exp() }),
+        elementwise("log", "The natural logarithm.", number: { Foundation.log($0) }, tensor: { $0.log() }),
+        elementwise("sin", "The sine (radians).", number: { Foundation.sin($0) }, tensor: { $0.sin() }),
+        elementwise("cos", "The cosine (radians).", number: { Foundation.cos($0) }, tensor: { $0.cos() }),
+        elementwise("tanh", "The hyperbolic tangent.", number: { Foundation.tanh($0) }, tensor: { $0.tanh() }),
+        elementwise("sign", "-1, 0 or 1 by the sign of `x`.", number: { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }, tensor: { $0.sign() }),
+        elementwise("erf", "The error function.", number: { Foundation.erf($0) }, tensor: { $0.erf() }),
+        elementwise("sigmoid", "The logistic function.", "```\nsigmoid(x) = 1 / (1 + exp(-x))\n```",
+                    number: { 1 / (1 + Foundation.exp(-$0)) }, tensor: { $0.sigmoid() }),
+        elementwise("relu", "The rectifier `max(x, 0)`.", number: { Swift.max($0, 0) }, tensor: { $0.relu() }),
+        elementwise("gelu", "The Gaussian error linear unit.", "```\ngelu(x) = x * (1 + erf(x / sqrt(2))) / 2\n```",
+                    number: { $0 * (1 + Foundation.erf($0 / 2.0.squareRoot())) / 2 }, tensor: { $0.gelu() }),
+        Builtin("leaky_relu", [.required("x"), .optional("slope", .number(0.01))], area: "Math",
+                summary: "`x` where positive, `slope * x` elsewhere.") { a in
+            let s = try a.number(1)
+            switch a[0] {
+            case .number(let d): return .number(d > 0 ? d : s * d)
+            case .tensor(let t): return .tensor(t.leakyRelu(slope: s))
+            default: throw a.bad(0, "number or tensor")
+            }
+        },
+        Builtin("softplus", [.required("x"), .optional("beta", .number(1)), .optional("threshold", .number(20))], area: "Math",
+                summary: "A smooth rectifier.", discussion: "```\nsoftplus(x) = log(1 + exp(beta * x)) / beta   (x itself where beta * x > threshold)\n```") { a in
+            let beta = try a.number(1), th = try a.number(2)
+            switch a[0] {
+            case .number(let d): return .number(beta * d > th ? d : Foundation.log1p(Foundation.exp(beta * d)) / beta)
+            case .tensor(let t): return .tensor(try t.softplus(beta: beta, threshold: th))
+            default: throw a.bad(0, "number or tensor")
+            }
+        },
+        Builtin("floor", [.required("x")], area: "Math", summary: "The largest integer not above `x`.") { a in
+            try rounding(a, .down)
+        },
+        Builtin("ceil", [.required("x")], area: "Math", summary: "The smallest integer not below `x`.") { a in
+            try rounding(a, .up)
+        },
+        Builtin("round", [.required("x"), .optional("digits", .number(0))], area: "Math",
+                summary: "`x` rounded to `digits` decimals (halves to even, as Python).") { a in
+            let digits = try a.int(1)
+            guard Swift.abs(digits) <= 300 else { throw a.bad(1, message: "digits must be between -300 and 300") }
+            let scale = Foundation.pow(10.0, Double(digits))
+            func r(_ d: Double) -> Double { digits == 0 ? d.rounded(.toNearestOrEven) : (d * scale).rounded(.toNearestOrEven) / scale }
+            switch a[0] {
+            case .number(let d): return .number(r(d))
+            case .tensor(let t): return .tensor(try Tensor(shape: t.shape, values: t.doubles.map(r), dtype: t.dtype))
+            default: throw a.bad(0, "number or tensor")
+            }
+        },
+        Builtin("clamp", [.required("x"), .optional("min"), .optional("max")], area: "Math",
+                summary: "`x` limited to `[min, max]` (either bound may be nil).") { a in
+            let lo = try a.optionalNumber(1), hi = try a.optionalNumber(2)
+            switch a[0] {
+            case .number(var d):
+                if let lo { d = Swift.max(d, lo) }
+                if let hi { d = Swift.min(d, hi) }
+                return .number(d)
+            case .tensor(let t): return .tensor(try t.clamp(min: lo, max: hi))
+            default: throw a.bad(0, "number or tensor")
+            }
+        },
+        Builtin("pow", [.required("x"), .required("p")], area: "Math", summary: "`x ** p`.") { a in
+            try Operators.binary(.power, a[0], a[1])
+        },
+        Builtin("is_nan", [.required("x")], area: "Math", summary: "True when the number `x` is not a number (nan).") { a in
+            .bool(try a.number(0).isNaN)
+        },
+        Builtin("is_finite", [.required("x")], area: "Math", summary: "True when the number `x` is neither infinite nor nan.") { a in
+            .bool(try a.number(0).isFinite)
+        },
+        Builtin("pi", [], area: "Math", summary: "The number π.") { _ in .number(Double.pi) },
+        Builtin("inf", [], area: "Math", summary: "Positive infinity.") { _ in .number(Double.infinity) },
+        Builtin("nan", [], area: "Math", summary: "Not a number.") { _ in .number(Double.nan) },
+    ]
+
+    private static func rounding(_ a: BuiltinArguments, _ rule: FloatingPointRoundingRule) throws -> Value {
+        switch a[0] {
+        case .number(let d): return .number(d.rounded(rule))
+        case .tensor(let t): return .tensor(try Tensor(shape: t.shape, values: t.doubles.map { $0.rounded(rule) }, dtype: t.dtype))
+        default: throw a.bad(0, "number or tensor")
+        }
+    }
+}

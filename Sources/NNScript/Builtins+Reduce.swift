@@ -1,0 +1,203 @@
+import NNTensor
+
+/// Shape operations, reductions, softmax and linear algebra.
+extension Builtins {
+    static let tensor: [Builtin] = creation + shapes + reductions
+
+    static let shapes: [Builtin] = [
+        Builtin("reshape", [.required("t"), .required("shape")], area: "Tensors",
+                summary: "The same elements in a new shape (one dimension may be -1).") { a in
+            let t = try tensorArg(a, 0)
+            let shape = try TensorBridge.axes(a[1], "reshape") ?? []
+            return .tensor(try t.reshape(shape))
+        },
+        Builtin("flatten", [.required("t"), .optional("start", .number(0)), .optional("end", .number(-1))], area: "Tensors",
+                summary: "Axes `start` through `end` merged into one (by default: a 1-d tensor).") { a in
+            .tensor(try tensorArg(a, 0).flatten(startAxis: try a.int(1), endAxis: try a.int(2)))
+        },
+        Builtin("transpose", [.required("t"), .optional("a", .number(0)), .optional("b", .number(1))], area: "Tensors",
+                summary: "Axes `a` and `b` swapped.") { a in
+            .tensor(try tensorArg(a, 0).transpose(try a.int(1), try a.int(2)))
+        },
+        Builtin("permute", [.required("t"), .required("axes")], area: "Tensors",
+                summary: "The axes reordered: output axis `i` is input axis `axes[i]`.") { a in
+            .tensor(try tensorArg(a, 0).permute(try TensorBridge.axes(a[1], "permute") ?? []))
+        },
+        Builtin("squeeze", [.required("t"), .optional("axis")], area: "Tensors",
+                summary: "Axes of size 1 removed (all of them, or those in `axis`).") { a in
+            .tensor(try tensorArg(a, 0).squeeze(axes: try TensorBridge.axes(a[1], "squeeze")))
+        },
+        Builtin("unsqueeze", [.required("t"), .required("axis")], area: "Tensors",
+                summary: "An axis of size 1 inserted at `axis`.") { a in
+            .tensor(try tensorArg(a, 0).unsqueeze(try a.int(1)))
+        },
+        Builtin("concat", [.required("tensors"), .optional("axis", .number(0))], area: "Tensors",
+                summary: "Tensors joined along an existing axis.") { a in
+            .tensor(try Tensor.concat(try tensorList(a, 0), axis: try a.int(1)))
+        },
+        Builtin("stack", [.required("tensors"), .optional("axis", .number(0))], area: "Tensors",
+                summary: "Tensors of equal shape joined along a new axis.") { a in
+            .tensor(try Tensor.stack(try tensorList(a, 0), axis: try a.int(1)))
+        },
+        Builtin("matmul", [.required("a"), .required("b")], area: "Tensors",
+                summary: "The matrix product `a @ b` (batched over leading axes; 1-d operands as vectors).") { a in
+            .tensor(try tensorLike(a, 0).matmul(try tensorLike(a, 1)))
+        },
+        Builtin("dot", [.required("a"), .required("b")], area: "Tensors", summary: "The dot product of two 1-d tensors.") { a in
+            .tensor(try tensorLike(a, 0).dot(try tensorLike(a, 1)))
+        },
+        Builtin("where", [.required("condition"), .required("a"), .required("b")], area: "Tensors",
+                summary: "Elementwise `a` where `condition` is nonzero, else `b` (with broadcasting).") { a in
+            let c = try tensorLike(a, 0)
+            let x = try operand(a[1], like: c, a, 1), y = try operand(a[2], like: c, a, 2)
+            return .tensor(try Tensor.where(c, x, y))
+        },
+        Builtin("maximum", [.required("a"), .required("b")], area: "Tensors",
+                summary: "The elementwise maximum of two tensors (or a tensor and a number).") { a in
+            let x = try tensorLike(a, 0)
+            return .tensor(try Tensor.maximum(x, try operand(a[1], like: x, a, 1)))
+        },
+        Builtin("minimum", [.required("a"), .required("b")], area: "Tensors",
+                summary: "The elementwise minimum of two tensors (or a tensor and a number).") { a in
+            let x = try tensorLike(a, 0)
+            return .tensor(try Tensor.minimum(x, try operand(a[1], like: x, a, 1)))
+        },
+        Builtin("softmax", [.required("t"), .optional("axis", .number(-1))], area: "Tensors",
+                summary: "Exponentials normalised to sum to 1 along `axis`.",
+                discussion: "```\nsoftmax(x)[i] = exp(x[i] - max(x)) / sum(exp(x - max(x)))\n```") { a in
+            .tensor(try tensorArg(a, 0).softmax(axis: try a.int(1)))
+        },
+        Builtin("log_softmax", [.required("t"), .optional("axis", .number(-1))], area: "Tensors",
+                summary: "The logarithm of `softmax`, computed stably.",
+                discussion: "```\nlog_softmax(x) = x - logsumexp(x)\n```") { a in
+            .tensor(try tensorArg(a, 0).logSoftmax(axis: try a.int(1)))
+        },
+        Builtin("eigh", [.required("a")], area: "Tensors",
+                summary: "Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix: `{values, vectors}`.") { a in
+            let (w, v) = try Linalg.eigh(try tensorLike(a, 0))
+            return .record([("values", .tensor(w)), ("vectors", .tensor(v))])
+        },
+        Builtin("eigvalsh", [.required("a")], area: "Tensors",
+                summary: "The eigenvalues (ascending) of a symmetric matrix.") { a in
+            .tensor(try Linalg.eigvalsh(try tensorLike(a, 0)))
+        },
+    ]
+
+    static func tensorList(_ a: BuiltinArguments, _ i: Int) throws -> [Tensor] {
+        try a.sequence(i).map { v in
+            guard case .tensor(let t) = v else { throw a.bad(i, message: "list of tensors expected, got a \(v.typeName) inside") }
+            return t
+        }
+    }
+
+    /// A number meets a tensor as a 0-d tensor of the tensor's dtype.
+    static func operand(_ v: Value, like t: Tensor, _ a: BuiltinArguments, _ i: Int) throws -> Tensor {
+        switch v {
+        case .number(let d): return t.scalar(d)
+        case .tensor(let u): return u
+        case .list, .tuple: return try TensorBridge.make(v, dtype: t.dtype, a.builtin.name)
+        default: throw a.bad(i, "tensor or number")
+        }
+    }
+
+    /// A reduction over tensors that also accepts a list of numbers.
+    static func reduction(_ name: String, _ summary: String, _ discussion: String = "",
+                          list: (@Sendable ([Double]) throws -> Double)?,
+                          tensor: @escaping @Sendable (Tensor, [Int]?, Bool) throws -> Tensor) -> Builtin {
+        Builtin(name, [.required("x"), .optional("axis"), .optional("keepdims", .bool(false))], area: "Tensors",
+                summary: summary, discussion: discussion + (discussion.isEmpty ? "" : "\n\n")
+                    + "`axis` is an integer or a list of integers (negative counts from the end); nil reduces every axis.") { a in
+            switch a[0] {
+            case .tensor(let t):
+                return .tensor(try tensor(t, try TensorBridge.axes(a[1], name), try a.bool(2)))
+            case .list, .tuple, .range:
+                guard let list else { throw a.bad(0, "tensor") }
+                let xs = try Iterate.elements(a[0], name).map { v in
+                    guard case .number(let d) = v else { throw a.bad(0, message: "list of numbers expected, got a \(v.typeName) inside") }
+                    return d
+                }
+                return .number(try list(xs))
+            default:
+                throw a.bad(0, list == nil ? "tensor" : "tensor or list")
+            }
+        }
+    }
+
+    /// `max`/`min`: of numbers, of a list, of a tensor (reduction), or elementwise of two tensors.
+    static func extremum(_ name: String, _ isMax: Bool) -> Builtin {
+        Builtin(name, [.variadic("values"), .optional("axis"), .optional("keepdims", .bool(false))], area: "Tensors",
+                summary: "The \(isMax ? "largest" : "smallest") of numbers, of a list, of a tensor's elements (along `axis`), or elementwise of two tensors.") { a in
+            let pick: (Double, Double) -> Double = isMax ? { Swift.max($0, $1) } : { Swift.min($0, $1) }
+            func ofNumbers(_ xs: [Value]) throws -> Value {
+                guard !xs.isEmpty else { throw BuiltinError("\(name): empty sequence") }
+                var best: Double?
+                for x in xs {
+                    guard case .number(let d) = x else { throw BuiltinError("\(name): numbers expected, got \(x.typeName)") }
+                    if d.isNaN { return .number(d) }
+                    best = best.map { pick($0, d) } ?? d
+                }
+                return .number(best ?? .nan)
+            }
+            switch a.rest.count {
+            case 0: throw BuiltinError("\(name): missing argument 'values'")
+            case 1:
+                switch a.rest[0] {
+                case .tensor(let t):
+                    let axes = try TensorBridge.axes(a[1], name), keep = try a.bool(2)
+                    return .tensor(isMax ? try t.max(axes: axes, keepdims: keep) : try t.min(axes: axes, keepdims: keep))
+                case .list, .tuple, .range: return try ofNumbers(try Iterate.elements(a.rest[0], name))
+                case .number: return a.rest[0]
+                default: throw BuiltinError("bad argument #1 to '\(name)' (number, list or tensor expected, got \(a.rest[0].typeName))")
+                }
+            case 2:
+                switch (a.rest[0], a.rest[1]) {
+                case (.tensor(let t), let o), (let o, .tensor(let t)):
+                    let u: Tensor
+                    switch o {
+                    case .number(let d): u = t.scalar(d)
+                    case .tensor(let x): u = x
+                    default: throw BuiltinError("\(name): cannot compare a tensor with a \(o.typeName)")
+                    }
+                    return .tensor(isMax ? try Tensor.maximum(t, u) : try Tensor.minimum(t, u))
+                default: return try ofNumbers(a.rest)
+                }
+            default:
+                return try ofNumbers(a.rest)
+            }
+        }
+    }
+
+    static let reductions: [Builtin] = [
+        reduction("sum", "The sum of the elements (along `axis`).", list: { $0.reduce(0, +) }) {
+            try $0.sum(axes: $1, keepdims: $2)
+        },
+        reduction("mean", "The arithmetic mean (along `axis`).", list: { xs in
+            guard !xs.isEmpty else { throw BuiltinError("mean: empty list") }
+            return xs.reduce(0, +) / Double(xs.count)
+        }) { try $0.mean(axes: $1, keepdims: $2) },
+        extremum("max", true),
+        extremum("min", false),
+        Builtin("argmax", [.required("t"), .optional("axis"), .optional("keepdims", .bool(false))], area: "Tensors",
+                summary: "The index of the largest element (of the flattened tensor, or along `axis`).") { a in
+            .tensor(try tensorArg(a, 0).argmax(axis: try a.optionalInt(1), keepdims: try a.bool(2)))
+        },
+        Builtin("argmin", [.required("t"), .optional("axis"), .optional("keepdims", .bool(false))], area: "Tensors",
+                summary: "The index of the smallest element (of the flattened tensor, or along `axis`).") { a in
+            .tensor(try tensorArg(a, 0).argmin(axis: try a.optionalInt(1), keepdims: try a.bool(2)))
+        },
+        reduction("var", "The variance with Bessel's correction (along `axis`).",
+                  "```\nvar(x) = sum((x - mean(x)) ** 2) / (n - 1)\n```", list: nil) {
+            try $0.variance(axes: $1, keepdims: $2)
+        },
+        reduction("std", "The standard deviation with Bessel's correction (along `axis`).",
+                  "```\nstd(x) = sqrt(var(x))\n```", list: nil) { try $0.std(axes: $1, keepdims: $2) },
+        reduction("norm", "The Euclidean (L2) norm (along `axis`).", "```\nnorm(x) = sqrt(sum(x ** 2))\n```",
+                  list: { xs in xs.reduce(0) { $0 + $1 * $1 }.squareRoot() }) {
+            try $0.norm(axes: $1, keepdims: $2)
+        },
+        reduction("logsumexp", "The logarithm of the sum of exponentials, computed stably (along `axis`).",
+                  "```\nlogsumexp(x) = m + log(sum(exp(x - m))),  m = max(x)\n```", list: nil) {
+            try $0.logsumexp(axes: $1, keepdims: $2)
+        },
+    ]
+}

@@ -1,0 +1,177 @@
+import NNTensor
+
+/// Creating tensors, shapes, reductions, softmax and linear algebra.
+extension Builtins {
+    static func tensorArg(_ a: BuiltinArguments, _ i: Int) throws -> Tensor {
+        if case .tensor(let t) = a[i] { return t }
+        throw a.bad(i, "tensor")
+    }
+
+    /// A tensor, or a number/list converted to one (float32 or the other tensor's dtype).
+    static func tensorLike(_ a: BuiltinArguments, _ i: Int) throws -> Tensor {
+        switch a[i] {
+        case .tensor(let t): return t
+        case .number, .list, .tuple: return try TensorBridge.make(a[i], dtype: nil, a.builtin.name)
+        default: throw a.bad(i, "tensor")
+        }
+    }
+
+    static func shapeArg(_ a: BuiltinArguments, _ i: Int) throws -> [Int] {
+        try TensorBridge.shape(a[i], a.builtin.name)
+    }
+
+    static func dtypeArg(_ a: BuiltinArguments, _ i: Int) throws -> DType {
+        try TensorBridge.dtype(a[i], a.builtin.name)
+    }
+
+    static let shapeDoc = "`shape` is a list of integers (or one integer)."
+
+    static let creation: [Builtin] = [
+        Builtin("tensor", [.required("data"), .optional("dtype")], area: "Tensors",
+                summary: "A tensor from a number or nested lists of numbers (float32 unless `dtype: \"float64\"`).") { a in
+            let dt: DType? = a[1].isNil ? nil : try dtypeArg(a, 1)
+            return .tensor(try TensorBridge.make(a[0], dtype: dt, "tensor"))
+        },
+        Builtin("zeros", [.required("shape"), .optional("dtype")], area: "Tensors",
+                summary: "A tensor of zeros.", discussion: shapeDoc) { a in
+            .tensor(try Tensor.zeros(try shapeArg(a, 0), dtype: try dtypeArg(a, 1)))
+        },
+        Builtin("ones", [.required("shape"), .optional("dtype")], area: "Tensors",
+                summary: "A tensor of ones.", discussion: shapeDoc) { a in
+            .tensor(try Tensor.ones(try shapeArg(a, 0), dtype: try dtypeArg(a, 1)))
+        },
+        Builtin("full", [.required("shape"), .required("value"), .optional("dtype")], area: "Tensors",
+                summary: "A tensor with every element `value`.") { a in
+            .tensor(try Tensor.full(try shapeArg(a, 0), try a.number(1), dtype: try dtypeArg(a, 2)))
+        },
+        Builtin("zeros_like", [.required("t")], area: "Tensors", summary: "Zeros of `t`'s shape and dtype.") { a in
+            .tensor(try tensorArg(a, 0).zerosLike())
+        },
+        Builtin("ones_like", [.required("t")], area: "Tensors", summary: "Ones of `t`'s shape and dtype.") { a in
+            .tensor(try tensorArg(a, 0).onesLike())
+        },
+        Builtin("eye", [.required("n"), .optional("m"), .optional("dtype")], area: "Tensors",
+                summary: "The `n`×`m` identity matrix (`m` defaults to `n`).") { a in
+            .tensor(try Tensor.eye(try a.int(0), try a.optionalInt(1), dtype: try dtypeArg(a, 2)))
+        },
+        Builtin("arange", [.required("start"), .optional("stop"), .optional("step", .number(1)), .optional("dtype")],
+                area: "Tensors", summary: "Evenly spaced values in `[start, stop)`; `arange(n)` is `0, 1, ..., n-1`.",
+                discussion: "```\ncount = max(0, ceil((stop - start) / step)); out[i] = start + i * step\n```") { a in
+            let dt = try dtypeArg(a, 3)
+            if a[1].isNil { return .tensor(try Tensor.arange(try a.number(0), dtype: dt)) }
+            return .tensor(try Tensor.arange(try a.number(0), try a.number(1), try a.number(2), dtype: dt))
+        },
+        Builtin("linspace", [.required("start"), .required("end"), .optional("count", .number(50)), .optional("dtype")],
+                area: "Tensors", summary: "`count` evenly spaced values from `start` to `end`, both included.") { a in
+            .tensor(try Tensor.linspace(try a.number(0), try a.number(1), try a.int(2), dtype: try dtypeArg(a, 3)))
+        },
+        Builtin("randn", [.required("shape"), .optional("seed"), .optional("dtype")], area: "Tensors",
+                summary: "Samples of the standard normal distribution.",
+                discussion: "Uses the interpreter's generator (see `seed`), or a fresh one when `seed:` is given.") { a in
+            let shape = try shapeArg(a, 0), dt = try dtypeArg(a, 2)
+            return .tensor(try withGenerator(a, 1) { try Tensor.randn(shape, dtype: dt, using: &$0) })
+        },
+        Builtin("rand", [.required("shape"), .optional("seed"), .optional("dtype")], area: "Tensors",
+                summary: "Samples of the uniform distribution on `[0, 1)`.") { a in
+            let shape = try shapeArg(a, 0), dt = try dtypeArg(a, 2)
+            return .tensor(try withGenerator(a, 1) { try Tensor.rand(shape, dtype: dt, using: &$0) })
+        },
+        Builtin("randint", [.required("low"), .required("high"), .required("shape"), .optional("seed"), .optional("dtype")],
+                area: "Tensors", summary: "Uniform random integers in `[low, high)`, as a tensor.") { a in
+            let lo = try a.int(0), hi = try a.int(1), shape = try shapeArg(a, 2), dt = try dtypeArg(a, 4)
+            return .tensor(try withGenerator(a, 3) { try Tensor.randint(lo, hi, shape, dtype: dt, using: &$0) })
+        },
+        Builtin("param", [.required("t")], area: "Tensors",
+                summary: "A leaf tensor that requires grad: `backward()` accumulates into its `.grad`.") { a in
+            let t = try tensorLike(a, 0)
+            return .tensor(t.isLeaf && !t.requiresGrad ? t.requiringGrad() : t.detach().requiringGrad())
+        },
+        Builtin("detach", [.required("t")], area: "Tensors",
+                summary: "The same values, cut off from the autodiff graph.") { a in
+            .tensor(try tensorArg(a, 0).detach())
+        },
+        Builtin("clone", [.required("t")], area: "Tensors", summary: "A copy of the values (not tracked).") { a in
+            .tensor(try tensorArg(a, 0).clone())
+        },
+        Builtin("item", [.required("t")], area: "Tensors", summary: "The number held by a one-element tensor.") { a in
+            .number(try tensorArg(a, 0).item())
+        },
+        Builtin("tolist", [.required("t")], area: "Tensors", summary: "The values as nested lists of numbers.") { a in
+            let t = try tensorArg(a, 0)
+            let values = t.doubles
+            if t.shape.isEmpty { return .number(values.first ?? 0) }
+            var index = 0
+            func level(_ d: Int) -> Value {
+                var out: [Value] = []
+                for _ in 0..<t.shape[d] {
+                    if d + 1 == t.shape.count {
+                        out.append(.number(values[index]))
+                        index += 1
+                    } else {
+                        out.append(level(d + 1))
+                    }
+                }
+                return .list(out)
+            }
+            return level(0)
+        },
+        Builtin("to", [.required("t"), .required("dtype")], area: "Tensors",
+                summary: "The tensor converted to `dtype` (\"float32\" or \"float64\").") { a in
+            .tensor(try tensorArg(a, 0).to(try dtypeArg(a, 1)))
+        },
+        Builtin("backward", [.required("t"), .optional("seed"), .optional("create_graph", .bool(false))], area: "Autodiff",
+                summary: "Backpropagates from `t`, accumulating gradients into the `.grad` of every parameter it depends on.",
+                discussion: "`t` must have one element unless `seed` (the gradient with respect to `t`) is given.") { a in
+            let t = try tensorArg(a, 0)
+            let seed: Tensor? = a[1].isNil ? nil : try tensorLike(a, 1)
+            try t.backward(seed: seed, createGraph: try a.bool(2))
+            return .nil
+        },
+        Builtin("zero_grad", [.required("params")], area: "Autodiff",
+                summary: "Clears `.grad` of a tensor or of every tensor in a list.") { a in
+            for t in try Params.collect(a[0], "zero_grad", a.interpreter) { t.zeroGrad() }
+            return .nil
+        },
+        Builtin("parameters", [.required("x")], area: "Autodiff",
+                summary: "Every tensor that requires grad inside `x` (lists, tuples, records, library objects), in order.") { a in
+            .list(try Params.collect(a[0], "parameters", a.interpreter).filter(\.requiresGrad).map { .tensor($0) })
+        },
+    ]
+
+    /// Runs `body` with the interpreter's generator, or with a fresh one seeded by argument `i`.
+    static func withGenerator<T>(_ a: BuiltinArguments, _ i: Int, _ body: (inout RandomGenerator) throws -> T) throws -> T {
+        if a[i].isNil { return try body(&a.interpreter.rng) }
+        let s = try a.int(i)
+        guard s >= 0 else { throw a.bad(i, message: "a seed must be non-negative") }
+        var g = RandomGenerator(seed: UInt64(s))
+        return try body(&g)
+    }
+}
+
+/// Collecting parameters from containers.
+enum Params {
+    static func collect(_ v: Value, _ op: String, _ interp: Interpreter) throws -> [Tensor] {
+        var out: [Tensor] = []
+        var seen: Set<ObjectIdentifier> = []
+        func walk(_ v: Value, _ depth: Int) throws {
+            guard depth < 100 else { throw BuiltinError("\(op): values nested too deeply") }
+            switch v {
+            case .tensor(let t):
+                if seen.insert(ObjectIdentifier(t)).inserted { out.append(t) }
+            case .list(let l): for x in l.items { try walk(x, depth + 1) }
+            case .tuple(let t): for x in t { try walk(x, depth + 1) }
+            case .record(let r): for x in r.values { try walk(x, depth + 1) }
+            case .object(let o):
+                if let m = try o.member("parameters", in: interp) {
+                    switch m {
+                    case .builtin, .function, .object: try walk(try interp.call(m, []), depth + 1)
+                    default: try walk(m, depth + 1)
+                    }
+                }
+            default: break
+            }
+        }
+        try walk(v, 0)
+        return out
+    }
+}

@@ -1,0 +1,159 @@
+import NNSyntax
+
+extension Compiler {
+    func compile(_ e: Expr) -> Node {
+        let r = e.range
+        switch e.kind {
+        case .number(let d): return ConstNode(.number(d), range: r, rt: rt)
+        case .string(let s): return ConstNode(.string(s), range: r, rt: rt)
+        case .boolean(let b): return ConstNode(.bool(b), range: r, rt: rt)
+        case .nilLiteral, .invalid: return ConstNode(.nil, range: r, rt: rt)
+        case .interpolation(let parts):
+            let nodes = parts.map { p -> Node in
+                switch p {
+                case .literal(let s): ConstNode(.string(s), range: r, rt: rt)
+                case .expression(let x): compile(x)
+                }
+            }
+            return InterpolationNode(parts: nodes, range: r, rt: rt)
+        case .identifier(let name):
+            return compileName(name, r)
+        case .tuple(let items):
+            return TupleNode(items: items.map(compile), range: r, rt: rt)
+        case .list(let items):
+            return ListNode(items: items.map(compile), range: r, rt: rt)
+        case .record(let fields):
+            var seen: Set<String> = []
+            for f in fields where !seen.insert(f.key).inserted {
+                error("duplicate field '\(f.key)' in record", f.keyRange)
+            }
+            return RecordNode(keys: fields.map(\.key), values: fields.map { compile($0.value) }, range: r, rt: rt)
+        case .unary(let op, let x):
+            let n = compile(x)
+            switch op {
+            case .negate:
+                if let c = n as? ConstNode, case .number(let d) = c.value { return ConstNode(.number(-d), range: r, rt: rt) }
+                return NegateNode(n, range: r, rt: rt)
+            case .plus: return PlusNode(n, range: r, rt: rt)
+            case .not: return NotNode(n, range: r, rt: rt)
+            }
+        case .binary(let op, let a, let b):
+            return BinaryNode.make(op, compile(a), compile(b), range: r, rt: rt)
+        case .range(let lo, let hi, let inclusive):
+            return RangeNode(lower: compile(lo), upper: compile(hi), inclusive: inclusive, range: r, rt: rt)
+        case .call(let callee, let arguments):
+            var positional: [Node] = [], labels: [String] = [], named: [Node] = []
+            for a in arguments {
+                if let l = a.label {
+                    labels.append(l.name)
+                    named.append(compile(a.value))
+                } else {
+                    positional.append(compile(a.value))
+                }
+            }
+            if case .member(let base, let name) = callee.kind {
+                let b = compile(base)
+                let call = CallNode(callee: b, args: positional, labels: labels, named: named, range: r, rt: rt)
+                return MethodCallNode(base: b, name: name.name, call: call, builtin: registry[name.name], range: r, rt: rt)
+            }
+            return CallNode(callee: compile(callee), args: positional, labels: labels, named: named, range: r, rt: rt)
+        case .index(let base, let items):
+            return IndexNode(base: compile(base), items: items.map(compileIndexItem), range: r, rt: rt)
+        case .member(let base, let name):
+            return MemberNode(base: compile(base), name: name.name, range: r, rt: rt)
+        case .function(let decl):
+            return compileFunction(decl)
+        case .conditional(let c, let then, let elseBranch):
+            return IfNode(condition: compile(c), then: compileBlock(then), otherwise: elseBranch.map(compile),
+                          range: r, rt: rt)
+        case .block(let b):
+            return compileBlock(b)
+        case .tryCatch(let body, let errorName, let handler):
+            let b = compileBlock(body)
+            let scope = openScope(envMode: Compiler.containsFunction(handler))
+            let catchBinder: Binder? = errorName.map { self.binder(for: self.declare($0.name, $0.range)) }
+            let h = compileStatements(handler.statements, endsWithSemicolon: handler.endsWithSemicolon, range: handler.range)
+            closeScope()
+            return TryNode(body: b, binder: catchBinder, handler: h,
+                           handlerEnvSize: scope.createsEnv ? max(1, scope.envSize) : 0, range: r, rt: rt)
+        }
+    }
+
+    /// A reference to a variable: local, captured, global or builtin.
+    func compileName(_ name: String, _ r: SourceRange) -> Node {
+        if let (loc, depth) = lookup(name) {
+            switch loc {
+            case .stack(let s): return LocalGet(slot: s, range: r, rt: rt)
+            case .env(let s): return EnvGet(depth: depth, slot: s, range: r, rt: rt)
+            case .global(let c): return GlobalGet(cell: c, visible: visibleNames, range: r, rt: rt)
+            }
+        }
+        if let c = rt.globals[name] { return GlobalGet(cell: c, visible: visibleNames, range: r, rt: rt) }
+        if let b = registry[name] { return ConstNode(.builtin(b), range: r, rt: rt) }
+        // Late-bound: a global that may be defined later (a REPL entry, or a
+        // function calling one declared further down).
+        return GlobalGet(cell: rt.cell(name), visible: visibleNames, range: r, rt: rt)
+    }
+
+    func compileIndexItem(_ item: IndexItem) -> IndexItemNode {
+        switch item {
+        case .expression(let e): .single(compile(e))
+        case .slice(let a, let b, let c, let r): .slice(a.map(compile), b.map(compile), c.map(compile), r)
+        }
+    }
+
+    // MARK: Function literals
+
+    /// True when a function literal appears anywhere in the block.
+    static func containsFunction(_ b: Block) -> Bool {
+        b.statements.contains(where: containsFunction)
+    }
+
+    static func containsFunction(_ s: Stmt) -> Bool {
+        switch s.kind {
+        case .function: return true
+        case .expression(let e): return containsFunction(e)
+        case .letBinding(_, let v): return containsFunction(v)
+        case .assignment(let t, _, let v):
+            if containsFunction(v) { return true }
+            switch t {
+            case .name: return false
+            case .index(let b, let items): return containsFunction(b) || items.contains(where: containsFunction)
+            case .member(let b, _): return containsFunction(b)
+            }
+        case .forLoop(_, let seq, let body): return containsFunction(seq) || containsFunction(body)
+        case .whileLoop(let c, let body): return containsFunction(c) || containsFunction(body)
+        case .breakLoop, .continueLoop: return false
+        case .returnValue(let v): return v.map(containsFunction) ?? false
+        }
+    }
+
+    static func containsFunction(_ item: IndexItem) -> Bool {
+        switch item {
+        case .expression(let e): containsFunction(e)
+        case .slice(let a, let b, let c, _):
+            (a.map(containsFunction) ?? false) || (b.map(containsFunction) ?? false) || (c.map(containsFunction) ?? false)
+        }
+    }
+
+    static func containsFunction(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .function: return true
+        case .number, .string, .boolean, .nilLiteral, .identifier, .invalid: return false
+        case .interpolation(let parts):
+            return parts.contains { if case .expression(let x) = $0 { containsFunction(x) } else { false } }
+        case .tuple(let xs), .list(let xs): return xs.contains(where: containsFunction)
+        case .record(let fs): return fs.contains { containsFunction($0.value) }
+        case .unary(_, let x): return containsFunction(x)
+        case .binary(_, let a, let b): return containsFunction(a) || containsFunction(b)
+        case .range(let a, let b, _): return containsFunction(a) || containsFunction(b)
+        case .call(let c, let args): return containsFunction(c) || args.contains { containsFunction($0.value) }
+        case .index(let b, let items): return containsFunction(b) || items.contains(where: containsFunction)
+        case .member(let b, _): return containsFunction(b)
+        case .conditional(let c, let t, let el):
+            return containsFunction(c) || containsFunction(t) || (el.map(containsFunction) ?? false)
+        case .block(let b): return containsFunction(b)
+        case .tryCatch(let b, _, let h): return containsFunction(b) || containsFunction(h)
+        }
+    }
+}

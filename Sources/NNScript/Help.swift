@@ -1,0 +1,66 @@
+/// `help(...)` text and the generated `docs/builtins.md`, both from the registry.
+enum Help {
+    static func text(for v: Value, in interp: Interpreter) throws -> String {
+        switch v {
+        case .nil:
+            var out = "Builtins (help(\"name\") for one):\n"
+            var areas: [String: [String]] = [:]
+            var order: [String] = []
+            for b in interp.registry.all {
+                if areas[b.area] == nil { order.append(b.area) }
+                areas[b.area, default: []].append(b.name)
+            }
+            for area in order { out += "  \(area): " + (areas[area] ?? []).joined(separator: " ") + "\n" }
+            out += "  Tensor properties: " + Access.tensorProperties.map(\.name).joined(separator: " ")
+            return out
+        case .string(let name):
+            if let b = interp.registry[name] { return describe(b) }
+            if let p = Access.tensorPropertyIndex[name] { return "t.\(p.name)  (tensor property)\n  \(p.summary)" }
+            throw BuiltinError("help: no builtin named '\(name)'" + Suggest.didYouMean(name, among: interp.registry.names))
+        case .builtin(let b):
+            return describe(b)
+        case .function(let c):
+            return "\(c.name)(" + c.parameterNames.joined(separator: ", ") + ")  (function written in nn)"
+        default:
+            return "a \(v.typeName) value: \(v.repr)"
+        }
+    }
+
+    static func describe(_ b: Builtin) -> String {
+        var out = b.signature + "\n  " + b.summary
+        if !b.discussion.isEmpty {
+            out += "\n\n" + b.discussion.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { "  " + $0 }.joined(separator: "\n")
+        }
+        return out
+    }
+
+    /// The Markdown of `docs/builtins.md`.
+    static func markdown(_ builtins: [Builtin]) -> String {
+        var out = "# Builtins\n\n"
+        out += "Generated from the builtins registry (`Sources/NNScript/Builtins+*.swift`); do not edit.\n"
+        out += "Regenerate with `nn --dump-builtins > docs/builtins.md` (a test fails when this file is stale).\n\n"
+        out += "Every builtin can also be called with method syntax: `t.sum(axis: 1)` is `sum(t, axis: 1)`.\n"
+        var areas: [String: [Builtin]] = [:]
+        var order: [String] = []
+        for b in builtins {
+            if areas[b.area] == nil { order.append(b.area) }
+            areas[b.area, default: []].append(b)
+        }
+        for area in order {
+            out += "\n## \(area)\n"
+            for b in areas[area] ?? [] {
+                out += "\n### `\(b.signature)`\n\n\(b.summary)\n"
+                if !b.discussion.isEmpty { out += "\n\(b.discussion)\n" }
+            }
+        }
+        out += "\n## Tensor properties\n\n"
+        for p in Access.tensorProperties { out += "- `t.\(p.name)`: \(p.summary)\n" }
+        return out
+    }
+}
+
+extension Registry {
+    /// The Markdown reference of these builtins (the content of `docs/builtins.md`).
+    public func markdown() -> String { Help.markdown(all) }
+}

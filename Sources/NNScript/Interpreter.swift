@@ -1,0 +1,205 @@
+import NNSyntax
+import NNTensor
+
+/// A syntax or static error: the parser's (or resolver's) diagnostics.
+public struct SyntaxError: Error, Sendable, CustomStringConvertible {
+    /// Every error found, in source order.
+    public var diagnostics: [Diagnostic]
+    /// True when the input only ended too early (a REPL reads another line).
+    public var isIncomplete: Bool
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+/// The embeddable nn interpreter.
+///
+/// ```swift
+/// var out = ""
+/// let nn = Interpreter(options: .init(output: { out += $0 }))
+/// try nn.run(source: "let x = 2 ** 10\nprint(x)", name: "demo.nn")
+/// nn["x"]   // .number(1024)
+/// ```
+/// Each interpreter owns all its state (globals, random generator, output
+/// sinks, interrupt flag, limits), so several can coexist. Scripts run on a
+/// thread with a large stack; deep recursion ends in a clean `stack overflow`
+/// error.
+public final class Interpreter {
+    /// How an interpreter is set up.
+    public struct Options {
+        /// Receives everything `print` writes (each call's text ends in a newline).
+        public var output: (String) -> Void
+        /// Receives warnings and diagnostics a script writes to the error stream.
+        public var errorOutput: (String) -> Void
+        /// The seed of the interpreter's random generator.
+        public var seed: UInt64
+        /// The deepest nesting of nn calls before `stack overflow`.
+        public var maxCallDepth: Int
+        /// Bytes of native stack for the evaluation thread.
+        public var stackSize: Int
+        /// Allows `let` to redeclare a global (for REPL sessions).
+        public var allowsRedeclaration: Bool
+        /// Script arguments, visible to scripts as `args`.
+        public var arguments: [String]
+        /// Loads the stdlib written in nn at start-up.
+        public var loadsStdlib: Bool
+
+        public init(
+            output: @escaping (String) -> Void = { print($0, terminator: "") },
+            errorOutput: @escaping (String) -> Void = { print($0, terminator: "") },
+            seed: UInt64 = 0, maxCallDepth: Int = 20_000, stackSize: Int = 512 << 20,
+            allowsRedeclaration: Bool = false, arguments: [String] = [], loadsStdlib: Bool = true
+        ) {
+            self.output = output
+            self.errorOutput = errorOutput
+            self.seed = seed
+            self.maxCallDepth = maxCallDepth
+            self.stackSize = stackSize
+            self.allowsRedeclaration = allowsRedeclaration
+            self.arguments = arguments
+            self.loadsStdlib = loadsStdlib
+        }
+    }
+
+    /// The options this interpreter was made with.
+    public let options: Options
+    /// The builtins registry (add your own with ``register(_:)``).
+    public let registry: Registry
+    /// Every source file run so far, for rendering errors.
+    public private(set) var sources = SourceMap()
+    /// The interpreter's random generator (`seed(n)` resets it).
+    public var rng: RandomGenerator
+    let rt: Runtime
+    private var running = false
+
+    public init(options: Options = Options()) {
+        self.options = options
+        self.registry = Registry()
+        self.rng = RandomGenerator(seed: options.seed)
+        self.rt = Runtime(stackSlots: max(1 << 16, options.maxCallDepth * 8), maxDepth: options.maxCallDepth,
+                          interrupt: InterruptFlag())
+        rt.interpreter = self
+        let argv = rt.cell("args")
+        argv.value = .list(options.arguments.map { .string($0) })
+        argv.isDefined = true
+        if options.loadsStdlib { loadStdlib() }
+    }
+
+    /// Adds a Swift function callable from nn (replacing any builtin of that name).
+    public func register(_ builtin: Builtin) {
+        registry.register(builtin)
+    }
+
+    /// Stops the running script at its next loop iteration or call with an
+    /// `interrupted` error. Safe to call from any thread or a signal handler's thread.
+    public func interrupt() { rt.interrupt.set() }
+
+    /// A global variable's value (nil when undefined); setting defines it.
+    public subscript(name: String) -> Value? {
+        get {
+            guard let c = rt.globals[name], c.isDefined else { return nil }
+            return c.value
+        }
+        set {
+            let c = rt.cell(name)
+            if let newValue {
+                c.value = newValue
+                c.isDefined = true
+            } else {
+                c.value = .nil
+                c.isDefined = false
+            }
+        }
+    }
+
+    /// Parses, resolves and runs `source`; returns the value of its last
+    /// expression statement (nil when it ends with `;` or a non-expression).
+    ///
+    /// Throws ``SyntaxError`` for syntax and static errors and ``ScriptError``
+    /// for runtime errors.
+    @discardableResult
+    public func run(source: String, name: String = "<input>") throws -> Value {
+        let file = sources.add(name: name, text: source)
+        let parsed = Parser.parse(file)
+        guard parsed.succeeded else {
+            throw SyntaxError(diagnostics: parsed.diagnostics.filter { $0.severity == .error },
+                              isIncomplete: parsed.isIncomplete)
+        }
+        return try execute(parsed.program)
+    }
+
+    /// Evaluates one expression and returns its value.
+    public func evaluate(_ expression: String, name: String = "<expr>") throws -> Value {
+        let file = sources.add(name: name, text: expression)
+        let (expr, diagnostics) = Parser.parseExpression(file)
+        guard let expr else { throw SyntaxError(diagnostics: diagnostics, isIncomplete: false) }
+        let program = Program(statements: [Stmt(.expression(expr), range: expr.range)], endsWithSemicolon: false,
+                              file: file.id)
+        return try execute(program)
+    }
+
+    /// Compiles and runs a parsed program on the large-stack thread.
+    private func execute(_ program: Program) throws -> Value {
+        let compiler = Compiler(rt: rt, registry: registry, allowGlobalRedeclaration: options.allowsRedeclaration)
+        let (body, frameSize) = compiler.compile(program)
+        guard compiler.diagnostics.isEmpty else {
+            throw SyntaxError(diagnostics: compiler.diagnostics, isIncomplete: false)
+        }
+        let work = { [rt] () throws(Unwind) -> Value in
+            let fp = try rt.pushFrame(frameSize, "<script>", body.range)
+            defer { rt.popFrame(fp, frameSize) }
+            return try body.eval(Frame(fp: fp, env: nil))
+        }
+        let result: Result<Value, Unwind>
+        if running {
+            result = Result { () throws(Unwind) in try work() }
+        } else {
+            running = true
+            defer { running = false }
+            result = LargeStack.run(stackSize: options.stackSize) { Result { () throws(Unwind) in try work() } }
+        }
+        switch result {
+        case .success(let v): return v
+        case .failure(let u):
+            switch u {
+            case .error(let e): throw e
+            case .returnValue(let v): return v
+            case .breakLoop, .continueLoop: throw ScriptError("'break' or 'continue' outside a loop")
+            }
+        }
+    }
+
+    /// Calls a function value (nn function, builtin or callable object) from Swift.
+    public func call(_ function: Value, _ arguments: [Value], named: [(label: String, value: Value)] = []) throws -> Value {
+        do {
+            return try rt.call(function, Arguments(arguments, named: named), range: rt.callSite)
+        } catch {
+            switch error {
+            case .error(let e): throw e
+            case .returnValue(let v): return v
+            default: throw ScriptError("'break' or 'continue' outside a loop", at: rt.callSite)
+            }
+        }
+    }
+
+    /// Renders any error this interpreter threw, with source snippets.
+    public func render(_ error: any Error, color: Bool = false) -> String {
+        switch error {
+        case let e as SyntaxError: return e.diagnostics.map { $0.rendered(in: sources, color: color) }.joined(separator: "\n")
+        case let e as ScriptError: return e.rendered(in: sources, color: color)
+        default: return "error: \(error)"
+        }
+    }
+
+    /// Writes to the print output.
+    public func write(_ text: String) { options.output(text) }
+
+    /// Names for completion: builtins, globals and keywords starting with `prefix`, sorted.
+    public func completions(prefix: String) -> [String] {
+        let keywords = ["let", "fn", "if", "else", "for", "in", "while", "break", "continue", "return",
+                        "try", "catch", "true", "false", "nil", "and", "or", "not"]
+        let names = Set(registry.names + rt.definedGlobalNames + keywords)
+        return names.filter { $0.hasPrefix(prefix) }.sorted()
+    }
+
+    /// Names of tensor properties (for completion after `.`).
+    public static var tensorPropertyNames: [String] { Access.tensorProperties.map(\.name) }
+}

@@ -1,0 +1,133 @@
+import NNSyntax
+import NNTensor
+
+/// One evaluated item between `[` and `]`.
+enum IndexArg {
+    case value(Value)
+    case slice(Int?, Int?, Int?)
+}
+
+/// `base.name`: a record field, a tensor property or an object member.
+final class MemberNode: Node {
+    let base: Node
+    let name: String
+    init(base: Node, name: String, range: SourceRange, rt: Runtime) {
+        self.base = base
+        self.name = name
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let v = try base.eval(f)
+        do {
+            return try Access.member(v, name, rt.interpreter)
+        } catch {
+            throw rt.wrap(error, range)
+        }
+    }
+}
+
+/// `base.name = value` (or `op=`).
+final class MemberSetNode: Node {
+    let base: Node
+    let name: String
+    let value: Node
+    let op: BinaryOperator?
+    init(base: Node, name: String, value: Node, op: BinaryOperator?, range: SourceRange, rt: Runtime) {
+        self.base = base
+        self.name = name
+        self.value = value
+        self.op = op
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let target = try base.eval(f)
+        var v = try value.eval(f)
+        do {
+            if let op { v = try Operators.binary(op, try Access.member(target, name, rt.interpreter), v) }
+            try Access.setMember(target, name, v, rt.interpreter)
+        } catch {
+            throw rt.wrap(error, range)
+        }
+        return .nil
+    }
+}
+
+/// `base[items]`.
+final class IndexNode: Node {
+    let base: Node
+    let items: [IndexItemNode]
+    init(base: Node, items: [IndexItemNode], range: SourceRange, rt: Runtime) {
+        self.base = base
+        self.items = items
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let b = try base.eval(f)
+        if items.count == 1, case .list(let l) = b, case .single(let n) = items[0],
+           case .number(let d) = try n.eval(f) {
+            // Fast path: list[number].
+            let i = Int(exactly: d) ?? Int.min
+            if i >= 0, i < l.items.count { return l.items[i] }
+            if i < 0, i >= -l.items.count { return l.items[l.items.count + i] }
+            do { return try Access.index(b, [.value(.number(d))]) } catch { throw rt.wrap(error, range) }
+        }
+        let args = try IndexItemNode.evaluate(items, f)
+        do { return try Access.index(b, args) } catch { throw rt.wrap(error, range) }
+    }
+}
+
+/// `base[items] = value` (or `op=`).
+final class IndexSetNode: Node {
+    let base: Node
+    let items: [IndexItemNode]
+    let value: Node
+    let op: BinaryOperator?
+    init(base: Node, items: [IndexItemNode], value: Node, op: BinaryOperator?, range: SourceRange, rt: Runtime) {
+        self.base = base
+        self.items = items
+        self.value = value
+        self.op = op
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let b = try base.eval(f)
+        let args = try IndexItemNode.evaluate(items, f)
+        var v = try value.eval(f)
+        do {
+            if let op { v = try Operators.binary(op, try Access.index(b, args), v) }
+            try Access.setIndex(b, args, v)
+        } catch {
+            throw rt.wrap(error, range)
+        }
+        return .nil
+    }
+}
+
+/// A compiled index item.
+enum IndexItemNode {
+    case single(Node)
+    case slice(Node?, Node?, Node?, SourceRange)
+
+    static func evaluate(_ items: [IndexItemNode], _ f: Frame) throws(Unwind) -> [IndexArg] {
+        var out: [IndexArg] = []
+        out.reserveCapacity(items.count)
+        for item in items {
+            switch item {
+            case .single(let n): out.append(.value(try n.eval(f)))
+            case .slice(let a, let b, let c, _):
+                out.append(.slice(try bound(a, f), try bound(b, f), try bound(c, f)))
+            }
+        }
+        return out
+    }
+
+    private static func bound(_ n: Node?, _ f: Frame) throws(Unwind) -> Int? {
+        guard let n else { return nil }
+        let v = try n.eval(f)
+        if case .nil = v { return nil }
+        guard case .number(let d) = v, let i = Int(exactlyChecked: d) else {
+            throw .fail("slice bounds must be integers, got \(v.repr)", n.range)
+        }
+        return i
+    }
+}

@@ -1,0 +1,294 @@
+import NNSyntax
+import NNTensor
+
+/// A block: statements in order; its value is that of `last` (or nil).
+final class BlockNode: Node {
+    let statements: [Node]
+    let last: Node?
+    init(statements: [Node], last: Node?, range: SourceRange, rt: Runtime) {
+        self.statements = statements
+        self.last = last
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        for s in statements { _ = try s.eval(f) }
+        if let last { return try last.eval(f) }
+        return .nil
+    }
+}
+
+/// Runs `body` in a fresh heap environment (a scope whose variables closures capture).
+final class ScopeNode: Node {
+    let envSize: Int
+    let body: Node
+    init(envSize: Int, body: Node, range: SourceRange, rt: Runtime) {
+        self.envSize = envSize
+        self.body = body
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        try body.eval(Frame(fp: f.fp, env: Env(parent: f.env, size: envSize)))
+    }
+}
+
+final class IfNode: Node {
+    let condition: Node, then: Node
+    let otherwise: Node?
+    init(condition: Node, then: Node, otherwise: Node?, range: SourceRange, rt: Runtime) {
+        self.condition = condition
+        self.then = then
+        self.otherwise = otherwise
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        if try rt.condition(condition.eval(f), condition.range, "if") { return try then.eval(f) }
+        if let otherwise { return try otherwise.eval(f) }
+        return .nil
+    }
+}
+
+final class WhileNode: Node {
+    let condition: Node, body: Node
+    init(condition: Node, body: Node, range: SourceRange, rt: Runtime) {
+        self.condition = condition
+        self.body = body
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        while try rt.condition(condition.eval(f), condition.range, "while") {
+            try rt.checkInterrupt(range)
+            do {
+                _ = try body.eval(f)
+            } catch {
+                switch error {
+                case .breakLoop: return .nil
+                case .continueLoop: continue
+                default: throw error
+                }
+            }
+        }
+        return .nil
+    }
+}
+
+final class BreakNode: Node {
+    override func eval(_ f: Frame) throws(Unwind) -> Value { throw .breakLoop }
+}
+
+final class ContinueNode: Node {
+    override func eval(_ f: Frame) throws(Unwind) -> Value { throw .continueLoop }
+}
+
+final class ReturnNode: Node {
+    let value: Node?
+    init(value: Node?, range: SourceRange, rt: Runtime) {
+        self.value = value
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        throw .returnValue(try value?.eval(f) ?? .nil)
+    }
+}
+
+/// `for pattern in sequence { body }`.
+///
+/// `envSize > 0` when closures in the body capture the loop's variables: each
+/// iteration then gets a fresh environment, so every closure sees its own
+/// iteration's values.
+final class ForNode: Node {
+    let binder: Binder
+    let sequence: Node
+    let body: Node
+    let envSize: Int
+    init(binder: Binder, sequence: Node, body: Node, envSize: Int, range: SourceRange, rt: Runtime) {
+        self.binder = binder
+        self.sequence = sequence
+        self.body = body
+        self.envSize = envSize
+        super.init(range: range, rt: rt)
+    }
+
+    /// Runs one iteration; returns false on `break`.
+    @inline(__always)
+    func step(_ v: Value, _ f: Frame) throws(Unwind) -> Bool {
+        try rt.checkInterrupt(range)
+        let g = envSize > 0 ? Frame(fp: f.fp, env: Env(parent: f.env, size: envSize)) : f
+        try binder.bind(v, g)
+        do {
+            _ = try body.eval(g)
+        } catch {
+            switch error {
+            case .breakLoop: return false
+            case .continueLoop: return true
+            default: throw error
+            }
+        }
+        return true
+    }
+
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let seq = try sequence.eval(f)
+        switch seq {
+        case .range(let lo, let hi):
+            if case .local(let slot) = binder, envSize == 0 {
+                // The hot path: a counting loop into a stack slot.
+                var i = lo
+                while i < hi {
+                    try rt.checkInterrupt(range)
+                    f.fp[slot] = .number(Double(i))
+                    do {
+                        _ = try body.eval(f)
+                    } catch {
+                        switch error {
+                        case .breakLoop: return .nil
+                        case .continueLoop: break
+                        default: throw error
+                        }
+                    }
+                    i += 1
+                }
+                return .nil
+            }
+            var i = lo
+            while i < hi {
+                guard try step(.number(Double(i)), f) else { break }
+                i += 1
+            }
+        case .list(let l):
+            var i = 0
+            while i < l.items.count {
+                guard try step(l.items[i], f) else { break }
+                i += 1
+            }
+        case .tuple(let t):
+            for v in t { guard try step(v, f) else { break } }
+        case .string(let s):
+            for ch in s { guard try step(.string(String(ch)), f) else { break } }
+        case .record(let r):
+            for (k, v) in r.fields { guard try step(.tuple([.string(k), v]), f) else { break } }
+        case .tensor(let t):
+            guard let n = t.shape.first else { throw .fail("cannot iterate over a 0-d tensor", sequence.range) }
+            for i in 0..<n {
+                let row: Tensor
+                do { row = try t.index([.index(i)]) } catch { throw rt.wrap(error, sequence.range) }
+                guard try step(.tensor(row), f) else { break }
+            }
+        case .object(let o):
+            let next: (() throws -> Value?)?
+            do { next = try o.makeIterator(in: rt.interpreter) } catch { throw rt.wrap(error, sequence.range) }
+            guard let next else { throw .fail("cannot iterate over a \(o.typeName)", sequence.range) }
+            while true {
+                let v: Value?
+                do { v = try next() } catch { throw rt.wrap(error, sequence.range) }
+                guard let v, try step(v, f) else { break }
+            }
+        default:
+            throw .fail("cannot iterate over a \(seq.typeName)", sequence.range)
+        }
+        return .nil
+    }
+}
+
+/// `try { body } catch e { handler }`.
+final class TryNode: Node {
+    let body: Node
+    let binder: Binder?
+    let handler: Node
+    let handlerEnvSize: Int
+    init(body: Node, binder: Binder?, handler: Node, handlerEnvSize: Int, range: SourceRange, rt: Runtime) {
+        self.body = body
+        self.binder = binder
+        self.handler = handler
+        self.handlerEnvSize = handlerEnvSize
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let savedSP = rt.sp, savedDepth = rt.depth
+        do {
+            return try body.eval(f)
+        } catch {
+            guard case .error(let e) = error, e.kind == .runtime else { throw error }
+            rt.sp = savedSP
+            rt.depth = savedDepth
+            let g = handlerEnvSize > 0 ? Frame(fp: f.fp, env: Env(parent: f.env, size: handlerEnvSize)) : f
+            if let binder { try binder.bind(e.payload?.value ?? .string(e.message), g) }
+            return try handler.eval(g)
+        }
+    }
+}
+
+/// An anonymous or named function literal: makes a closure over the current environment.
+final class FunctionNode: Node {
+    let proto: FunctionProto
+    init(proto: FunctionProto, range: SourceRange, rt: Runtime) {
+        self.proto = proto
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        .function(Closure(proto: proto, env: f.env))
+    }
+}
+
+final class ListNode: Node {
+    let items: [Node]
+    init(items: [Node], range: SourceRange, rt: Runtime) {
+        self.items = items
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        var out: [Value] = []
+        out.reserveCapacity(items.count)
+        for i in items { out.append(try i.eval(f)) }
+        return .list(ListRef(out))
+    }
+}
+
+final class TupleNode: Node {
+    let items: [Node]
+    init(items: [Node], range: SourceRange, rt: Runtime) {
+        self.items = items
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        var out: [Value] = []
+        out.reserveCapacity(items.count)
+        for i in items { out.append(try i.eval(f)) }
+        return .tuple(out)
+    }
+}
+
+final class RecordNode: Node {
+    let keys: [String]
+    let values: [Node]
+    init(keys: [String], values: [Node], range: SourceRange, rt: Runtime) {
+        self.keys = keys
+        self.values = values
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let r = RecordRef()
+        for i in keys.indices { r[keys[i]] = try values[i].eval(f) }
+        return .record(r)
+    }
+}
+
+final class RangeNode: Node {
+    let lower: Node, upper: Node
+    let inclusive: Bool
+    init(lower: Node, upper: Node, inclusive: Bool, range: SourceRange, rt: Runtime) {
+        self.lower = lower
+        self.upper = upper
+        self.inclusive = inclusive
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let a = try lower.eval(f), b = try upper.eval(f)
+        guard case .number(let x) = a, let lo = Int(exactlyChecked: x), abs(x) <= 9e15 else {
+            throw .fail("range bounds must be integers, got \(a.repr)", lower.range)
+        }
+        guard case .number(let y) = b, let hi = Int(exactlyChecked: y), abs(y) <= 9e15 else {
+            throw .fail("range bounds must be integers, got \(b.repr)", upper.range)
+        }
+        return .range(lo, inclusive ? hi + 1 : hi)
+    }
+}

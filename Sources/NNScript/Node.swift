@@ -1,0 +1,188 @@
+import NNSyntax
+
+/// A node of the compiled tree: the resolver turns the AST into these, with
+/// every variable reference bound to a stack slot, an environment slot or a
+/// global cell, so evaluation does no lookup by name.
+///
+/// Each subclass overrides ``eval(_:)``. Errors and `break`/`continue`/
+/// `return` leave through typed throws of ``Unwind``.
+class Node {
+    /// The source of the expression or statement, for error messages.
+    let range: SourceRange
+    /// The runtime the tree was compiled for.
+    unowned(unsafe) let rt: Runtime
+
+    init(range: SourceRange, rt: Runtime) {
+        self.range = range
+        self.rt = rt
+    }
+
+    func eval(_ f: Frame) throws(Unwind) -> Value { .nil }
+}
+
+/// A literal or folded constant.
+final class ConstNode: Node {
+    let value: Value
+    init(_ value: Value, range: SourceRange, rt: Runtime) {
+        self.value = value
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value { value }
+}
+
+// MARK: - Variables
+
+final class LocalGet: Node {
+    let slot: Int
+    init(slot: Int, range: SourceRange, rt: Runtime) {
+        self.slot = slot
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value { f.fp[slot] }
+}
+
+final class LocalSet: Node {
+    let slot: Int
+    let value: Node
+    init(slot: Int, value: Node, range: SourceRange, rt: Runtime) {
+        self.slot = slot
+        self.value = value
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        f.fp[slot] = try value.eval(f)
+        return .nil
+    }
+}
+
+@inline(__always)
+func envAt(_ f: Frame, _ depth: Int) -> Env {
+    var e = f.env.unsafelyUnwrapped
+    var d = depth
+    while d > 0 {
+        e = e.parent.unsafelyUnwrapped
+        d -= 1
+    }
+    return e
+}
+
+final class EnvGet: Node {
+    let depth: Int, slot: Int
+    init(depth: Int, slot: Int, range: SourceRange, rt: Runtime) {
+        self.depth = depth
+        self.slot = slot
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value { envAt(f, depth).slots[slot] }
+}
+
+final class EnvSet: Node {
+    let depth: Int, slot: Int
+    let value: Node
+    init(depth: Int, slot: Int, value: Node, range: SourceRange, rt: Runtime) {
+        self.depth = depth
+        self.slot = slot
+        self.value = value
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let v = try value.eval(f)
+        envAt(f, depth).slots[slot] = v
+        return .nil
+    }
+}
+
+final class GlobalGet: Node {
+    let cell: GlobalCell
+    /// Names visible where the reference is written, for "did you mean".
+    let visible: [String]
+    init(cell: GlobalCell, visible: [String], range: SourceRange, rt: Runtime) {
+        self.cell = cell
+        self.visible = visible
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        if cell.isDefined { return cell.value }
+        throw .fail("undefined name '\(cell.name)'" + rt.suggestion(cell.name, extra: visible), range)
+    }
+}
+
+/// `name = value` for a global; an error when `name` was never declared.
+final class GlobalSet: Node {
+    let cell: GlobalCell
+    let visible: [String]
+    let value: Node
+    init(cell: GlobalCell, visible: [String], value: Node, range: SourceRange, rt: Runtime) {
+        self.cell = cell
+        self.visible = visible
+        self.value = value
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let v = try value.eval(f)
+        guard cell.isDefined else {
+            throw .fail("cannot assign to '\(cell.name)': it was never declared (use 'let \(cell.name) = ...')"
+                        + rt.suggestion(cell.name, extra: visible, globalsOnly: true), range)
+        }
+        cell.value = v
+        return .nil
+    }
+}
+
+extension Runtime {
+    /// `; did you mean 'x'?` among globals, builtins and the given local names.
+    func suggestion(_ name: String, extra: [String], globalsOnly: Bool = false) -> String {
+        var names = extra + definedGlobalNames
+        if !globalsOnly { names += interpreter.registry.names }
+        return Suggest.didYouMean(name, among: names)
+    }
+}
+
+// MARK: - Patterns
+
+/// Where a `let` or `for` puts the values it binds.
+indirect enum Binder {
+    case local(Int)
+    case env(Int)
+    case global(GlobalCell)
+    case wildcard
+    case destructure([Binder], tuple: Bool, range: SourceRange)
+
+    func bind(_ v: Value, _ f: Frame) throws(Unwind) {
+        switch self {
+        case .local(let s): f.fp[s] = v
+        case .env(let s): f.env.unsafelyUnwrapped.slots[s] = v
+        case .global(let c):
+            c.value = v
+            c.isDefined = true
+        case .wildcard: break
+        case .destructure(let parts, let tuple, let range):
+            let items: [Value]
+            switch v {
+            case .tuple(let t): items = t
+            case .list(let l): items = l.items
+            default:
+                throw .fail("cannot destructure a \(v.typeName) into \(parts.count) names (\(tuple ? "tuple" : "list") pattern)", range)
+            }
+            guard items.count == parts.count else {
+                throw .fail("cannot destructure a \(v.typeName) of \(items.count) elements into \(parts.count) names", range)
+            }
+            for i in 0..<parts.count { try parts[i].bind(items[i], f) }
+        }
+    }
+}
+
+/// `let pattern = value`.
+final class LetNode: Node {
+    let binder: Binder
+    let value: Node
+    init(binder: Binder, value: Node, range: SourceRange, rt: Runtime) {
+        self.binder = binder
+        self.value = value
+        super.init(range: range, rt: rt)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        try binder.bind(try value.eval(f), f)
+        return .nil
+    }
+}

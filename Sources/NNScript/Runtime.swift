@@ -1,0 +1,116 @@
+import NNSyntax
+import Synchronization
+
+/// The evaluation state of one interpreter: the value stack that holds the
+/// local variables of active calls, the call depth, the globals and the
+/// interrupt flag. Owned by an ``Interpreter``; never shared between threads
+/// while a script runs.
+final class Runtime {
+    /// The value stack: each active call's locals are a window of it.
+    let stack: UnsafeMutablePointer<Value>
+    /// Slots in `stack`.
+    let capacity: Int
+    /// The first free slot.
+    var sp: UnsafeMutablePointer<Value>
+    /// Active nn calls.
+    var depth = 0
+    /// The deepest allowed nesting of nn calls.
+    let maxDepth: Int
+    /// The innermost builtin call (for errors raised from callbacks).
+    var callSite: SourceRange = .none
+    /// Global variables by name.
+    var globals: [String: GlobalCell] = [:]
+    /// Set from any thread to stop the running script.
+    let interrupt: InterruptFlag
+    /// The interpreter that owns this runtime (for builtins).
+    unowned(unsafe) var interpreter: Interpreter!
+
+    init(stackSlots: Int, maxDepth: Int, interrupt: InterruptFlag) {
+        capacity = stackSlots
+        stack = UnsafeMutablePointer<Value>.allocate(capacity: stackSlots)
+        sp = stack
+        self.maxDepth = maxDepth
+        self.interrupt = interrupt
+    }
+
+    deinit {
+        let used = sp - stack
+        if used > 0 { stack.deinitialize(count: used) }
+        stack.deallocate()
+    }
+
+    /// The cell of global `name`, created undefined when absent.
+    func cell(_ name: String) -> GlobalCell {
+        if let c = globals[name] { return c }
+        let c = GlobalCell(name: name)
+        globals[name] = c
+        return c
+    }
+
+    /// The names of every defined global.
+    var definedGlobalNames: [String] { globals.values.filter(\.isDefined).map(\.name) }
+
+    @inline(__always)
+    func checkInterrupt(_ range: SourceRange) throws(Unwind) {
+        if interrupt.isSet {
+            interrupt.clear()
+            throw .error(ScriptError("interrupted", at: range, kind: .interrupted))
+        }
+    }
+}
+
+/// A thread-safe flag set by `Interpreter.interrupt()` (e.g. from a SIGINT handler).
+final class InterruptFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
+    func clear() { flag.store(false, ordering: .relaxed) }
+}
+
+/// One global variable. Compiled code holds the cell directly, so reading a
+/// global costs no lookup by name.
+final class GlobalCell {
+    let name: String
+    var value: Value = .nil
+    var isDefined = false
+
+    init(name: String) { self.name = name }
+}
+
+/// A compiled function: parameters, frame layout and body.
+final class FunctionProto {
+    let name: String
+    let paramNames: [String]
+    /// Default-value expressions (nil: required), evaluated at call time in
+    /// the scope where the function is written.
+    let defaults: [Node?]
+    /// Stack slots of the frame (parameters first).
+    let frameSize: Int
+    /// Size of the heap environment made at entry (0: none).
+    let envSize: Int
+    /// Parameters that live in the environment: (parameter index, env slot).
+    let envParams: [(Int, Int)]
+    /// The body.
+    let body: Node
+    /// The whole function.
+    let range: SourceRange
+
+    init(name: String, paramNames: [String], defaults: [Node?], frameSize: Int, envSize: Int,
+         envParams: [(Int, Int)], body: Node, range: SourceRange) {
+        self.name = name
+        self.paramNames = paramNames
+        self.defaults = defaults
+        self.frameSize = frameSize
+        self.envSize = envSize
+        self.envParams = envParams
+        self.body = body
+        self.range = range
+    }
+}
+
+/// Where the compiled code runs: the frame's first stack slot and the
+/// innermost heap environment.
+struct Frame {
+    let fp: UnsafeMutablePointer<Value>
+    let env: Env?
+}

@@ -1,0 +1,165 @@
+import Foundation
+import NNSyntax
+import NNTensor
+
+/// The operators' slow paths: everything but number-with-number, which the
+/// operator nodes handle inline.
+enum Operators {
+    /// `a op b` for arithmetic and comparison operators (not `and`/`or`).
+    static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
+        switch (a, b) {
+        case (.number(let x), .number(let y)):
+            return try numbers(op, x, y)
+        case (.tensor(let t), .tensor(let u)):
+            return .tensor(try TensorBridge.binary(op, t, u))
+        case (.tensor(let t), .number(let y)):
+            return .tensor(try TensorBridge.binary(op, t, t.scalar(y)))
+        case (.number(let x), .tensor(let u)):
+            return .tensor(try TensorBridge.binary(op, u.scalar(x), u))
+        default:
+            break
+        }
+        switch op {
+        case .equal: return .bool(equal(a, b))
+        case .notEqual: return .bool(!equal(a, b))
+        case .less, .lessEqual, .greater, .greaterEqual:
+            let c = try compare(a, b, op)
+            switch op {
+            case .less: return .bool(c < 0)
+            case .lessEqual: return .bool(c <= 0)
+            case .greater: return .bool(c > 0)
+            default: return .bool(c >= 0)
+            }
+        case .add:
+            switch (a, b) {
+            case (.string(let s), .string(let t)): return .string(s + t)
+            case (.list(let l), .list(let m)): return .list(l.items + m.items)
+            case (.tuple(let l), .tuple(let m)): return .tuple(l + m)
+            case (.string, _), (_, .string):
+                throw BuiltinError("cannot add \(a.typeName) and \(b.typeName) (convert with str() or use interpolation \"{x}\")")
+            default: break
+            }
+        case .multiply:
+            switch (a, b) {
+            case (.string(let s), .number(let n)), (.number(let n), .string(let s)):
+                guard let k = Int(exactlyChecked: n), k >= 0, k.multipliedReportingOverflow(by: max(1, s.utf8.count)).partialValue <= 1 << 28 else {
+                    throw BuiltinError("cannot repeat a string \(Value.formatNumber(n)) times")
+                }
+                return .string(String(repeating: s, count: k))
+            case (.list(let l), .number(let n)), (.number(let n), .list(let l)):
+                guard let k = Int(exactlyChecked: n), k >= 0, k.multipliedReportingOverflow(by: max(1, l.items.count)).partialValue <= 1 << 26 else {
+                    throw BuiltinError("cannot repeat a list \(Value.formatNumber(n)) times")
+                }
+                var out: [Value] = []
+                out.reserveCapacity(l.items.count * k)
+                for _ in 0..<k { out += l.items }
+                return .list(out)
+            default: break
+            }
+        default: break
+        }
+        throw BuiltinError("unsupported operand types for \(op.rawValue): \(a.typeName) and \(b.typeName)")
+    }
+
+    static func numbers(_ op: BinaryOperator, _ x: Double, _ y: Double) throws -> Value {
+        switch op {
+        case .add: return .number(x + y)
+        case .subtract: return .number(x - y)
+        case .multiply: return .number(x * y)
+        case .divide: return .number(x / y)
+        case .remainder: return .number(remainder(x, y))
+        case .power: return .number(power(x, y))
+        case .equal: return .bool(x == y)
+        case .notEqual: return .bool(x != y)
+        case .less: return .bool(x < y)
+        case .lessEqual: return .bool(x <= y)
+        case .greater: return .bool(x > y)
+        case .greaterEqual: return .bool(x >= y)
+        case .matmul: throw BuiltinError("unsupported operand types for @: number and number (@ multiplies tensors)")
+        case .and, .or: throw BuiltinError("'\(op.rawValue)' needs bools, got number and number")
+        }
+    }
+
+    /// Floored remainder: the result has the sign of the divisor, as in Python.
+    @inline(__always)
+    static func remainder(_ x: Double, _ y: Double) -> Double {
+        let r = fmod(x, y)
+        return (r != 0 && (r < 0) != (y < 0)) ? r + y : r
+    }
+
+    /// `x ** y`, exact for small integral powers.
+    @inline(__always)
+    static func power(_ x: Double, _ y: Double) -> Double {
+        if y == 2 { return x * x }
+        return pow(x, y)
+    }
+
+    /// Structural equality: numbers, strings, bools, nil; lists, tuples and
+    /// records element by element; tensors, functions and objects by identity.
+    static func equal(_ a: Value, _ b: Value, depth: Int = 0) -> Bool {
+        if depth > 1000 { return false }
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.nil, .nil): return true
+        case (.list(let x), .list(let y)):
+            if x === y { return true }
+            return sequencesEqual(x.items, y.items, depth)
+        case (.tuple(let x), .tuple(let y)): return sequencesEqual(x, y, depth)
+        case (.record(let x), .record(let y)):
+            if x === y { return true }
+            guard x.count == y.count else { return false }
+            for (k, v) in x.fields {
+                guard let w = y[k], equal(v, w, depth: depth + 1) else { return false }
+            }
+            return true
+        case (.range(let a0, let a1), .range(let b0, let b1)): return a0 == b0 && a1 == b1
+        case (.function(let x), .function(let y)): return x === y
+        case (.builtin(let x), .builtin(let y)): return x === y
+        case (.tensor(let x), .tensor(let y)): return x === y
+        case (.object(let x), .object(let y)): return x === y
+        default: return false
+        }
+    }
+
+    static func sequencesEqual(_ x: [Value], _ y: [Value], _ depth: Int) -> Bool {
+        guard x.count == y.count else { return false }
+        for i in x.indices where !equal(x[i], y[i], depth: depth + 1) { return false }
+        return true
+    }
+
+    /// Ordering of two numbers, two strings, or two lists/tuples (lexicographic).
+    static func compare(_ a: Value, _ b: Value, _ op: BinaryOperator, depth: Int = 0) throws -> Int {
+        switch (a, b) {
+        case (.number(let x), .number(let y)):
+            return x < y ? -1 : (x > y ? 1 : 0)
+        case (.string(let x), .string(let y)):
+            return x < y ? -1 : (x > y ? 1 : 0)
+        case (.list(let l), .list(let m)):
+            return try compareSequences(l.items, m.items, op, depth)
+        case (.tuple(let l), .tuple(let m)):
+            return try compareSequences(l, m, op, depth)
+        default:
+            throw BuiltinError("cannot compare \(a.typeName) and \(b.typeName) with \(op.rawValue)")
+        }
+    }
+
+    static func compareSequences(_ x: [Value], _ y: [Value], _ op: BinaryOperator, _ depth: Int) throws -> Int {
+        guard depth < 1000 else { throw BuiltinError("cannot compare: values nested too deeply") }
+        for i in 0..<min(x.count, y.count) {
+            let c = try compare(x[i], y[i], op, depth: depth + 1)
+            if c != 0 { return c }
+        }
+        return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
+    }
+
+    /// `-v`
+    static func negate(_ v: Value) throws -> Value {
+        switch v {
+        case .number(let x): return .number(-x)
+        case .tensor(let t): return .tensor(-t)
+        default: throw BuiltinError("cannot negate a \(v.typeName)")
+        }
+    }
+}

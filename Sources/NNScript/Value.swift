@@ -1,0 +1,157 @@
+import NNTensor
+
+/// A value of the nn language.
+///
+/// Numbers are 64-bit floats; lists and records are mutable and shared by
+/// reference (as in Python); tuples and strings are immutable values. The enum
+/// is kept small (a 16-byte payload) so copying a number costs no reference
+/// counting and the evaluator's hot paths stay allocation-free.
+public enum Value {
+    /// A 64-bit float: every number of the language.
+    case number(Double)
+    /// An immutable string.
+    case string(String)
+    /// `true` or `false`.
+    case bool(Bool)
+    /// `nil`: the absent value (what statements and `print` return).
+    case `nil`
+    /// A mutable list, shared by reference: `[1, 2, 3]`.
+    case list(ListRef)
+    /// A mutable record with ordered fields: `{lr: 0.5, epochs: 2}`.
+    case record(RecordRef)
+    /// An immutable tuple: `(1, 2)`.
+    case tuple([Value])
+    /// A function written in nn, with the environment it closes over.
+    case function(Closure)
+    /// A function written in Swift, declared in the builtins registry.
+    case builtin(Builtin)
+    /// A tensor of the tensor engine.
+    case tensor(Tensor)
+    /// A half-open integer range `lower..<upper` (`a..=b` is stored as `a..<b+1`).
+    case range(Int, Int)
+    /// A library object (model, optimizer, loader, ...) behind an adapter.
+    case object(any ScriptObject)
+}
+
+/// The mutable storage of a list value.
+public final class ListRef {
+    /// The elements, in order.
+    public var items: [Value]
+
+    public init(_ items: [Value] = []) { self.items = items }
+
+    deinit { Teardown.release(list: &items) }
+}
+
+/// The mutable storage of a record value: fields in insertion order.
+public final class RecordRef {
+    /// Field names, in order.
+    public private(set) var keys: [String]
+    /// Field values, parallel to `keys`.
+    public private(set) var values: [Value]
+
+    public init() {
+        keys = []
+        values = []
+    }
+
+    public init(_ fields: [(String, Value)]) {
+        keys = []
+        values = []
+        keys.reserveCapacity(fields.count)
+        values.reserveCapacity(fields.count)
+        for (k, v) in fields { self[k] = v }
+    }
+
+    /// The number of fields.
+    public var count: Int { keys.count }
+
+    /// The index of a field, if present.
+    @inline(__always)
+    public func index(of key: String) -> Int? {
+        for i in keys.indices where keys[i] == key { return i }
+        return nil
+    }
+
+    /// A field's value, or nil when absent; setting adds a field at the end.
+    public subscript(key: String) -> Value? {
+        get {
+            guard let i = index(of: key) else { return nil }
+            return values[i]
+        }
+        set {
+            if let i = index(of: key) {
+                if let newValue { values[i] = newValue } else {
+                    keys.remove(at: i)
+                    values.remove(at: i)
+                }
+            } else if let newValue {
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+    }
+
+    /// The fields as (name, value) pairs, in order.
+    public var fields: [(String, Value)] { Array(zip(keys, values)) }
+
+    deinit { Teardown.release(list: &values) }
+}
+
+/// A function written in nn: its compiled prototype and captured environment.
+public final class Closure {
+    let proto: FunctionProto
+    let env: Env?
+
+    init(proto: FunctionProto, env: Env?) {
+        self.proto = proto
+        self.env = env
+    }
+
+    /// The function's name (`<lambda>` for anonymous functions).
+    public var name: String { proto.name }
+    /// The parameter names, in order.
+    public var parameterNames: [String] { proto.paramNames }
+}
+
+/// A heap environment: the variables of one scope that closures may capture.
+final class Env {
+    let parent: Env?
+    var slots: ContiguousArray<Value>
+
+    init(parent: Env?, size: Int) {
+        self.parent = parent
+        self.slots = ContiguousArray(repeating: .nil, count: size)
+    }
+}
+
+extension Value {
+    /// The language's name for this value's type, as `type(x)` returns it.
+    public var typeName: String {
+        switch self {
+        case .number: "number"
+        case .string: "string"
+        case .bool: "bool"
+        case .nil: "nil"
+        case .list: "list"
+        case .record: "record"
+        case .tuple: "tuple"
+        case .function, .builtin: "function"
+        case .tensor: "tensor"
+        case .range: "range"
+        case .object(let o): o.typeName
+        }
+    }
+
+    /// True for `nil`.
+    public var isNil: Bool {
+        if case .nil = self { return true }
+        return false
+    }
+
+    /// Makes a list value.
+    public static func list(_ items: [Value]) -> Value { .list(ListRef(items)) }
+
+    /// Makes a record value from ordered fields.
+    public static func record(_ fields: [(String, Value)]) -> Value { .record(RecordRef(fields)) }
+}

@@ -1,0 +1,138 @@
+import NNScript
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The script runner: a thin client of NNScript's `Interpreter`.
+struct Runner {
+    static let version = "0.1.0"
+
+    /// Exit codes (sysexits.h).
+    enum Exit {
+        static let ok: Int32 = 0, usage: Int32 = 64, syntax: Int32 = 65, noInput: Int32 = 66
+        static let runtime: Int32 = 70, interrupted: Int32 = 130
+    }
+
+    let seed: UInt64
+    let color: Bool
+
+    /// A new interpreter writing to stdout/stderr, with Ctrl-C wired to its interrupt.
+    func makeInterpreter(arguments: [String], repl: Bool = false) -> Interpreter {
+        let interp = Interpreter(options: .init(
+            output: { text in fputs(text, StdIO.out) },
+            errorOutput: { text in
+                fflush(StdIO.out)
+                fputs(text, StdIO.err)
+            },
+            seed: seed, allowsRedeclaration: repl, arguments: arguments))
+        Signals.install(interp)
+        return interp
+    }
+
+    func runFile(_ path: String, arguments: [String]) -> Int32 {
+        guard let text = Files.read(path) else {
+            fputs("nn: cannot read '\(path)': \(String(cString: strerror(errno)))\n", StdIO.err)
+            return Exit.noInput
+        }
+        return runSource(text, name: path, arguments: arguments, printResult: false)
+    }
+
+    func runStandardInput(arguments: [String]) -> Int32 {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = read(0, &buffer, buffer.count)
+            if n <= 0 { break }
+            bytes += buffer[0..<n]
+        }
+        return runSource(String(decoding: bytes, as: UTF8.self), name: "<stdin>", arguments: arguments, printResult: false)
+    }
+
+    /// Runs source text; reports errors on stderr; returns the exit code.
+    func runSource(_ text: String, name: String, arguments: [String], printResult: Bool) -> Int32 {
+        let interp = makeInterpreter(arguments: arguments)
+        defer { fflush(StdIO.out) }
+        do {
+            let value = try interp.run(source: text, name: name)
+            if printResult, !value.isNil { fputs(value.repr + "\n", StdIO.out) }
+            return Exit.ok
+        } catch {
+            return report(error, interp)
+        }
+    }
+
+    /// Prints an error and returns its exit code.
+    func report(_ error: any Error, _ interp: Interpreter) -> Int32 {
+        fflush(StdIO.out)
+        fputs(interp.render(error, color: color) + "\n", StdIO.err)
+        switch error {
+        case is SyntaxError: return Exit.syntax
+        case let e as ScriptError: return e.kind == .interrupted ? Exit.interrupted : Exit.runtime
+        default: return Exit.runtime
+        }
+    }
+
+    func dumpBuiltins() -> Int32 {
+        fputs(Registry().markdown(), StdIO.out)
+        return Exit.ok
+    }
+
+    /// The interactive session: the seam where the REPL plugs in
+    /// (`Interactive.session`). Until then, standard input runs as a script.
+    func interactive() -> Int32 {
+        if let session = Interactive.session {
+            return session(makeInterpreter(arguments: [], repl: true), self)
+        }
+        return runStandardInput(arguments: [])
+    }
+}
+
+/// The hook for the interactive session (the REPL sets `session`).
+enum Interactive {
+    /// Runs a session on the given interpreter; returns the exit code.
+    nonisolated(unsafe) static var session: ((Interpreter, Runner) -> Int32)?
+}
+
+/// Reading whole files.
+enum Files {
+    static func read(_ path: String) -> String? {
+        guard let f = fopen(path, "rb") else { return nil }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, f)
+            if n <= 0 { break }
+            bytes += buffer[0..<n]
+        }
+        if ferror(f) != 0 { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// SIGINT: the first Ctrl-C interrupts the running script; a second one exits.
+enum Signals {
+    nonisolated(unsafe) static var target: Interpreter?
+    nonisolated(unsafe) static var pending = false
+
+    static func install(_ interp: Interpreter) {
+        target = interp
+        signal(SIGINT) { _ in
+            if Signals.pending { _exit(130) }
+            Signals.pending = true
+            Signals.target?.interrupt()
+        }
+    }
+}
+
+/// The process's standard streams (our own `FILE`s, so no shared C globals are touched).
+enum StdIO {
+    nonisolated(unsafe) static let out: UnsafeMutablePointer<FILE> = fdopen(1, "w")
+    nonisolated(unsafe) static let err: UnsafeMutablePointer<FILE> = {
+        let f: UnsafeMutablePointer<FILE> = fdopen(2, "w")
+        setvbuf(f, nil, _IONBF, 0)
+        return f
+    }()
+}
