@@ -1,0 +1,101 @@
+#if BLAS
+import CBLAS
+#endif
+
+/// The BLAS library behind matmul, when the package's `BLAS` trait is on
+/// (the default): OpenBLAS's `cblas_sgemm`/`cblas_dgemm`. With the trait
+/// off, every product runs on the portable Swift kernel (`Kernels.gemm`).
+public enum BLAS {
+    /// True when nn was built with OpenBLAS.
+    public static var isAvailable: Bool {
+        #if BLAS
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    /// The threads OpenBLAS uses (all cores by default); setting it changes
+    /// the process-wide OpenBLAS setting (for benchmarks). 1 without BLAS.
+    public static var threadCount: Int {
+        get {
+            #if BLAS
+            return Int(openblas_get_num_threads())
+            #else
+            return 1
+            #endif
+        }
+        set {
+            #if BLAS
+            openblas_set_num_threads(Int32(clamping: Swift.max(1, newValue)))
+            #endif
+        }
+    }
+}
+
+extension GEMMScalar {
+    /// `C = alpha * op(A) * op(B) + beta * C`, row-major, on OpenBLAS when it
+    /// is linked and every dimension fits its 32-bit integers, otherwise on
+    /// the portable Swift kernel. Same contract as `Kernels.gemm`.
+    @inline(__always)
+    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+                     alpha: Self, a: UnsafePointer<Self>, lda: Int,
+                     b: UnsafePointer<Self>, ldb: Int,
+                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        #if BLAS
+        if k > 0, let m32 = Int32(exactly: m), let n32 = Int32(exactly: n), let k32 = Int32(exactly: k),
+           let lda32 = Int32(exactly: lda), let ldb32 = Int32(exactly: ldb), let ldc32 = Int32(exactly: ldc) {
+            let ta = transA ? CblasTrans : CblasNoTrans
+            let tb = transB ? CblasTrans : CblasNoTrans
+            if Self.self == Float.self {
+                a.withMemoryRebound(to: Float.self, capacity: 1) { pa in
+                    b.withMemoryRebound(to: Float.self, capacity: 1) { pb in
+                        c.withMemoryRebound(to: Float.self, capacity: 1) { pc in
+                            cblas_sgemm(CblasRowMajor, ta, tb, m32, n32, k32, Float(alpha), pa, lda32,
+                                        pb, ldb32, Float(beta), pc, ldc32)
+                        }
+                    }
+                }
+                return
+            }
+            if Self.self == Double.self {
+                a.withMemoryRebound(to: Double.self, capacity: 1) { pa in
+                    b.withMemoryRebound(to: Double.self, capacity: 1) { pb in
+                        c.withMemoryRebound(to: Double.self, capacity: 1) { pc in
+                            cblas_dgemm(CblasRowMajor, ta, tb, m32, n32, k32, Double(alpha), pa, lda32,
+                                        pb, ldb32, Double(beta), pc, ldc32)
+                        }
+                    }
+                }
+                return
+            }
+        }
+        #endif
+        Kernels.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                     a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+}
+
+extension BLAS {
+    /// `gemm` on arrays through the default backend (BLAS when linked), for
+    /// tests that compare it with `Kernels.gemm`.
+    static func gemm<T: GEMMScalar>(_ a: [T], _ b: [T], m: Int, n: Int, k: Int,
+                                    transA: Bool = false, transB: Bool = false) -> [T] {
+        [T](unsafeUninitializedCapacity: m * n) { out, initialized in
+            initialized = m * n
+            guard let pc = out.baseAddress else { return }
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    guard let pa = pa.baseAddress, let pb = pb.baseAddress else {
+                        for i in 0..<(m * n) { pc[i] = 0 }
+                        return
+                    }
+                    T.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
+                           a: pa, lda: Swift.max(transA ? m : k, 1), b: pb, ldb: Swift.max(transB ? k : n, 1),
+                           beta: 0, c: pc, ldc: n)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,260 @@
+/// One item of an index expression, in the NumPy/PyTorch model:
+/// `t[0]`, `t[1:, ::-1]`, `t[[0, 2]]`, `t[..., None]`.
+///
+/// Items apply to the leading axes in order; axes without an item are taken
+/// whole. An integer drops its axis, a slice keeps it, a list of integers
+/// gathers along it (repeats allowed), `newAxis` inserts an axis of size 1
+/// and `ellipsis` stands for as many whole axes as needed.
+///
+/// Several lists (and integers, when a list is present) are *advanced*
+/// indices as in NumPy: they are zipped together (lists of length 1
+/// broadcast), giving one output axis, which sits where the first of them
+/// stood when they are adjacent and first otherwise. So
+/// `t.index([.list([0, 1, 2]), .list([2, 0, 1])])` picks `t[0, 2]`,
+/// `t[1, 0]`, `t[2, 1]`.
+public enum TensorIndex: Sendable, Equatable, Hashable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
+    /// One position; negative counts from the end. Drops the axis.
+    case index(Int)
+    /// Python's `start:stop:step`; nil parts take their defaults and out of
+    /// range bounds are clamped (as Python does); a negative step walks
+    /// backwards. A zero step is an error.
+    case slice(start: Int?, stop: Int?, step: Int?)
+    /// Gather these positions (negative count from the end, repeats allowed).
+    case list([Int])
+    /// Insert an axis of size 1 (`None` / `np.newaxis`).
+    case newAxis
+    /// As many whole axes as needed (`...`).
+    case ellipsis
+
+    /// The whole axis, `:`.
+    public static let all = TensorIndex.slice(start: nil, stop: nil, step: nil)
+
+    /// `start..<stop` with step 1.
+    public static func range(_ r: Range<Int>) -> TensorIndex { .slice(start: r.lowerBound, stop: r.upperBound, step: 1) }
+
+    public init(integerLiteral value: Int) { self = .index(value) }
+    public init(arrayLiteral elements: Int...) { self = .list(elements) }
+}
+
+/// A resolved index expression: the output shape and, for each output axis,
+/// the element offset into the input contributed by each position along it.
+/// The input offset of an output element is `base + Σ_d offsets[d][i_d]`.
+///
+/// Gathering (`index`) and its adjoint, scatter-adding (`indexScatter`),
+/// both walk the output in row-major order with this plan.
+struct IndexPlan: Sendable {
+    let inShape: [Int]
+    let outShape: [Int]
+    let base: Int
+    let offsets: [[Int]]
+    /// True when the plan selects the whole input unchanged.
+    let isIdentity: Bool
+
+    init(_ items: [TensorIndex], shape: [Int], op: String) throws {
+        let rank = shape.count
+        let consuming = items.filter { if case .newAxis = $0 { return false }; if case .ellipsis = $0 { return false }; return true }.count
+        let ellipses = items.filter { $0 == .ellipsis }.count
+        guard ellipses <= 1 else { throw TensorError(op: op, "an index can only have a single ellipsis (...)") }
+        guard consuming <= rank else {
+            throw TensorError(op: op, "too many indices for a tensor of shape \(fmt(shape)): \(consuming) were given for \(rank) dimension\(rank == 1 ? "" : "s")")
+        }
+        var full: [TensorIndex] = []
+        for item in items {
+            if item == .ellipsis {
+                full += [TensorIndex](repeating: .all, count: rank - consuming)
+            } else {
+                full.append(item)
+            }
+        }
+        if ellipses == 0 { full += [TensorIndex](repeating: .all, count: rank - consuming) }
+
+        let strides = Shape.strides(shape)
+        let hasList = full.contains { if case .list = $0 { return true }; return false }
+        var base = 0
+        var basicDims: [(size: Int, offsets: [Int])] = []
+        var lists: [[Int]] = []
+        var advancedPositions: [Int] = []   // item positions of advanced indices
+        var groupAt: Int? = nil              // basic dims produced before the first advanced one
+        var identity = true
+        var axis = 0
+        for (pos, item) in full.enumerated() {
+            switch item {
+            case .newAxis:
+                basicDims.append((1, [0]))
+                identity = false
+            case .ellipsis:
+                break
+            case .index(let i):
+                let n = shape[axis]
+                let j = i < 0 ? i &+ n : i
+                guard j >= 0, j < n else {
+                    throw TensorError(op: op, "index \(i) is out of bounds for axis \(axis) with size \(n)")
+                }
+                base += j * strides[axis]
+                if hasList {
+                    advancedPositions.append(pos)
+                    if groupAt == nil { groupAt = basicDims.count }
+                }
+                identity = false
+                axis += 1
+            case .list(let l):
+                let n = shape[axis]
+                var offs: [Int] = []
+                offs.reserveCapacity(l.count)
+                for i in l {
+                    let j = i < 0 ? i &+ n : i
+                    guard j >= 0, j < n else {
+                        throw TensorError(op: op, "index \(i) is out of bounds for axis \(axis) with size \(n)")
+                    }
+                    offs.append(j * strides[axis])
+                }
+                lists.append(offs)
+                advancedPositions.append(pos)
+                if groupAt == nil { groupAt = basicDims.count }
+                identity = false
+                axis += 1
+            case .slice(let start, let stop, let step):
+                let n = shape[axis]
+                let r = try IndexPlan.slice(start: start, stop: stop, step: step, size: n, op: op)
+                if !(r.start == 0 && r.step == 1 && r.count == n) { identity = false }
+                basicDims.append((r.count, (0..<r.count).map { (r.start + $0 * r.step) * strides[axis] }))
+                axis += 1
+            }
+        }
+
+        var dims = basicDims
+        if !lists.isEmpty {
+            var k = 1
+            for l in lists where l.count != 1 {
+                guard k == 1 || l.count == k else {
+                    throw TensorError(op: op, "index lists of lengths \(lists.map(\.count).map(String.init).joined(separator: ", ")) cannot be broadcast together")
+                }
+                k = l.count
+            }
+            var group = [Int](repeating: 0, count: k)
+            for l in lists {
+                for i in 0..<k { group[i] += l.count == 1 ? l[0] : l[i] }
+            }
+            let adjacent = zip(advancedPositions, advancedPositions.dropFirst()).allSatisfy { $1 == $0 + 1 }
+            dims.insert((k, group), at: adjacent ? (groupAt ?? 0) : 0)
+        }
+        self.inShape = shape
+        self.outShape = dims.map(\.size)
+        self.offsets = dims.map(\.offsets)
+        self.base = base
+        self.isIdentity = identity && outShape == shape
+    }
+
+    /// Python's slice rules (`PySlice_AdjustIndices`): the first position,
+    /// the step and the number of positions of `start:stop:step` on an axis
+    /// of `size`.
+    static func slice(start: Int?, stop: Int?, step: Int?, size n: Int, op: String) throws -> (start: Int, step: Int, count: Int) {
+        var step = step ?? 1
+        guard step != 0 else { throw TensorError(op: op, "slice step cannot be zero") }
+        if step == Int.min { step = -Int.max }
+        func clamp(_ v: Int?, default d: Int) -> Int {
+            guard var v else { return d }
+            if v < 0 {
+                v = v &+ n
+                if v < 0 { v = step < 0 ? -1 : 0 }
+            } else if v >= n {
+                v = step < 0 ? n - 1 : n
+            }
+            return v
+        }
+        let s = clamp(start, default: step < 0 ? n - 1 : 0)
+        let e = clamp(stop, default: step < 0 ? -1 : n)
+        let count: Int
+        if step < 0 {
+            count = e < s ? (s - e - 1) / (-step) + 1 : 0
+        } else {
+            count = s < e ? (e - s - 1) / step + 1 : 0
+        }
+        return (s, step, count)
+    }
+
+    /// Calls `body(outOffset, inRowBase)` for every output row (all output
+    /// axes but the last); the last axis's offsets are `lastOffsets`.
+    @inline(__always)
+    func forEachRow(_ body: (_ out: Int, _ inBase: Int) -> Void) {
+        let rank = outShape.count
+        if rank == 0 { body(0, base); return }
+        let len = outShape[rank - 1]
+        let rows = outShape.dropLast().reduce(1, *)
+        guard len > 0, rows > 0 else { return }
+        var idx = [Int](repeating: 0, count: rank - 1)
+        var rowBase = base
+        for d in 0..<(rank - 1) { rowBase += offsets[d][0] }
+        for r in 0..<rows {
+            body(r * len, rowBase)
+            var d = rank - 2
+            while d >= 0 {
+                let o = offsets[d]
+                rowBase -= o[idx[d]]
+                idx[d] += 1
+                if idx[d] < outShape[d] { rowBase += o[idx[d]]; break }
+                idx[d] = 0
+                rowBase += o[0]
+                d -= 1
+            }
+        }
+    }
+
+    /// The offsets along the last output axis (`[0]` for a 0-d output).
+    var lastOffsets: [Int] { offsets.last ?? [0] }
+
+    /// The number of output elements.
+    var outCount: Int { outShape.reduce(1, *) }
+}
+
+extension Kernels {
+    /// `out[i] = x[offset(i)]` for every output position `i` of `plan`.
+    static func gather<T: TensorScalar>(_ x: [T], _ plan: IndexPlan) -> [T] {
+        let n = plan.outCount
+        let last = plan.lastOffsets
+        let contiguous = last.indices.allSatisfy { last[$0] == last[0] + $0 }
+        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+            initialized = n
+            x.withUnsafeBufferPointer { px in
+                last.withUnsafeBufferPointer { pl in
+                    let len = pl.count
+                    plan.forEachRow { o, b in
+                        if contiguous {
+                            let s = b + pl[0]
+                            for j in 0..<len { out[o + j] = px[s + j] }
+                        } else {
+                            for j in 0..<len { out[o + j] = px[b + pl[j]] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Zeros of `plan.inShape` with `g[i]` added at `offset(i)` for every
+    /// output position `i` (repeated positions accumulate).
+    static func scatterAdd<T: TensorScalar>(_ g: [T], _ plan: IndexPlan, count: Int) -> [T] {
+        var out = [T](repeating: 0, count: count)
+        let last = plan.lastOffsets
+        out.withUnsafeMutableBufferPointer { po in
+            g.withUnsafeBufferPointer { pg in
+                last.withUnsafeBufferPointer { pl in
+                    let len = pl.count
+                    plan.forEachRow { o, b in
+                        for j in 0..<len { po[b + pl[j]] += pg[o + j] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// For every output position `i` of `plan`, in row-major order, calls
+    /// `body(i, offset(i))`.
+    static func forEachOffset(_ plan: IndexPlan, _ body: (Int, Int) -> Void) {
+        let last = plan.lastOffsets
+        plan.forEachRow { o, b in
+            for j in last.indices { body(o + j, b + last[j]) }
+        }
+    }
+}
