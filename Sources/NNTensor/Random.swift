@@ -49,6 +49,15 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         spareNormal = nil
     }
 
+    /// A generator with the raw xoshiro256** state (for reference vectors and
+    /// for saving and restoring a stream); nil for the all-zero state, which
+    /// xoshiro never leaves.
+    public init?(state: (UInt64, UInt64, UInt64, UInt64)) {
+        guard state != (0, 0, 0, 0) else { return nil }
+        self.state = state
+        spareNormal = nil
+    }
+
     /// One step of SplitMix64 (Steele, Lea and Flood, 2014): advances `x` and
     /// returns the next output.
     public static func splitMix64(_ x: inout UInt64) -> UInt64 {

@@ -55,7 +55,7 @@ extension Tensor {
         let shape = [n, cols]
         let count = try Shape.count(shape, op: "eye")
         var values = [Double](repeating: 0, count: count)
-        for i in 0..<min(n, cols) { values[i * cols + i] = 1 }
+        for i in 0..<Swift.min(n, cols) { values[i * cols + i] = 1 }
         return try Tensor(shape: shape, values: values, dtype: dtype)
     }
 }
