@@ -117,22 +117,22 @@ enum Ticks {
     }
 
     /// Ticks at powers of ten inside `lo...hi` (every m-th power when there are
-    /// too many); at 1-2-5 multiples when fewer than two powers fall inside;
-    /// linear ticks when even those are too few.
+    /// too many); at 1-2-5 multiples when at most two powers fall inside and
+    /// those fit; linear ticks when even they are too few.
     static func log(lo: Double, hi: Double, maxTicks: Int) -> [Tick] {
         let n = max(2, maxTicks)
         guard lo > 0, hi > lo, hi.isFinite else { return linear(lo: lo, hi: hi, maxTicks: n) }
         let a = log10(lo), b = log10(hi)
         let first = Int((a - 1e-9).rounded(.up)), last = Int((b + 1e-9).rounded(.down))
         let count = last - first + 1
+        var powers: [Tick] = []
         if count >= 2 {
             let stride = (count + n - 1) / n
-            let powers = (first...last).filter { ((($0 % stride) + stride) % stride) == 0 }
-            if powers.count >= 2 {
-                return powers.map { Tick(value: NumberFormat.pow10($0), label: powerLabel($0)) }
-            }
-            return [first, last].map { Tick(value: NumberFormat.pow10($0), label: powerLabel($0)) }
+            let kept = (first...last).filter { ((($0 % stride) + stride) % stride) == 0 }
+            powers = (kept.count >= 2 ? kept : [first, last]).map { Tick(value: NumberFormat.pow10($0), label: powerLabel($0)) }
+            if count >= 3 { return powers }
         }
+        // Two decades or less: 1-2-5 multiples read better, when they fit.
         var values: [Double] = []
         for e in (Int(a.rounded(.down)) - 1)...(Int(b.rounded(.up))) {
             for s in [1.0, 2.0, 5.0] {
@@ -143,6 +143,7 @@ enum Ticks {
         if values.count >= 2, values.count <= n {
             return values.map { Tick(value: $0, label: NumberFormat.compact($0)) }
         }
+        if !powers.isEmpty { return powers }
         return linear(lo: lo, hi: hi, maxTicks: n)
     }
 

@@ -61,6 +61,15 @@ enum NumberFormat {
         return scientific(v, significant: 3)
     }
 
+    /// `v` with `digits` significant digits: `0.299`, `2.33`, `55.6`, `1.2e-5`.
+    static func significant(_ v: Double, _ digits: Int) -> String {
+        guard v.isFinite, v != 0 else { return fixed(v, decimals: 0) }
+        let a = abs(v)
+        guard a >= 1e-3, a < 1e6 else { return scientific(v, significant: digits) }
+        let e = Int(log10(a).rounded(.down))
+        return trimZeros(fixed(v, decimals: max(0, digits - 1 - e)))
+    }
+
     /// An SVG coordinate: at most two decimals, trailing zeros dropped.
     static func svg(_ v: Double) -> String {
         trimZeros(fixed(v.isFinite ? v : 0, decimals: 2))

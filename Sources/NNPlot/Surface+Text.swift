@@ -133,7 +133,7 @@ extension Surface {
         key += TextOutput.cells(" " + hi + (logScale ? " (log)" : ""))
         var entries = [key]
         if !levels.isEmpty {
-            entries.append(TextOutput.cells("contours at " + levels.map(NumberFormat.compact).joined(separator: ", ")))
+            entries.append(TextOutput.cells("contours at " + levels.map { NumberFormat.significant($0, 3) }.joined(separator: ", ")))
         }
         for (k, path) in paths.enumerated() {
             let marker = Self.pathMarkers[k % Self.pathMarkers.count]

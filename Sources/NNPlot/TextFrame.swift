@@ -130,8 +130,20 @@ struct TextFrame {
         var lines: [[Cell]] = []
         var line: [Cell] = []
         let pad = TextOutput.cells(String(repeating: " ", count: indent))
+        let room = max(1, width - indent)
         for entry in entries {
-            let e = Array(entry.prefix(max(1, width - indent)))
+            // An entry longer than a line is broken at spaces (or hard at the edge).
+            var rest = ArraySlice(entry)
+            while rest.count > room {
+                let cut = rest.prefix(room + 1).lastIndex { $0.char == " " && $0.bg < 0 } ?? (rest.startIndex + room)
+                let head = rest[rest.startIndex..<max(rest.startIndex + 1, cut)]
+                if !line.isEmpty { lines.append(line) }
+                lines.append(pad + head)
+                line = []
+                rest = rest[(head.endIndex)...].drop { $0.char == " " && $0.bg < 0 }
+            }
+            let e = Array(rest)
+            if e.isEmpty { continue }
             if !line.isEmpty, line.count + 3 + e.count > width {
                 lines.append(line)
                 line = []

@@ -61,3 +61,13 @@ struct TicksTests {
         #expect(NumberFormat.fixed(.nan, decimals: 2) == "nan")
     }
 }
+
+extension TicksTests {
+    @Test("two decades or less on a log axis get 1-2-5 ticks when they fit")
+    func logShortRange() {
+        #expect(labels(Ticks.log(lo: 0.012, hi: 2.4, maxTicks: 8)) == ["0.02", "0.05", "0.1", "0.2", "0.5", "1", "2"])
+        #expect(labels(Ticks.log(lo: 0.012, hi: 2.4, maxTicks: 4)) == ["0.1", "1"])
+        #expect(NumberFormat.significant(55.58, 3) == "55.6")
+        #expect(NumberFormat.significant(0.29921, 3) == "0.299")
+    }
+}
