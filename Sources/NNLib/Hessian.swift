@@ -1,0 +1,264 @@
+import NNTensor
+
+/// Second-order inspection of a loss: exact Hessians, Hessian-vector
+/// products, critical-point classification, saddle escape, Taylor checks,
+/// and spectra of Hessians too large to form (Lanczos, Hutchinson,
+/// stochastic Lanczos quadrature).
+///
+/// Everything works on the loss as a function of one flat vector `θ` that
+/// concatenates the parameters (see `ParameterLayout`), near a point `θ`:
+///
+/// ```
+/// L(θ + δ) ≈ L(θ) + δᵀg + ½ δᵀHδ        g = ∇L(θ),  H = ∇²L(θ)
+/// ```
+///
+/// Derivatives are exact (double backward through the recorded graph, never
+/// finite differences). Results are `Double`; the computation runs in the
+/// parameters' dtype, so use Float64 parameters for careful work.
+public enum Hessian {
+    /// A scalar loss as a function of a list of parameter tensors.
+    ///
+    /// Two forms, the same to every tool:
+    /// - functional: `loss(ps)` is called on fresh tensors holding `θ`
+    ///   (`init(parameters:names:loss:)`, or `init(flat:loss:)` for a
+    ///   function of one vector);
+    /// - in place, for a model whose layers hold their parameters:
+    ///   `loss()` reads the tensors themselves, which are set to `θ` for
+    ///   the duration of each evaluation and restored after
+    ///   (`init(parameters:loss:)` with named tensors). Their identity,
+    ///   `grad` and `requiresGrad` are kept.
+    ///
+    /// The closure decides everything else: which data, and for a model with
+    /// BatchNorm or dropout which mode (call `model.eval()` first for the
+    /// deterministic loss the Hessian should be of; eval is what the
+    /// interpreter uses by default). A closure that draws random numbers or
+    /// updates running statistics is a different function at every call,
+    /// and its "Hessian" means nothing.
+    public struct Objective {
+        /// Where each parameter sits in the flat vector.
+        public let layout: ParameterLayout
+        /// The dtype the loss is computed in (the parameters').
+        public let dtype: DType
+        /// The point the objective was made at: the parameters' values.
+        public let point: [Double]
+        let source: Source
+
+        enum Source {
+            case functional(([Tensor]) throws -> Tensor)
+            case inPlace([Tensor], () throws -> Tensor)
+        }
+
+        /// The loss `loss(ps)` of tensors shaped like `parameters`, starting
+        /// at their values; `names` label the Hessian's blocks.
+        public init(parameters: [Tensor], names: [String]? = nil,
+                    loss: @escaping ([Tensor]) throws -> Tensor) throws {
+            layout = try ParameterLayout(parameters, names: names)
+            dtype = try Self.commonDType(parameters)
+            point = try layout.flatten(parameters)
+            source = .functional(loss)
+        }
+
+        /// The loss `loss(θ)` of one vector (any shape), starting at `x`.
+        public init(flat x: Tensor, loss: @escaping (Tensor) throws -> Tensor) throws {
+            layout = try ParameterLayout([x], names: ["x"])
+            dtype = x.dtype
+            point = x.doubles
+            source = .functional { try loss($0[0]) }
+        }
+
+        /// The loss `loss()` of tensors it reads directly, such as a model's
+        /// `namedParameters`: each evaluation sets them to `θ` in place and
+        /// restores them after. They must be leaves (not results of ops).
+        public init(parameters: [(name: String, tensor: Tensor)],
+                    loss: @escaping () throws -> Tensor) throws {
+            let ts = parameters.map(\.tensor)
+            for (name, t) in parameters where !t.isLeaf {
+                throw TensorError(op: "hessian", "parameter '\(name)' is the result of an op, not a leaf; pass the parameter tensors themselves")
+            }
+            layout = try ParameterLayout(ts, names: parameters.map(\.name))
+            dtype = try Self.commonDType(ts)
+            point = try layout.flatten(ts)
+            source = .inPlace(ts, loss)
+        }
+
+        /// The parameter count `P`.
+        public var dimension: Int { layout.count }
+
+        static func commonDType(_ ts: [Tensor]) throws -> DType {
+            guard let first = ts.first else {
+                throw TensorError(op: "hessian", "the loss has no parameters to differentiate")
+            }
+            for (i, t) in ts.enumerated() where t.dtype != first.dtype {
+                throw TensorError(op: "hessian", "parameter \(i) is \(t.dtype) but parameter 0 is \(first.dtype); convert them to one dtype (float64 recommended)")
+            }
+            return first.dtype
+        }
+
+        /// Runs `body` on leaf tensors holding `θ`, with recording on.
+        func withLeaves<R>(at θ: [Double], op: String, _ body: ([Tensor]) throws -> R) throws -> R {
+            try layout.checkLength(θ.count, op: op, what: "the point")
+            switch source {
+            case .functional:
+                let leaves = try layout.unflatten(θ, dtype: dtype).map { $0.requiringGrad() }
+                return try GradMode.with(enabled: true) { try body(leaves) }
+            case .inPlace(let params, _):
+                let saved = params.map { $0.detach() }
+                let flags = params.map(\.requiresGrad)
+                defer {
+                    for (p, (old, flag)) in zip(params, zip(saved, flags)) {
+                        try? p.assign(old)
+                        p.requiresGrad = flag
+                    }
+                }
+                for (p, t) in zip(params, try layout.unflatten(θ, dtype: dtype)) {
+                    try p.assign(t)
+                    p.requiresGrad = true
+                }
+                return try GradMode.with(enabled: true) { try body(params) }
+            }
+        }
+
+        /// The loss at `leaves`, which must be scalar.
+        func loss(_ leaves: [Tensor], op: String) throws -> Tensor {
+            let y: Tensor
+            switch source {
+            case .functional(let f): y = try f(leaves)
+            case .inPlace(_, let f): y = try f()
+            }
+            guard y.count == 1 else {
+                throw TensorError(op: op, "the loss must be a single number, got a tensor of shape \(y.shape); reduce it (for example with mean())")
+            }
+            return y
+        }
+
+        /// `L(θ)`, without recording a graph.
+        public func value(at θ: [Double]) throws -> Double {
+            try withLeaves(at: θ, op: "loss") { leaves in
+                try GradMode.noGrad { try loss(leaves, op: "loss").item() }
+            }
+        }
+
+        /// `L(θ)` and `∇L(θ)`.
+        public func valueAndGradient(at θ: [Double]) throws -> (value: Double, gradient: [Double]) {
+            try probe(at: θ, op: "grad") { ($0.value, $0.gradient) }
+        }
+
+        /// `H(θ) v` by double backward, never forming `H`.
+        public func hvp(at θ: [Double], _ v: [Double]) throws -> [Double] {
+            try probe(at: θ, op: "hvp") { try $0.hvp(v) }
+        }
+
+        /// Runs `body` with a `Probe` at `θ`: the value, the gradient, and
+        /// Hessian-vector products that share one recorded gradient.
+        public func probe<R>(at θ: [Double], op: String = "hessian", _ body: (Probe) throws -> R) throws -> R {
+            try withLeaves(at: θ, op: op) { leaves in
+                try body(Probe(objective: self, leaves: leaves, op: op))
+            }
+        }
+    }
+
+    /// The loss near one point: `L(θ)`, `g = ∇L(θ)`, and `H v` for any `v`.
+    ///
+    /// The gradient is computed once with its backward pass recorded and
+    /// flattened into one vector `g`; each `H v` is then one backward pass
+    /// through that recorded gradient seeded with `v`
+    /// (`Hv = ∂(gᵀv)/∂θ`), about the cost of one more gradient, with no
+    /// repeated forward pass. Valid only inside `Objective.probe`.
+    public struct Probe {
+        /// Where each parameter sits in the flat vector.
+        public let layout: ParameterLayout
+        /// `L(θ)`.
+        public let value: Double
+        /// `∇L(θ)`, flat.
+        public let gradient: [Double]
+        let leaves: [Tensor]
+        let flatGradient: Tensor
+        let dtype: DType
+        let op: String
+
+        init(objective: Objective, leaves: [Tensor], op: String) throws {
+            let y = try objective.loss(leaves, op: op)
+            let gs = try Tensor.gradients(of: y, wrt: leaves, createGraph: true)
+            let pieces = try gs.map { try $0.reshape([$0.count]) }
+            flatGradient = try Tensor.concat(pieces.map { $0.to(objective.dtype) }, axis: 0)
+            layout = objective.layout
+            value = try y.item()
+            gradient = flatGradient.doubles
+            self.leaves = leaves
+            self.dtype = objective.dtype
+            self.op = op
+            guard value.isFinite else {
+                throw TensorError(op: op, "the loss is \(value) at this point")
+            }
+            if let bad = gradient.firstIndex(where: { !$0.isFinite }) {
+                let (name, index) = try layout.locate(bad)
+                throw TensorError(op: op, "the gradient is \(gradient[bad]) at \(name)\(index)")
+            }
+        }
+
+        /// The parameter count `P`.
+        public var dimension: Int { layout.count }
+
+        /// `‖g‖₂`.
+        public var gradientNorm: Double { Hessian.norm(gradient) }
+
+        /// `H v`, flat: one backward pass through the recorded gradient.
+        public func hvp(_ v: [Double]) throws -> [Double] {
+            try layout.checkLength(v.count, op: op, what: "the direction")
+            let seed = try Tensor(shape: [v.count], values: v, dtype: dtype)
+            return try hvp(seed: seed)
+        }
+
+        /// `H[rows, :]` for the rows in `rows`, `Double`, row-major: one
+        /// backward pass per row, seeded with `e_r`.
+        func rows(_ rows: Range<Int>, columns: Range<Int>) throws -> [Double] {
+            let n = layout.count, width = columns.count
+            var out = [Double](repeating: 0, count: rows.count * width)
+            var e = [Double](repeating: 0, count: n)
+            for (k, r) in rows.enumerated() {
+                e[r] = 1
+                let seed = try Tensor(shape: [n], values: e, dtype: dtype)
+                e[r] = 0
+                let h = try hvp(seed: seed)
+                for (c, col) in columns.enumerated() { out[k * width + c] = h[col] }
+            }
+            return out
+        }
+
+        func hvp(seed: Tensor) throws -> [Double] {
+            let hs = try GradMode.with(enabled: true) {
+                try Tensor.gradients(of: flatGradient, wrt: leaves, seed: seed, createGraph: false)
+            }
+            var out: [Double] = []
+            out.reserveCapacity(layout.count)
+            for h in hs { out.append(contentsOf: h.doubles) }
+            return out
+        }
+    }
+}
+
+extension Hessian {
+    /// `‖x‖₂`, scaled to avoid overflow.
+    static func norm(_ x: [Double]) -> Double {
+        var scale = 0.0
+        for v in x { scale = Swift.max(scale, Swift.abs(v)) }
+        guard scale > 0, scale.isFinite else { return scale }
+        var s = 0.0
+        for v in x { let r = v / scale; s += r * r }
+        return scale * s.squareRoot()
+    }
+
+    /// `xᵀy`.
+    static func dot(_ x: [Double], _ y: [Double]) -> Double {
+        var s = 0.0
+        for i in 0..<Swift.min(x.count, y.count) { s += x[i] * y[i] }
+        return s
+    }
+
+    /// `x + a y`.
+    static func axpy(_ x: [Double], _ a: Double, _ y: [Double]) -> [Double] {
+        var out = x
+        for i in 0..<Swift.min(x.count, y.count) { out[i] += a * y[i] }
+        return out
+    }
+}
