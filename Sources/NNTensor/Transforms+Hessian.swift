@@ -96,8 +96,8 @@ extension Autodiff {
     /// tensor of `shape` in `dtype`. Rows must have equal total lengths.
     ///
     /// Constant pieces are copied directly. Tracked pieces (a transform
-    /// nested inside another) are assembled with recorded ops, so the result
-    /// stays differentiable: `Σ_i e_i ⊗ row_i`.
+    /// nested inside another) are joined with the recorded `concat` and
+    /// `stack`, so the result stays differentiable.
     static func assemble(_ rows: [[Tensor]], shape: [Int], dtype: DType, op: String) throws -> Tensor {
         let total = try Shape.count(shape, op: op)
         var length = 0
@@ -111,16 +111,10 @@ extension Autodiff {
             case .float64: return Tensor(shape: shape, storage: .float64(flatConcat(rows, as: Double.self)))
             }
         }
-        var flatRows: [Tensor] = []
-        for row in rows {
-            flatRows.append(try concatVectors(row.map { try $0.to(dtype).reshape([$0.count]) }, dtype: dtype))
+        let flatRows = try rows.map { row in
+            try Tensor.concat(row.map { try $0.to(dtype).reshape([$0.count]) }, axis: 0)
         }
-        var out = try Tensor.zeros([rows.count, length], dtype: dtype)
-        for (i, r) in flatRows.enumerated() {
-            let e = oneHot(i, shape: [rows.count, 1], dtype: dtype)
-            out = try out + e * r.reshape([1, length])
-        }
-        return try out.reshape(shape)
+        return try Tensor.stack(flatRows, axis: 0).reshape(shape)
     }
 
     /// The elements of all pieces of all rows, in order, as `T`.
@@ -133,24 +127,6 @@ extension Autodiff {
                 case .float64(let a): out.append(contentsOf: a.lazy.map { T($0) })
                 }
             }
-        }
-        return out
-    }
-
-    /// Recorded concatenation of 1-d tensors: piece `p` at offset `o` is
-    /// scattered by `(p ⊗ 1) * E`, `E[r, o + r] = 1`, and summed.
-    static func concatVectors(_ pieces: [Tensor], dtype: DType) throws -> Tensor {
-        if pieces.count == 1 { return pieces[0] }
-        var length = 0
-        for p in pieces { length += p.count }
-        var out = try Tensor.zeros([length], dtype: dtype)
-        var offset = 0
-        for p in pieces where p.count > 0 {
-            var e = [Double](repeating: 0, count: p.count * length)
-            for r in 0..<p.count { e[r * length + offset + r] = 1 }
-            let scatter = try Tensor(shape: [p.count, length], values: e, dtype: dtype)
-            out = try out + (p.reshape([p.count, 1]) * scatter).sumTo([1, length]).reshape([length])
-            offset += p.count
         }
         return out
     }

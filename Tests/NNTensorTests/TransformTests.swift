@@ -1,15 +1,10 @@
+import Foundation
 import Testing
 @testable import NNTensor
 
-/// Helpers: Float64 tensors and element picks built from core ops only.
+/// A Float64 tensor (a vector unless `shape` is given).
 private func t(_ values: [Double], _ shape: [Int]? = nil) throws -> Tensor {
     try Tensor(shape: shape ?? [values.count], values: values, dtype: .float64)
-}
-
-/// `x[i]` of a vector as a 0-d tensor, differentiably: `Σ x * e_i`.
-private func pick(_ x: Tensor, _ i: Int) throws -> Tensor {
-    var e = [Double](repeating: 0, count: x.count); e[i] = 1
-    return try (x * t(e, x.shape)).sum()
 }
 
 private func near(_ a: [Double], _ b: [Double], _ tol: Double = 1e-12) -> Bool {
@@ -19,7 +14,7 @@ private func near(_ a: [Double], _ b: [Double], _ tol: Double = 1e-12) -> Bool {
 @Suite struct TransformTests {
     /// The lecture's loss `L(w) = (1 - w0 * w1)^2` (one datum x = 1, y = 1).
     static func lectureLoss(_ w: Tensor) throws -> Tensor {
-        let r = try 1 - pick(w, 0) * pick(w, 1)
+        let r = try 1 - w[0] * w[1]
         return try r * r
     }
 
@@ -73,7 +68,7 @@ private func near(_ a: [Double], _ b: [Double], _ tol: Double = 1e-12) -> Bool {
     @Test func hessiansAreSymmetricInFloat64() throws {
         func f(_ x: Tensor) throws -> Tensor {
             let s = try (x * x).sum()
-            return try s * s / (x.sum() * x.sum() + 1) + (x * x * x).sum() * pick(x, 0)
+            return try s * s / (x.sum() * x.sum() + 1) + (x * x * x).sum() * x[0, 0]
         }
         let x = try t([0.7, -0.3, 1.1, 0.2, -0.9, 0.4], [2, 3])
         let h = try Autodiff.hessian(f, at: x)
@@ -179,6 +174,46 @@ private func near(_ a: [Double], _ b: [Double], _ tol: Double = 1e-12) -> Bool {
         let x = try Tensor(shape: [2], values: [1, 2])
         let g = try Autodiff.grad({ try ($0 * $0).sum() }, at: x)
         #expect(g.dtype == .float32 && g.floats == [2, 4])
+    }
+
+    @Test func hessianOfMeanCrossEntropyInTheLogits() throws {
+        // L(z) = -(1/N) Σ_n log softmax(z_n)[y_n]. Per sample the Hessian
+        // block is (diag(p_n) - p_n p_nᵀ) / N; samples do not interact.
+        let z = try t([0.5, -1, 2, 0, 0.3, -0.7], [2, 3])
+        let onehot = try t([0, 0, 1, 1, 0, 0], [2, 3])
+        let h = try Autodiff.hessian({ z in try -(z.logSoftmax(axis: 1) * onehot).sum() / 2 }, at: z)
+        #expect(h.shape == [2, 3, 2, 3])
+        let zs = z.doubles
+        var expected = [Double](repeating: 0, count: 36)
+        for n in 0..<2 {
+            let e = (0..<3).map { Foundation.exp(zs[n * 3 + $0]) }
+            let p = e.map { $0 / e.reduce(0, +) }
+            for i in 0..<3 { for j in 0..<3 {
+                expected[(n * 3 + i) * 6 + n * 3 + j] = ((i == j ? p[i] : 0) - p[i] * p[j]) / 2
+            } }
+        }
+        #expect(near(h.doubles, expected, 1e-12))
+    }
+
+    @Test func hvpMatchesHessianMatmulForATanhModel() throws {
+        // f(w) = Σ tanh(X w)²: a small regression model's loss in its weights.
+        let X = try t([0.2, -0.4, 1.0, 0.5, 0.3, -0.8, -0.1, 0.9, 0.6, 0.7, -0.5, 0.2], [4, 3])
+        func f(_ w: Tensor) throws -> Tensor { let a = try X.matmul(w).tanh(); return try (a * a).sum() }
+        let w = try t([0.3, -0.2, 0.5])
+        let v = try t([1, 2, -1])
+        let h = try Autodiff.hessian(f, at: w)
+        let expected = try h.matmul(v)
+        #expect(near(try Autodiff.hvp(f, at: w, v: v).doubles, expected.doubles, 1e-12))
+        for i in 0..<3 { for j in 0..<3 { #expect(abs(h.doubles[i * 3 + j] - h.doubles[j * 3 + i]) <= 1e-10) } }
+    }
+
+    @Test func jacobianOfTanhIsDiagonalSech2() throws {
+        let x = try t([0.5, -1, 2])
+        let j = try Autodiff.jacobian({ $0.tanh() }, at: x).doubles
+        for a in 0..<3 { for b in 0..<3 {
+            let th = Foundation.tanh(x.doubles[a])
+            #expect(abs(j[a * 3 + b] - (a == b ? 1 - th * th : 0)) < 1e-15)
+        } }
     }
 
     @Test func misuseThrows() throws {
