@@ -13,11 +13,14 @@ struct AxisScale: Equatable {
     /// cannot be shown (NaN, infinite, or not positive on a log axis).
     func unit(_ v: Double) -> Double? {
         guard v.isFinite else { return nil }
+        let u: Double
         if isLog {
             guard v > 0 else { return nil }
-            return (log10(v) - log10(lo)) / (log10(hi) - log10(lo))
+            u = (log10(v) - log10(lo)) / (log10(hi) - log10(lo))
+        } else {
+            u = (v - lo) / (hi - lo)
         }
-        return (v - lo) / (hi - lo)
+        return u.isFinite ? u : nil
     }
 
     /// The data value at unit position `u` (inverse of `unit`).
@@ -54,8 +57,8 @@ struct AxisScale: Equatable {
         guard lo <= hi else { return nil }
         if lo == hi {
             if isLog { return (lo / 2, hi * 2) }
-            let pad = lo == 0 ? 1 : abs(lo) * 0.1
-            return (lo - pad, hi + pad)
+            let pad = abs(lo) * 0.1
+            return pad > 0 && pad.isFinite && lo - pad < lo ? (lo - pad, hi + pad) : (lo - 1, hi + 1)
         }
         return (lo, hi)
     }
@@ -83,6 +86,7 @@ enum Ticks {
         let span = hi - lo
         guard span > 0, span.isFinite else { return [Tick(value: lo, label: NumberFormat.compact(lo))] }
         let raw = span / Double(n - 1)
+        guard raw > 0 else { return label([lo, hi], step: span) }  // subnormal spans
         let e = Int(log10(raw).rounded(.down))
         for s in [1, 2, 5, 10] {
             let step = Double(s) * NumberFormat.pow10(e)

@@ -24,13 +24,13 @@ extension Figure {
         // Resolution of the drawing grid: dots in braille mode, characters in ASCII mode.
         let perCol = ascii ? 1 : 2, perRow = ascii ? 1 : 4
         let dotRows = rows * perRow
-        let rowOf = { (u: Double) -> Int in Int(((1 - u) * Double(dotRows - 1)).rounded()) / perRow }
+        let rowOf = { (u: Double) -> Int in Raster.index(((1 - u) * Double(dotRows - 1)).rounded()) / perRow }
         let frame = TextFrame(
             width: width, rows: rows, ascii: ascii,
             yTicks: ys.ticks(maxTicks: TextFrame.maxYTicks(rows: rows)), yScale: ys, rowOf: rowOf)
         let cols = frame.cols
         let dotCols = cols * perCol
-        let colOf = { (u: Double) -> Int in Int((u * Double(dotCols - 1)).rounded()) / perCol }
+        let colOf = { (u: Double) -> Int in Raster.index((u * Double(dotCols - 1)).rounded()) / perCol }
         let xTicks = frame.xTicks(xs, colOf: colOf)
 
         var grid = TextGrid(cols: cols, rows: rows)

@@ -64,7 +64,7 @@ extension Histogram {
         let rows = options.clampedHeight
         let top = weights.max() ?? 0
         let yScale = AxisScale(lo: 0, hi: top > 0 ? top : 1, isLog: false)
-        let rowOf = { (u: Double) -> Int in min(rows - 1, Int(((1 - u) * Double(rows)).rounded(.down))) }
+        let rowOf = { (u: Double) -> Int in min(rows - 1, Raster.index((1 - u) * Double(rows))) }
         let frame = TextFrame(
             width: options.clampedWidth, rows: rows, ascii: options.asciiOnly,
             yTicks: yScale.ticks(maxTicks: TextFrame.maxYTicks(rows: rows)), yScale: yScale, rowOf: rowOf)

@@ -50,6 +50,9 @@ public struct Histogram: Plottable {
             hi = finite.max() ?? 1
             if lo == hi { (lo, hi) = (lo - 0.5, hi + 0.5) }
         }
+        guard (hi - lo).isFinite else {
+            throw .invalidArgument("histogram: range \(lo)...\(hi) is too wide to bin")
+        }
         let width = (hi - lo) / Double(bins)
         var edges = (0...bins).map { lo + Double($0) * width }
         edges[bins] = hi
@@ -58,7 +61,8 @@ public struct Histogram: Plottable {
         for v in values {
             guard v.isFinite else { nonFinite += 1; continue }
             guard v >= lo, v <= hi else { outside += 1; continue }
-            var i = min(bins - 1, max(0, Int(((v - lo) / width).rounded(.down))))
+            let q = ((v - lo) / width).rounded(.down)
+            var i = q.isFinite ? Int(min(Double(bins - 1), max(0, q))) : 0
             // Correct rounding near edges so bin i holds edges[i] ≤ v < edges[i+1].
             while i > 0, v < edges[i] { i -= 1 }
             while i < bins - 1, v >= edges[i + 1] { i += 1 }

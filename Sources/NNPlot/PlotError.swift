@@ -50,6 +50,9 @@ public struct AxisLimits: Equatable, Sendable {
         guard lo < hi else {
             throw .invalidArgument("limits: lower bound must be below upper bound, got [\(lo), \(hi)]")
         }
+        guard (hi - lo).isFinite else {
+            throw .invalidArgument("limits: range [\(lo), \(hi)] is too wide to draw")
+        }
         self.lo = lo
         self.hi = hi
     }

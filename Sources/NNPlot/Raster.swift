@@ -10,6 +10,7 @@ enum Raster {
         _ a: (Double, Double), _ b: (Double, Double),
         xRange: ClosedRange<Double>, yRange: ClosedRange<Double>
     ) -> ((Double, Double), (Double, Double))? {
+        guard a.0.isFinite, a.1.isFinite, b.0.isFinite, b.1.isFinite else { return nil }
         var t0 = 0.0, t1 = 1.0
         let dx = b.0 - a.0, dy = b.1 - a.1
         let checks: [(Double, Double)] = [
@@ -35,6 +36,13 @@ enum Raster {
         let start = t0 == 0 ? a : (a.0 + t0 * dx, a.1 + t0 * dy)
         let end = t1 == 1 ? b : (a.0 + t1 * dx, a.1 + t1 * dy)
         return (start, end)
+    }
+
+    /// `d` rounded down to an Int, clamped to ±1e9; NaN gives 0. For grid
+    /// positions computed from data, so no conversion can trap.
+    static func index(_ d: Double) -> Int {
+        guard !d.isNaN else { return 0 }
+        return Int(min(1e9, max(-1e9, d.rounded(.down))))
     }
 
     /// Calls `plot` for every integer point on the Bresenham line from `a` to `b`, ends included.

@@ -29,9 +29,9 @@ extension Surface {
         let frame = TextFrame(
             width: width, rows: rows, ascii: options.asciiOnly,
             yTicks: ys.ticks(maxTicks: TextFrame.maxYTicks(rows: rows)), yScale: ys,
-            rowOf: { u in min(rows - 1, max(0, Int(((1 - u) * Double(rows)).rounded(.down)))) })
+            rowOf: { u in min(rows - 1, max(0, Raster.index((1 - u) * Double(rows)))) })
         let cols = frame.cols
-        let xTicks = frame.xTicks(xs) { u in min(cols - 1, max(0, Int((u * Double(cols)).rounded(.down)))) }
+        let xTicks = frame.xTicks(xs) { u in min(cols - 1, max(0, Raster.index(u * Double(cols)))) }
         let levels = contourLevels(shading)
 
         // Data coordinates of a position measured in cells (or dots) from the top-left corner.
@@ -103,9 +103,9 @@ extension Surface {
             }
         }
         for mark in marks {
-            guard let p = cellPoint(mark.point) else { continue }
+            guard let p = cellPoint(mark.point), p.0 > -0.5, p.0 < Double(cols) - 0.5, p.1 > -0.5, p.1 < Double(rows) - 0.5
+            else { continue }
             let c = Int(p.0.rounded()), r = Int(p.1.rounded())
-            guard grid.inside(c, r) else { continue }
             // The label goes right of the cross, or left of it near the right edge.
             let right = Array(String(Self.markChar) + (mark.label.isEmpty ? "" : " " + mark.label))
             let left = Array((mark.label.isEmpty ? "" : mark.label + " ") + String(Self.markChar))

@@ -92,7 +92,8 @@ public struct Surface: Plottable {
             throw .invalidArgument("surface: resolution must be in 2...1000, got \(columns) × \(rows)")
         }
         for (name, r) in [("x", x), ("y", y)] {
-            guard r.lowerBound.isFinite, r.upperBound.isFinite, r.lowerBound < r.upperBound else {
+            guard r.lowerBound.isFinite, r.upperBound.isFinite, r.lowerBound < r.upperBound,
+                  (r.upperBound - r.lowerBound).isFinite else {
                 throw .invalidArgument("surface: \(name) range must be finite with lo < hi, got \(r.lowerBound)...\(r.upperBound)")
             }
         }
@@ -107,7 +108,7 @@ public struct Surface: Plottable {
     func value(atX px: Double, y py: Double) -> Double {
         let fx = (px - x.lowerBound) / (x.upperBound - x.lowerBound) * Double(columns - 1)
         let fy = (py - y.lowerBound) / (y.upperBound - y.lowerBound) * Double(rows - 1)
-        let i0 = min(columns - 2, max(0, Int(fx.rounded(.down)))), j0 = min(rows - 2, max(0, Int(fy.rounded(.down))))
+        let i0 = min(columns - 2, max(0, Raster.index(fx))), j0 = min(rows - 2, max(0, Raster.index(fy)))
         let tx = min(1, max(0, fx - Double(i0))), ty = min(1, max(0, fy - Double(j0)))
         let a = values[j0 * columns + i0], b = values[j0 * columns + i0 + 1]
         let c = values[(j0 + 1) * columns + i0], d = values[(j0 + 1) * columns + i0 + 1]

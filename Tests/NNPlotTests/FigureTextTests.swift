@@ -193,3 +193,41 @@ func stripANSI(_ s: String) -> String {
     }
     return out
 }
+
+@Suite("Hostile input")
+struct HostileInputTests {
+    let sizes = [TextOptions(width: 40, height: 8), TextOptions(width: 40, height: 8, colour: true, asciiOnly: true)]
+
+    @Test("extreme, subnormal and far-away values never trap")
+    func extremes() throws {
+        let nasty: [[Double]] = [
+            [-1e308, 1e308], [5e-324, 5e-324], [0, .greatestFiniteMagnitude], [-.infinity, 1, .nan],
+            [1e-300, 1e300], [-5e-324, 5e-324],
+        ]
+        for ys in nasty {
+            for logY in [false, true] {
+                let fig = Figure(logY: logY, series: [Series(y: ys, label: "a"), Series(y: ys.reversed(), style: .markers)])
+                for o in sizes { _ = fig.renderText(o) }
+                #expect(parseSVG(fig.renderSVG(SVGOptions())) != nil)
+            }
+        }
+        #expect(throws: PlotError.self) { try AxisLimits(-1e308, 1e308) }
+        #expect(throws: PlotError.self) { try Histogram(values: [-1e308, 1e308]) }
+        _ = try Histogram(values: [5e-324, 0, 1e-320], bins: 3).renderText(TextOptions())
+    }
+
+    @Test("surfaces with extreme values, paths and marks far outside still draw")
+    func surfaces() throws {
+        var s = try Surface(x: -1...1, y: -1...1, columns: 3, rows: 3, values: [1e308, -1e308, 0, .nan, .infinity, 1, 2, 3, 4])
+        s.paths = [SurfacePath(name: "far", x: [-1e300, 0, 1e300, .nan], y: [1e300, 0, -1e300, 1])]
+        s.marks = [SurfaceMark(label: "away", x: 1e300, y: 0), SurfaceMark(label: "nan", x: .nan, y: 0)]
+        s.contours = .count(3)
+        for log in [false, true] {
+            s.logScale = log
+            for o in sizes { _ = s.renderText(o) }
+            _ = s.renderText(TextOptions(width: 40, height: 8, colour: true))
+            #expect(parseSVG(s.renderSVG(SVGOptions())) != nil)
+        }
+        #expect(throws: PlotError.self) { try Surface(x: -1e308...1e308, y: 0...1, resolution: 2) { _, _ in 0 } }
+    }
+}
