@@ -55,6 +55,10 @@ let package = Package(
         .testTarget(name: "NNLibTests", dependencies: ["NNLib", "NNTensor"]),
         .testTarget(name: "NNSyntaxTests", dependencies: ["NNSyntax"]),
         .testTarget(name: "NNPlotTests", dependencies: ["NNPlot"]),
-        .testTarget(name: "NNScriptTests", dependencies: ["NNScript", "NNSyntax", "NNTensor"]),
+        .testTarget(
+            name: "NNScriptTests",
+            dependencies: ["NNScript", "NNSyntax", "NNTensor"],
+            exclude: ["golden"]  // .nn scripts, read from disk relative to #filePath
+        ),
     ]
 )
