@@ -16,6 +16,7 @@ struct NNCommand: ParsableCommand {
             nn -e 'EXPR'           run source text; print its value unless nil
             nn - / piped stdin     run standard input as a script
             nn                     interactive session (on a terminal)
+            nn -i FILE.nn          run a script, then stay interactive with its variables
 
             Exit codes: 0 success, 64 usage, 65 syntax error, 66 unreadable file,
             70 runtime error, 130 interrupted.
@@ -35,13 +36,22 @@ struct NNCommand: ParsableCommand {
     @Flag(name: .long, help: "Colour diagnostics (default: when stderr is a terminal).")
     var color = false
 
+    @Flag(name: .customLong("no-color"), help: "Never colour output (as when NO_COLOR is set).")
+    var noColor = false
+
+    @Option(name: .customShort("i"), help: ArgumentHelp("Run this script, then stay interactive with its variables.", valueName: "file"))
+    var interactiveScript: String?
+
     @Argument(parsing: .captureForPassthrough, help: "A script file (or - for stdin), then arguments for the script.")
     var script: [String] = []
 
     mutating func run() throws {
-        let runner = Runner(seed: seed, color: color || isatty(2) != 0)
+        REPL.install(noColor: noColor)
+        let runner = Runner(seed: seed, color: !noColor && !REPL.noColorEnvironment && (color || isatty(2) != 0))
         let code: Int32
-        if dumpBuiltins {
+        if let interactiveScript {
+            code = REPL.start(runner.makeInterpreter(arguments: script, repl: true), runner, script: interactiveScript)
+        } else if dumpBuiltins {
             code = runner.dumpBuiltins()
         } else if let e {
             code = runner.runSource(e, name: "-e", arguments: script, printResult: true)

@@ -1,0 +1,120 @@
+import CReadline
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads lines with GNU readline on a terminal: editing, history kept in a
+/// file, Tab completion.
+///
+/// Uses readline's alternate (callback) interface: the reader `poll`s
+/// standard input together with the session's prompt pipe, so Ctrl-C at the
+/// prompt clears the line without readline handling any signal
+/// (`rl_catch_signals = 0`).
+///
+/// History: every whole entry is one history item, written to the history
+/// file as soon as it is entered (`append_history`), with timestamps so a
+/// multi-line entry reads back as one item (`history_multiline_entries`).
+final class ReadlineLineReader: LineReader {
+    /// The history file, or nil when history is not kept.
+    let historyPath: String?
+    /// The most items kept in the history file.
+    static let historyLimit: Int32 = 2000
+
+    /// Sets readline up; `historyPath` nil keeps no history file.
+    init(historyPath: String?) {
+        self.historyPath = historyPath
+        Readline.configure()
+        if let historyPath {
+            if access(historyPath, F_OK) == 0 {
+                _ = read_history(historyPath)
+                _ = history_truncate_file(historyPath, Self.historyLimit)
+            }
+        }
+    }
+
+    var isInteractive: Bool { true }
+
+    func addHistory(_ entry: String) {
+        guard !entry.isEmpty else { return }
+        if nn_history_length() > 0, let last = history_get(nn_history_base() + nn_history_length() - 1),
+           let text = last.pointee.line, String(cString: text) == entry {
+            return  // no repeated items
+        }
+        add_history(entry)
+        guard let historyPath else { return }
+        if access(historyPath, F_OK) != 0 {
+            // Create the file (only the user may read it).
+            let fd = open(historyPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+            if fd >= 0 { close(fd) }
+        }
+        _ = append_history(1, historyPath)
+    }
+
+    func readLine(prompt: String) -> ReadResult {
+        SessionSignals.drainPrompt()
+        Readline.received = nil
+        Readline.finished = false
+        rl_callback_handler_install(prompt) { line in
+            Readline.finished = true
+            if let line {
+                Readline.received = String(cString: line)
+                free(line)
+            } else {
+                Readline.received = nil
+            }
+            rl_callback_handler_remove()
+        }
+        while true {
+            switch SessionSignals.waitForInput(0) {
+            case .interrupted:
+                Readline.abandonLine()
+                return .interrupted
+            case .ready:
+                rl_callback_read_char()
+                if Readline.finished {
+                    guard let line = Readline.received else { return .endOfInput }
+                    return .line(line)
+                }
+            }
+        }
+    }
+}
+
+/// Readline's global state, set up once.
+enum Readline {
+    /// The line the callback received (nil at end of input).
+    nonisolated(unsafe) static var received: String?
+    /// True once the callback ran for the current prompt.
+    nonisolated(unsafe) static var finished = false
+
+    /// Readline settings: program name, no signal handling, word breaks and
+    /// quotes for completion, history that keeps multi-line entries whole.
+    static func configure() {
+        // readline keeps these pointers: give it strings that live for the whole process.
+        nn_rl_set_readline_name(strdup("nn"))
+        nn_rl_set_catch_signals(0)
+        nn_rl_set_word_break_characters(strdup(" \t\n\"'`@$><=;|&{([,)]}+-*/%.:!?^~"))
+        nn_rl_set_completer_quote_characters(strdup("\""))
+        nn_history_set_write_timestamps(1)
+        nn_history_set_multiline_entries(1)
+        stifle_history(ReadlineLineReader.historyLimit)
+        Completion.install()
+    }
+
+    /// Drops the line being edited after Ctrl-C and moves to a fresh line.
+    static func abandonLine() {
+        nn_rl_set_point(nn_rl_end())
+        rl_redisplay()
+        rl_free_line_state()
+        rl_callback_sigcleanup()
+        rl_callback_handler_remove()
+        _ = write(1, "^C\n", 3)
+        if let buffer = nn_rl_line_buffer() { buffer[0] = 0 }
+        nn_rl_set_point(0)
+        nn_rl_set_end(0)
+        nn_rl_set_mark(0)
+        using_history()
+    }
+}
