@@ -29,3 +29,13 @@ struct ConvenienceTests {
         #expect(TerminalRedraw.lineCount("") == 0)
     }
 }
+
+extension ConvenienceTests {
+    @Test("script bounds become ranges through AxisLimits, which rejects lo > hi instead of trapping")
+    func ranges() throws {
+        #expect(try AxisLimits(-2, 3).range == -2...3)
+        #expect(throws: PlotError.invalidArgument("limits: lower bound must be below upper bound, got [3.0, -2.0]")) {
+            try AxisLimits(3, -2)
+        }
+    }
+}
