@@ -110,8 +110,11 @@ import Testing
         #expect(throws: TensorError(op: "eigh", "the matrix contains inf at [0, 0]")) {
             try Linalg.eigh(try Tensor(shape: [1, 1], values: [.infinity], dtype: .float64))
         }
-        #expect(throws: TensorError(op: "eigh", "the matrix is not symmetric: a[0, 1] = 1.0 but a[1, 0] = 3.0 (difference 2.0 exceeds the tolerance 3e-08)")) {
-            try Linalg.eigh(try Tensor(shape: [2, 2], values: [1, 1, 3, 1], dtype: .float64))
+        #expect(throws: TensorError(op: "eigh", "the matrix is not symmetric: a[0, 1] = 0.5 but a[1, 0] = -0.5 (difference 1.0 exceeds the tolerance 1e-08)")) {
+            try Linalg.eigh(try Tensor(shape: [2, 2], values: [1, 0.5, -0.5, 1], dtype: .float64))
+        }
+        #expect(throws: TensorError(op: "eigvalsh", "the matrix is not symmetric: a[0, 1] = 0.5 but a[1, 0] = 0.25 (difference 0.25 exceeds the tolerance 0.0001)")) {
+            try Linalg.eigvalsh(try Tensor(shape: [2, 2], values: [1, 0.5, 0.25, 1]))
         }
         // Within tolerance it is symmetrised: [[1, 1 + 1e-12], [1, 1]] has eigenvalues 0 and 2.
         let nearly = try Tensor(shape: [2, 2], values: [1, 1 + 1e-12, 1, 1], dtype: .float64)

@@ -53,7 +53,9 @@ import Testing
         let xtw = try x.matmul(w, transposeSelf: true)
         #expect(xtw.shape == [3, 3])
         #expect(xtw.doubles == [1, 4, 1, 2, 5, 2, 3, 6, 3])
-        #expect(try x.matmul(w, transposeSelf: true, transposeOther: true).doubles == (try w.matmul(x, transposeSelf: true)).T.doubles)
+        // xᵀ @ vᵀ = (v @ x)ᵀ
+        let v = w.T
+        #expect(try x.matmul(v, transposeSelf: true, transposeOther: true).doubles == (try v.matmul(x)).T.doubles)
     }
 
     @Test func emptyOperands() throws {
@@ -117,6 +119,14 @@ import Testing
             #expect(zip(swift32, want).allSatisfy { abs($0 - $1) <= tol32 }, "Swift float32 \(label)")
             #expect(zip(blas32, swift32).allSatisfy { abs($0 - $1) <= tol32 }, "BLAS and Swift float32 \(label)")
         }
+    }
+
+    @Test func blasIsLinkedExactlyWhenTheTraitIsOn() {
+        #if BLAS
+        #expect(BLAS.isAvailable)
+        #else
+        #expect(!BLAS.isAvailable)
+        #endif
     }
 
     @Test func gemmAccumulatesWithBeta() {
