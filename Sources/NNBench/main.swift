@@ -1,1 +1,66 @@
-print("bench")
+import Foundation
+import NNTensor
+
+/// The benchmark registry and runner behind `scripts/bench`.
+///
+/// ```
+/// NNBench                 a readable table of every item
+/// NNBench --tsv           key<TAB>value<TAB>unit<TAB>label lines (for scripts/bench)
+/// NNBench --list          the keys
+/// NNBench matmul tanh     only items whose key contains one of the words
+/// NNBench --threads N     OpenBLAS threads (default: leave as configured)
+/// ```
+enum Bench {
+    /// Every item, in print order. Add one line per new benchmark.
+    static var all: [BenchItem] {
+        [
+            matmul(256, .float32), matmul(1024, .float32), matmul(2048, .float32),
+            matmul(256, .float64), matmul(1024, .float64), matmul(2048, .float64),
+            tanhAffine(),
+            mlpStep(),
+        ]
+    }
+}
+
+var args = Array(CommandLine.arguments.dropFirst())
+var tsv = false
+var filters: [String] = []
+while let a = args.first {
+    args.removeFirst()
+    switch a {
+    case "--tsv": tsv = true
+    case "--list":
+        for item in Bench.all { print(item.key) }
+        exit(0)
+    case "--threads":
+        guard let v = args.first, let n = Int(v), n >= 1 else {
+            print("NNBench: --threads needs a positive number")
+            exit(64)
+        }
+        args.removeFirst()
+        BLAS.threadCount = n
+    case "-h", "--help":
+        print("usage: NNBench [--tsv] [--list] [--threads N] [key-substring ...]")
+        exit(0)
+    default: filters.append(a)
+    }
+}
+
+let items = Bench.all.filter { item in filters.isEmpty || filters.contains { item.key.contains($0) } }
+if !tsv {
+    print("nn benchmarks (release build, BLAS \(BLAS.isAvailable ? "on, \(BLAS.threadCount) threads" : "off"))")
+}
+for item in items {
+    do {
+        let v = try item.measure()
+        if tsv {
+            print("\(item.key)\t\(v)\t\(item.unit.rawValue)\t\(item.label)")
+        } else {
+            let fig = v >= 100 ? String(Int(v.rounded())) : String(Double(Int(v * 1000)) / 1000)
+            print("  \(item.label.padding(toLength: 40, withPad: " ", startingAt: 0)) \(fig) \(item.unit.rawValue)")
+        }
+    } catch {
+        if tsv { print("\(item.key)\tnan\t\(item.unit.rawValue)\t\(item.label) (error: \(error))") }
+        else { print("  \(item.label): error: \(error)") }
+    }
+}
