@@ -76,9 +76,10 @@ extension Kernels {
     static func softmaxRow<T: TensorScalar>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int, log: Bool) {
         let m = rowExtreme(x, n, max: true)
         if log {
+            // (x - m) - log s, not x - (m + log s): the latter rounds log s to m's precision
             let shift: T = m.isFinite ? m : 0
-            let lse = T(libmLog(Double(rowExpSum(x, nil, n, shift: shift)))) + shift
-            for j in 0..<n { y[j] = x[j] - lse }
+            let logS = T(libmLog(Double(rowExpSum(x, nil, n, shift: shift))))
+            for j in 0..<n { y[j] = (x[j] - shift) - logS }
         } else {
             let inv = 1 / rowExpSum(x, y, n, shift: m)
             for j in 0..<n { y[j] *= inv }
@@ -105,10 +106,10 @@ extension Kernels {
                     for j in 0..<w { s[j] += dst[j] }
                 }
                 if log {
-                    for j in 0..<w { s[j] = T(libmLog(Double(s[j]))) + m[j] }
+                    for j in 0..<w { s[j] = T(libmLog(Double(s[j]))) }
                     for k in 0..<r {
                         let row = x + k * inner + c0, dst = y + k * inner + c0
-                        for j in 0..<w { dst[j] = row[j] - s[j] }
+                        for j in 0..<w { dst[j] = (row[j] - m[j]) - s[j] }
                     }
                 } else {
                     for j in 0..<w { s[j] = 1 / s[j] }
