@@ -1,0 +1,124 @@
+import NNTensor
+
+/// The scores of k-fold cross-validation and their mean and spread.
+public struct CrossValidation: Sendable {
+    /// One score per fold, in fold order.
+    public let scores: [Double]
+    /// The mean of the scores.
+    public let mean: Double
+    /// The population standard deviation of the scores (ddof 0, as NumPy's
+    /// `scores.std()` that scikit-learn users report).
+    public let std: Double
+}
+
+/// Runs k-fold cross-validation: for each of the `k` folds of `kfold(X, y, k:, seed:)`,
+/// `trainAndScore(foldIndex, fold)` trains a *fresh* model on `fold.train`
+/// and returns its score (a loss or an accuracy) on `fold.val`.
+public func crossValidate(_ X: Tensor, _ y: Tensor, k: Int, seed: UInt64 = 0,
+                          _ trainAndScore: (Int, Fold) throws -> Double) throws -> CrossValidation {
+    let folds = try kfold(X, y, k: k, seed: seed)
+    var scores: [Double] = []
+    for (i, fold) in folds.enumerated() {
+        let s = try trainAndScore(i, fold)
+        guard s.isFinite else {
+            throw TensorError(op: "cross_validate", "fold \(i) gave the score \(s)")
+        }
+        scores.append(s)
+    }
+    let mean = scores.reduce(0, +) / Double(scores.count)
+    let variance = scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(scores.count)
+    return CrossValidation(scores: scores, mean: mean, std: variance.squareRoot())
+}
+
+/// The training and validation loss of one trained model, with its capacity
+/// (parameter count, depth or width: anything that orders models by size).
+public struct CapacityResult: Sendable {
+    public let name: String
+    public let capacity: Int
+    public let trainLoss: Double
+    public let valLoss: Double
+
+    public init(name: String, capacity: Int, trainLoss: Double, valLoss: Double) {
+        self.name = name
+        self.capacity = capacity
+        self.trainLoss = trainLoss
+        self.valLoss = valLoss
+    }
+}
+
+/// What the losses of models of different capacity show.
+public struct Diagnosis: Sendable, CustomStringConvertible {
+    public enum Finding: String, Sendable {
+        case optimizationIssue = "optimization issue"
+        case modelBias = "model bias"
+        case overfitting = "overfitting"
+        case noProblem = "no problem found"
+    }
+    /// The finding.
+    public let finding: Finding
+    /// The rule that fired, as a sentence.
+    public let rule: String
+    /// The numbers that made it fire.
+    public let evidence: String
+    /// What to try next.
+    public let advice: String
+
+    public var description: String { "\(finding.rawValue): \(evidence) [rule: \(rule)] \(advice)" }
+}
+
+/// Says which of "optimization issue", "model bias" or "overfitting" the
+/// losses of models of different capacity show, and which rule fired
+/// (the first of these, in order; Hung-yi Lee's "general guide" to training):
+/// ```
+/// 1. optimization issue: a larger model has a HIGHER training loss than a smaller one
+///    (it could represent the smaller one's function, so the optimiser fell short)
+/// 2. model bias:         even the lowest training loss is above acceptableLoss
+///    (no model is flexible enough to fit the training data)
+/// 3. overfitting:        a model's training loss is at most acceptableLoss but its
+///    validation loss is above it (it fits the training data but does not generalise)
+/// 4. no problem found
+/// ```
+/// `tolerance` is the relative margin by which one training loss must
+/// exceed another to count as higher (noise in the losses).
+public func diagnose(_ results: [CapacityResult], acceptableLoss: Double, tolerance: Double = 0.01) throws -> Diagnosis {
+    guard !results.isEmpty else {
+        throw TensorError(op: "diagnose", "needs the losses of at least one trained model")
+    }
+    guard acceptableLoss.isFinite, acceptableLoss >= 0, tolerance.isFinite, tolerance >= 0 else {
+        throw TensorError(op: "diagnose", "acceptable_loss and tolerance must be finite and >= 0")
+    }
+    for r in results where !(r.trainLoss.isFinite && r.valLoss.isFinite) {
+        throw TensorError(op: "diagnose", "model '\(r.name)' has a loss that is not a finite number (train \(r.trainLoss), val \(r.valLoss))")
+    }
+    let bySize = results.sorted { $0.capacity < $1.capacity }
+    func fmt(_ x: Double) -> String { TextProgress.number(x) }
+    for (i, small) in bySize.enumerated() {
+        for large in bySize[(i + 1)...] where large.capacity > small.capacity
+            && large.trainLoss > small.trainLoss * (1 + tolerance) + 1e-12 {
+            return Diagnosis(
+                finding: .optimizationIssue,
+                rule: "a larger model has a higher training loss than a smaller one",
+                evidence: "'\(large.name)' (capacity \(large.capacity)) reaches training loss \(fmt(large.trainLoss)), higher than \(fmt(small.trainLoss)) of the smaller '\(small.name)' (capacity \(small.capacity))",
+                advice: "The larger model can represent everything the smaller one can, so its optimiser fell short: train longer, tune the learning rate, use a better optimiser (Adam), normalisation or residual connections.")
+        }
+    }
+    if let best = results.min(by: { $0.trainLoss < $1.trainLoss }), best.trainLoss > acceptableLoss {
+        return Diagnosis(
+            finding: .modelBias,
+            rule: "even the lowest training loss is above the acceptable loss",
+            evidence: "the best training loss is \(fmt(best.trainLoss)) ('\(best.name)'), above the acceptable \(fmt(acceptableLoss))",
+            advice: "No model fits even the training data: make the model more flexible (more features, units or layers).")
+    }
+    if let over = bySize.last(where: { $0.trainLoss <= acceptableLoss && $0.valLoss > acceptableLoss }) {
+        return Diagnosis(
+            finding: .overfitting,
+            rule: "training loss at most the acceptable loss but validation loss above it",
+            evidence: "'\(over.name)' (capacity \(over.capacity)) has training loss \(fmt(over.trainLoss)) but validation loss \(fmt(over.valLoss)) (acceptable \(fmt(acceptableLoss)))",
+            advice: "The model fits the training data but does not generalise: use more data, data augmentation, a smaller model, weight decay, dropout or early stopping.")
+    }
+    return Diagnosis(
+        finding: .noProblem,
+        rule: "no rule fired",
+        evidence: "every training loss is at most \(fmt(acceptableLoss)) and no larger model trains worse than a smaller one; validation losses are within the acceptable loss",
+        advice: "Pick the model with the lowest validation loss.")
+}
