@@ -30,6 +30,38 @@ public func crossValidate(_ X: Tensor, _ y: Tensor, k: Int, seed: UInt64 = 0,
     return CrossValidation(scores: scores, mean: mean, std: variance.squareRoot())
 }
 
+/// What a cross-validation fold is scored by.
+public enum FoldScore: String, Sendable {
+    /// The validation loss (lower is better).
+    case loss
+    /// The validation accuracy (classification; higher is better).
+    case accuracy
+}
+
+/// k-fold cross-validation of a model recipe: for every fold, `makeModel()`
+/// builds a fresh module and its optimizer, `fit` trains it on the fold's
+/// training rows for `epochs` (batches of `batchSize`, shuffled with `seed`),
+/// and the fold is scored on its validation rows by `score`.
+public func crossValidate(_ X: Tensor, _ y: Tensor, k: Int, seed: UInt64 = 0, epochs: Int, batchSize: Int = 32,
+                          loss: @escaping (Tensor, Tensor) throws -> Tensor, score: FoldScore = .loss,
+                          makeModel: () throws -> (Module, Optimizer)) throws -> CrossValidation {
+    try crossValidate(X, y, k: k, seed: seed) { _, fold in
+        let (model, opt) = try makeModel()
+        let loader = try DataLoader(fold.train.X, fold.train.y, batchSize: batchSize, seed: seed)
+        _ = try fit(module: model, loss: loss, optimizer: opt, data: loader, epochs: epochs)
+        model.eval()
+        let e = try evaluate(model: { try model($0) }, loss: loss, X: fold.val.X, y: fold.val.y)
+        switch score {
+        case .loss: return e.loss
+        case .accuracy:
+            guard let a = e.accuracy else {
+                throw TensorError(op: "cross_validate", "score: accuracy needs a model that outputs class scores [N, C] for labels [N]")
+            }
+            return a
+        }
+    }
+}
+
 /// The training and validation loss of one trained model, with its capacity
 /// (parameter count, depth or width: anything that orders models by size).
 public struct CapacityResult: Sendable {

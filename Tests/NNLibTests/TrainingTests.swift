@@ -103,6 +103,13 @@ import NNTensor
             return Double(i)
         }
         #expect(cv.mean == 2 && abs(cv.std - 2.0.squareRoot()) < 1e-12)
+        let trained = try crossValidate(d.X, d.y, k: 5, epochs: 5, batchSize: 10, loss: { try crossEntropy($0, $1) },
+                                        score: .accuracy) {
+            var rng = RandomGenerator(seed: 9)
+            let m = try Linear(2, 2, rng: &rng)
+            return (m, try Adam(m.parameters, lr: 0.1))
+        }
+        #expect(trained.scores.count == 5 && trained.mean > 0.9, "well separated blobs: \(trained.scores)")
 
         let small = CapacityResult(name: "1 layer", capacity: 100, trainLoss: 0.30, valLoss: 0.35)
         let deep = CapacityResult(name: "5 layers", capacity: 1000, trainLoss: 0.50, valLoss: 0.55)
