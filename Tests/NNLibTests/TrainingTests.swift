@@ -36,13 +36,23 @@ import NNTensor
         let model = Sequential(try Linear(64, 32, rng: &rng), ReLU(), try Linear(32, 10, rng: &rng))
         let opt = try Adam(model.parameters, lr: 0.01)
         let loader = try DataLoader(train.X, train.y, batchSize: 64, seed: 1)
-        let start = Date()
         _ = try fit(module: model, loss: { try crossEntropy($0, $1) }, optimizer: opt, data: loader, epochs: 6)
-        print("digits: 6 epochs in \(Date().timeIntervalSince(start)) s")
         model.eval()
         let result = try evaluate(model: { try model($0) }, loss: { try crossEntropy($0, $1) }, X: test.X, y: test.y)
-        print("digits: test accuracy \(result.accuracy ?? 0)")
         #expect((result.accuracy ?? 0) >= 0.95, "digits test accuracy \(result.accuracy ?? 0)")
+    }
+
+    @Test func aModelCanBeAPlainFunctionOverItsOwnParameters() throws {
+        let d = try Generators.twoMoons(n: 200, noise: 0.1, seed: 6)
+        var rng = RandomGenerator(seed: 6)
+        let w1 = param(try Tensor.randn([2, 16], using: &rng) * 0.5), b1 = param(try Tensor.zeros([16]))
+        let w2 = param(try Tensor.randn([16, 2], using: &rng) * 0.5), b2 = param(try Tensor.zeros([2]))
+        func net(_ x: Tensor) throws -> Tensor { try (x.matmul(w1) + b1).tanh().matmul(w2) + b2 }
+        let opt = try Adam(collectParameters([.list([.tensor(w1), .tensor(b1)]), .tensor(w2), .tensor(b2)]), lr: 0.05)
+        let loader = try DataLoader(d.X, d.y, batchSize: 50, seed: 6)
+        let h = try fit(model: net, loss: { try crossEntropy($0, $1) }, optimizer: opt, data: loader, epochs: 60,
+                        validation: d, schedule: try ReduceLROnPlateau(opt, patience: 3))
+        #expect((h.valAccuracy.last ?? 0) > 0.95, "two moons: \(h.valAccuracy.last ?? 0)")
     }
 
     @Test func historyRecordsSchedulesAndValidation() throws {
