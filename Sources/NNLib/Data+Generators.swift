@@ -11,6 +11,13 @@ public enum Generators {
         }
     }
 
+    /// Refuses data sets over 50 million numbers (n <= 1e7 and d <= 1e5, so `n * d` cannot overflow).
+    static func checkSize(_ op: String, _ n: Int, _ d: Int) throws {
+        guard n * d <= 50_000_000 else {
+            throw TensorError(op: op, "\(n) samples of \(d) features is too large for a generated data set (at most 50000000 numbers)")
+        }
+    }
+
     static func checkNoise(_ op: String, _ noise: Double) throws {
         guard noise.isFinite, noise >= 0 else {
             throw TensorError(op: op, "noise must be finite and >= 0, got \(noise)")
@@ -89,6 +96,7 @@ public enum Generators {
             throw TensorError(op: "blobs", "centers must be in 1...1000 and dim in 1...10000, got \(centers) and \(dim)")
         }
         try checkCount("blobs", n)
+        try checkSize("blobs", n, dim)
         try checkNoise("blobs", std)
         var rng = RandomGenerator(seed: seed)
         let c = (0..<(centers * dim)).map { _ in -10 + 20 * rng.uniform() }
@@ -112,8 +120,9 @@ public enum Generators {
         guard !weights.isEmpty, weights.count <= 100_000, weights.allSatisfy(\.isFinite), bias.isFinite else {
             throw TensorError(op: "linear_data", "weights must be a non-empty list of finite numbers")
         }
-        var rng = RandomGenerator(seed: seed)
         let d = weights.count
+        try checkSize("linear_data", n, d)
+        var rng = RandomGenerator(seed: seed)
         var x: [Double] = [], y: [Double] = []
         for _ in 0..<n {
             var s = bias

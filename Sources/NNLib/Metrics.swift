@@ -70,6 +70,9 @@ public func accuracy(_ scores: Tensor, _ target: Tensor, threshold: Double = 0) 
 public func confusionMatrix(_ scores: Tensor, _ target: Tensor, classes: Int? = nil) throws -> Tensor {
     let pred = try predictedClasses(scores, op: "confusion_matrix")
     let c = classes ?? (scores.rank == 2 && scores.shape[1] > 1 ? scores.shape[1] : 2)
+    guard c >= 1, c <= 100_000 else {
+        throw TensorError(op: "confusion_matrix", "classes must be between 1 and 100000, got \(c)")
+    }
     let labels = try classLabels(target, classes: c, op: "confusion_matrix")
     guard labels.count == pred.count else {
         throw TensorError(op: "confusion_matrix", "\(pred.count) predictions but \(labels.count) labels")

@@ -111,7 +111,7 @@ public final class TextProgress: ProgressReporter {
     }
 
     static func duration(_ s: Double) -> String {
-        guard s.isFinite, s >= 0 else { return "-" }
+        guard s.isFinite, s >= 0, s < 1e9 else { return "-" }
         if s < 60 { return String(format: "%.0fs", s.rounded(.up)) }
         let m = Int(s) / 60
         return m < 60 ? "\(m)m\(String(format: "%02d", Int(s) % 60))s" : "\(m / 60)h\(String(format: "%02d", m % 60))m"

@@ -34,7 +34,10 @@ public struct Schedule: CustomStringConvertible {
 
     /// The learning rates at steps `0..<count` (for printing or plotting).
     public func lrs(_ count: Int) throws -> [Double] {
-        try (0..<Swift.max(count, 0)).map { try lrAt($0) }
+        guard count <= 10_000_000 else {
+            throw TensorError(op: "lr_at", "asked for \(count) learning rates; at most 10000000 at once")
+        }
+        return try (0..<Swift.max(count, 0)).map { try lrAt($0) }
     }
 
     static func check(_ name: String, _ what: String, _ value: Double, _ ok: Bool, _ rule: String) throws {

@@ -126,7 +126,7 @@ public func fit(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) throws 
             if let progress {
                 let now = ProcessInfo.processInfo.systemUptime
                 let perStep = (now - start) / Double(stepsDone)
-                let left = Double((epochs - epoch) * batches + (batches - b)) * perStep
+                let left = (Double(epochs - epoch) * Double(batches) + Double(batches - b)) * perStep
                 progress.batchEnded(BatchProgress(epoch: epoch, epochs: epochs, batch: b, batches: batches,
                                                   loss: lossSum / Double(Swift.max(seen, 1)),
                                                   samplesPerSecond: Double(seen) / Swift.max(now - epochStart, 1e-9),
