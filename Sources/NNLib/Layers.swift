@@ -75,6 +75,7 @@ public final class Linear: Module {
 /// Flattens all dimensions after the first into one, as `torch.nn.Flatten()`:
 /// `[N, d1, d2, ...]` becomes `[N, d1 * d2 * ...]`.
 public final class Flatten: Module {
+    override public init() { super.init() }
     override public var typeName: String { "Flatten()" }
     override public func forward(_ x: Tensor) throws -> Tensor {
         guard x.rank >= 1 else {
@@ -113,6 +114,7 @@ public final class Dropout: Module {
 /// Elementwise activations as modules: `ReLU()`, `LeakyReLU(slope)`,
 /// `Sigmoid()`, `Tanh()`, `GELU()`, `Softmax(axis)`, `LogSoftmax(axis)`.
 public final class ReLU: Module {
+    override public init() { super.init() }
     override public var typeName: String { "ReLU()" }
     override public func forward(_ x: Tensor) throws -> Tensor { x.relu() }
 }
@@ -127,18 +129,21 @@ public final class LeakyReLU: Module {
 
 /// `1 / (1 + exp(-x))`.
 public final class Sigmoid: Module {
+    override public init() { super.init() }
     override public var typeName: String { "Sigmoid()" }
     override public func forward(_ x: Tensor) throws -> Tensor { x.sigmoid() }
 }
 
 /// `tanh(x)`.
 public final class Tanh: Module {
+    override public init() { super.init() }
     override public var typeName: String { "Tanh()" }
     override public func forward(_ x: Tensor) throws -> Tensor { x.tanh() }
 }
 
 /// `x * Φ(x)`, the exact GELU (PyTorch's default).
 public final class GELU: Module {
+    override public init() { super.init() }
     override public var typeName: String { "GELU()" }
     override public func forward(_ x: Tensor) throws -> Tensor { x.gelu() }
 }
