@@ -1,0 +1,125 @@
+import NNLib
+import NNTensor
+
+/// Data: CSV files, splits, k-fold, standardisation, loaders and generators.
+extension Builtins {
+    /// `(X, y)` as a tuple value.
+    static func pairValue(_ d: Dataset) -> Value { .tuple([.tensor(d.X), .tensor(d.y)]) }
+
+    /// Features (argument `i`) and targets (`i + 1`), or a Dataset-like value in `i` alone.
+    static func features(_ a: BuiltinArguments, _ i: Int) throws -> (Tensor, Tensor) {
+        if case .tensor(let x) = a[i] {
+            guard !a[i + 1].isNil else { throw a.error("missing argument 'y' (the targets)") }
+            return (x, try Convert.tensor(a[i + 1], a.builtin.name, dtype: x.dtype))
+        }
+        guard a[i + 1].isNil else { throw a.bad(i, "tensor") }
+        return try DataArg.pair(a[i], a.builtin.name)
+    }
+
+    static func count(_ a: BuiltinArguments, _ i: Int) throws -> Int {
+        let n = try a.int(i)
+        guard n >= 1, n <= 100_000_000 else { throw a.bad(i, message: "the number of samples must be in 1...100000000, got \(n)") }
+        return n
+    }
+
+    /// The string form of `split` (the Lists builtin), for `split(s, sep)`.
+    static let stringSplit: Builtin? = Builtins.lists.first { $0.name == "split" }
+
+    static let data: [Builtin] = [
+        Builtin("read_csv", [.required("path"), .optional("target"), .optional("encode", .bool(false)),
+                             .optional("missing", .string("error")), .optional("dtype")], area: "Data",
+                summary: "Reads a numeric CSV file with a header row: `d.X` `[N, D]`, `d.y` `[N]` (the `target` column), `d.columns`.",
+                discussion: "A text cell is an error naming its row and column unless `encode: true` (each text column becomes integer categories in sorted order, listed in `d.categories`). A missing value (`NA`, empty, `NaN`, `NULL`) is an error unless `missing: \"drop\"`, which drops the row. `d.notes` says what was done. Relative paths are from the working directory.") { a in
+            let path = try a.string(0)
+            let target: String? = a[1].isNil ? nil : try a.string(1)
+            let m = try a.string(3)
+            let missing: MissingValues
+            switch m {
+            case "error", "refuse": missing = .refuse
+            case "drop": missing = .drop
+            default: throw a.bad(3, message: "missing must be \"error\" or \"drop\", got \(Value.quote(m))")
+            }
+            let t = try readCSV(path: path, target: target, encode: try a.bool(2), missing: missing, dtype: try dtypeOption(a, 4))
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            return .object(CSVObject(t, name: name))
+        },
+        Builtin("split", [.required("x"), .optional("y"), .optional("ratios"), .optional("seed", .number(0)),
+                          .optional("stratify", .bool(false))], area: "Data",
+                summary: "Splits `(X, y)` at random into parts in the proportions `ratios` (e.g. `[0.8, 0.2]`); `split(s, sep)` splits a string.",
+                discussion: "Returns a tuple of Datasets (`let (train, val) = split(X, y, [0.8, 0.2], seed: 0)`, then `train.X`, `train.y`). Part sizes are `floor(N * r)` with the remainder handed out from the first part. With `stratify: true`, `y` holds class labels and each class is split in the same proportions. Deterministic for a seed.\n\nWith a string, `split(s, sep)` is the parts of `s` between occurrences of `sep` (by default, runs of whitespace).") { a in
+            if case .string = a[0], let sb = stringSplit {
+                guard !a.has(2), !a.has(3), !a.has(4) else { throw a.error("a string is split by split(s, sep)") }
+                var b = try sb.bind(Arguments([a[0]] + (a[1].isNil ? [] : [a[1]])), interpreter: a.interpreter)
+                return try sb.body(&b)
+            }
+            let (x, y) = try features(a, 0)
+            guard !a[2].isNil else { throw a.error("missing argument 'ratios' (for example [0.8, 0.2])") }
+            let ratios = try Convert.doubles(a[2], "ratios", "split")
+            let s = try a.int(3)
+            guard s >= 0 else { throw a.bad(3, message: "a seed must be non-negative") }
+            let parts = try NNLib.split(x, y, ratios: ratios, seed: UInt64(s), stratify: try a.bool(4))
+            return .tuple(parts.map { .object(DatasetObject($0)) })
+        },
+        Builtin("kfold", [.required("x"), .optional("y"), .optional("k", .number(5)), .optional("seed", .number(0)),
+                          .optional("shuffle", .bool(true))], area: "Data",
+                summary: "The `k` folds of k-fold cross-validation, as a list of `(train, val)` Dataset pairs.",
+                discussion: "The rows are shuffled once (deterministically for `seed`) and cut into `k` consecutive parts, the first `N % k` one row larger (scikit-learn's `KFold`); fold `i` validates on part `i` and trains on the rest, so every row is validated exactly once: `for (train, val) in kfold(X, y, k: 5, seed: 0) { ... }`.") { a in
+            let (x, y) = try features(a, 0)
+            let s = try a.int(3)
+            guard s >= 0 else { throw a.bad(3, message: "a seed must be non-negative") }
+            let folds = try NNLib.kfold(x, y, k: try a.int(2), seed: UInt64(s), shuffle: try a.bool(4))
+            return .list(folds.map { .tuple([.object(DatasetObject($0.train)), .object(DatasetObject($0.val))]) })
+        },
+        Builtin("standardize", [.required("X")], area: "Data",
+                summary: "Fits per-column standardisation on training data `[N, D]`; `norm(x)` applies it to any data.",
+                discussion: "```\nnorm(x) = (x - mean) / std      # the training mean and population std (ddof 0)\n```\nas scikit-learn's `StandardScaler`; a constant column gets std 1. `norm.mean` and `norm.std` are the statistics.") { a in
+            .object(StandardizerObject(try NNLib.standardize(try tensorArg(a, 0))))
+        },
+        Builtin("DataLoader", [.required("X"), .optional("y"), .optional("batch_size", .number(32)), .optional("shuffle", .bool(true)),
+                               .optional("seed"), .optional("drop_last", .bool(false))], area: "Data",
+                summary: "Mini-batches `(xb, yb)` of the rows of `X` and `y`: `for (xb, yb) in loader` is one epoch.",
+                discussion: "With `shuffle` each epoch has a new permutation that depends only on `seed` and the epoch number:\n```\norder(e) = permutation(N) drawn from RandomGenerator(seed + e * 0x9E3779B97F4A7C15)\n```\nThe last batch is smaller unless `drop_last: true`. `X` may be a Dataset (then `y` is omitted). Without `seed`, one is drawn from the interpreter's generator.") { a in
+            let (x, y) = try features(a, 0)
+            let l = try DataLoader(x, y, batchSize: try a.int(2), shuffle: try a.bool(3), seed: try Convert.seed(a, 4),
+                                   dropLast: try a.bool(5))
+            return .object(DataLoaderObject(l))
+        },
+        Builtin("moons", [.required("n"), .optional("noise", .number(0.1)), .optional("seed", .number(0)), .optional("dtype")],
+                area: "Data", summary: "Two interleaving half circles (scikit-learn's `make_moons`): `(X [n, 2], y [n])`.",
+                discussion: "```\nclass 0: (cos t, sin t),              t = linspace(0, π, n/2)\nclass 1: (1 - cos t, 1 - sin t - 0.5)\n```\nplus Gaussian noise of standard deviation `noise`; rows shuffled.") { a in
+            pairValue(try Generators.twoMoons(n: try count(a, 0), noise: try a.number(1), seed: try Convert.seed(a, 2),
+                                              dtype: try dtypeOption(a, 3)))
+        },
+        Builtin("spirals", [.required("n"), .optional("classes", .number(2)), .optional("noise", .number(0.2)),
+                            .optional("seed", .number(0)), .optional("dtype")], area: "Data",
+                summary: "`classes` interleaved spiral arms of `n` points in all (CS231n): `(X [n, 2], y [n])`.",
+                discussion: "For arm `k`: `r = linspace(0, 1, m)`, `t = linspace(4k, 4(k+1), m) + noise * N(0, 1)`, point `(r sin t, r cos t)`.") { a in
+            pairValue(try Generators.spirals(n: try count(a, 0), classes: try a.int(1), noise: try a.number(2),
+                                             seed: try Convert.seed(a, 3), dtype: try dtypeOption(a, 4)))
+        },
+        Builtin("blobs", [.required("n"), .optional("centers", .number(3)), .optional("dim", .number(2)), .optional("std", .number(1)),
+                          .optional("seed", .number(0)), .optional("dtype")], area: "Data",
+                summary: "Isotropic Gaussian blobs (scikit-learn's `make_blobs`): `(X [n, dim], y [n])`.",
+                discussion: "`centers` centres uniform in `[-10, 10]^dim`; samples dealt round-robin, each `centre + std * N(0, I)`; rows shuffled.") { a in
+            pairValue(try Generators.blobs(n: try count(a, 0), centers: try a.int(1), dim: try a.int(2), std: try a.number(3),
+                                           seed: try Convert.seed(a, 4), dtype: try dtypeOption(a, 5)))
+        },
+        Builtin("linear_data", [.required("n"), .optional("weights", .numbers([2])), .optional("bias", .number(0)),
+                                .optional("noise", .number(0.1)), .optional("seed", .number(0)), .optional("dtype")], area: "Data",
+                summary: "Noisy linear regression data: `(X [n, len(weights)], y [n])`.",
+                discussion: "```\nX ~ N(0, I),   y = X @ weights + bias + noise * N(0, 1)\n```") { a in
+            pairValue(try Generators.linear(n: try count(a, 0), weights: try Convert.doubles(a[1], "weights", "linear_data"),
+                                            bias: try a.number(2), noise: try a.number(3), seed: try Convert.seed(a, 4),
+                                            dtype: try dtypeOption(a, 5)))
+        },
+        Builtin("polynomial_data", [.required("n"), .optional("coefficients", .numbers([0, 0, 1])), .optional("low", .number(-1)),
+                                    .optional("high", .number(1)), .optional("noise", .number(0.1)), .optional("seed", .number(0)),
+                                    .optional("dtype")], area: "Data",
+                summary: "Noisy polynomial regression data in one variable: `(X [n, 1], y [n])`.",
+                discussion: "```\nx ~ U(low, high),   y = Σ_k coefficients[k] * x^k + noise * N(0, 1)\n```") { a in
+            pairValue(try Generators.polynomial(n: try count(a, 0), coefficients: try Convert.doubles(a[1], "coefficients", "polynomial_data"),
+                                                low: try a.number(2), high: try a.number(3), noise: try a.number(4),
+                                                seed: try Convert.seed(a, 5), dtype: try dtypeOption(a, 6)))
+        },
+    ]
+}

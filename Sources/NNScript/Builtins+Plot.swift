@@ -1,0 +1,232 @@
+import NNLib
+import NNPlot
+import NNTensor
+
+/// Pictures: line plots, histograms and loss surfaces, in the terminal and as SVG.
+extension Builtins {
+    /// The options every picture takes, after its own: title, labels, file and size.
+    static let pictureTail: [BuiltinParameter] = [
+        .optional("title", .string("")), .optional("xlabel", .string("")), .optional("ylabel", .string("")),
+        .optional("file"), .optional("width"), .optional("height"), .optional("ascii"),
+    ]
+    static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file: \"name.svg\"` the picture is written as a standalone SVG instead (atomically; `width`/`height` are then pixels). `savefig(path)` writes the last picture again."
+
+    /// Draws `fig` in the terminal or writes it to `file:`; `t` is the index of `title`.
+    static func show(_ fig: any Plottable, _ a: BuiltinArguments, tail t: Int) throws -> Value {
+        let interp = a.interpreter
+        interp.libraryState.lastFigure = fig
+        let width = try a.optionalInt(t + 4), height = try a.optionalInt(t + 5)
+        if !a[t + 3].isNil {
+            let path = try a.string(t + 3)
+            try fig.writeSVG(to: path, options: SVGOptions(width: width ?? 640, height: height ?? 420))
+            return .nil
+        }
+        let ascii: Bool? = a[t + 6].isNil ? nil : try a.bool(t + 6)
+        let term = PlotTerminal.detect(width: width, height: height, ascii: ascii)
+        interp.write(fig.renderText(term.options()) + "\n")
+        return .nil
+    }
+
+    /// A series of numbers: a list, or a tensor of shape `[N]` or `[N, 1]`.
+    static func series(_ v: Value, _ op: String) throws -> [Double] {
+        if case .tensor(let t) = v, !(t.rank <= 1 || (t.rank == 2 && t.shape[1] == 1)) {
+            throw BuiltinError("\(op): a series must be 1-d, got a tensor of shape \(TensorBridge.fmtShape(t.shape)) (pass a list of series to draw several)")
+        }
+        return try Convert.doubles(v, "a series", op)
+    }
+
+    /// Several series when `v` is a list of lists or tensors, else nil.
+    static func multiSeries(_ v: Value, _ op: String) throws -> [[Double]]? {
+        guard case .list(let l) = v, let first = l.items.first else { return nil }
+        switch first {
+        case .list, .tuple, .tensor: return try l.items.map { try series($0, op) }
+        default: return nil
+        }
+    }
+
+    static func limits(_ v: Value, _ op: String, _ what: String) throws -> AxisLimits? {
+        if v.isNil { return nil }
+        let b = try Convert.doubles(v, what, op)
+        guard b.count == 2 else { throw BuiltinError("\(op): \(what) must be [lo, hi], got \(b.count) numbers") }
+        return try AxisLimits(b[0], b[1])
+    }
+
+    /// A 2-d point from `[x, y]`, a tensor of 2 values, or `{x, y}`.
+    static func point(_ v: Value, _ op: String) throws -> PlotPoint {
+        if case .record(let r) = v, case .number(let x)? = r["x"], case .number(let y)? = r["y"] { return PlotPoint(x: x, y: y) }
+        let p = try Convert.doubles(v, "a point", op)
+        guard p.count == 2 else { throw BuiltinError("\(op): a point must have 2 coordinates, got \(p.count)") }
+        return PlotPoint(x: p[0], y: p[1])
+    }
+
+    /// Points from a list of points or a tensor `[T, 2]`.
+    static func points(_ v: Value, _ op: String) throws -> [PlotPoint] {
+        if case .tensor(let t) = v {
+            guard t.rank == 2, t.shape[1] == 2 else {
+                throw BuiltinError("\(op): a path tensor must have shape [T, 2], got \(TensorBridge.fmtShape(t.shape))")
+            }
+            let d = t.doubles
+            return stride(from: 0, to: d.count, by: 2).map { PlotPoint(x: d[$0], y: d[$0 + 1]) }
+        }
+        return try Iterate.elements(v, op).map { try point($0, op) }
+    }
+
+    /// Histogram edges around evenly spaced grid points (centres).
+    static func edges(around grid: [Double]) -> [Double] {
+        guard grid.count >= 2 else { return grid.first.map { [$0 - 0.5, $0 + 0.5] } ?? [0, 1] }
+        let h = (grid[grid.count - 1] - grid[0]) / Double(grid.count - 1)
+        return [grid[0] - h / 2] + grid.map { $0 + h / 2 }
+    }
+
+    /// An nn function of a point as a Swift function of two numbers: `f(x, y)` when it
+    /// takes two parameters, else `f(tensor([x, y], dtype: "float64"))`.
+    static func surfaceFunction(_ f: Value, _ interp: Interpreter) -> (Double, Double) throws -> Double {
+        let two: Bool
+        if case .function(let c) = f { two = c.parameterNames.count == 2 } else { two = false }
+        let name = f.functionName
+        return { x, y in
+            try interp.pollInterrupt()
+            let arg: [Value] = two ? [.number(x), .number(y)]
+                : [.tensor(try Tensor(shape: [2], values: [x, y], dtype: .float64))]
+            switch try interp.call(f, arg) {
+            case .number(let d): return d
+            case .tensor(let t) where t.count == 1: return try t.item()
+            case let v: throw BuiltinError("surface: \(name) must return a number, got \(v.typeName)")
+            }
+        }
+    }
+
+    static let plots: [Builtin] = [
+        Builtin("plot", [.required("x"), .optional("y"), .optional("labels"), .optional("logy", .bool(false)), .optional("xlim"),
+                         .optional("ylim"), .optional("style", .string("line")), .optional("steps", .number(100))] + pictureTail,
+                area: "Plots",
+                summary: "Draws `plot(ys)`, `plot(xs, ys)`, several series `plot([s1, s2], labels: [...])`, a History's loss curves or a schedule's rates.",
+                discussion: "A series is a list of numbers or a 1-d tensor. `plot(h)` draws `fit`'s training and validation loss per epoch; `plot(sched, steps: 100)` the learning rate at steps `0..steps`; `plot(spectral_density(...))` the density. `logy: true` for a log y axis, `xlim:`/`ylim:` `[lo, hi]` fix the ranges, `style: \"markers\"` draws points." + pictureDoc) { a in
+            let op = "plot"
+            let styleName = try a.string(6)
+            let style: Series.Style
+            switch styleName {
+            case "line": style = .line
+            case "markers": style = .markers
+            default: throw a.bad(6, message: "style must be \"line\" or \"markers\", got \(Value.quote(styleName))")
+            }
+            let labels: [String] = try a[2].isNil ? [] : try a.sequence(2).map { v in
+                guard case .string(let s) = v else { throw a.bad(2, message: "labels must be strings") }
+                return s
+            }
+            func label(_ i: Int) -> String { i < labels.count ? labels[i] : "" }
+            var fig = Figure(title: try a.string(8), xLabel: try a.string(9), yLabel: try a.string(10), logY: try a.bool(3),
+                             xLimits: try limits(a[4], op, "xlim"), yLimits: try limits(a[5], op, "ylim"))
+            switch a[0] {
+            case .object(let h as HistoryObject):
+                let base = h.figure
+                fig.series = base.series
+                if fig.title.isEmpty { fig.title = base.title }
+                if fig.xLabel.isEmpty { fig.xLabel = base.xLabel }
+                if fig.yLabel.isEmpty { fig.yLabel = base.yLabel }
+                if !a.has(3) { fig.logY = base.logY }
+            case .object(let s as ScheduleObject):
+                let n = try a.int(7)
+                guard n >= 2, n <= 1_000_000 else { throw a.bad(7, message: "steps must be in 2...1000000, got \(n)") }
+                let ys = try (0..<n).map { try s.rate($0) }
+                fig.add(Series(y: ys, label: label(0), style: style))
+                if fig.title.isEmpty { fig.title = s.kind }
+                if fig.xLabel.isEmpty { fig.xLabel = "step" }
+                if fig.yLabel.isEmpty { fig.yLabel = "lr" }
+            case .object(let r as ResultObject) where r.typeName == "SpectralDensity":
+                guard case .tensor(let g)? = r["grid"], case .tensor(let d)? = r["density"] else { throw a.bad(0, "series") }
+                fig.add(try Series(x: g.doubles, y: d.doubles, label: label(0), style: style))
+                if fig.title.isEmpty { fig.title = "eigenvalue density" }
+                if fig.xLabel.isEmpty { fig.xLabel = "eigenvalue" }
+            default:
+                if a[1].isNil {
+                    let all = try multiSeries(a[0], op) ?? [try series(a[0], op)]
+                    for (i, ys) in all.enumerated() { fig.add(Series(y: ys, label: label(i), style: style)) }
+                } else {
+                    let xs = try series(a[0], op)
+                    let all = try multiSeries(a[1], op) ?? [try series(a[1], op)]
+                    for (i, ys) in all.enumerated() { fig.add(try Series(x: xs, y: ys, label: label(i), style: style)) }
+                }
+            }
+            return try show(fig, a, tail: 8)
+        },
+        Builtin("hist", [.required("values"), .optional("bins", .number(10)), .optional("range"), .optional("vertical", .bool(false))] + pictureTail,
+                area: "Plots",
+                summary: "A histogram of `values` in `bins` equal-width bins (eigenvalue spectra); `hist(spectral_density(...))` draws the density.",
+                discussion: "Bins as NumPy's `histogram`:\n```\nwidth = (hi - lo) / bins;   bin(v) = floor((v - lo) / width),  v == hi in the last bin\n```\n`range: [lo, hi]` fixes the bins (default: the values' min and max). NaN, infinite and out-of-range values are counted and reported under the picture." + pictureDoc) { a in
+            let orientation: Histogram.Orientation = try a.bool(3) ? .vertical : .horizontal
+            let title = try a.string(4), xl = try a.string(5)
+            let h: Histogram
+            if case .object(let r as ResultObject) = a[0], r.typeName == "SpectralDensity",
+               case .tensor(let g)? = r["grid"], case .tensor(let d)? = r["density"] {
+                h = try Histogram(edges: edges(around: g.doubles), weights: d.doubles, title: title.isEmpty ? "eigenvalue density" : title,
+                                  xLabel: xl.isEmpty ? "eigenvalue" : xl, orientation: orientation)
+            } else {
+                let values: [Double]
+                if case .tensor(let t) = a[0] { values = t.doubles } else { values = try Convert.doubles(a[0], "values", "hist") }
+                let range = try limits(a[2], "hist", "range")?.range
+                h = try Histogram(values: values, bins: try a.int(1), range: range, title: title, xLabel: xl, orientation: orientation)
+            }
+            return try show(h, a, tail: 4)
+        },
+        Builtin("surface", [.required("f"), .optional("x", .numbers([-2, 2])), .optional("y", .numbers([-2, 2])),
+                            .optional("resolution", .number(40)), .optional("paths"), .optional("labels"), .optional("points"),
+                            .optional("log", .bool(false)), .optional("contours", .number(0))] + pictureTail, area: "Plots",
+                summary: "A shaded map of a two-parameter loss `f` over `x: [lo, hi]` × `y: [lo, hi]`, with optimizer `paths:` and marked `points:`.",
+                discussion: "`f` takes a point `w` (a float64 tensor `[x, y]`, so `fn(w) = (1 - w[0] * w[1]) ** 2` works) or two numbers `fn(x, y)`. It is sampled on a `resolution × resolution` grid. `paths:` is a list of trajectories (each a list of points `[x, y]` or a tensor `[T, 2]`), named by `labels:`; `points:` a list of points `[x, y]`, records `{label, x, y}`, or `critical_point` results. `log: true` shades by `log10(z - min + δ)`; `contours: n` draws n contour lines." + pictureDoc) { a in
+            let op = "surface"
+            let f = try a.callable(0)
+            guard let xr = try limits(a[1], op, "x"), let yr = try limits(a[2], op, "y") else { throw a.error("x and y must be [lo, hi]") }
+            let res = try a.int(3)
+            var s = try Surface(x: xr.range, y: yr.range, resolution: res, surfaceFunction(f, a.interpreter))
+            let names: [Value] = a[5].isNil ? [] : try a.sequence(5)
+            if !a[4].isNil {
+                s.paths = try a.sequence(4).enumerated().map { i, p in
+                    var name = "path \(i + 1)"
+                    if i < names.count, case .string(let n) = names[i] { name = n }
+                    if case .record(let r) = p, let pts = r["points"] {
+                        if case .string(let n)? = r["name"] { name = n }
+                        return SurfacePath(name: name, points: try points(pts, op))
+                    }
+                    return SurfacePath(name: name, points: try points(p, op))
+                }
+            }
+            if !a[6].isNil {
+                s.marks = try a.sequence(6).map { m in
+                    switch m {
+                    case .object(let r as ResultObject):
+                        guard case .tensor(let t)? = r["point"], t.count == 2, case .string(let k)? = r["kind"] else {
+                            throw a.bad(6, message: "a critical point of a 2-parameter function expected")
+                        }
+                        let d = t.doubles
+                        return SurfaceMark(label: k, x: d[0], y: d[1])
+                    case .record(let r):
+                        let label: String
+                        if case .string(let l)? = r["label"] { label = l } else { label = "" }
+                        let p = try r["at"].map { try point($0, op) } ?? point(m, op)
+                        return SurfaceMark(label: label, x: p.x, y: p.y)
+                    default:
+                        let p = try point(m, op)
+                        return SurfaceMark(label: "", x: p.x, y: p.y)
+                    }
+                }
+            }
+            s.logScale = try a.bool(7)
+            let c = try a.int(8)
+            if c > 0 { s.contours = .count(min(c, 100)) }
+            s.title = try a.string(9)
+            s.xLabel = try a.string(10)
+            s.yLabel = try a.string(11)
+            return try show(s, a, tail: 9)
+        },
+        Builtin("savefig", [.required("path"), .optional("width", .number(640)), .optional("height", .number(420))], area: "Plots",
+                summary: "Writes the last picture drawn (`plot`, `hist`, `surface`, `fit(plot: true)`) as a standalone SVG file.",
+                discussion: "The file is written atomically (a temporary file, flushed, then renamed), so a reader never sees half a picture. `width` and `height` are in pixels.") { a in
+            guard let fig = a.interpreter.libraryState.lastFigure else {
+                throw a.error("nothing has been drawn yet; call plot, hist or surface first")
+            }
+            try fig.writeSVG(to: try a.string(0), options: SVGOptions(width: try a.int(1), height: try a.int(2)))
+            return .nil
+        },
+    ]
+}

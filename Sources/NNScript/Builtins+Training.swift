@@ -1,0 +1,161 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NNLib
+import NNTensor
+
+/// The training loop, evaluation, cross-validation and the bias/variance diagnosis.
+extension Builtins {
+    /// The optimizer argument `i`, or Adam over `params` (or the model's parameters).
+    static func trainingOptimizer(_ a: BuiltinArguments, _ i: Int, params: Int, module: Module?) throws -> Optimizer {
+        if case .object(let o as OptimizerObject) = a[i] { return o.optimizer }
+        guard a[i].isNil else { throw a.bad(i, "optimizer") }
+        let ps: [Tensor]
+        if !a[params].isNil {
+            ps = try Params.collect(a[params], a.builtin.name, a.interpreter).filter(\.requiresGrad)
+        } else if let module {
+            ps = module.parameters
+        } else {
+            throw a.error("a function model needs opt: (or params: [W1, b1] to train with Adam)")
+        }
+        return try Adam(ps)
+    }
+
+    /// The batches to train on: a DataLoader, or `(X, y)` made into one.
+    static func loader(_ a: BuiltinArguments, _ i: Int, batchSize: Int, seed: Int) throws -> DataLoader {
+        if case .object(let l as DataLoaderObject) = a[i] { return l.loader }
+        let (x, y) = try DataArg.pair(a[i], a.builtin.name)
+        return try DataLoader(x, y, batchSize: try a.int(batchSize), shuffle: true, seed: try Convert.seed(a, seed))
+    }
+
+    /// Runs `body` with `module` in eval mode, restoring every layer's mode after.
+    static func inEvalMode<R>(_ module: Module?, _ body: () throws -> R) rethrows -> R {
+        guard let module else { return try body() }
+        let modes = module.namedModules.map { ($0.module, $0.module.isTraining) }
+        module.eval()
+        defer { for (m, t) in modes { m.train(t) } }
+        return try body()
+    }
+
+    static let training: [Builtin] = [
+        Builtin("fit", [.required("model"), .required("loss"), .optional("opt"), .optional("data"), .optional("epochs", .number(1)),
+                        .optional("val"), .optional("schedule"), .optional("params"), .optional("batch_size", .number(32)),
+                        .optional("seed"), .optional("plot", .bool(false)), .optional("verbose", .bool(true))], area: "Training",
+                summary: "Trains `model` on `data` for `epochs` and returns the History (per-epoch losses, accuracies, lr, seconds).",
+                discussion: "The usual PyTorch loop:\n```\nfor epoch in 1..=epochs:\n    model.train();  for (xb, yb) in data:\n        opt.zero_grad();  l = loss(model(xb), yb);  l.backward();  opt.step()\n    model.eval();   validation loss/accuracy;  schedule.step()\n```\n`data` is a DataLoader or `(X, y)` (then batches of `batch_size`, shuffled with `seed`); `val` a Dataset or `(X, y)`. `model` may be an nn function; without `opt:`, Adam(lr 1e-3) trains `params:` (or the model's parameters). A schedule steps per epoch or per batch as its `unit` says; ReduceOnPlateau gets the validation loss (else the training loss). Progress goes to stderr; `plot: true` draws the loss curve live. Ctrl-C stops between steps.") { a in
+            let interp = a.interpreter
+            let (forward, module) = try ModuleBridge.model(a[0], interp, "fit")
+            let lossFn = try ModuleBridge.loss(a[1], interp, "fit")
+            let opt = try trainingOptimizer(a, 2, params: 7, module: module)
+            guard !a[3].isNil else { throw a.error("missing argument 'data' (a DataLoader or (X, y))") }
+            let data = try loader(a, 3, batchSize: 8, seed: 9)
+            let epochs = try a.int(4)
+            let val: Dataset? = try a[5].isNil ? nil : { let (x, y) = try DataArg.pair(a[5], "fit", what: "val"); return try Dataset(X: x, y: y, op: "fit") }()
+            var sched: LearningRateScheduler?
+            if !a[6].isNil {
+                guard case .object(let s as ScheduleObject) = a[6] else { throw a.bad(6, "schedule") }
+                guard let bound = s.scheduler, let so = s.optimizer else {
+                    throw a.bad(6, message: "the schedule is not bound to an optimizer; make it with \(s.kind)(opt, ...)")
+                }
+                guard so === opt else { throw a.bad(6, message: "the schedule is bound to a different optimizer than opt") }
+                sched = bound
+            }
+            let text = try a.bool(11) ? TextProgress(isTerminal: isatty(2) != 0, write: interp.options.errorOutput) : nil
+            let progress: ProgressReporter? = try a.bool(10)
+                ? LivePlotProgress(inner: text, interp: interp, terminal: PlotTerminal.detect())
+                : text
+            let setTraining: ((Bool) -> Void)? = module.map { m in { m.train($0) } }
+            let h = try NNLib.fit(model: forward, loss: lossFn, optimizer: opt, data: data, epochs: epochs, validation: val,
+                                  schedule: sched, setTraining: setTraining, progress: progress,
+                                  shouldStop: { interp.interruptRequested })
+            if h.interrupted { try interp.pollInterrupt() }
+            return .object(HistoryObject(h))
+        },
+        Builtin("evaluate", [.required("model"), .required("X"), .optional("y"), .optional("loss"), .optional("batch_size", .number(1024))],
+                area: "Training",
+                summary: "The loss (and accuracy, for class scores) of `model` on `(X, y)`, in eval mode and without recording.",
+                discussion: "Each batch's loss is weighted by its size, so the result is the mean over samples for a mean-reduced loss. `X` may be a Dataset (then `y` is omitted). Returns `{loss, accuracy}` (accuracy nil for regression).") { a in
+            let interp = a.interpreter
+            let (forward, module) = try ModuleBridge.model(a[0], interp, "evaluate")
+            let (x, y) = try features(a, 1)
+            guard !a[3].isNil else { throw a.error("missing argument 'loss' (for example loss: cross_entropy)") }
+            let lossFn = try ModuleBridge.loss(a[3], interp, "evaluate")
+            let e = try inEvalMode(module) {
+                try NNLib.evaluate(model: forward, loss: lossFn, X: x, y: y, batchSize: try a.int(4))
+            }
+            return .object(ResultObject("Evaluation", [("loss", .number(e.loss)), ("accuracy", e.accuracy.map { .number($0) } ?? .nil)]) {
+                "loss \(Convert.short(e.loss))" + (e.accuracy.map { ", accuracy \(Convert.short($0))" } ?? "")
+            })
+        },
+        Builtin("cross_validate", [.required("make_model"), .required("X"), .optional("y"), .optional("loss"), .optional("k", .number(5)),
+                                   .optional("epochs", .number(10)), .optional("batch_size", .number(32)), .optional("score", .string("loss")),
+                                   .optional("seed", .number(0))], area: "Training",
+                summary: "k-fold cross-validation of a model recipe: the score of each fold, their mean and standard deviation.",
+                discussion: "For each fold of `kfold(X, y, k:, seed:)`, `make_model()` builds a fresh model (or a `(model, opt)` pair; Adam(lr 1e-3) otherwise), `fit` trains it on the fold's training rows for `epochs`, and it is scored on the validation rows by `score`: \"loss\" or \"accuracy\".\n```\nmean = Σ s_i / k,   std = sqrt(Σ (s_i - mean)² / k)\n```") { a in
+            let interp = a.interpreter
+            let make = try a.callable(0)
+            let (x, y) = try features(a, 1)
+            guard !a[3].isNil else { throw a.error("missing argument 'loss' (for example loss: cross_entropy)") }
+            let lossFn = try ModuleBridge.loss(a[3], interp, "cross_validate")
+            let scoreName = try a.string(7)
+            guard let score = FoldScore(rawValue: scoreName) else {
+                throw a.bad(7, message: "score must be \"loss\" or \"accuracy\", got \(Value.quote(scoreName))")
+            }
+            let epochs = try a.int(5), batch = try a.int(6), seed = try a.int(8)
+            guard seed >= 0 else { throw a.bad(8, message: "a seed must be non-negative") }
+            let cv = try NNLib.crossValidate(x, y, k: try a.int(4), seed: UInt64(seed)) { _, fold in
+                var made = try interp.call(make, [])
+                var opt: Optimizer?
+                if case .tuple(let t) = made, t.count == 2 {
+                    made = t[0]
+                    guard case .object(let o as OptimizerObject) = t[1] else {
+                        throw a.error("make_model must return a model or a (model, optimizer) pair")
+                    }
+                    opt = o.optimizer
+                }
+                let (forward, module) = try ModuleBridge.model(made, interp, "cross_validate")
+                guard let optimizer = try opt ?? module.map({ try Adam($0.parameters) }) else {
+                    throw a.error("make_model returned a function; return (model, optimizer) instead")
+                }
+                let loader = try DataLoader(fold.train.X, fold.train.y, batchSize: batch, seed: UInt64(seed))
+                let h = try NNLib.fit(model: forward, loss: lossFn, optimizer: optimizer, data: loader, epochs: epochs,
+                                      setTraining: module.map { m in { m.train($0) } },
+                                      shouldStop: { interp.interruptRequested })
+                if h.interrupted { try interp.pollInterrupt() }
+                let e = try inEvalMode(module) {
+                    try NNLib.evaluate(model: forward, loss: lossFn, X: fold.val.X, y: fold.val.y)
+                }
+                if score == .accuracy {
+                    guard let acc = e.accuracy else { throw a.error("score: \"accuracy\" needs a model that outputs class scores [N, C]") }
+                    return acc
+                }
+                return e.loss
+            }
+            return .object(ResultObject("CrossValidation", [("scores", Convert.list(cv.scores)), ("mean", .number(cv.mean)),
+                                                            ("std", .number(cv.std))]) {
+                "\(cv.scores.count)-fold cross-validation (\(scoreName)): \(Convert.short(cv.mean)) ± \(Convert.short(cv.std)), folds \(Convert.shortList(cv.scores))"
+            })
+        },
+        Builtin("diagnose", [.required("results"), .required("acceptable_loss"), .optional("tolerance", .number(0.01))], area: "Training",
+                summary: "Says whether the losses of models of different capacity show an optimization issue, model bias or overfitting, and which rule fired.",
+                discussion: "`results` is a list of records `{name, capacity, train_loss, val_loss}`. The first rule that holds decides (Hung-yi Lee's guide):\n```\n1. optimization issue: a larger model has a higher training loss than a smaller one\n2. model bias:         even the lowest training loss is above acceptable_loss\n3. overfitting:        training loss <= acceptable_loss but validation loss above it\n4. no problem found\n```") { a in
+            let items = try a.sequence(0)
+            let results = try items.enumerated().map { i, v -> CapacityResult in
+                guard case .record(let r) = v else { throw a.bad(0, message: "item \(i) must be a record {name, capacity, train_loss, val_loss}") }
+                func num(_ k: String) throws -> Double {
+                    guard case .number(let d)? = r[k] else { throw a.bad(0, message: "item \(i) needs a number '\(k)'") }
+                    return d
+                }
+                let name: String
+                if case .string(let s)? = r["name"] { name = s } else { name = "model \(i)" }
+                guard let cap = Int(exactlyChecked: try num("capacity")) else { throw a.bad(0, message: "item \(i): capacity must be an integer") }
+                return CapacityResult(name: name, capacity: cap, trainLoss: try num("train_loss"), valLoss: try num("val_loss"))
+            }
+            let d = try NNLib.diagnose(results, acceptableLoss: try a.number(1), tolerance: try a.number(2))
+            return .object(ResultObject("Diagnosis", [("finding", .string(d.finding.rawValue)), ("rule", .string(d.rule)),
+                                                      ("evidence", .string(d.evidence)), ("advice", .string(d.advice))]) { d.description })
+        },
+    ]
+}

@@ -1,0 +1,175 @@
+import NNLib
+import NNTensor
+
+/// Features and targets that belong together (`train.X`, `train.y`): what
+/// `split` and `kfold` return, and what `fit(val:)` and `evaluate` accept.
+final class DatasetObject: ScriptObject {
+    let data: Dataset
+
+    init(_ data: Dataset) { self.data = data }
+
+    var typeName: String { "Dataset" }
+
+    var description: String {
+        "Dataset(\(data.count) samples: X \(TensorBridge.fmtShape(data.X.shape)) \(data.X.dtype), y \(TensorBridge.fmtShape(data.y.shape)))"
+    }
+
+    var memberNames: [String] { ["X", "y", "count"] }
+
+    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
+        switch name {
+        case "X": return .tensor(data.X)
+        case "y": return .tensor(data.y)
+        case "count": return .number(Double(data.count))
+        default: return nil
+        }
+    }
+
+    /// `for (X, y) in [train]`-style use: iterating a dataset yields its one `(X, y)` pair.
+    func makeIterator(in interpreter: Interpreter) throws -> (() throws -> Value?)? {
+        var done = false
+        return { [data] in
+            if done { return nil }
+            done = true
+            return .tuple([.tensor(data.X), .tensor(data.y)])
+        }
+    }
+}
+
+/// Mini-batches of `(X, y)` rows: `for (xb, yb) in loader { ... }` is one
+/// epoch, with a new permutation each epoch when shuffling.
+final class DataLoaderObject: ScriptObject {
+    let loader: DataLoader
+
+    init(_ loader: DataLoader) { self.loader = loader }
+
+    var typeName: String { "DataLoader" }
+
+    var description: String {
+        let l = loader
+        return "DataLoader(\(l.sampleCount) samples, batch_size \(l.batchSize) → \(l.batchCount) batches"
+            + (l.shuffle ? ", shuffled with seed \(l.seed)" : "") + (l.dropLast ? ", drop_last" : "") + ")"
+    }
+
+    var memberNames: [String] { ["X", "y", "batch_size", "batches", "count", "epoch", "shuffle"] }
+
+    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
+        switch name {
+        case "X": return .tensor(loader.X)
+        case "y": return .tensor(loader.y)
+        case "batch_size": return .number(Double(loader.batchSize))
+        case "batches": return .number(Double(loader.batchCount))
+        case "count": return .number(Double(loader.sampleCount))
+        case "epoch": return .number(Double(loader.epoch))
+        case "shuffle": return .bool(loader.shuffle)
+        default: return nil
+        }
+    }
+
+    func makeIterator(in interpreter: Interpreter) throws -> (() throws -> Value?)? {
+        var it = loader.makeIterator()
+        return {
+            guard let (x, y) = it.next() else { return nil }
+            return .tuple([.tensor(x), .tensor(y)])
+        }
+    }
+}
+
+/// A table read by `read_csv`: `d.X`, `d.y`, `d.columns`, `d.categories`, `d.notes`.
+final class CSVObject: ScriptObject {
+    let table: CSVTable
+    let name: String
+
+    init(_ table: CSVTable, name: String) {
+        self.table = table
+        self.name = name
+    }
+
+    var typeName: String { "CSV" }
+
+    var description: String {
+        let t = table
+        var s = "\(name): \(t.X.shape.first ?? 0) rows, X \(TensorBridge.fmtShape(t.X.shape)) (\(t.columns.joined(separator: ", ")))"
+        if let y = t.y, let target = t.target {
+            s += ", y '\(target)' \(TensorBridge.fmtShape(y.shape))"
+            let values = Set(y.doubles)
+            if values.count <= 20 { s += " with \(values.count) classes" }
+        }
+        for n in t.notes { s += "\n  " + n }
+        return s
+    }
+
+    var memberNames: [String] { ["X", "y", "columns", "target", "categories", "notes", "dropped_rows"] }
+
+    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
+        let t = table
+        switch name {
+        case "X": return .tensor(t.X)
+        case "y": return t.y.map { .tensor($0) } ?? .nil
+        case "columns": return .list(t.columns.map { .string($0) })
+        case "target": return t.target.map { .string($0) } ?? .nil
+        case "categories":
+            return .record(t.categories.keys.sorted().map { k in (k, .list((t.categories[k] ?? []).map { .string($0) })) })
+        case "notes": return .list(t.notes.map { .string($0) })
+        case "dropped_rows": return .list(t.droppedRows.map { .number(Double($0)) })
+        default: return nil
+        }
+    }
+}
+
+/// Training statistics to apply to any data: `norm(x)` is `(x - mean) / std`.
+final class StandardizerObject: ScriptObject {
+    let standardizer: Standardizer
+
+    init(_ s: Standardizer) { standardizer = s }
+
+    var typeName: String { "Standardizer" }
+
+    var description: String {
+        "Standardizer(\(standardizer.mean.count) columns: mean \(Convert.shortList(standardizer.mean)), std \(Convert.shortList(standardizer.std)))"
+    }
+
+    var memberNames: [String] { ["mean", "std"] }
+
+    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
+        switch name {
+        case "mean": return Convert.vector(standardizer.mean)
+        case "std": return Convert.vector(standardizer.std)
+        default: return nil
+        }
+    }
+
+    func call(_ arguments: Arguments, in interpreter: Interpreter) throws -> Value? {
+        guard arguments.positional.count == 1, arguments.named.isEmpty, case .tensor(let x) = arguments.positional[0] else {
+            throw BuiltinError("Standardizer: call it on one tensor, norm(x)")
+        }
+        return .tensor(try standardizer(x))
+    }
+}
+
+/// Reading `(X, y)` pairs from the forms scripts hold them in.
+enum DataArg {
+    /// `(X, y)` from a Dataset, CSV table, DataLoader, tuple or list `(X, y)`, or record `{X, y}`.
+    static func pair(_ v: Value, _ op: String, what: String = "data") throws -> (Tensor, Tensor) {
+        switch v {
+        case .object(let d as DatasetObject): return (d.data.X, d.data.y)
+        case .object(let d as DataLoaderObject): return (d.loader.X, d.loader.y)
+        case .object(let c as CSVObject):
+            guard let y = c.table.y else { throw BuiltinError("\(op): \(what) has no target column (read it with target:)") }
+            return (c.table.X, y)
+        case .tuple, .list:
+            let items = try Iterate.elements(v, op)
+            guard items.count == 2, case .tensor(let x) = items[0] else {
+                throw BuiltinError("\(op): \(what) must be a pair (X, y) of tensors, got \(v.typeName) of \(items.count) items")
+            }
+            return (x, try Convert.tensor(items[1], op, dtype: x.dtype))
+        case .record(let r):
+            guard case .tensor(let x)? = r["X"], let y = r["y"] else {
+                throw BuiltinError("\(op): \(what) must have fields X and y")
+            }
+            return (x, try Convert.tensor(y, op, dtype: x.dtype))
+        default:
+            throw BuiltinError("\(op): \(what) must be a Dataset, a DataLoader or a pair (X, y), got \(v.typeName)")
+        }
+    }
+}

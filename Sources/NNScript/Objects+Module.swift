@@ -1,0 +1,152 @@
+import NNLib
+import NNTensor
+
+/// A layer or model (`Linear`, `Sequential`, ...) as a script value.
+///
+/// Callable (`model(x)`), with PyTorch's methods and properties:
+/// `parameters()`, `named_parameters()` (a record `{"0.weight": ..., ...}`
+/// that also iterates as `(name, tensor)` pairs), `train()`, `eval()`,
+/// `training`, `layers` (a Sequential's children), `summary(input_shape)`, and
+/// each own parameter or buffer by name (`weight`, `bias`, `running_mean`).
+final class ModuleObject: ScriptObject {
+    let module: Module
+
+    init(_ module: Module) { self.module = module }
+
+    /// The class name: `Linear`, `Sequential`, `BatchNorm`, ...
+    var typeName: String {
+        if module is Lambda { return "Lambda" }
+        return String(describing: type(of: module))
+    }
+
+    /// PyTorch's printed form; containers add their parameter count.
+    var description: String {
+        var s = module.description
+        if !module.children.isEmpty {
+            s += "\n(\(Convert.grouped(module.parameterCount)) parameters)"
+        }
+        return s
+    }
+
+    var memberNames: [String] {
+        var names = ["parameters", "named_parameters", "buffers", "train", "eval", "training", "summary", "zero_grad",
+                     "parameter_count"]
+        if module is Sequential { names.append("layers") }
+        names += module.ownParameters.map(\.name) + module.ownBuffers.map(\.name)
+        return names
+    }
+
+    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
+        let m = module
+        switch name {
+        case "parameters":
+            return boundMethod("parameters", summary: "Every parameter of the model, in order.") { _ in
+                .list(m.parameters.map { .tensor($0) })
+            }
+        case "named_parameters":
+            return boundMethod("named_parameters", summary: "The parameters by PyTorch name (`0.weight`), as a record.") { _ in
+                .record(m.namedParameters.map { ($0.name, .tensor($0.tensor)) })
+            }
+        case "buffers":
+            return boundMethod("buffers", summary: "The buffers (running statistics) by name, as a record.") { _ in
+                .record(m.namedBuffers.map { ($0.name, .tensor($0.tensor)) })
+            }
+        case "train":
+            return boundMethod("train", [.optional("mode", .bool(true))],
+                               summary: "Sets training mode (Dropout drops, BatchNorm uses batch statistics); returns the model.") { a in
+                m.train(try a.bool(0))
+                return .object(self)
+            }
+        case "eval":
+            return boundMethod("eval", summary: "Sets evaluation mode (Dropout off, BatchNorm uses running statistics); returns the model.") { _ in
+                m.eval()
+                return .object(self)
+            }
+        case "zero_grad":
+            return boundMethod("zero_grad", summary: "Clears the gradient of every parameter.") { _ in
+                m.zeroGrad()
+                return .nil
+            }
+        case "training": return .bool(m.isTraining)
+        case "parameter_count": return .number(Double(m.parameterCount))
+        case "layers":
+            guard let seq = m as? Sequential else { return nil }
+            return .list(seq.layers.map { .object(ModuleObject($0)) })
+        default:
+            if let p = m.ownParameters.first(where: { $0.name == name }) { return .tensor(p.tensor) }
+            if let b = m.ownBuffers.first(where: { $0.name == name }) { return .tensor(b.tensor) }
+            return nil
+        }
+    }
+
+    func call(_ arguments: Arguments, in interpreter: Interpreter) throws -> Value? {
+        guard arguments.positional.count == 1, arguments.named.isEmpty else {
+            throw BuiltinError("\(typeName): a model takes one input tensor, got \(arguments.positional.count + arguments.named.count) arguments")
+        }
+        let x = arguments.positional[0]
+        guard case .tensor(let t) = x else {
+            throw BuiltinError("\(typeName): expected an input tensor, got \(x.typeName)")
+        }
+        return .tensor(try module(t))
+    }
+
+    /// The input shape to summarise with: `[1, in]` for a model that starts
+    /// with a Linear (or BatchNorm, LayerNorm) layer.
+    var inferredInputShape: [Int]? {
+        var m: Module = module
+        while let seq = m as? Sequential, let first = seq.layers.first { m = first }
+        if let l = m as? Linear { return [1, l.inFeatures] }
+        if let b = m as? BatchNorm { return [2, b.features] }
+        if let l = m as? LayerNorm { return [1] + l.normalizedShape }
+        return nil
+    }
+}
+
+/// Wraps nn functions as modules, so `Sequential(Linear(2, 4), fn(x) = x * 2)` works.
+enum ModuleBridge {
+    /// The module a value stands for: a layer object, or an nn function of one tensor.
+    static func module(_ v: Value, _ interp: Interpreter, _ op: String, position: Int) throws -> Module {
+        switch v {
+        case .object(let o as ModuleObject): return o.module
+        case .function, .builtin:
+            let name = v.functionName
+            return Lambda(name) { [weak interp] x in
+                guard let interp else { throw BuiltinError("\(name): the interpreter is gone") }
+                return try Builtins.asTensor(try interp.call(v, [.tensor(x)]), like: x, name)
+            }
+        default:
+            throw BuiltinError("bad argument #\(position + 1) to '\(op)' (layer or function expected, got \(v.typeName))")
+        }
+    }
+
+    /// A model argument as a Swift function of a batch, plus the module when it is one.
+    static func model(_ v: Value, _ interp: Interpreter, _ op: String) throws -> (forward: (Tensor) throws -> Tensor, module: Module?) {
+        switch v {
+        case .object(let o as ModuleObject):
+            let m = o.module
+            return ({ try m($0) }, m)
+        case .function, .builtin, .object:
+            let name = v.functionName
+            return ({ x in try Builtins.asTensor(try interp.call(v, [.tensor(x)]), like: x, name) }, nil)
+        default:
+            throw BuiltinError("\(op): the model must be a layer, a Sequential or a function, got \(v.typeName)")
+        }
+    }
+
+    /// A loss argument (a builtin such as `cross_entropy` or an nn function of `(pred, target)`).
+    static func loss(_ v: Value, _ interp: Interpreter, _ op: String) throws -> (Tensor, Tensor) throws -> Tensor {
+        switch v {
+        case .function, .builtin, .object:
+            let name = v.functionName
+            return { out, y in
+                let r = try interp.call(v, [.tensor(out), .tensor(y)])
+                guard case .tensor(let t) = r else {
+                    throw BuiltinError("\(op): the loss \(name) must return a tensor, got \(r.typeName)")
+                }
+                return t
+            }
+        default:
+            throw BuiltinError("\(op): loss must be a function such as cross_entropy or mse, got \(v.typeName)")
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import NNLib
+import NNTensor
+
+/// An optimizer (`SGD`, `Adam`, ...) as a script value: `opt.step()`,
+/// `opt.zero_grad()`, `opt.lr` (read and set), `opt.parameters`, and its
+/// hyperparameters by their PyTorch names.
+final class OptimizerObject: ScriptObject {
+    let optimizer: Optimizer
+    /// The hyperparameters as constructed, for printing and reading.
+    let settings: [(String, Value)]
+
+    init(_ optimizer: Optimizer, settings: [(String, Value)]) {
+        self.optimizer = optimizer
+        self.settings = settings
+    }
+
+    var typeName: String { optimizer.name }
+
+    var description: String {
+        let values = optimizer.parameters.reduce(0) { $0 + $1.count }
+        let s = ([("lr", Value.number(optimizer.lr))] + settings).map { "\($0.0): \($0.1.repr)" }.joined(separator: ", ")
+        return "\(optimizer.name)(\(s)) over \(optimizer.parameters.count) parameters (\(Convert.grouped(values)) values)"
+    }
+
+    var memberNames: [String] { ["step", "zero_grad", "lr", "parameters", "steps"] + settings.map(\.0) }
+
+    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
+        let o = optimizer
+        switch name {
+        case "step":
+            return boundMethod("step", summary: "Updates every parameter that has a gradient, in place.") { _ in
+                try o.step()
+                return .nil
+            }
+        case "zero_grad":
+            return boundMethod("zero_grad", summary: "Clears the gradient of every parameter.") { _ in
+                o.zeroGrad()
+                return .nil
+            }
+        case "lr": return .number(o.lr)
+        case "parameters": return .list(o.parameters.map { .tensor($0) })
+        case "steps": return .number(Double(o.stepCounts.max() ?? 0))
+        default: return settings.first { $0.0 == name }?.1
+        }
+    }
+
+    func setMember(_ name: String, to value: Value, in interpreter: Interpreter) throws -> Bool {
+        guard name == "lr" else {
+            if settings.contains(where: { $0.0 == name }) {
+                throw BuiltinError("\(optimizer.name): '\(name)' is fixed when the optimizer is made; only lr can be set")
+            }
+            return false
+        }
+        guard case .number(let lr) = value, lr.isFinite, lr >= 0 else {
+            throw BuiltinError("\(optimizer.name): lr must be a finite number >= 0, got \(value.repr)")
+        }
+        optimizer.lr = lr
+        return true
+    }
+}
+
+/// A learning-rate schedule as a script value.
+///
+/// Bound to an optimizer (`StepDecay(opt, every: 10)`), `sched.step()`
+/// advances it and sets `opt.lr`; unbound (`CosineDecay(0.1, steps: 100)`),
+/// it is a pure function of the step for printing and plotting. Either way
+/// `sched.lr_at(t)` is the rate at step `t` and `sched.lr` the current one.
+final class ScheduleObject: ScriptObject {
+    /// The kind: `StepDecay`, `CosineDecay`, ...
+    let kind: String
+    /// The rate as a function of the step (nil for ReduceOnPlateau).
+    let schedule: Schedule?
+    /// What advances the optimizer's rate (nil when unbound).
+    let scheduler: LearningRateScheduler?
+    let optimizer: Optimizer?
+    /// Steps taken when unbound.
+    private var count = 0
+
+    init(kind: String, schedule: Schedule?, scheduler: LearningRateScheduler?, optimizer: Optimizer?) {
+        self.kind = kind
+        self.schedule = schedule
+        self.scheduler = scheduler
+        self.optimizer = optimizer
+    }
+
+    var typeName: String { kind }
+
+    var description: String {
+        let what = schedule?.description ?? describePlateau()
+        let unit = scheduler.map { " stepped per \($0.unit.rawValue)" } ?? ""
+        let bound = optimizer.map { " on \($0.name), lr now \(Value.formatNumber($0.lr))" } ?? " (unbound)"
+        return what + unit + bound
+    }
+
+    private func describePlateau() -> String {
+        guard let p = scheduler as? ReduceLROnPlateau else { return kind }
+        return "ReduceOnPlateau(mode: \(p.mode.rawValue), factor: \(p.factor), patience: \(p.patience), threshold: \(p.threshold))"
+    }
+
+    /// Steps taken so far.
+    var steps: Int { (scheduler as? LRScheduler)?.stepCount ?? count }
+
+    var memberNames: [String] { ["step", "lr_at", "lr", "steps", "unit", "lrs"] }
+
+    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
+        switch name {
+        case "step":
+            return boundMethod("step", [.optional("metric")],
+                               summary: "Advances the schedule one step and sets the optimizer's lr (ReduceOnPlateau needs the epoch's `metric`).") { a in
+                try self.step(metric: try a.optionalNumber(0))
+                return .nil
+            }
+        case "lr_at":
+            return boundMethod("lr_at", [.required("step")], summary: "The learning rate at `step` (0 before any step).") { a in
+                .number(try self.rate(a.int(0)))
+            }
+        case "lrs":
+            return boundMethod("lrs", [.required("steps")], summary: "The learning rates at steps `0..steps`, as a list.") { a in
+                let n = try a.int(0)
+                guard n >= 0, n <= 10_000_000 else { throw a.bad(0, message: "steps must be in 0...10000000, got \(n)") }
+                return .list(try (0..<n).map { .number(try self.rate($0)) })
+            }
+        case "lr":
+            if let o = optimizer { return .number(o.lr) }
+            return .number(try rate(count))
+        case "steps": return .number(Double(steps))
+        case "unit": return scheduler.map { .string($0.unit.rawValue) } ?? .nil
+        default: return nil
+        }
+    }
+
+    /// The rate at `step`; ReduceOnPlateau has none (it depends on the metric).
+    func rate(_ step: Int) throws -> Double {
+        guard let schedule else {
+            throw BuiltinError("\(kind): the rate depends on the monitored metric, so it is not a function of the step")
+        }
+        return try schedule.lrAt(step)
+    }
+
+    func step(metric: Double?) throws {
+        if let s = scheduler {
+            try s.advance(metric: metric)
+        } else {
+            _ = try rate(count + 1)
+            count += 1
+        }
+    }
+}

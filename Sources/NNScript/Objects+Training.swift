@@ -1,0 +1,99 @@
+import NNLib
+import NNPlot
+import NNTensor
+
+/// What `fit` recorded, per epoch: `h.train_loss`, `h.val_loss`,
+/// `h.train_acc`, `h.val_acc`, `h.lr`, `h.seconds` (lists of numbers),
+/// `h.epochs` and `h.interrupted`. `plot(h)` draws the loss curves.
+final class HistoryObject: ScriptObject {
+    let history: History
+
+    init(_ history: History) { self.history = history }
+
+    var typeName: String { "History" }
+
+    var description: String {
+        let h = history
+        var parts = ["\(h.epochs) epoch" + (h.epochs == 1 ? "" : "s")]
+        func span(_ name: String, _ xs: [Double]) {
+            guard let first = xs.first, let last = xs.last else { return }
+            parts.append(xs.count == 1 ? "\(name) \(Convert.short(last))" : "\(name) \(Convert.short(first)) → \(Convert.short(last))")
+        }
+        span("train_loss", h.trainLoss)
+        span("val_loss", h.valLoss)
+        if let a = h.trainAccuracy.last { parts.append("train_acc \(Convert.short(a))") }
+        if let a = h.valAccuracy.last { parts.append("val_acc \(Convert.short(a))") }
+        if h.interrupted { parts.append("interrupted") }
+        return "History(" + parts.joined(separator: ", ") + ")"
+    }
+
+    var memberNames: [String] { ["train_loss", "val_loss", "train_acc", "val_acc", "lr", "seconds", "epochs", "interrupted"] }
+
+    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
+        let h = history
+        switch name {
+        case "train_loss": return Convert.list(h.trainLoss)
+        case "val_loss": return Convert.list(h.valLoss)
+        case "train_acc": return Convert.list(h.trainAccuracy)
+        case "val_acc": return Convert.list(h.valAccuracy)
+        case "lr": return Convert.list(h.lr)
+        case "seconds": return Convert.list(h.seconds)
+        case "epochs": return .number(Double(h.epochs))
+        case "interrupted": return .bool(h.interrupted)
+        default: return nil
+        }
+    }
+
+    /// The loss curves as a figure (log scale when the losses span more than a decade).
+    var figure: Figure {
+        let all = (history.trainLoss + history.valLoss).filter { $0.isFinite && $0 > 0 }
+        let logY = (all.max() ?? 1) / (all.min() ?? 1) > 10
+        return Figure.curves([("train", history.trainLoss), ("validation", history.valLoss)],
+                             title: "loss", yLabel: "loss", logY: logY)
+    }
+}
+
+/// `fit(..., plot: true)`: the loss curve redrawn in place after every epoch
+/// on a terminal (taking the place of the epoch lines), or drawn once at the
+/// end otherwise. The live progress bar is kept.
+final class LivePlotProgress: ProgressReporter {
+    let inner: TextProgress?
+    let interp: Interpreter
+    let terminal: PlotTerminal
+    private var train: [Double] = [], val: [Double] = []
+    private var drawnLines = 0
+    private var last: EpochSummary?
+
+    init(inner: TextProgress?, interp: Interpreter, terminal: PlotTerminal) {
+        self.inner = inner
+        self.interp = interp
+        self.terminal = terminal
+    }
+
+    func batchEnded(_ p: BatchProgress) { inner?.batchEnded(p) }
+
+    func epochEnded(_ e: EpochSummary) {
+        train.append(e.trainLoss)
+        if let v = e.valLoss { val.append(v) }
+        last = e
+        guard terminal.isTerminal else {
+            inner?.epochEnded(e)
+            return
+        }
+        if inner?.isTerminal == true { interp.options.errorOutput("\r\u{1B}[K") }
+        draw(title: TextProgress.epochLine(e))
+    }
+
+    func trainingEnded(interrupted: Bool) {
+        inner?.trainingEnded(interrupted: interrupted)
+        if !terminal.isTerminal, let e = last { draw(title: TextProgress.epochLine(e)) }
+    }
+
+    private func draw(title: String) {
+        let fig = Figure.curves([("train", train), ("validation", val)], title: title, yLabel: "loss")
+        interp.libraryState.lastFigure = fig
+        let text = fig.renderText(terminal.options())
+        interp.write(TerminalRedraw.clear(lines: drawnLines) + text + "\n")
+        drawnLines = TerminalRedraw.lineCount(text)
+    }
+}
