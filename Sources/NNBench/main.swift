@@ -18,6 +18,8 @@ enum Bench {
             matmul(256, .float64), matmul(1024, .float64), matmul(2048, .float64),
             tanhAffine(),
             mlpStep(),
+            hessianSmallMLP(),
+            hvpLargeMLP(),
         ]
     }
 }
