@@ -44,6 +44,7 @@ extension GEMMScalar {
                      beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) {
         guard m > 0, n > 0 else { return }
         #if BLAS
+        _ = BLAS.coreSelected
         if k > 0, let m32 = Int32(exactly: m), let n32 = Int32(exactly: n), let k32 = Int32(exactly: k),
            let lda32 = Int32(exactly: lda), let ldb32 = Int32(exactly: ldb), let ldc32 = Int32(exactly: ldc) {
             let ta = transA ? CblasTrans : CblasNoTrans

@@ -106,6 +106,7 @@ public enum Linalg {
         guard let n32 = Int32(exactly: n) else {
             throw TensorError(op: op, "matrix of size \(n) is too large for LAPACK")
         }
+        _ = BLAS.coreSelected
         var info: Int32 = 0
         let jobz: CChar = vectors ? 0x56 : 0x4E   // "V" or "N"
         let uplo: CChar = 0x4C                    // "L"

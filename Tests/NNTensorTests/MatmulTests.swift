@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NNTensor
 
@@ -127,6 +128,18 @@ import Testing
         #else
         #expect(!BLAS.isAvailable)
         #endif
+    }
+
+    @Test func openBLASDoesNotFallBackToGenericKernelsOnAModernCPU() {
+        let env = ProcessInfo.processInfo.environment
+        guard BLAS.isAvailable, env["OPENBLAS_CORETYPE"] == nil, env["NN_OPENBLAS_KEEP_CORE"] == nil,
+              let core = BLAS.coreName else { return }
+        // Prescott (SSE3) is OpenBLAS's fallback for CPUs it does not know;
+        // nn re-selects when the CPU has AVX2 or AVX-512 (see BLAS+Core.swift).
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        if flags.contains(" avx2") && flags.contains(" fma") {
+            #expect(core != "Prescott")
+        }
     }
 
     @Test func gemmAccumulatesWithBeta() {
