@@ -1,0 +1,167 @@
+import NNLib
+import NNTensor
+
+/// The table of Hessian tools (see `Builtins+Hessian.swift` for the shared argument handling).
+extension Builtins {
+    /// `hvp` wrapped with the interrupt check, for the Lanczos and Hutchinson loops.
+    static func polledHVP(_ p: Hessian.Probe, _ interp: Interpreter) -> ([Double]) throws -> [Double] {
+        { v in
+            try interp.pollInterrupt()
+            return try p.hvp(v)
+        }
+    }
+
+    static let hessianTools: [Builtin] = [
+        Builtin("hessian", lossParams + [.optional("layer")], area: "Hessian",
+                summary: "The Hessian of `f` at `x` (`H[i, j] = ∂²f/∂x[i]∂x[j]`), or of a model's loss as one flat matrix with each parameter's index range.",
+                discussion: "`hessian(fn(w) = (1 - w[0] * w[1]) ** 2, tensor([0.0, 0.0]))` is `[[0, -2], [-2, 0]]`. For a model, `hessian(model, loss: cross_entropy, data: (X, y))` returns `{matrix, names, ranges, shapes}`: `matrix` is `[P, P]` float64, `ranges[\"0.weight\"]` the `[lo, hi)` rows of that parameter; `layer: \"0.weight\"` gives only that parameter's block. Exact (double backward, one pass per row)." + lossDoc) { a in
+            if a[2].isNil && a[3].isNil {
+                guard a[6].isNil else { throw a.error("layer: needs a model with loss: and data:") }
+                return try delegate(functionHessian, a, 2)
+            }
+            let layer: String? = a[6].isNil ? nil : try a.string(6)
+            return try withObjective(a) { obj in
+                let h = try Hessian.matrix(of: obj, block: layer)
+                return .object(HessianResult.matrix(h, layout: obj.layout, layer: layer))
+            }
+        },
+        Builtin("hvp", [.required("f"), .optional("x"), .optional("v"), .optional("loss"), .optional("data"), .optional("params"),
+                        .optional("mode", .string("eval"))], area: "Hessian",
+                summary: "The Hessian-vector product `H(x) @ v` without forming `H`; `hvp(model, v: v, loss:, data:)` for a model's flat parameter vector.",
+                discussion: "```\nhvp(f, x, v) = grad(x => dot(grad(f, x), v), x)\n```\nOne double-backward pass. For a model `v` has one entry per parameter element, in `named_parameters()` order; the result is a float64 vector `[P]`." + lossDoc) { a in
+            if a[3].isNil && a[4].isNil { return try delegate(functionHVP, a, 3) }
+            let vv = a[2].isNil ? a[1] : a[2]
+            guard !vv.isNil else { throw a.error("missing argument 'v' (the vector)") }
+            let v = try Convert.doubles(vv, "v", "hvp")
+            return try withObjective(a, LossArgs(f: 0, x: 1, loss: 3, data: 4, params: 5, mode: 6)) { obj in
+                Convert.vector(try obj.hvp(at: obj.point, v))
+            }
+        },
+        Builtin("critical_point", lossParams + [.optional("gradient_tolerance"), .optional("eigenvalue_tolerance")], area: "Hessian",
+                summary: "Classifies a point by its gradient norm and the signs of the Hessian's eigenvalues: local minimum, local maximum, saddle point, degenerate, or not a critical point.",
+                discussion: "```\n‖g‖ > tol_g                         → not a critical point\nall λ > tol_λ                       → local minimum\nall λ < -tol_λ                      → local maximum\nsome λ > tol_λ and some λ < -tol_λ  → saddle point   (escape: unit eigenvector of the most negative λ, pointing downhill)\notherwise                           → degenerate\n```\nTolerances default to `1e-6 · (1 + |L|)` and `1e-6 · max(1, max|λ|)` in float64 (`1e-3` in float32). Returns `{kind, loss, gradient_norm, eigenvalues, counts: {positive, negative, zero}, escape, escape_eigenvalue, minimum_ratio, point, gradient}`. The lecture's saddle: `critical_point(fn(w) = (1 - w[0] * w[1]) ** 2, tensor([0.0, 0.0], dtype: \"float64\"))` is a saddle point with eigenvalues `[-2, 2]`." + lossDoc) { a in
+            let gt = try tolerance(a, 6), et = try tolerance(a, 7)
+            return try withObjective(a) { obj in
+                .object(HessianResult.criticalPoint(try Hessian.criticalPoint(of: obj, gradientTolerance: gt, eigenvalueTolerance: et)))
+            }
+        },
+        Builtin("escape_saddle", lossParams + [.optional("step", .number(0.1)), .optional("direction"), .optional("seed", .number(0)),
+                                               .optional("apply", .bool(false))], area: "Hessian",
+                summary: "Steps `step` along the direction of most negative curvature and reports the predicted change next to the actual one.",
+                discussion: "```\nL(θ + η u) ≈ L(θ) + η gᵀu + ½ η² λ          (u: unit eigenvector of the smallest λ, gᵀu ≤ 0)\n```\nAt a saddle (`g = 0`, `λ < 0`) the loss falls by about `½ η² λ`. `direction:` steps along a vector of your own (normalised; `λ` is then `uᵀHu`). Large models use Lanczos for `u`. With `apply: true` a model's parameters are moved to the new point." + lossDoc) { a in
+            let eta = try a.number(6), seed = try a.int(8)
+            guard seed >= 0 else { throw a.bad(8, message: "a seed must be non-negative") }
+            let dir: [Double]? = a[7].isNil ? nil : try Convert.doubles(a[7], "direction", "escape_saddle")
+            let e = try withObjective(a) { obj in
+                try Hessian.escapeSaddle(of: obj, stepSize: eta, direction: dir, seed: UInt64(seed))
+            }
+            if try a.bool(9) { try apply(e.to, to: a) }
+            return .object(HessianResult.escape(e))
+        },
+        Builtin("taylor_check", lossParams + [.optional("direction"), .optional("steps", .numbers([1, 0.5, 0.25, 0.125, 0.0625])),
+                                              .optional("seed", .number(0))], area: "Hessian",
+                summary: "The loss along a direction against its first- and second-order Taylor approximations, for several step sizes.",
+                discussion: "```\nL(θ + t d) ≈ L(θ) + t gᵀd                  error O(t²)\nL(θ + t d) ≈ L(θ) + t gᵀd + ½ t² dᵀHd      error O(t³)\n```\n`d` is normalised (a random unit vector from `seed` when omitted); halving `t` should divide the second-order error by about 8. Returns `{loss, slope, curvature, direction, rows}`." + lossDoc) { a in
+            let dir: [Double]? = a[6].isNil ? nil : try Convert.doubles(a[6], "direction", "taylor_check")
+            let steps = try Convert.doubles(a[7], "steps", "taylor_check")
+            let seed = try a.int(8)
+            guard seed >= 0 else { throw a.bad(8, message: "a seed must be non-negative") }
+            return try withObjective(a) { obj in
+                .object(HessianResult.taylor(try Hessian.taylorCheck(of: obj, direction: dir, steps: steps, seed: UInt64(seed))))
+            }
+        },
+        Builtin("top_eigenvalues", lossParams + [.optional("k", .number(1)), .optional("which", .string("largest")),
+                                                 .optional("iterations", .number(100)), .optional("tolerance", .number(1e-9)),
+                                                 .optional("seed", .number(0)), .optional("vectors", .bool(false))], area: "Hessian",
+                summary: "The `k` extreme eigenvalues of the Hessian by Lanczos on Hessian-vector products (no full matrix): \"largest\", \"smallest\" (most negative) or \"both\".",
+                discussion: "```\nw = H q_j;  α_j = q_jᵀw;  w -= Σ (q_iᵀw) q_i (twice);  β_j = ‖w‖;  q_{j+1} = w / β_j\nT = tridiag(β, α, β),  T s = θ s,  Ritz pair (θ, Q s),  residual β_j |s_j|\n```\nFull reorthogonalisation; stops when the residuals are below `tolerance · ‖T‖` or after `iterations` steps. Returns `{eigenvalues, residuals, iterations, converged, vectors}`. Ctrl-C stops between products." + lossDoc) { a in
+            let k = try a.int(6), w = try which(a, 7), it = try a.int(8), tol = try a.number(9), seed = try a.int(10)
+            guard seed >= 0 else { throw a.bad(10, message: "a seed must be non-negative") }
+            let vectors = try a.bool(11)
+            let interp = a.interpreter
+            let r = try withObjective(a) { obj in
+                try obj.probe(at: obj.point, op: "top_eigenvalues") { p in
+                    try Hessian.topEigenvalues(dimension: obj.dimension, k: k, which: w, iterations: it, tolerance: tol,
+                                               seed: UInt64(seed), vectors: vectors, hvp: polledHVP(p, interp))
+                }
+            }
+            return .object(HessianResult.ritz(r, which: w))
+        },
+        Builtin("hessian_trace", lossParams + [.optional("samples", .number(100)), .optional("seed", .number(0))], area: "Hessian",
+                summary: "The trace of the Hessian by Hutchinson's estimator with Rademacher vectors, and its standard error.",
+                discussion: "```\ntr H ≈ (1/S) Σ_s z_sᵀ H z_s,   z with independent ±1 entries,   SE = std(z_sᵀ H z_s) / √S\n```\nOne Hessian-vector product per sample. Returns `{trace, standard_error, samples}`." + lossDoc) { a in
+            let samples = try a.int(6), seed = try a.int(7)
+            guard seed >= 0 else { throw a.bad(7, message: "a seed must be non-negative") }
+            let interp = a.interpreter
+            let t = try withObjective(a) { obj in
+                try obj.probe(at: obj.point, op: "hessian_trace") { p in
+                    try Hessian.hessianTrace(dimension: obj.dimension, samples: samples, seed: UInt64(seed), hvp: polledHVP(p, interp))
+                }
+            }
+            return .object(HessianResult.trace(t))
+        },
+        Builtin("spectral_density", lossParams + [.optional("iterations", .number(80)), .optional("runs", .number(1)),
+                                                  .optional("bins", .number(100)), .optional("sigma"), .optional("seed", .number(0))],
+                area: "Hessian",
+                summary: "The smoothed eigenvalue density of the Hessian by stochastic Lanczos quadrature; `plot(d)` or `hist(d)` draws it.",
+                discussion: "Each run starts Lanczos from a random unit vector; `T = S diag(θ) Sᵀ` gives nodes `θ_j` with weights `τ_j = S[0, j]²`:\n```\nφ(t) = (1/runs) Σ_runs Σ_j τ_j · exp(-(t - θ_j)² / 2σ²) / (σ √(2π))\n```\n(Ghorbani, Krishnan & Xiao 2019). `σ` defaults to 1% of the spread of the nodes. Returns `{grid, density, sigma, nodes, weights, dimension}`." + lossDoc) { a in
+            let it = try a.int(6), runs = try a.int(7), bins = try a.int(8), sigma = try a.optionalNumber(9), seed = try a.int(10)
+            guard seed >= 0 else { throw a.bad(10, message: "a seed must be non-negative") }
+            let interp = a.interpreter
+            let d = try withObjective(a) { obj in
+                try obj.probe(at: obj.point, op: "spectral_density") { p in
+                    try Hessian.spectralDensity(dimension: obj.dimension, iterations: it, runs: runs, bins: bins, sigma: sigma,
+                                                seed: UInt64(seed), hvp: polledHVP(p, interp))
+                }
+            }
+            return .object(HessianResult.density(d))
+        },
+        Builtin("minimum_ratio", lossParams + [.optional("tolerance")], area: "Hessian",
+                summary: "The fraction of the Hessian's eigenvalues that are positive (the lecture's \"minimum ratio\": 1 at a local minimum).",
+                discussion: "```\nminimum_ratio = #{λ > tol} / P\n```\nFrom eigenvalues (a tensor or list), a `critical_point` result, a `spectral_density` result (an estimate: the quadrature weight above `tol`), or a loss: exact from the full spectrum up to 2000 parameters, estimated by `spectral_density` beyond. Returns `{ratio, negative_fraction, zero_fraction, tolerance, estimated}`." + lossDoc) { a in
+            let tol = try tolerance(a, 6)
+            switch a[0] {
+            case .tensor, .list, .tuple:
+                return .object(HessianResult.ratio(try Hessian.minimumRatio(eigenvalues: try Convert.doubles(a[0], "eigenvalues", "minimum_ratio"), tolerance: tol)))
+            case .object(let r as ResultObject):
+                if r.typeName == "CriticalPoint", let ev = r["eigenvalues"] {
+                    return .object(HessianResult.ratio(try Hessian.minimumRatio(eigenvalues: try Convert.doubles(ev, "eigenvalues", "minimum_ratio"), tolerance: tol)))
+                }
+                throw a.bad(0, message: "eigenvalues, a critical_point result, a spectral_density result or a loss expected, got \(r.typeName)")
+            default: break
+            }
+            let interp = a.interpreter
+            let m = try withObjective(a) { obj -> Hessian.MinimumRatio in
+                if obj.dimension <= 2000 {
+                    let h = try obj.probe(at: obj.point, op: "minimum_ratio") { try $0.matrix() }
+                    return try Hessian.minimumRatio(eigenvalues: try Hessian.eigenvalues(h, n: obj.dimension), tolerance: tol)
+                }
+                let d = try obj.probe(at: obj.point, op: "minimum_ratio") { p in
+                    try Hessian.spectralDensity(dimension: obj.dimension, hvp: polledHVP(p, interp))
+                }
+                return try Hessian.minimumRatio(density: d, tolerance: tol)
+            }
+            return .object(HessianResult.ratio(m))
+        },
+        Builtin("find_critical_point", lossParams + [.optional("method", .string("auto")), .optional("lr", .number(1e-3)),
+                                                     .optional("tolerance"), .optional("max_steps", .number(200)),
+                                                     .optional("apply", .bool(false))], area: "Hessian",
+                summary: "Drives the gradient norm toward zero from the starting point and classifies the point reached (saddles and maxima included).",
+                discussion: "Minimises `½‖∇L(θ)‖²`, whose gradient is `H g` (one Hessian-vector product):\n```\nmethod \"lm\":   δ = -(H² + μI)⁻¹ H g   (Levenberg–Marquardt on the full Hessian; μ adapts)\nmethod \"adam\": Adam(lr) on ½‖g‖²     (for models too large for the full Hessian)\n```\n\"auto\" is \"lm\" up to 2000 parameters. Stops at `‖g‖ ≤ tolerance` or after `max_steps`. Returns `{point, steps, converged, losses, gradient_norms, kind, critical_point}`; `apply: true` moves a model's parameters to the point." + lossDoc) { a in
+            let methodName = try a.string(6)
+            let method: Hessian.SearchMethod
+            switch methodName {
+            case "auto": method = .automatic
+            case "lm": method = .levenbergMarquardt
+            case "adam": method = .adam(learningRate: try a.number(7))
+            default: throw a.bad(6, message: "method must be \"auto\", \"lm\" or \"adam\", got \(Value.quote(methodName))")
+            }
+            let tol = try tolerance(a, 8), steps = try a.int(9)
+            let s = try withObjective(a) { obj in
+                try Hessian.findCriticalPoint(of: obj, method: method, gradientTolerance: tol, maxSteps: steps)
+            }
+            if try a.bool(10) { try apply(s.point, to: a) }
+            return .object(HessianResult.search(s))
+        },
+    ]
+}
