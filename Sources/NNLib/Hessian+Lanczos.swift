@@ -181,9 +181,9 @@ extension Hessian {
         w.withUnsafeMutableBufferPointer { wp in
             for q in basis {
                 q.withUnsafeBufferPointer { qp in
-                    var c = 0.0
-                    for i in 0..<n { c += qp[i] * wp[i] }
-                    for i in 0..<n { wp[i] -= c * qp[i] }
+                    let m = Swift.min(n, qp.count)
+                    let c = dot(qp, UnsafeBufferPointer(wp), count: m)
+                    for i in 0..<m { wp[i] -= c * qp[i] }
                 }
             }
         }

@@ -172,15 +172,17 @@ public enum Hessian {
         /// `∇L(θ)`, flat.
         public let gradient: [Double]
         let leaves: [Tensor]
+        /// The recorded gradient, one tensor per parameter, and flattened.
+        let pieces: [Tensor]
         let flatGradient: Tensor
         let dtype: DType
         let op: String
 
         init(objective: Objective, leaves: [Tensor], op: String) throws {
             let y = try objective.loss(leaves, op: op)
-            let gs = try Tensor.gradients(of: y, wrt: leaves, createGraph: true)
-            let pieces = try gs.map { try $0.reshape([$0.count]) }
-            flatGradient = try Tensor.concat(pieces.map { $0.to(objective.dtype) }, axis: 0)
+            let gs = try Tensor.gradients(of: y, wrt: leaves, createGraph: true).map { $0.to(objective.dtype) }
+            pieces = gs
+            flatGradient = try Tensor.concat(gs.map { try $0.reshape([$0.count]) }, axis: 0)
             layout = objective.layout
             value = try y.item()
             gradient = flatGradient.doubles
@@ -209,18 +211,33 @@ public enum Hessian {
             return try hvp(seed: seed)
         }
 
-        /// `H[rows, :]` for the rows in `rows`, `Double`, row-major: one
-        /// backward pass per row, seeded with `e_r`.
+        /// `H[rows, columns]`, `Double`, row-major: one backward pass per
+        /// row `r`, through the recorded gradient of the parameter holding
+        /// `θ[r]` only, seeded with its one-hot `e_r`.
         func rows(_ rows: Range<Int>, columns: Range<Int>) throws -> [Double] {
-            let n = layout.count, width = columns.count
+            let width = columns.count
             var out = [Double](repeating: 0, count: rows.count * width)
-            var e = [Double](repeating: 0, count: n)
-            for (k, r) in rows.enumerated() {
-                e[r] = 1
-                let seed = try Tensor(shape: [n], values: e, dtype: dtype)
-                e[r] = 0
-                let h = try hvp(seed: seed)
-                for (c, col) in columns.enumerated() { out[k * width + c] = h[col] }
+            for (i, entry) in layout.entries.enumerated() {
+                let local = rows.clamped(to: entry.range)
+                guard !local.isEmpty else { continue }
+                let piece = pieces[i]
+                var e = [Double](repeating: 0, count: piece.count)
+                for r in local {
+                    let o = r - entry.range.lowerBound
+                    e[o] = 1
+                    let seed = try Tensor(shape: piece.shape, values: e, dtype: dtype)
+                    e[o] = 0
+                    let hs = try GradMode.with(enabled: true) {
+                        try Tensor.gradients(of: piece, wrt: leaves, seed: seed, createGraph: false)
+                    }
+                    let k = r - rows.lowerBound
+                    for (j, other) in layout.entries.enumerated() {
+                        let cols = columns.clamped(to: other.range)
+                        guard !cols.isEmpty else { continue }
+                        let h = hs[j].doubles
+                        for c in cols { out[k * width + c - columns.lowerBound] = h[c - other.range.lowerBound] }
+                    }
+                }
             }
             return out
         }
@@ -238,20 +255,37 @@ public enum Hessian {
 }
 
 extension Hessian {
-    /// `‖x‖₂`, scaled to avoid overflow.
+    /// `‖x‖₂`; rescaled when the plain sum of squares over- or underflows.
     static func norm(_ x: [Double]) -> Double {
+        let plain = dot(x, x).squareRoot()
+        if plain.isFinite && plain > 1e-150 { return plain }
         var scale = 0.0
         for v in x { scale = Swift.max(scale, Swift.abs(v)) }
         guard scale > 0, scale.isFinite else { return scale }
-        var s = 0.0
-        for v in x { let r = v / scale; s += r * r }
-        return scale * s.squareRoot()
+        return scale * dot(x.map { $0 / scale }, x.map { $0 / scale }).squareRoot()
     }
 
-    /// `xᵀy`.
+    /// `xᵀy` over the common length, with eight independent SIMD
+    /// accumulators so the loop vectorises (a plain `s += x[i] * y[i]` is
+    /// kept in order by strict floating point and runs one element a cycle).
     static func dot(_ x: [Double], _ y: [Double]) -> Double {
-        var s = 0.0
-        for i in 0..<Swift.min(x.count, y.count) { s += x[i] * y[i] }
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeBufferPointer { yp in dot(xp, yp, count: Swift.min(xp.count, yp.count)) }
+        }
+    }
+
+    static func dot(_ xp: UnsafeBufferPointer<Double>, _ yp: UnsafeBufferPointer<Double>, count n: Int) -> Double {
+        guard let xb = xp.baseAddress, let yb = yp.baseAddress, n > 0 else { return 0 }
+        var acc = SIMD8<Double>.zero
+        var i = 0
+        while i + 8 <= n {
+            let a = UnsafeRawPointer(xb + i).loadUnaligned(as: SIMD8<Double>.self)
+            let b = UnsafeRawPointer(yb + i).loadUnaligned(as: SIMD8<Double>.self)
+            acc.addProduct(a, b)
+            i += 8
+        }
+        var s = acc.sum()
+        while i < n { s += xb[i] * yb[i]; i += 1 }
         return s
     }
 
