@@ -60,19 +60,15 @@ public class Adam: Optimizer {
         let stepSize = T(lr / bc1), bc2Root = T(bc2.squareRoot()), eps = T(self.eps)
         let b1 = T(beta1), b2 = T(beta2), mb1 = T(1 - beta1), mb2 = T(1 - beta2)
         let l2 = decoupled ? 0 : T(weightDecay), shrink = T(1 - (decoupled ? lr * weightDecay : 0))
-        let x = b.x, g = b.g, m = b.state[0], v = b.state[1]
-        let vMax = amsgrad ? b.state[2] : b.state[1]
+        let decay = decoupled, ams = amsgrad   // locals, so the loop can be unswitched and vectorised
+        let x = b.x, g = b.g, m = b.state[0], v = b.state[1], vMax = ams ? b.state[2] : b.state[1]
         for i in 0..<x.count {
-            if decoupled { x[i] *= shrink }
+            if decay { x[i] *= shrink }
             let d = l2 == 0 ? g[i] : g[i] + l2 * x[i]
             m[i] = b1 * m[i] + mb1 * d
             v[i] = b2 * v[i] + mb2 * d * d
-            var vv = v[i]
-            if amsgrad {
-                vMax[i] = Swift.max(vMax[i], v[i])
-                vv = vMax[i]
-            }
-            x[i] -= stepSize * m[i] / (vv.squareRoot() / bc2Root + eps)
+            if ams { vMax[i] = Swift.max(vMax[i], v[i]) }
+            x[i] -= stepSize * m[i] / ((ams ? vMax[i] : v[i]).squareRoot() / bc2Root + eps)
         }
     }
 }

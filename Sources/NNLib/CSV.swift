@@ -61,14 +61,8 @@ public func readCSV(path: String, target: String? = nil, encode: Bool = false,
 /// Parses CSV text (see `readCSV`); `name` is used in messages.
 public func parseCSV(_ text: String, name: String = "<text>", target: String? = nil, encode: Bool = false,
                      missing: MissingValues = .refuse, dtype: DType = .float32) throws -> CSVTable {
-    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-    var records: [(line: Int, fields: [String])] = []
-    for (i, raw) in lines.enumerated() {
-        let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-        if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-        records.append((i + 1, try splitCSVLine(line, name: name, line: i + 1)))
-    }
-    guard let header = records.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces) }) else {
+    let records = try splitCSVRecords(text, name: name)
+    guard let header = records.first?.fields else {
         throw TensorError(op: "read_csv", "\(name) is empty (expected a header row)")
     }
     for (j, h) in header.enumerated() {
@@ -94,7 +88,7 @@ public func parseCSV(_ text: String, name: String = "<text>", target: String? = 
         guard rec.fields.count == header.count else {
             throw TensorError(op: "read_csv", "\(name): row \(row) (line \(rec.line)) has \(rec.fields.count) fields but the header has \(header.count) columns")
         }
-        let cells = rec.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        let cells = rec.fields
         var rowMissing = false
         for (j, cell) in cells.enumerated() {
             if missingMarkers.contains(cell) {
@@ -150,39 +144,61 @@ func parseNumber(_ s: String) -> Double? {
     return v
 }
 
-/// Splits one CSV line into fields: commas separate; a field may be quoted
-/// with `"` (inside, `""` is a literal quote, commas are kept).
-func splitCSVLine(_ line: Substring, name: String, line number: Int) throws -> [String] {
-    var fields: [String] = []
-    var field = ""
-    var inQuotes = false
-    var it = line.makeIterator()
-    var pending: Character? = nil
-    while let c = pending ?? it.next() {
-        pending = nil
-        if inQuotes {
-            if c == "\"" {
-                if let n = it.next() {
-                    if n == "\"" { field.append("\"") } else { inQuotes = false; pending = n }
+/// Splits CSV text into records of fields, working on UTF-8 bytes: lines
+/// end at `\n` (a `\r` before it is dropped), blank lines are skipped,
+/// commas separate fields, a field may be quoted with `"` (inside, `""` is
+/// a literal quote and commas are kept), and unquoted fields are trimmed of
+/// spaces and tabs. Each record keeps its 1-based line number.
+func splitCSVRecords(_ text: String, name: String) throws -> [(line: Int, fields: [String])] {
+    let space: UInt8 = 0x20, tab: UInt8 = 0x09, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
+    let comma: UInt8 = 0x2C, quote: UInt8 = 0x22
+    var text = text
+    return try text.withUTF8 { b -> [(line: Int, fields: [String])] in
+        var records: [(line: Int, fields: [String])] = []
+        var lineStart = 0, lineNumber = 0
+        let n = b.count
+        while lineStart < n {
+            var lineEnd = lineStart
+            while lineEnd < n && b[lineEnd] != lf { lineEnd += 1 }
+            lineNumber += 1
+            var end = lineEnd
+            if end > lineStart && b[end - 1] == cr { end -= 1 }
+            defer { lineStart = lineEnd + 1 }
+            var blank = true
+            for k in lineStart..<end where b[k] != space && b[k] != tab { blank = false; break }
+            if blank { continue }
+            var fields: [String] = []
+            var k = lineStart
+            while true {
+                while k < end && (b[k] == space || b[k] == tab) { k += 1 }
+                if k < end && b[k] == quote {
+                    var bytes: [UInt8] = []
+                    k += 1
+                    var closed = false
+                    while k < end {
+                        if b[k] == quote {
+                            if k + 1 < end && b[k + 1] == quote { bytes.append(quote); k += 2; continue }
+                            closed = true; k += 1; break
+                        }
+                        bytes.append(b[k]); k += 1
+                    }
+                    guard closed else {
+                        throw TensorError(op: "read_csv", "\(name): line \(lineNumber) has an unterminated quoted field")
+                    }
+                    while k < end && b[k] != comma { k += 1 }
+                    fields.append(String(decoding: bytes, as: UTF8.self))
                 } else {
-                    inQuotes = false
+                    let start = k
+                    while k < end && b[k] != comma { k += 1 }
+                    var stop = k
+                    while stop > start && (b[stop - 1] == space || b[stop - 1] == tab) { stop -= 1 }
+                    fields.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<stop]), as: UTF8.self))
                 }
-            } else {
-                field.append(c)
+                if k >= end { break }
+                k += 1   // past the comma
             }
-        } else if c == "\"" && field.allSatisfy({ $0 == " " }) {
-            inQuotes = true
-            field = ""
-        } else if c == "," {
-            fields.append(field)
-            field = ""
-        } else {
-            field.append(c)
+            records.append((lineNumber, fields))
         }
+        return records
     }
-    if inQuotes {
-        throw TensorError(op: "read_csv", "\(name): line \(number) has an unterminated quoted field")
-    }
-    fields.append(field)
-    return fields
 }

@@ -45,18 +45,18 @@ public final class RMSProp: Optimizer {
 
     @inline(__always) private func rule<T: TensorScalar>(_ b: UpdateBuffers<T>) {
         let lr = T(self.lr), a = T(alpha), ma = T(1 - alpha), eps = T(self.eps)
-        let wd = T(weightDecay), mu = T(momentum)
+        let wd = T(weightDecay), mu = T(momentum), centred = centered, useMomentum = momentum > 0
         let x = b.x, g = b.g, v = b.state[0], buf = b.state[1], gAvg = b.state[2]
         for i in 0..<x.count {
             let d = wd == 0 ? g[i] : g[i] + wd * x[i]
             v[i] = a * v[i] + ma * d * d
             var vt = v[i]
-            if centered {
+            if centred {
                 gAvg[i] = a * gAvg[i] + ma * d
                 vt -= gAvg[i] * gAvg[i]
             }
             let step = d / (vt.squareRoot() + eps)
-            if momentum > 0 {
+            if useMomentum {
                 buf[i] = mu * buf[i] + step
                 x[i] -= lr * buf[i]
             } else {

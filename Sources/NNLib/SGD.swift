@@ -44,7 +44,7 @@ public final class SGD: Optimizer {
 
     @inline(__always) private func rule<T: TensorScalar>(_ b: UpdateBuffers<T>, _ t: Int) {
         let lr = T(self.lr), wd = T(weightDecay), mu = T(momentum), keep = T(1 - dampening)
-        let x = b.x, g = b.g
+        let x = b.x, g = b.g, nest = nesterov, first = t == 1
         guard momentum != 0 else {
             for i in 0..<x.count { x[i] -= lr * (wd == 0 ? g[i] : g[i] + wd * x[i]) }
             return
@@ -52,8 +52,8 @@ public final class SGD: Optimizer {
         let buf = b.state[0]
         for i in 0..<x.count {
             let d = wd == 0 ? g[i] : g[i] + wd * x[i]
-            buf[i] = t == 1 ? d : mu * buf[i] + keep * d
-            x[i] -= lr * (nesterov ? d + mu * buf[i] : buf[i])
+            buf[i] = first ? d : mu * buf[i] + keep * d
+            x[i] -= lr * (nest ? d + mu * buf[i] : buf[i])
         }
     }
 }
