@@ -75,6 +75,7 @@ final class ModuleObject: ScriptObject {
         default:
             if let p = m.ownParameters.first(where: { $0.name == name }) { return .tensor(p.tensor) }
             if let b = m.ownBuffers.first(where: { $0.name == name }) { return .tensor(b.tensor) }
+            if name == "bias", m is Linear { return .nil }
             return nil
         }
     }

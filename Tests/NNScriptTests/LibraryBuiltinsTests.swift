@@ -1,0 +1,146 @@
+import Foundation
+import NNScript
+import Testing
+
+/// The library builtins seen from Swift: SVG files parse as XML and hold the
+/// series, and Ctrl-C stops Swift loops (fit, Lanczos, surfaces) at a safe point.
+@Suite("Library builtins")
+struct LibraryBuiltinsTests {
+    /// Runs `source`, returning printed output and the error (if any).
+    func run(_ source: String, setup: (Interpreter) -> Void = { _ in }) -> (output: String, error: ScriptError?) {
+        var output = ""
+        let nn = Interpreter(options: .init(output: { output += $0 }, errorOutput: { _ in }))
+        setup(nn)
+        do {
+            try nn.run(source: source, name: "test.nn")
+            return (output, nil)
+        } catch let e as ScriptError {
+            return (output, e)
+        } catch {
+            Issue.record("unexpected error \(error)")
+            return (output, nil)
+        }
+    }
+
+    /// A builtin `trip()` that raises the interrupt flag, as Ctrl-C's handler does.
+    func addTrip(_ nn: Interpreter) {
+        nn.register(Builtin("trip", area: "Test", summary: "Raises the interrupt flag.") { a in
+            a.interpreter.interrupt()
+            return .nil
+        })
+    }
+
+    /// Element names and text of an XML document (nil when it does not parse).
+    final class Collector: NSObject, XMLParserDelegate {
+        var elements: [String: Int] = [:]
+        var text = ""
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+                    qualifiedName: String?, attributes: [String: String] = [:]) {
+            elements[name, default: 0] += 1
+        }
+        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+    }
+
+    func parseSVG(_ path: String) -> Collector? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let parser = XMLParser(data: data)
+        let c = Collector()
+        parser.delegate = c
+        return parser.parse() ? c : nil
+    }
+
+    @Test func plotWritesAnSVGThatParsesAndNamesItsSeries() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nn-lib-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("loss.svg").path, b = dir.appendingPathComponent("again.svg").path
+        let r = run("""
+            plot([0, 1, 2, 3], [[4, 3, 2, 1], [4, 3.5, 3, 2.5]], labels: ["train", "validation"], title: "loss curves", file: "\(a)")
+            savefig("\(b)", width: 300, height: 200)
+            """)
+        #expect(r.error == nil)
+        #expect(r.output.isEmpty, "a picture written to a file is not drawn in the terminal")
+        for path in [a, b] {
+            let svg = try #require(parseSVG(path), "\(path) parses as XML")
+            #expect(svg.elements["svg"] == 1)
+            #expect(svg.text.contains("loss curves"))
+            #expect(svg.text.contains("train") && svg.text.contains("validation"))
+            #expect((svg.elements["polyline"] ?? 0) + (svg.elements["path"] ?? 0) >= 2, "one line per series")
+        }
+        let small = try String(contentsOfFile: b, encoding: .utf8)
+        #expect(small.contains("width=\"300\""))
+    }
+
+    @Test func surfaceAndHistogramWriteSVG() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nn-surface-\(UUID().uuidString).svg").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = run("""
+            let L = fn(w) = (1 - w[0] * w[1]) ** 2
+            surface(L, resolution: 12, points: [critical_point(L, tensor([0.0, 0.0], dtype: "float64"))], file: "\(path)")
+            """)
+        #expect(r.error == nil)
+        let svg = try #require(parseSVG(path))
+        #expect(svg.text.contains("saddle point"))
+    }
+
+    @Test func ctrlCStopsFitBetweenSteps() {
+        let r = run("""
+            let model = Linear(2, 1)
+            let opt = SGD(model, lr: 0.1)
+            let calls = 0
+            fn net(x) {
+              calls = calls + 1
+              if calls == 3 { trip() }
+              model(x)
+            }
+            try {
+              fit(net, loss: mse, opt: opt, data: DataLoader(zeros([64, 2]), zeros([64, 1]), batch_size: 8), epochs: 5)
+            } catch e { print("caught") }
+            """, setup: addTrip)
+        #expect(r.error?.kind == .interrupted)
+        #expect(r.error?.message == "interrupted")
+        #expect(!r.output.contains("caught"), "an interrupt is not catchable")
+    }
+
+    @Test func ctrlCStopsLanczosAndSurfaceSampling() {
+        let lanczos = run("""
+            let X = randn([16, 2], seed: 0, dtype: "float64")
+            let model = Sequential(Linear(2, 8, dtype: "float64"), Tanh(), Linear(8, 1, dtype: "float64"))
+            let n = 0
+            fn loss(p, y) {
+              n = n + 1
+              if n == 1 { trip() }
+              mse(p, y)
+            }
+            top_eigenvalues(model, loss: loss, data: (X, zeros([16, 1], dtype: "float64")), k: 3, iterations: 30)
+            """, setup: addTrip)
+        #expect(lanczos.error?.kind == .interrupted)
+        let surface = run("""
+            let n = 0
+            fn f(w) {
+              n = n + 1
+              if n == 5 { trip() }
+              0
+            }
+            surface(f, resolution: 30)
+            """, setup: addTrip)
+        #expect(surface.error?.kind == .interrupted)
+    }
+
+    @Test func everyLibraryObjectPrintsSensibly() {
+        let r = run("""
+            let m = Sequential(Linear(2, 3), ReLU())
+            let opt = Adam(m)
+            print(type(m), type(opt), type(StepDecay(opt, every: 1)), type(DataLoader(zeros([4, 2]), zeros([4]))))
+            print(standardize(tensor([[1.0, 2.0], [3.0, 6.0]])))
+            print(DataLoader(zeros([10, 2]), zeros([10]), batch_size: 4, seed: 1))
+            print(Linear(2, 3))
+            """)
+        #expect(r.error == nil)
+        let lines = r.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Sequential Adam StepDecay DataLoader")
+        #expect(lines.contains("Standardizer(2 columns: mean [2, 4], std [1, 2])"))
+        #expect(lines.contains("DataLoader(10 samples, batch_size 4 → 3 batches, shuffled with seed 1)"))
+        #expect(lines.last == "Linear(in_features=2, out_features=3, bias=True)")
+    }
+}
