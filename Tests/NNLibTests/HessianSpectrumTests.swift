@@ -65,6 +65,13 @@ import NNTensor
         print("  trace \(trace), Hutchinson \(est.trace) ± \(est.standardError)")
         #expect(abs(est.trace - trace) <= 0.05 * abs(trace))
         #expect(abs(est.trace - trace) <= 4 * est.standardError)
+        // Its spread is the published one for Rademacher probes:
+        // Var(zᵀHz) = 2 Σ_{i≠j} H_ij², so SE = √(2 Σ_{i≠j} H_ij² / 200).
+        var off = 0.0
+        for i in 0..<n { for j in 0..<n where i != j { off += h[i * n + j] * h[i * n + j] } }
+        let predicted = (2 * off / 200).squareRoot()
+        print("  Hutchinson standard error \(est.standardError), predicted \(predicted)")
+        #expect(abs(est.standardError - predicted) <= 0.3 * predicted)
     }
 
     @Test func lanczosAndHutchinsonOnAThousandParameterMLP() throws {
