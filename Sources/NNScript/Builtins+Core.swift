@@ -27,7 +27,7 @@ extension Builtins {
                 summary: "Raises an error unless `a` and `b` agree within `tol` elementwise.",
                 discussion: "Numbers, tensors and (nested) lists compare elementwise: `abs(a - b) <= tol * (1 + abs(b))`.") { a in
             let tol = try a.number(2)
-            let x = try Convert.flatNumbers(a[0], "assert_close"), y = try Convert.flatNumbers(a[1], "assert_close")
+            let x = try NumberList.flatNumbers(a[0], "assert_close"), y = try NumberList.flatNumbers(a[1], "assert_close")
             guard x.count == y.count else {
                 throw BuiltinError("assert_close: sizes differ (\(x.count) and \(y.count) elements)")
             }
@@ -118,7 +118,7 @@ extension Builtins {
 }
 
 /// Conversions between script values and Swift values.
-enum Convert {
+enum NumberList {
     /// All numbers inside a number, tensor or nested list, in row-major order.
     static func flatNumbers(_ v: Value, _ op: String, depth: Int = 0) throws -> [Double] {
         guard depth < 64 else { throw BuiltinError("\(op): list nested too deeply") }

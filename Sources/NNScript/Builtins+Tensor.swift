@@ -86,6 +86,13 @@ extension Builtins {
             let t = try tensorLike(a, 0)
             return .tensor(t.isLeaf && !t.requiresGrad ? t.requiringGrad() : t.detach().requiringGrad())
         },
+        Builtin("assign", [.required("t"), .required("value")], area: "Tensors",
+                summary: "Replaces the elements of `t` in place (keeping its identity, `grad` and `requires_grad`): how a parameter is updated.",
+                discussion: "`value` is a tensor of the same shape or a number. Use inside `no_grad(() => ...)` when `value` is computed from tracked tensors.") { a in
+            let t = try tensorArg(a, 0)
+            try t.assign(try operand(a[1], like: t, a, 1).expand(t.shape))
+            return a[0]
+        },
         Builtin("detach", [.required("t")], area: "Tensors",
                 summary: "The same values, cut off from the autodiff graph.") { a in
             .tensor(try tensorArg(a, 0).detach())
