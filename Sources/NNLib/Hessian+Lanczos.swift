@@ -137,6 +137,10 @@ extension Hessian {
     static func krylov(n: Int, steps: Int, start: [Double], rng: inout RandomGenerator, restart: Bool,
                        op: String, hvp: ([Double]) throws -> [Double],
                        stop: (Krylov) throws -> Bool) throws -> Krylov {
+        let (cells, overflow) = Swift.min(steps, n).multipliedReportingOverflow(by: n)
+        guard !overflow, cells <= 500_000_000 else {
+            throw TensorError(op: op, "\(steps) Lanczos steps on \(n) parameters would keep more than 500,000,000 numbers (4 GB) of basis; use fewer iterations")
+        }
         var kry = Krylov()
         var q = start
         var len = norm(q)

@@ -10,9 +10,14 @@ extension Hessian {
     /// `H e_r`, one backward pass through it (`P` passes in all, or `n` for a
     /// block). The result is symmetrised, `(H + Hᵀ) / 2`, which changes it
     /// only by rounding. Costs `P²` doubles of memory: for large models use
-    /// `topEigenvalues`, `hessianTrace` or `spectralDensity` instead.
-    public static func matrix(of f: Objective, at θ: [Double]? = nil, block: String? = nil) throws -> Tensor {
+    /// `topEigenvalues`, `hessianTrace` or `spectralDensity` instead; a
+    /// matrix of more than `maxDimension` rows throws rather than exhaust memory.
+    public static func matrix(of f: Objective, at θ: [Double]? = nil, block: String? = nil,
+                              maxDimension: Int = 20000) throws -> Tensor {
         let range = try block.map { try f.layout.range(of: $0) } ?? 0..<f.dimension
+        guard range.count <= maxDimension else {
+            throw TensorError(op: "hessian", "the Hessian would be \(range.count) x \(range.count), more than the \(maxDimension) rows allowed; use hvp, top_eigenvalues, hessian_trace or spectral_density, or pick one parameter's block with layer:")
+        }
         let values = try f.probe(at: θ ?? f.point, op: "hessian") { p in
             try p.matrix(range)
         }
