@@ -111,8 +111,21 @@ extension Kernels {
 
     /// The largest (`max`) or smallest element of `p[0..<n]`, `n > 0`;
     /// NaN when any element is NaN, as `torch.amax`.
+    ///
+    /// Dispatches to concrete `Float`/`Double` loops: SIMD comparisons on a
+    /// generic `SIMD8<T>` compile to per-lane code, on concrete types to
+    /// packed compares and blends.
     @inline(__always)
     static func rowExtreme<T: TensorScalar>(_ p: UnsafePointer<T>, _ n: Int, max: Bool) -> T {
+        if T.self == Float.self {
+            let r = rowExtreme8(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), n, max: max)
+            return unsafeBitCast(r, to: T.self)
+        }
+        let r = rowExtreme4(UnsafeRawPointer(p).assumingMemoryBound(to: Double.self), n, max: max)
+        return unsafeBitCast(r, to: T.self)
+    }
+
+    static func rowExtreme8(_ p: UnsafePointer<Float>, _ n: Int, max: Bool) -> Float {
         var i = 0
         var best = p[0]
         var sawNaN = false
@@ -131,13 +144,43 @@ extension Kernels {
                 i &+= 16
             }
             sawNaN = any(nan0 .| nan1)
-            if max {
-                m0.replace(with: m1, where: m1 .> m0)
-                best = m0.max()
-            } else {
-                m0.replace(with: m1, where: m1 .< m0)
-                best = m0.min()
+            m0.replace(with: m1, where: max ? m1 .> m0 : m1 .< m0)
+            best = m0[0]
+            for j in 1..<8 where max ? m0[j] > best : m0[j] < best { best = m0[j] }
+        }
+        while i < n {
+            let v = p[i]
+            if v != v { sawNaN = true }
+            if max ? v > best : v < best { best = v }
+            i &+= 1
+        }
+        return sawNaN || best != best ? .nan : best
+    }
+
+    static func rowExtreme4(_ p: UnsafePointer<Double>, _ n: Int, max: Bool) -> Double {
+        typealias V = SIMD4<Double>
+        @inline(__always) func ld(_ q: UnsafePointer<Double>) -> V { UnsafeRawPointer(q).loadUnaligned(as: V.self) }
+        var i = 0
+        var best = p[0]
+        var sawNaN = false
+        if n >= 8 {
+            var m0 = ld(p), m1 = ld(p + 4)
+            var nan0 = m0 .!= m0, nan1 = m1 .!= m1
+            i = 8
+            while i &+ 8 <= n {
+                let v0 = ld(p + i), v1 = ld(p + i + 4)
+                if max {
+                    m0.replace(with: v0, where: v0 .> m0); m1.replace(with: v1, where: v1 .> m1)
+                } else {
+                    m0.replace(with: v0, where: v0 .< m0); m1.replace(with: v1, where: v1 .< m1)
+                }
+                nan0 .|= v0 .!= v0; nan1 .|= v1 .!= v1
+                i &+= 8
             }
+            sawNaN = any(nan0 .| nan1)
+            m0.replace(with: m1, where: max ? m1 .> m0 : m1 .< m0)
+            best = m0[0]
+            for j in 1..<4 where max ? m0[j] > best : m0[j] < best { best = m0[j] }
         }
         while i < n {
             let v = p[i]
