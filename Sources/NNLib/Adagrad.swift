@@ -33,6 +33,9 @@ public final class Adagrad: Optimizer {
         try Optimizer.check(name, "eps", eps, eps >= 0)
     }
 
+    override var settings: [(String, String)] {
+        [("lr_decay", "\(lrDecay)"), ("weight_decay", "\(weightDecay)"), ("initial_accumulator_value", "\(initialAccumulatorValue)"), ("eps", "\(eps)")]
+    }
     override var stateCount: Int { 1 }
     override var initialState: Double { initialAccumulatorValue }
     override func update(_ b: UpdateBuffers<Float>, step t: Int) { rule(b, t) }

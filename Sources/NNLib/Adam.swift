@@ -49,6 +49,9 @@ public class Adam: Optimizer {
     }
 
     /// Buffers: the first moment `m`, the second moment `v`, and `vMax` for AMSGrad.
+    override var settings: [(String, String)] {
+        [("betas", "[\(beta1), \(beta2)]"), ("eps", "\(eps)"), ("weight_decay", "\(weightDecay)"), ("amsgrad", "\(amsgrad)")]
+    }
     override var stateCount: Int { amsgrad ? 3 : 2 }
     override func update(_ b: UpdateBuffers<Float>, step t: Int) { rule(b, t) }
     override func update(_ b: UpdateBuffers<Double>, step t: Int) { rule(b, t) }

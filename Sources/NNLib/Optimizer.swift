@@ -3,13 +3,13 @@ import NNTensor
 /// Raw views of one parameter during an update: its elements, its gradient
 /// and the optimizer's per-element state buffers for it (momentum, moving
 /// averages), all of the parameter's length and dtype.
-public struct UpdateBuffers<T: TensorScalar> {
+struct UpdateBuffers<T: TensorScalar> {
     /// The parameter's elements, updated in place.
-    public let x: UnsafeMutableBufferPointer<T>
+    let x: UnsafeMutableBufferPointer<T>
     /// The gradient of the loss with respect to the parameter.
-    public let g: UnsafeBufferPointer<T>
+    let g: UnsafeBufferPointer<T>
     /// The state buffers, `stateCount` of them, each `x.count` long.
-    public let state: [UnsafeMutableBufferPointer<T>]
+    let state: [UnsafeMutableBufferPointer<T>]
 }
 
 /// A first-order optimizer over a fixed list of parameters, as
@@ -24,7 +24,7 @@ public struct UpdateBuffers<T: TensorScalar> {
 /// Subclasses declare how many state buffers they keep and write the update
 /// rule once, generically, called from the two concrete `update` overrides
 /// (so the compiler specialises it for `Float` and `Double`).
-public class Optimizer {
+public class Optimizer: CustomStringConvertible {
     /// The tensors this optimizer updates.
     public let parameters: [Tensor]
     /// The learning rate used by the next `step()`; schedules set it.
@@ -64,6 +64,15 @@ public class Optimizer {
         guard value.isFinite, ok else {
             throw TensorError(op: name, "invalid \(what) \(value): \(rule)")
         }
+    }
+
+    /// The hyperparameters as `name: value` pairs, for printing.
+    var settings: [(String, String)] { [] }
+
+    /// `Adam(lr: 0.001, betas: [0.9, 0.999], ...; 4 parameters)`.
+    public var description: String {
+        let s = ([("lr", "\(lr)")] + settings).map { "\($0.0): \($0.1)" }.joined(separator: ", ")
+        return "\(name)(\(s); \(parameters.count) parameter\(parameters.count == 1 ? "" : "s"))"
     }
 
     /// The number of per-element state buffers the rule keeps.

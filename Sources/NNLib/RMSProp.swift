@@ -39,6 +39,9 @@ public final class RMSProp: Optimizer {
     }
 
     /// Buffers: the square average `v`, the momentum buffer `b`, the gradient average `gAvg`.
+    override var settings: [(String, String)] {
+        [("alpha", "\(alpha)"), ("eps", "\(eps)"), ("weight_decay", "\(weightDecay)"), ("momentum", "\(momentum)"), ("centered", "\(centered)")]
+    }
     override var stateCount: Int { 3 }
     override func update(_ b: UpdateBuffers<Float>, step t: Int) { rule(b) }
     override func update(_ b: UpdateBuffers<Double>, step t: Int) { rule(b) }

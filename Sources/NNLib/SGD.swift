@@ -38,6 +38,9 @@ public final class SGD: Optimizer {
         }
     }
 
+    override var settings: [(String, String)] {
+        [("momentum", "\(momentum)"), ("dampening", "\(dampening)"), ("weight_decay", "\(weightDecay)"), ("nesterov", "\(nesterov)")]
+    }
     override var stateCount: Int { momentum != 0 ? 1 : 0 }
     override func update(_ b: UpdateBuffers<Float>, step t: Int) { rule(b, t) }
     override func update(_ b: UpdateBuffers<Double>, step t: Int) { rule(b, t) }

@@ -171,6 +171,12 @@ import NNTensor
         #expect(p.doubles == [0])
     }
 
+    @Test func optimizersPrintTheirSettings() throws {
+        let p = try Tensor(shape: [1], values: [1]).requiringGrad()
+        #expect(try Adam([p]).description == "Adam(lr: 0.001, betas: [0.9, 0.999], eps: 1e-08, weight_decay: 0.0, amsgrad: false; 1 parameter)")
+        #expect(try SGD([p], lr: 0.1, momentum: 0.9).description.hasPrefix("SGD(lr: 0.1, momentum: 0.9"))
+    }
+
     @Test func float32ParametersStayFloat32() throws {
         let p = try Tensor(shape: [2], values: [1, -2]).requiringGrad()
         let opt = try Adam([p], lr: 0.1)
