@@ -19,13 +19,14 @@ extension Linalg {
     /// accuracy) but O(n³) per sweep: a fallback for when LAPACK is absent.
     static func jacobi(_ input: [Double], n: Int, vectors: Bool) -> ([Double], [Double]) {
         var a = input
-        var v = [Double](repeating: 0, count: vectors ? n * n : 0)
-        if vectors { for i in 0..<n { v[i * n + i] = 1 } }
+        // Vᵀ, so each rotation updates two contiguous rows: vt[j * n + r] = V[r][j].
+        var vt = [Double](repeating: 0, count: vectors ? n * n : 0)
+        if vectors { for i in 0..<n { vt[i * n + i] = 1 } }
         var norm2 = 0.0
         for x in a { norm2 += x * x }
         let target = Double.ulpOfOne * Double.ulpOfOne * norm2
         a.withUnsafeMutableBufferPointer { a in
-            v.withUnsafeMutableBufferPointer { v in
+            vt.withUnsafeMutableBufferPointer { vt in
                 for _ in 0..<100 {
                     var off = 0.0
                     for p in 0..<n {
@@ -58,10 +59,11 @@ extension Linalg {
                                 a[r * n + q] = nq; a[q * n + r] = nq
                             }
                             if vectors {
+                                let rp = p * n, rq = q * n
                                 for r in 0..<n {
-                                    let vrp = v[r * n + p], vrq = v[r * n + q]
-                                    v[r * n + p] = c * vrp - s * vrq
-                                    v[r * n + q] = s * vrp + c * vrq
+                                    let vrp = vt[rp + r], vrq = vt[rq + r]
+                                    vt[rp + r] = c * vrp - s * vrq
+                                    vt[rq + r] = s * vrp + c * vrq
                                 }
                             }
                         }
@@ -75,7 +77,7 @@ extension Linalg {
         guard vectors else { return (values, []) }
         var sorted = [Double](repeating: 0, count: n * n)
         for (j, src) in order.enumerated() {
-            for i in 0..<n { sorted[i * n + j] = v[i * n + src] }
+            for i in 0..<n { sorted[i * n + j] = vt[src * n + i] }
         }
         return (values, sorted)
     }

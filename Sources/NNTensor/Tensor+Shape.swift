@@ -85,6 +85,9 @@ extension Tensor {
     public func squeeze(axes: [Int]? = nil) throws -> Tensor {
         let drop: [Int]
         if let axes {
+            if rank == 0, let a = axes.first {
+                throw TensorError(op: "squeeze", "axis \(a) is out of range for a tensor of rank 0")
+            }
             drop = try Shape.axes(axes, rank: rank, op: "squeeze")
             for a in drop where shape[a] != 1 {
                 throw TensorError(op: "squeeze", "cannot squeeze axis \(a) of shape \(fmt(shape)): its size is \(shape[a]), not 1")

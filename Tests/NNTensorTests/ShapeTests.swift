@@ -61,6 +61,10 @@ import Testing
         #expect(throws: TensorError(op: "squeeze", "cannot squeeze axis 1 of shape [1, 3, 1, 2]: its size is 3, not 1")) {
             try x.squeeze(axes: [1])
         }
+        #expect(throws: TensorError(op: "squeeze", "axis 0 is out of range for a tensor of rank 0")) {
+            try Tensor(scalar: 1).squeeze(axes: [0])
+        }
+        #expect(try Tensor(scalar: 1).squeeze().shape == [])
         let v = try Tensor(shape: [3], values: [1, 2, 3])
         #expect(try v.unsqueeze(0).shape == [1, 3])
         #expect(try v.unsqueeze(-1).shape == [3, 1])
