@@ -65,6 +65,13 @@ import NNTensor
         let h = try fit(module: model, loss: { try crossEntropy($0, $1) }, optimizer: opt, data: loader,
                         epochs: 5, validation: d, schedule: sched)
         #expect(h.lr == [0.1, 0.1, 0.05, 0.05, 0.025])
+        // a per-batch warm-up: 3 batches an epoch, so epochs start at steps 0, 3, 6
+        let opt2 = try SGD(model.parameters, lr: 1)
+        let warm = try LRScheduler(opt2, .warmup(steps: 6, then: .constant(0.3)), unit: .batch)
+        let h2 = try fit(module: model, loss: { try crossEntropy($0, $1) }, optimizer: opt2, data: loader,
+                         epochs: 3, schedule: warm)
+        #expect(h2.lr.map { ($0 * 1e9).rounded() / 1e9 } == [0, 0.15, 0.3])
+        #expect(h2.valLoss.isEmpty && warm.stepCount == 9)
         #expect(h.valLoss.count == 5 && h.valAccuracy.count == 5 && h.trainAccuracy.count == 5 && h.seconds.count == 5)
         #expect(!h.interrupted)
     }
