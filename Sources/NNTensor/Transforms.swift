@@ -180,6 +180,10 @@ public enum Autodiff {
         return try GradMode.with(enabled: true) {
             let inputs = xs.map { x in recording && x.isTracked ? x.identity() : x.detach().requiringGrad() }
             let outer = recording && (xs.contains { $0.isTracked } || seeds.contains { $0.isTracked })
+            // Fresh leaves are private: once the transform returns, nothing
+            // differentiates with respect to them, so they stop being tracked
+            // (an enclosing transform then sees only its own variables).
+            defer { for s in inputs where s.gradFn == nil { s.requiresGrad = false } }
             return try body(Scope(inputs: inputs, recording: recording, outerInputs: outer))
         }
     }

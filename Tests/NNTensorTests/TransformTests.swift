@@ -128,6 +128,22 @@ private func near(_ a: [Double], _ b: [Double], _ tol: Double = 1e-12) -> Bool {
             try Autodiff.grad({ x in try (x * y).sum() }, at: x0).sum()
         }, at: t([5, 7]))
         #expect(g.doubles == [1, 1])
+        // The inner call on its own returns y itself, still differentiable in y.
+        let y = try t([5, 7]).requiringGrad()
+        let inner = try Autodiff.grad({ x in try (x * y).sum() }, at: x0)
+        #expect(inner.doubles == [5, 7] && inner.isTracked)
+        #expect(try Tensor.gradients(of: inner.sum(), wrt: [y])[0].doubles == [1, 1])
+    }
+
+    @Test func resultsOfNestedCallsAreConstantsAtTopLevel() throws {
+        // The inner stand-in leaf is private to the inner call; once it has
+        // returned, the outer call sees no outside variable and records nothing.
+        let g = try Autodiff.grad({ y in
+            try Autodiff.grad({ x in try (x * y).sum() }, at: t([2, 3])).sum() * y.sum()
+        }, at: t([5, 7]))
+        // f(y) = (Σ y)², f' = 2 Σ y = 24.
+        #expect(g.doubles == [24, 24])
+        #expect(!g.isTracked)
     }
 
     @Test func vjpContractsTheCotangent() throws {
