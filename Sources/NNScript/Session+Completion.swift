@@ -39,8 +39,10 @@ extension Session {
                 return CompletionResult(candidates: [], wantsFilenames: true)
             }
         }
-        if before.last == ".", let receiver = scan.trailingChain(droppingLast: 1) {
-            guard let value = resolve(receiver) else { return CompletionResult(candidates: []) }
+        if before.last == "." {
+            guard let receiver = scan.trailingChain(droppingLast: 1), let value = resolve(receiver) else {
+                return CompletionResult(candidates: [])
+            }
             return CompletionResult(candidates: memberNames(of: value).filter { $0.hasPrefix(word) })
         }
         if scan.atArgumentStart, let call = scan.openCall {

@@ -9,6 +9,12 @@ public struct VariableSummary: Equatable, Sendable {
     public var type: String
     /// Shape and dtype, length, fields, signature or a short value.
     public var detail: String
+
+    public init(name: String, type: String, detail: String) {
+        self.name = name
+        self.type = type
+        self.detail = detail
+    }
 }
 
 extension Session {
