@@ -146,4 +146,30 @@ struct LibraryBuiltinsTests {
         #expect(lines.contains("DataLoader(10 samples, batch_size 4 → 3 batches, shuffled with seed 1)"))
         #expect(lines.last == "Linear(in_features=2, out_features=3, bias=True)")
     }
+
+    @Test func fitDrawsItsLossCurveWhenAsked() {
+        let r = run("""
+            let (X, y) = moons(64, seed: 0)
+            let model = Sequential(Linear(2, 8), Tanh(), Linear(8, 2))
+            let h = fit(model, loss: cross_entropy, opt: Adam(model, lr: 0.05), data: (X, y), epochs: 3, val: (X, y), plot: true, seed: 0)
+            print(h.epochs)
+            """)
+        #expect(r.error == nil)
+        // Not a terminal: the curve is drawn once, at the end, titled with the last epoch's line.
+        #expect(r.output.contains("epoch 3/3  loss "))
+        #expect(r.output.contains("train") && r.output.contains("validation"))
+        #expect(r.output.hasSuffix("3\n"))
+    }
+
+    @Test func spectralDensityPlotsAsCurveAndHistogram() {
+        let r = run("""
+            let X = randn([20, 2], seed: 0, dtype: "float64")
+            let model = Sequential(Linear(2, 4, dtype: "float64"), Tanh(), Linear(4, 1, dtype: "float64"))
+            let d = spectral_density(model, loss: mse, data: (X, zeros([20, 1], dtype: "float64")), iterations: 10, bins: 30)
+            plot(d, width: 50, height: 6)
+            hist(d, width: 50)
+            """)
+        #expect(r.error == nil)
+        #expect(r.output.components(separatedBy: "eigenvalue density").count == 3, "both pictures are titled")
+    }
 }
