@@ -71,6 +71,28 @@ extension Builtins {
         return try Iterate.elements(v, op).map { try point($0, op) }
     }
 
+    /// The range to bin over: the given one, or the finite values' min and max,
+    /// widened around their centre when the bins would be too narrow to
+    /// label (all values equal, or differing only in the last digits).
+    static func binRange(_ values: [Double], bins: Int, given: AxisLimits?) throws -> ClosedRange<Double>? {
+        func tooNarrow(_ lo: Double, _ hi: Double) -> Bool {
+            let w = (hi - lo) / Double(max(bins, 1))
+            guard w.isFinite else { return false }   // too wide: Histogram says so
+            return !(w.isNormal && w > max(abs(lo), abs(hi)) * 1e-12)
+        }
+        if let given {
+            guard !tooNarrow(given.lo, given.hi) else {
+                throw BuiltinError("hist: range [\(Value.formatNumber(given.lo)), \(Value.formatNumber(given.hi))] is too narrow for \(bins) bins")
+            }
+            return given.range
+        }
+        let finite = values.filter(\.isFinite)
+        guard let lo = finite.min(), let hi = finite.max(), tooNarrow(lo, hi) else { return nil }
+        let c = lo / 2 + hi / 2
+        let half = max(0.5, abs(c) * 0.05)
+        return try AxisLimits(c - half, c + half).range
+    }
+
     /// Histogram edges around evenly spaced grid points (centres).
     static func edges(around grid: [Double]) -> [Double] {
         guard grid.count >= 2 else { return grid.first.map { [$0 - 0.5, $0 + 0.5] } ?? [0, 1] }
@@ -164,8 +186,9 @@ extension Builtins {
             } else {
                 let values: [Double]
                 if case .tensor(let t) = a[0] { values = t.doubles } else { values = try Convert.doubles(a[0], "values", "hist") }
-                let range = try limits(a[2], "hist", "range")?.range
-                h = try Histogram(values: values, bins: try a.int(1), range: range, title: title, xLabel: xl, orientation: orientation)
+                let bins = try a.int(1)
+                let range = try binRange(values, bins: bins, given: try limits(a[2], "hist", "range"))
+                h = try Histogram(values: values, bins: bins, range: range, title: title, xLabel: xl, orientation: orientation)
             }
             return try show(h, a, tail: 4)
         },
