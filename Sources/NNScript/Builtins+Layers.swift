@@ -74,7 +74,7 @@ extension Builtins {
             return layer(try LayerNorm(shape, eps: try a.number(1), elementwiseAffine: try a.bool(2), dtype: try dtypeOption(a, 3)))
         },
         Builtin("summary", [.required("model"), .optional("input_shape")], area: "Layers",
-                summary: "A table of the model's layers with output shapes and parameter counts, as a string.",
+                summary: "A table of the model's layers with output shapes and parameter counts (`s.rows` holds them as records, `s.text` as a string).",
                 discussion: "The model runs once on zeros of `input_shape` (batch axis included) in eval mode without recording; without `input_shape` it is `[1, in_features]` of the first Linear layer.") { a in
             guard case .object(let o as ModuleObject) = a[0] else { throw a.bad(0, "model") }
             let shape: [Int]
@@ -86,7 +86,12 @@ extension Builtins {
             } else {
                 shape = try TensorBridge.shape(a[1], "summary")
             }
-            return .string(try o.module.summary(inputShape: shape))
+            let text = try o.module.summary(inputShape: shape)
+            let rows: [Value] = try o.module.summaryRows(inputShape: shape).map { r in
+                .record([("name", .string(r.name)), ("layer", .string(r.layer)),
+                         ("output_shape", .list(r.outputShape.map { .number(Double($0)) })), ("parameters", .number(Double(r.parameters)))])
+            }
+            return .object(ResultObject("Summary", [("rows", .list(rows)), ("text", .string(text))]) { text })
         },
     ]
 }
