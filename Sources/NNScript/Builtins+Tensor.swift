@@ -16,8 +16,11 @@ extension Builtins {
         }
     }
 
+    /// A shape argument, checked (size limit included) under the builtin's own name.
     static func shapeArg(_ a: BuiltinArguments, _ i: Int) throws -> [Int] {
-        try TensorBridge.shape(a[i], a.builtin.name)
+        let shape = try TensorBridge.shape(a[i], a.builtin.name)
+        _ = try Shape.count(shape, op: a.builtin.name)
+        return shape
     }
 
     static func dtypeArg(_ a: BuiltinArguments, _ i: Int) throws -> DType {

@@ -83,6 +83,12 @@ public final class Interpreter {
         if options.loadsStdlib { loadStdlib() }
     }
 
+    deinit {
+        // Break the cycle globals -> closures -> nodes -> runtime.
+        for c in rt.globals.values { c.value = .nil }
+        rt.globals = [:]
+    }
+
     /// Adds a Swift function callable from nn (replacing any builtin of that name).
     public func register(_ builtin: Builtin) {
         registry.register(builtin)

@@ -2,16 +2,29 @@ import NNSyntax
 import NNTensor
 
 /// A block: statements in order; its value is that of `last` (or nil).
+///
+/// Statements are held four to a node in strong `let`s and chained, so
+/// evaluation touches no array (whose element reads would retain).
 final class BlockNode: Node {
-    let statements: [Node]
+    let s0: Node?, s1: Node?, s2: Node?, s3: Node?
+    let next: BlockNode?
     let last: Node?
     init(statements: [Node], last: Node?, range: SourceRange, rt: Runtime) {
-        self.statements = statements
+        s0 = statements.count > 0 ? statements[0] : nil
+        s1 = statements.count > 1 ? statements[1] : nil
+        s2 = statements.count > 2 ? statements[2] : nil
+        s3 = statements.count > 3 ? statements[3] : nil
+        next = statements.count > 4
+            ? BlockNode(statements: Array(statements[4...]), last: nil, range: range, rt: rt) : nil
         self.last = last
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        for s in statements { _ = try s.eval(f) }
+        if let s = s0 { _ = try s.eval(f) }
+        if let s = s1 { _ = try s.eval(f) }
+        if let s = s2 { _ = try s.eval(f) }
+        if let s = s3 { _ = try s.eval(f) }
+        if let next { _ = try next.eval(f) }
         if let last { return try last.eval(f) }
         return .nil
     }
@@ -41,7 +54,7 @@ final class IfNode: Node {
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if try rt.condition(condition.eval(f), condition.range, "if") { return try then.eval(f) }
+        if try truth(condition.eval(f), condition.range, "if") { return try then.eval(f) }
         if let otherwise { return try otherwise.eval(f) }
         return .nil
     }
@@ -49,14 +62,16 @@ final class IfNode: Node {
 
 final class WhileNode: Node {
     let condition: Node, body: Node
+    let interrupt: InterruptFlag
     init(condition: Node, body: Node, range: SourceRange, rt: Runtime) {
         self.condition = condition
         self.body = body
+        self.interrupt = rt.interrupt
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        while try rt.condition(condition.eval(f), condition.range, "while") {
-            try rt.checkInterrupt(range)
+        while try truth(condition.eval(f), condition.range, "while") {
+            if interrupt.isSet { try rt.checkInterrupt(range) }
             do {
                 _ = try body.eval(f)
             } catch {
@@ -100,7 +115,9 @@ final class ForNode: Node {
     let sequence: Node
     let body: Node
     let envSize: Int
+    let interrupt: InterruptFlag
     init(binder: Binder, sequence: Node, body: Node, envSize: Int, range: SourceRange, rt: Runtime) {
+        self.interrupt = rt.interrupt
         self.binder = binder
         self.sequence = sequence
         self.body = body
@@ -134,7 +151,7 @@ final class ForNode: Node {
                 // The hot path: a counting loop into a stack slot.
                 var i = lo
                 while i < hi {
-                    try rt.checkInterrupt(range)
+                    if interrupt.isSet { try rt.checkInterrupt(range) }
                     f.fp[slot] = .number(Double(i))
                     do {
                         _ = try body.eval(f)

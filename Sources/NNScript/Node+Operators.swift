@@ -138,16 +138,16 @@ final class GenericBinaryNode: BinaryNode {
 /// `a and b`: `b` is evaluated only when `a` is true.
 final class AndNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        guard try rt.condition(lhs.eval(f), lhs.range, "and") else { return .bool(false) }
-        return .bool(try rt.condition(rhs.eval(f), rhs.range, "and"))
+        guard try truth(lhs.eval(f), lhs.range, "and") else { return .bool(false) }
+        return .bool(try truth(rhs.eval(f), rhs.range, "and"))
     }
 }
 
 /// `a or b`: `b` is evaluated only when `a` is false.
 final class OrNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if try rt.condition(lhs.eval(f), lhs.range, "or") { return .bool(true) }
-        return .bool(try rt.condition(rhs.eval(f), rhs.range, "or"))
+        if try truth(lhs.eval(f), lhs.range, "or") { return .bool(true) }
+        return .bool(try truth(rhs.eval(f), rhs.range, "or"))
     }
 }
 
@@ -186,26 +186,27 @@ final class NotNode: Node {
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        .bool(!(try rt.condition(operand.eval(f), operand.range, "not")))
+        .bool(!(try truth(operand.eval(f), operand.range, "not")))
     }
 }
 
-extension Runtime {
-    /// A condition's truth: only bools are allowed.
-    @inline(__always)
-    func condition(_ v: Value, _ range: SourceRange, _ context: String) throws(Unwind) -> Bool {
-        if case .bool(let b) = v { return b }
-        throw conditionError(v, range, context)
-    }
+/// A condition's truth: only bools are allowed.
+@inline(__always)
+func truth(_ v: Value, _ range: SourceRange, _ context: String) throws(Unwind) -> Bool {
+    if case .bool(let b) = v { return b }
+    throw conditionError(v, range, context)
+}
 
-    @inline(never)
-    func conditionError(_ v: Value, _ range: SourceRange, _ context: String) -> Unwind {
+@inline(never)
+func conditionError(_ v: Value, _ range: SourceRange, _ context: String) -> Unwind {
         var hint = ""
         if case .tensor = v { hint = " (use .item() or all(...) for a tensor)" }
         if case .nil = v { hint = " (compare explicitly: x != nil)" }
         let what = context == "if" || context == "while" ? "condition of '\(context)'" : "operand of '\(context)'"
         return .fail("\(what) must be a bool, got \(v.typeName)\(hint)", range)
-    }
+}
+
+extension Runtime {
 
     /// Turns a Swift error from an operator or builtin into an ``Unwind`` at `range`.
     func wrap(_ error: any Error, _ range: SourceRange) -> Unwind {

@@ -10,7 +10,7 @@ class Node {
     /// The source of the expression or statement, for error messages.
     let range: SourceRange
     /// The runtime the tree was compiled for.
-    unowned(unsafe) let rt: Runtime
+    let rt: Runtime
 
     init(range: SourceRange, rt: Runtime) {
         self.range = range

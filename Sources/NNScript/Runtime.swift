@@ -10,10 +10,21 @@ final class Runtime {
     let stack: UnsafeMutablePointer<Value>
     /// Slots in `stack`.
     let capacity: Int
-    /// The first free slot.
-    var sp: UnsafeMutablePointer<Value>
-    /// Active nn calls.
-    var depth = 0
+    /// The first free slot and the number of active nn calls, behind a
+    /// pointer so the call path needs no dynamic exclusivity checks.
+    let regs: UnsafeMutablePointer<Registers>
+    struct Registers {
+        var sp: UnsafeMutablePointer<Value>
+        var depth: Int
+    }
+    var sp: UnsafeMutablePointer<Value> {
+        @inline(__always) get { regs.pointee.sp }
+        @inline(__always) set { regs.pointee.sp = newValue }
+    }
+    var depth: Int {
+        @inline(__always) get { regs.pointee.depth }
+        @inline(__always) set { regs.pointee.depth = newValue }
+    }
     /// The deepest allowed nesting of nn calls.
     let maxDepth: Int
     /// The innermost builtin call (for errors raised from callbacks).
@@ -28,7 +39,8 @@ final class Runtime {
     init(stackSlots: Int, maxDepth: Int, interrupt: InterruptFlag) {
         capacity = stackSlots
         stack = UnsafeMutablePointer<Value>.allocate(capacity: stackSlots)
-        sp = stack
+        regs = .allocate(capacity: 1)
+        regs.initialize(to: Registers(sp: stack, depth: 0))
         self.maxDepth = maxDepth
         self.interrupt = interrupt
     }
@@ -37,6 +49,7 @@ final class Runtime {
         let used = sp - stack
         if used > 0 { stack.deinitialize(count: used) }
         stack.deallocate()
+        regs.deallocate()
     }
 
     /// The cell of global `name`, created undefined when absent.
@@ -71,10 +84,34 @@ final class InterruptFlag: Sendable {
 /// global costs no lookup by name.
 final class GlobalCell {
     let name: String
-    var value: Value = .nil
-    var isDefined = false
+    /// The value lives behind a pointer so the evaluator's reads and writes
+    /// need no dynamic exclusivity checks.
+    let storage: UnsafeMutablePointer<Value>
+    let definedFlag: UnsafeMutablePointer<Bool>
 
-    init(name: String) { self.name = name }
+    init(name: String) {
+        self.name = name
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: .nil)
+        definedFlag = .allocate(capacity: 1)
+        definedFlag.initialize(to: false)
+    }
+
+    deinit {
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+        definedFlag.deallocate()
+    }
+
+    var value: Value {
+        @inline(__always) get { storage.pointee }
+        @inline(__always) set { storage.pointee = newValue }
+    }
+
+    var isDefined: Bool {
+        @inline(__always) get { definedFlag.pointee }
+        @inline(__always) set { definedFlag.pointee = newValue }
+    }
 }
 
 /// A compiled function: parameters, frame layout and body.

@@ -46,9 +46,18 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
 
     /// The error as a diagnostic: the message at its range and one note per traced call.
     public var diagnostic: Diagnostic {
-        var notes = trace.prefix(12).map { Diagnostic.Note("in \($0.function)(), called here", range: $0.range) }
-        let more = trace.count - notes.count + traceOmitted
-        if more > 0 { notes.append(Diagnostic.Note("... \(more) more calls")) }
+        // Consecutive calls from the same place (recursion) collapse into one note.
+        var notes: [Diagnostic.Note] = []
+        var i = 0
+        while i < trace.count, notes.count < 12 {
+            var j = i + 1
+            while j < trace.count, trace[j].function == trace[i].function, trace[j].range == trace[i].range { j += 1 }
+            let times = j - i + (j == trace.count ? traceOmitted : 0)
+            let suffix = times > 1 ? " (\(times) times)" : ""
+            notes.append(Diagnostic.Note("in \(trace[i].function)(), called here\(suffix)", range: trace[i].range))
+            i = j
+        }
+        if i < trace.count { notes.append(Diagnostic.Note("... \(trace.count - i + traceOmitted) more calls")) }
         return .error(message, at: range ?? .none, notes: notes)
     }
 

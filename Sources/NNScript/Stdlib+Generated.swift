@@ -79,7 +79,7 @@ fn gradient_descent(loss_fn, params, lr: 0.1, steps: 100) {
     zero_grad(params)
     let loss = loss_fn()
     loss.backward()
-    no_grad(() => {
+    no_grad(fn() {
       for p in params { assign(p, p - p.grad * lr) }
     })
     append(losses, loss.item())

@@ -117,11 +117,19 @@ public final class Closure {
 /// A heap environment: the variables of one scope that closures may capture.
 final class Env {
     let parent: Env?
-    var slots: ContiguousArray<Value>
+    let slots: UnsafeMutablePointer<Value>
+    let size: Int
 
     init(parent: Env?, size: Int) {
         self.parent = parent
-        self.slots = ContiguousArray(repeating: .nil, count: size)
+        self.size = size
+        slots = .allocate(capacity: max(size, 1))
+        slots.initialize(repeating: .nil, count: size)
+    }
+
+    deinit {
+        slots.deinitialize(count: size)
+        slots.deallocate()
     }
 }
 
