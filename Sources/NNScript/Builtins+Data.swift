@@ -1,3 +1,4 @@
+import Foundation
 import NNLib
 import NNTensor
 
@@ -22,9 +23,6 @@ extension Builtins {
         return n
     }
 
-    /// The string form of `split` (the Lists builtin), for `split(s, sep)`.
-    static let stringSplit: Builtin? = Builtins.lists.first { $0.name == "split" }
-
     static let data: [Builtin] = [
         Builtin("read_csv", [.required("path"), .optional("target"), .optional("encode", .bool(false)),
                              .optional("missing", .string("error")), .optional("dtype")], area: "Data",
@@ -47,10 +45,12 @@ extension Builtins {
                           .optional("stratify", .bool(false))], area: "Data",
                 summary: "Splits `(X, y)` at random into parts in the proportions `ratios` (e.g. `[0.8, 0.2]`); `split(s, sep)` splits a string.",
                 discussion: "Returns a tuple of Datasets (`let (train, val) = split(X, y, [0.8, 0.2], seed: 0)`, then `train.X`, `train.y`). Part sizes are `floor(N * r)` with the remainder handed out from the first part. With `stratify: true`, `y` holds class labels and each class is split in the same proportions. Deterministic for a seed.\n\nWith a string, `split(s, sep)` is the parts of `s` between occurrences of `sep` (by default, runs of whitespace).") { a in
-            if case .string = a[0], let sb = stringSplit {
+            if case .string(let str) = a[0] {
                 guard !a.has(2), !a.has(3), !a.has(4) else { throw a.error("a string is split by split(s, sep)") }
-                var b = try sb.bind(Arguments([a[0]] + (a[1].isNil ? [] : [a[1]])), interpreter: a.interpreter)
-                return try sb.body(&b)
+                if a[1].isNil { return .list(str.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) }) }
+                guard case .string(let sep) = a[1] else { throw a.bad(1, "string") }
+                guard !sep.isEmpty else { throw a.bad(1, message: "separator cannot be empty") }
+                return .list(str.components(separatedBy: sep).map { .string($0) })
             }
             let (x, y) = try features(a, 0)
             guard !a[2].isNil else { throw a.error("missing argument 'ratios' (for example [0.8, 0.2])") }

@@ -93,14 +93,23 @@ extension Builtins {
         return w
     }
 
-    /// The function-only `hessian` and `hvp` of the autodiff table, which these extend to models.
-    static let functionHessian = Builtins.autodiff.first { $0.name == "hessian" }
-    static let functionHVP = Builtins.autodiff.first { $0.name == "hvp" }
+    /// `hessian(f, x)` of an nn function: shape `x.shape + x.shape` (a number for a number).
+    static func functionHessian(_ a: BuiltinArguments) throws -> Value {
+        let f = try a.callable(0)
+        switch try point(a, 1) {
+        case .tensor(let t, let n):
+            return try result(try Autodiff.hessian(scalarFunction(f, a.interpreter, "hessian"), at: t), n)
+        case .list(let ts):
+            return .tensor(try Autodiff.hessian(listFunction(f, a.interpreter, "hessian"), at: ts))
+        }
+    }
 
-    /// Runs the autodiff builtin `b` on the first `n` arguments.
-    static func delegate(_ b: Builtin?, _ a: BuiltinArguments, _ n: Int) throws -> Value {
-        guard let b else { throw a.error("not available") }
-        var bound = try b.bind(Arguments(Array(a.values.prefix(n))), interpreter: a.interpreter)
-        return try b.body(&bound)
+    /// `hvp(f, x, v)` of an nn function, by one double-backward pass.
+    static func functionHVP(_ a: BuiltinArguments) throws -> Value {
+        let f = try a.callable(0)
+        guard case .tensor(let t, let n) = try point(a, 1) else { throw a.bad(1, "tensor") }
+        guard !a[2].isNil else { throw a.error("missing argument 'v'") }
+        let v = try operand(a[2], like: t, a, 2)
+        return try result(try Autodiff.hvp(scalarFunction(f, a.interpreter, "hvp"), at: t, v: v), n)
     }
 }

@@ -17,7 +17,7 @@ extension Builtins {
                 discussion: "`hessian(fn(w) = (1 - w[0] * w[1]) ** 2, tensor([0.0, 0.0]))` is `[[0, -2], [-2, 0]]`. For a model, `hessian(model, loss: cross_entropy, data: (X, y))` returns `{matrix, names, ranges, shapes}`: `matrix` is `[P, P]` float64, `ranges[\"0.weight\"]` the `[lo, hi)` rows of that parameter; `layer: \"0.weight\"` gives only that parameter's block. Exact (double backward, one pass per row)." + lossDoc) { a in
             if a[2].isNil && a[3].isNil {
                 guard a[6].isNil else { throw a.error("layer: needs a model with loss: and data:") }
-                return try delegate(functionHessian, a, 2)
+                return try functionHessian(a)
             }
             let layer: String? = a[6].isNil ? nil : try a.string(6)
             return try withObjective(a) { obj in
@@ -29,7 +29,7 @@ extension Builtins {
                         .optional("mode", .string("eval"))], area: "Hessian",
                 summary: "The Hessian-vector product `H(x) @ v` without forming `H`; `hvp(model, v: v, loss:, data:)` for a model's flat parameter vector.",
                 discussion: "```\nhvp(f, x, v) = grad(x => dot(grad(f, x), v), x)\n```\nOne double-backward pass. For a model `v` has one entry per parameter element, in `named_parameters()` order; the result is a float64 vector `[P]`." + lossDoc) { a in
-            if a[3].isNil && a[4].isNil { return try delegate(functionHVP, a, 3) }
+            if a[3].isNil && a[4].isNil { return try functionHVP(a) }
             let vv = a[2].isNil ? a[1] : a[2]
             guard !vv.isNil else { throw a.error("missing argument 'v' (the vector)") }
             let v = try Convert.doubles(vv, "v", "hvp")
