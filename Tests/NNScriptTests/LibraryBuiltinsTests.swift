@@ -105,6 +105,31 @@ struct LibraryBuiltinsTests {
         #expect(!r.output.contains("caught"), "an interrupt is not catchable")
     }
 
+    @Test func anInterruptedFitLeavesWholeSteps() throws {
+        var nn: Interpreter?
+        _ = run("""
+            let model = Linear(2, 1)
+            let opt = SGD(model, lr: 0.1)
+            let calls = 0
+            fn net(x) {
+              calls = calls + 1
+              if calls == 3 { trip() }
+              model(x)
+            }
+            fit(net, loss: mse, opt: opt, data: DataLoader(randn([64, 2], seed: 0), zeros([64, 1]), batch_size: 8), epochs: 5)
+            """, setup: { addTrip($0); nn = $0 })
+        let interp = try #require(nn)
+        // The interrupt arrived during batch 3's forward pass: that batch's update
+        // completes (or never starts), and no later batch runs.
+        let steps = try interp.evaluate("opt.steps"), calls = try interp.evaluate("calls")
+        guard case .number(let s) = steps, case .number(let c) = calls else {
+            Issue.record("opt.steps and calls should be numbers")
+            return
+        }
+        #expect(c == 3)
+        #expect(s == c || s == c - 1)
+    }
+
     @Test func ctrlCStopsLanczosAndSurfaceSampling() {
         let lanczos = run("""
             let X = randn([16, 2], seed: 0, dtype: "float64")
