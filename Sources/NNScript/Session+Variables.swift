@@ -22,7 +22,7 @@ extension Session {
     public func variables() -> [VariableSummary] {
         userVariableNames.compactMap { name in
             guard let v = interpreter[name] else { return nil }
-            return VariableSummary(name: name, type: v.typeName, detail: Session.detail(of: v))
+            return VariableSummary(name: name, type: v.typeName, detail: detail(of: v))
         }
     }
 
@@ -37,8 +37,8 @@ extension Session {
         }.joined(separator: "\n") + "\n"
     }
 
-    /// A short description of a value for `:vars`.
-    static func detail(of value: Value) -> String {
+    /// A short description of a value for `:vars` (a model's parameter count).
+    func detail(of value: Value) -> String {
         switch value {
         case .tensor(let t):
             var out = "[" + t.shape.map(String.init).joined(separator: ", ") + "] " + t.dtype.rawValue
@@ -49,8 +49,13 @@ extension Session {
         case .record(let r): return "{" + r.keys.joined(separator: ", ") + "}"
         case .function(let c): return c.name + "(" + c.parameterNames.joined(separator: ", ") + ")"
         case .builtin(let b): return b.signature
-        case .object(let o): return shortened(firstLine(o.description))
-        default: return shortened(value.repr)
+        case .object(let o):
+            if o.memberNames.contains("parameter_count"),
+               case .number(let n)? = try? o.member("parameter_count", in: interpreter) {
+                return Value.formatNumber(n) + " parameters"
+            }
+            return Session.shortened(Session.firstLine(o.description))
+        default: return Session.shortened(value.repr)
         }
     }
 

@@ -79,6 +79,19 @@ struct REPLCompletionTests {
         #expect(s.completions(before: "scaled([", word: "b").candidates.allSatisfy { !$0.hasSuffix(":") })
     }
 
+    @Test("an optimizer's learning rate and a model's members complete (`Adam(ps, l` gives `lr:`)")
+    func libraryObjects() throws {
+        let s = try session()
+        try s.run("let net = Linear(3, 2)")
+        #expect(s.completions(before: "let opt = Adam(net.parameters(), ", word: "l").candidates == ["lr:"])
+        // Variables that could be a positional argument are offered too.
+        try s.run("let lr_base = 0.1")
+        #expect(s.completions(before: "Adam(net.parameters(), ", word: "l").candidates == ["lr:", "lr_base"])
+        #expect(s.completions(before: "net.", word: "we").candidates == ["weight"])
+        #expect(s.completions(before: "net.", word: "").candidates.contains("parameters"))
+        #expect(s.completions(before: "net.train(", word: "mo").candidates == ["mode:"])
+    }
+
     @Test("inside a string, file names are completed instead")
     func strings() throws {
         let s = try session()

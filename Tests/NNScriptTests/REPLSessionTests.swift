@@ -152,6 +152,13 @@ struct REPLSessionTests {
         #expect(f.session.variablesTable().hasPrefix("cfg   record    {lr, epochs}\n"))
     }
 
+    @Test(":vars shows a model's type and parameter count (3 x 2 weights + 2 biases = 8)")
+    func modelVariable() throws {
+        let f = Fixture()
+        try f.session.run("let layer = Linear(3, 2)")
+        #expect(f.session.variables() == [VariableSummary(name: "layer", type: "Linear", detail: "8 parameters")])
+    }
+
     @Test(":reset forgets user variables, keeps the stdlib and reseeds the generator")
     func reset() throws {
         let interp = Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }, allowsRedeclaration: true))
