@@ -85,7 +85,7 @@ extension Compiler {
             switch loc {
             case .stack(let s): return LocalGet(slot: s, range: r, rt: rt)
             case .env(let s): return EnvGet(depth: depth, slot: s, range: r, rt: rt)
-            case .global(let c): return GlobalGet(cell: c, visible: visibleNames, range: r, rt: rt)
+            case .global(let c): return GlobalGet(cell: c, visible: visibleNames, declared: true, range: r, rt: rt)
             }
         }
         if let c = rt.globals[name] { return GlobalGet(cell: c, visible: visibleNames, range: r, rt: rt) }

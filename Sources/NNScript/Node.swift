@@ -96,13 +96,17 @@ final class GlobalGet: Node {
     let cell: GlobalCell
     /// Names visible where the reference is written, for "did you mean".
     let visible: [String]
-    init(cell: GlobalCell, visible: [String], range: SourceRange, rt: Runtime) {
+    /// The program declares this global (further down).
+    let declared: Bool
+    init(cell: GlobalCell, visible: [String], declared: Bool = false, range: SourceRange, rt: Runtime) {
         self.cell = cell
         self.visible = visible
+        self.declared = declared
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         if cell.isDefined { return cell.value }
+        if declared { throw .fail("'\(cell.name)' is used before its declaration", range) }
         throw .fail("undefined name '\(cell.name)'" + rt.suggestion(cell.name, extra: visible), range)
     }
 }
