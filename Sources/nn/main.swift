@@ -49,6 +49,19 @@ struct NNCommand: ParsableCommand {
         REPL.install(noColor: noColor)
         let runner = Runner(seed: seed, color: !noColor && !REPL.noColorEnvironment && (color || isatty(2) != 0))
         let code: Int32
+        // Options before the script name are ours (after it, they pass through to the script).
+        if let first = script.first, first.hasPrefix("-"), first != "-" {
+            switch first {
+            case "--version":
+                print(Runner.version)
+                throw ExitCode(0)
+            case "--help", "-h":
+                print(NNCommand.helpMessage())
+                throw ExitCode(0)
+            default:
+                throw ValidationError("unknown option '\(first)'")
+            }
+        }
         if let interactiveScript {
             code = REPL.start(runner.makeInterpreter(arguments: script, repl: true), runner, script: interactiveScript)
         } else if dumpBuiltins {
