@@ -79,7 +79,7 @@ public func crossEntropy(_ logits: Tensor, _ target: Tensor, labelSmoothing: Dou
         throw TensorError(op: op, "target must be class labels of shape [\(n)] or probabilities of shape \(logits.shape), got \(target.shape)")
     }
     if labelSmoothing > 0 { q = try q * (1 - labelSmoothing) + labelSmoothing / Double(c) }
-    let perSample = try -(q * logits.rowLogSoftmax()).sum(axes: [1])
+    let perSample = try -(q * logits.logSoftmax(axis: 1)).sum(axes: [1])
     return try reduction.apply(perSample)
 }
 

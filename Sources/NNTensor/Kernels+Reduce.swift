@@ -213,7 +213,14 @@ extension Kernels {
             a0 += e0; a1 += e1
             i &+= 16
         }
+        if i &+ 8 <= n {
+            let e0 = vexp(load8(x + i) - m)
+            if let y { store8(e0, y + i) }
+            a0 += e0
+            i &+= 8
+        }
         var s = (a0 + a1).sum()
+        // Fewer than 8 elements remain: one partial vector, padded with -inf.
         if i < n {
             var v = SIMD8<T>(repeating: -.infinity)
             for j in 0..<(n &- i) { v[j] = x[i &+ j] }

@@ -97,6 +97,27 @@ import Testing
         #expect(close(c.doubles, [e[0] / total, 1.0 / 3, e[1] / total, 1.0 / 3, e[2] / total, 1.0 / 3], atol: 0, rtol: 1e-15))
     }
 
+    /// Rows of every length from 1 to 40 exercise the 16-wide body, the
+    /// 8-wide step and the partial tail of the row kernels.
+    @Test func softmaxAndLogsumexpAgreeWithTheFormulaForEveryRowLength() throws {
+        for n in 1...40 {
+            let vals = (0..<(3 * n)).map { Double(($0 * 37) % 11) / 3 - 1.5 }
+            let t = try Tensor(shape: [3, n], values: vals, dtype: .float64)
+            let sm = try t.softmax(axis: 1).doubles, ls = try t.logSoftmax(axis: 1).doubles
+            let lse = try t.logsumexp(axes: [1]).doubles
+            for r in 0..<3 {
+                let row = Array(vals[(r * n)..<((r + 1) * n)])
+                let m = row.max() ?? 0
+                let z = row.reduce(0) { $0 + Foundation.exp($1 - m) }
+                #expect(Swift.abs(lse[r] - (m + Foundation.log(z))) < 1e-12, "n = \(n)")
+                for j in 0..<n {
+                    #expect(Swift.abs(sm[r * n + j] - Foundation.exp(row[j] - m) / z) < 1e-12, "n = \(n)")
+                    #expect(Swift.abs(ls[r * n + j] - (row[j] - m - Foundation.log(z))) < 1e-12, "n = \(n)")
+                }
+            }
+        }
+    }
+
     @Test func largeReductionsTakeTheFastPathsAndAgree() throws {
         // 300 x 1000 (> 64K elements): row kernels split across cores
         let rows = 300, cols = 1000
