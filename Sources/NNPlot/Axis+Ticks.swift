@@ -109,9 +109,12 @@ enum Ticks {
 
     /// Labels for linear ticks with as many decimals as the step needs.
     static func label(_ values: [Double], step: Double) -> [Tick] {
-        let largest = values.map { abs($0) }.max() ?? 0
-        let stepExp = Int(log10(step).rounded(.down))
-        let decimals = max(0, Int((-log10(step) - 1e-9).rounded(.up)))
+        let largest = values.map { abs($0) }.filter(\.isFinite).max() ?? 0
+        // A zero, subnormal-underflowed or non-finite step has no exponent:
+        // label such ticks in scientific notation rather than trap in Int(_:).
+        let usable = step > 0 && step.isFinite
+        let stepExp = usable ? Int(log10(step).rounded(.down)) : 0
+        let decimals = usable ? max(0, Int((-log10(step) - 1e-9).rounded(.up))) : 99
         if largest >= 1e6 || decimals > 5 {
             let topExp = largest > 0 ? Int(log10(largest).rounded(.down)) : stepExp
             let digits = max(1, min(6, topExp - stepExp + 1))

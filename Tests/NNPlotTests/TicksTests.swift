@@ -26,6 +26,16 @@ struct TicksTests {
         #expect(labels(Ticks.linear(lo: 0, hi: 3e-6, maxTicks: 4)) == ["0", "1e-6", "2e-6", "3e-6"])
     }
 
+    @Test("degenerate steps and spans label without trapping")
+    func degenerate() {
+        #expect(labels(Ticks.label([0, 1], step: 0)).count == 2)
+        #expect(labels(Ticks.label([0, 1], step: .nan)).count == 2)
+        #expect(labels(Ticks.label([.infinity], step: .infinity)).count == 1)
+        #expect(Ticks.linear(lo: 1, hi: 1 + 1e-300, maxTicks: 5).count >= 1)
+        #expect(Ticks.linear(lo: 0, hi: 5e-324, maxTicks: 5).count >= 1)
+        #expect(Ticks.linear(lo: -1e308, hi: 1e308, maxTicks: 5).count >= 1)
+    }
+
     @Test("log ticks: powers of ten, thinned when too many, 1-2-5 inside a single decade")
     func log() {
         #expect(labels(Ticks.log(lo: 1e-4, hi: 1, maxTicks: 6)) == ["1e-4", "0.001", "0.01", "0.1", "1"])
