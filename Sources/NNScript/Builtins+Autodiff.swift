@@ -79,25 +79,6 @@ extension Builtins {
             guard case .tensor(let t, let n) = try point(a, 1) else { throw a.bad(1, "tensor") }
             return try result(try Autodiff.jacobian(scalarFunction(f, a.interpreter, "jacobian"), at: t), n)
         },
-        Builtin("hessian", [.required("f"), .required("x")], area: "Autodiff",
-                summary: "The Hessian of scalar function `f` at `x` (the Jacobian of its gradient).",
-                discussion: "```\nH[i, j] = d² f / (d x[i] d x[j])\n```\n`hessian(fn(w) = (1 - w[0] * w[1]) ** 2, tensor([0.0, 0.0]))` is `[[0, -2], [-2, 0]]`.") { a in
-            let f = try a.callable(0)
-            switch try point(a, 1) {
-            case .tensor(let t, let n):
-                return try result(try Autodiff.hessian(scalarFunction(f, a.interpreter, "hessian"), at: t), n)
-            case .list(let ts):
-                return .tensor(try Autodiff.hessian(listFunction(f, a.interpreter, "hessian"), at: ts))
-            }
-        },
-        Builtin("hvp", [.required("f"), .required("x"), .required("v")], area: "Autodiff",
-                summary: "The Hessian-vector product `H(x) @ v` of scalar function `f`, without forming `H`.",
-                discussion: "```\nhvp(f, x, v) = grad(x => dot(grad(f, x), v), x)\n```") { a in
-            let f = try a.callable(0)
-            guard case .tensor(let t, let n) = try point(a, 1) else { throw a.bad(1, "tensor") }
-            let v = try operand(a[2], like: t, a, 2)
-            return try result(try Autodiff.hvp(scalarFunction(f, a.interpreter, "hvp"), at: t, v: v), n)
-        },
         Builtin("no_grad", [.required("f")], area: "Autodiff",
                 summary: "Calls `f()` without recording operations for autodiff; returns its result.") { a in
             let f = try a.callable(0)

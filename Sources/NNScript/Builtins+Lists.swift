@@ -119,16 +119,6 @@ extension Builtins {
                 summary: "The elements' texts joined with `sep`: `join([1, 2], \", \")` is `\"1, 2\"`.") { a in
             .string(try Iterate.elements(a[0], "join").map(\.description).joined(separator: try a.string(1)))
         },
-        Builtin("split", [.required("s"), .optional("sep")], area: "Lists",
-                summary: "The parts of string `s` between occurrences of `sep` (by default, runs of whitespace).") { a in
-            let s = try a.string(0)
-            if case .nil = a[1] {
-                return .list(s.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) })
-            }
-            let sep = try a.string(1)
-            guard !sep.isEmpty else { throw a.bad(1, message: "separator cannot be empty") }
-            return .list(s.components(separatedBy: sep).map { .string($0) })
-        },
         Builtin("upper", [.required("s")], area: "Lists", summary: "The string in upper case.") { a in
             .string(try a.string(0).uppercased())
         },

@@ -105,6 +105,14 @@ struct EmbeddingTests {
         #expect(c.contains("softplus"))
     }
 
+    /// Each builtin is declared once: a second declaration would silently
+    /// replace the first.
+    @Test func everyBuiltinIsDeclaredOnce() {
+        var seen: Set<String> = []
+        let twice = Registry.standard.map(\.name).filter { !seen.insert($0).inserted }
+        #expect(twice.isEmpty, "declared more than once: \(twice)")
+    }
+
     /// `docs/builtins.md` is generated from the registry; regenerate with
     /// `nn --dump-builtins > docs/builtins.md`.
     @Test func builtinsDocumentationIsCurrent() throws {
