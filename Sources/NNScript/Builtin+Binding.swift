@@ -44,7 +44,9 @@ extension Builtin {
                 throw BuiltinError("\(name): missing argument '\(p.name)'")
             }
         }
-        return BuiltinArguments(builtin: self, values: values, given: given, rest: rest, interpreter: interpreter)
+        var bound = BuiltinArguments(builtin: self, values: values, given: given, rest: rest, interpreter: interpreter)
+        bound.positionalGiven = min(positional.count, positionalCount)
+        return bound
     }
 
     static func count(_ n: Int, _ noun: String) -> String {

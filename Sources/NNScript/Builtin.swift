@@ -135,9 +135,12 @@ public struct BuiltinArguments {
     /// True when parameter `i` was passed (not defaulted).
     public func has(_ i: Int) -> Bool { given[i] }
 
-    /// `#1` or `'axis'`: how a message names parameter `i`.
+    /// How many arguments were passed by position (not counting a variadic rest).
+    public var positionalGiven: Int = 0
+
+    /// `#1` or `'axis'`: how a message names parameter `i`, as the call wrote it.
     func label(_ i: Int) -> String {
-        i < builtin.positionalCount ? "#\(i + 1)" : "'\(builtin.parameters[i].name)'"
+        i < positionalGiven ? "#\(i + 1)" : "'\(builtin.parameters[i].name)'"
     }
 
     /// The uniform bad-argument error.
