@@ -12,18 +12,32 @@ enum Help {
             }
             for area in order { out += "  \(area): " + (areas[area] ?? []).joined(separator: " ") + "\n" }
             out += "  Tensor properties: " + Access.tensorProperties.map(\.name).joined(separator: " ")
+            if !interp.stdlibFunctions.isEmpty {
+                out += "\n  Written in nn (stdlib): " + interp.stdlibFunctions.joined(separator: " ")
+            }
             return out
         case .string(let name):
             if let b = interp.registry[name] { return describe(b) }
             if let p = Access.tensorPropertyIndex[name] { return "t.\(p.name)  (tensor property)\n  \(p.summary)" }
-            throw BuiltinError("help: no builtin named '\(name)'" + Suggest.didYouMean(name, among: interp.registry.names))
+            if case .function(let c)? = interp[name] { return describe(c, in: interp) }
+            let known = interp.registry.names + interp.functionDocs.keys.sorted()
+            throw BuiltinError("help: no builtin or function named '\(name)'" + Suggest.didYouMean(name, among: known))
         case .builtin(let b):
             return describe(b)
         case .function(let c):
-            return "\(c.name)(" + c.parameterNames.joined(separator: ", ") + ")  (function written in nn)"
+            return describe(c, in: interp)
         default:
             return "a \(v.typeName) value: \(v.repr)"
         }
+    }
+
+    /// A function written in nn: its parameters and its `## ` doc comment.
+    static func describe(_ c: Closure, in interp: Interpreter) -> String {
+        var out = "\(c.name)(" + c.parameterNames.joined(separator: ", ") + ")  (function written in nn)"
+        if let doc = interp.functionDocs[c.name] {
+            out += "\n" + doc.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+        }
+        return out
     }
 
     static func describe(_ b: Builtin) -> String {

@@ -69,6 +69,10 @@ public final class Interpreter {
     public var rng: RandomGenerator
     let rt: Runtime
     private var running = false
+    /// `## ` doc comments of the functions declared in code run so far, by name.
+    var functionDocs: [String: String] = [:]
+    /// The stdlib's documented functions, in source order (for `help()`).
+    var stdlibFunctions: [String] = []
 
     public init(options: Options = Options()) {
         self.options = options
@@ -128,6 +132,9 @@ public final class Interpreter {
         guard parsed.succeeded else {
             throw SyntaxError(diagnostics: parsed.diagnostics.filter { $0.severity == .error },
                               isIncomplete: parsed.isIncomplete)
+        }
+        if source.contains("##") {
+            for (fn, text) in DocComments.scan(source) { functionDocs[fn] = text }
         }
         return try execute(parsed.program)
     }

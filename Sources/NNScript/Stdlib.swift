@@ -3,6 +3,7 @@ extension Interpreter {
     /// `scripts/gen-stdlib` as ``Stdlib/sources``).
     func loadStdlib() {
         for (name, text) in Stdlib.sources {
+            stdlibFunctions += DocComments.scan(text).map(\.name)
             do {
                 try run(source: text, name: "stdlib/\(name)")
             } catch {
