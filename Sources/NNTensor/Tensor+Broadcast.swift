@@ -46,17 +46,15 @@ extension Tensor {
         let so = Shape.broadcastStrides(outShape, to: inShape)
         out.withUnsafeMutableBufferPointer { po in
             x.withUnsafeBufferPointer { px in
+                guard let base = px.baseAddress else { return }
                 if n == 1 {
-                    var s: T = 0
-                    for i in 0..<px.count { s += px[i] }
-                    po[0] = s
+                    // Eight-lane partial sums (Kernels.rowSum), not one serial chain.
+                    po[0] = Kernels.rowSum(base, px.count)
                     return
                 }
                 Kernels.forEachRow(inShape, so, so) { oo, io, _, _, offIn, len in
                     if io == 0 {
-                        var s: T = 0
-                        for j in 0..<len { s += px[offIn + j] }
-                        po[oo] += s
+                        po[oo] += Kernels.rowSum(base + offIn, len)
                     } else {
                         for j in 0..<len { po[oo + j] += px[offIn + j] }
                     }
