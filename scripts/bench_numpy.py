@@ -1,27 +1,17 @@
 #!/usr/bin/env python3
 """The NumPy side of scripts/bench: the same work as NNBench, timed the same way.
 
-Prints one line per item: key<TAB>value<TAB>unit<TAB>label, with the keys
-NNBench uses, so scripts/bench can put the two side by side. Medians of
-repeated runs after warm-up; each item stops after about 1.5 s of timing.
-Pass key substrings to run only some items.
+Prints one line per item in bench_common's format, with the keys NNBench
+uses, so scripts/bench can put the sides together. Medians of repeated runs
+after warm-up; each item stops after about 1.5 s of timing. Pass key
+substrings to run only some items.
 """
-import sys
-import time
+import csv
+import os
 
 import numpy as np
 
-
-def median_time(body, warmup=2, min_runs=5, max_runs=200, budget=1.5):
-    for _ in range(warmup):
-        body()
-    times = []
-    begin = time.perf_counter()
-    while len(times) < max_runs and (len(times) < min_runs or time.perf_counter() - begin < budget):
-        t0 = time.perf_counter()
-        body()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+from bench_common import main, median_time
 
 
 def matmul(n, dtype):
@@ -91,16 +81,81 @@ def mlp_step():
     return ("mlp_step_64", "MLP 784-256-128-10 step, batch 64", "ms", run)
 
 
+def digits_epoch():
+    """One epoch of a 64-128-10 ReLU MLP on examples/data/digits.csv (pixels
+    / 16), batches of 32 in a new random order, mean softmax cross-entropy,
+    backward by hand, Adam by hand (PyTorch's update, lr 1e-3). As nn's
+    `fit`, it also sums the loss and counts correct predictions per batch."""
+
+    def run():
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "data", "digits.csv")
+        with open(path) as f:
+            rows = list(csv.reader(f))
+        header, body = rows[0], np.array(rows[1:], dtype=np.float64)
+        t = header.index("digit")
+        y = body[:, t].astype(np.int64)
+        X = (np.delete(body, t, axis=1) / 16).astype(np.float32)
+        n = X.shape[0]
+        rng = np.random.default_rng(6)
+        params = []
+        for i, o in [(64, 128), (128, 10)]:
+            bound = 1 / np.sqrt(i)
+            params.append(rng.uniform(-bound, bound, (i, o)).astype(np.float32))
+            params.append(rng.uniform(-bound, bound, o).astype(np.float32))
+        m = [np.zeros_like(p) for p in params]
+        v = [np.zeros_like(p) for p in params]
+        lr, b1, b2, eps = 1e-3, 0.9, 0.999, 1e-8
+        state = {"step": 0}
+
+        def epoch():
+            order = rng.permutation(n)
+            loss_sum, correct = 0.0, 0
+            for s in range(0, n, 32):
+                idx = order[s:s + 32]
+                xb, yb = X[idx], y[idx]
+                bs = xb.shape[0]
+                w1, c1, w2, c2 = params
+                z1 = xb @ w1 + c1
+                h1 = np.maximum(z1, 0)
+                logits = h1 @ w2 + c2
+                mx = logits.max(axis=1, keepdims=True)
+                e = np.exp(logits - mx)
+                se = e.sum(axis=1, keepdims=True)
+                rows_ = np.arange(bs)
+                loss = float(np.mean(np.log(se[:, 0]) + mx[:, 0] - logits[rows_, yb]))
+                loss_sum += loss * bs
+                correct += int((logits.argmax(axis=1) == yb).sum())
+                g = e / se
+                g[rows_, yb] -= 1
+                g /= bs
+                gw2 = h1.T @ g
+                gc2 = g.sum(axis=0)
+                g = (g @ w2.T) * (z1 > 0)
+                gw1 = xb.T @ g
+                gc1 = g.sum(axis=0)
+                state["step"] += 1
+                k = state["step"]
+                c_m, c_v = 1 - b1 ** k, 1 - b2 ** k
+                for p, gp, mp, vp in zip(params, [gw1, gc1, gw2, gc2], m, v):
+                    mp *= b1
+                    mp += (1 - b1) * gp
+                    vp *= b2
+                    vp += (1 - b2) * gp * gp
+                    p -= (lr / c_m) * mp / (np.sqrt(vp / c_v) + eps)
+            return loss_sum / n, correct / n
+
+        return median_time(epoch, warmup=2, min_runs=5, max_runs=100) * 1e3
+
+    return ("digits_epoch", "digits 64-128-10 MLP, 1 epoch (fit)", "ms", run)
+
+
 ITEMS = [
     matmul(256, np.float32), matmul(1024, np.float32), matmul(2048, np.float32),
     matmul(256, np.float64), matmul(1024, np.float64), matmul(2048, np.float64),
     tanh_affine(),
     mlp_step(),
+    digits_epoch(),
 ]
 
 if __name__ == "__main__":
-    filters = sys.argv[1:]
-    for key, label, unit, run in ITEMS:
-        if filters and not any(f in key for f in filters):
-            continue
-        print(f"{key}\t{run()!r}\t{unit}\t{label}", flush=True)
+    main(ITEMS, f"NumPy {np.__version__}")

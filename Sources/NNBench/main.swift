@@ -18,8 +18,13 @@ enum Bench {
             matmul(256, .float64), matmul(1024, .float64), matmul(2048, .float64),
             tanhAffine(),
             mlpStep(),
+            digitsEpoch(),
             hessianSmallMLP(),
             hvpLargeMLP(),
+            topEigenvalueLargeMLP(),
+            fib(),
+            countingLoop(),
+            whileLoop(),
         ]
     }
 }

@@ -1,0 +1,117 @@
+import Foundation
+import NNScript
+
+/// Benchmarks of nn code run through the interpreter, as a user runs it.
+/// Each item runs its setup script once (parsing, compiling, loading data,
+/// building the model: untimed), then times calls of an nn function with
+/// `Interpreter.call`, so only the work itself is measured.
+extension Bench {
+    /// Recursive `fib(27)`: call overhead, arithmetic and `if` (ms).
+    /// The peer is the same function in CPython.
+    static func fib() -> BenchItem {
+        BenchItem(key: "fib_27", label: "fib(27), recursive", unit: .ms) {
+            let run = try ScriptRun("""
+                fn fib(n) = if n < 2 { n } else { fib(n - 1) + fib(n - 2) }
+                """)
+            let f = try run.global("fib")
+            let value = try run.call(f, .number(27))
+            guard case .number(196_418) = value else { throw BenchError("fib(27) gave \(value), not 196418") }
+            return try Timer.median(warmup: 1, minRuns: 5, maxRuns: 50) { blackHole(try run.call(f, .number(27))) } * 1e3
+        }
+    }
+
+    /// A 10,000,000-iteration counting loop in a function (locals, as the
+    /// CPython peer's `for i in range(n): k = k + 1` in a function) (ms).
+    static func countingLoop() -> BenchItem {
+        BenchItem(key: "loop_10m", label: "counting loop, 10M iterations (for)", unit: .ms) {
+            let run = try ScriptRun("""
+                fn count(n) {
+                  let k = 0
+                  for i in 0..n { k = k + 1 }
+                  k
+                }
+                """)
+            let f = try run.global("count")
+            let value = try run.call(f, .number(10_000_000))
+            guard case .number(10_000_000) = value else { throw BenchError("count gave \(value)") }
+            return try Timer.median(warmup: 1, minRuns: 5, maxRuns: 20) {
+                blackHole(try run.call(f, .number(10_000_000)))
+            } * 1e3
+        }
+    }
+
+    /// The same count with `while` and an explicit counter (ms).
+    static func whileLoop() -> BenchItem {
+        BenchItem(key: "loop_10m_while", label: "counting loop, 10M iterations (while)", unit: .ms) {
+            let run = try ScriptRun("""
+                fn count(n) {
+                  let i = 0
+                  while i < n { i = i + 1 }
+                  i
+                }
+                """)
+            let f = try run.global("count")
+            let value = try run.call(f, .number(10_000_000))
+            guard case .number(10_000_000) = value else { throw BenchError("count gave \(value)") }
+            return try Timer.median(warmup: 1, minRuns: 5, maxRuns: 20) {
+                blackHole(try run.call(f, .number(10_000_000)))
+            } * 1e3
+        }
+    }
+
+    /// One epoch of a 64-128-10 ReLU MLP on all 1797 rows of
+    /// `examples/data/digits.csv` (pixels / 16): Adam lr 1e-3, batches of
+    /// 32 shuffled by a DataLoader, cross-entropy, through `fit` with
+    /// `verbose: false` (s). Each timed call is one more epoch of the same
+    /// model and optimizer, as `fit(..., epochs: n)` would run.
+    static func digitsEpoch() -> BenchItem {
+        BenchItem(key: "digits_epoch", label: "digits 64-128-10 MLP, 1 epoch (fit)", unit: .ms) {
+            let path = try dataFile("examples/data/digits.csv")
+            let run = try ScriptRun("""
+                let d = read_csv(\(String(reflecting: path)), target: "digit")
+                let X = d.X / 16
+                let model = Sequential(Linear(64, 128), ReLU(), Linear(128, 10))
+                let opt = Adam(model.parameters(), lr: 0.001)
+                let loader = DataLoader(X, d.y, batch_size: 32, shuffle: true, seed: 0)
+                fn epoch() = fit(model, loss: cross_entropy, opt: opt, data: loader, epochs: 1, verbose: false)
+                """)
+            let f = try run.global("epoch")
+            return try Timer.median(warmup: 2, minRuns: 5, maxRuns: 100) { blackHole(try run.call(f)) } * 1e3
+        }
+    }
+
+    /// Finds a file of the repository: from the working directory (scripts/bench
+    /// runs at the root), else next to this source file's checkout.
+    static func dataFile(_ relative: String, file: String = #filePath) throws -> String {
+        if FileManager.default.fileExists(atPath: relative) { return relative }
+        let root = URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let p = root.appendingPathComponent(relative).path
+        guard FileManager.default.fileExists(atPath: p) else { throw BenchError("\(relative) not found; run from the repository root") }
+        return p
+    }
+}
+
+/// An interpreter that has run a setup script, and calls into it.
+struct ScriptRun {
+    let interp: Interpreter
+
+    init(_ source: String) throws {
+        interp = Interpreter(options: Interpreter.Options(output: { _ in }, errorOutput: { _ in }))
+        do { try interp.run(source: source, name: "<bench>") } catch { throw BenchError(interp.render(error)) }
+    }
+
+    func global(_ name: String) throws -> Value {
+        guard let v = interp[name] else { throw BenchError("the script defines no '\(name)'") }
+        return v
+    }
+
+    func call(_ f: Value, _ args: Value...) throws -> Value {
+        do { return try interp.call(f, args) } catch { throw BenchError(interp.render(error)) }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}

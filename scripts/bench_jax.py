@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""The JAX side of scripts/bench: the second-order items (full Hessian, one
+Hessian-vector product, top Hessian eigenvalue by Lanczos) jitted on the CPU.
+
+Weights and data are passed to the jitted functions as arguments (a function
+that closes over arrays folds them into the program as constants, which is
+not what a training script gets). Each function is compiled once before
+timing (`jit(...).lower(args).compile()`); the figure is the median time of
+the compiled call, and the compile time is reported in the note.
+Pass key substrings to run only some items. Needs `pip install "jax[cpu]"`.
+"""
+import time
+
+import jax
+
+jax.config.update("jax_enable_x64", True)  # for the float64 Hessian; the other items pass float32 arrays
+
+import jax.numpy as jnp
+import numpy as np
+from jax.flatten_util import ravel_pytree
+
+from bench_common import main, median_time
+
+
+def compiled(f, *args):
+    """f jitted and compiled for args, and the compile time in seconds."""
+    t0 = time.perf_counter()
+    c = jax.jit(f).lower(*args).compile()
+    return c, time.perf_counter() - t0
+
+
+def timed(c, args, compile_s, **kw):
+    def call():
+        jax.block_until_ready(c(*args))
+    return median_time(call, **kw) * 1e3, f"JAX compile {compile_s:.2f} s"
+
+
+def hessian_small():
+    """The [241, 241] Hessian of the MSE loss of a 10-20-1 tanh MLP on 100 samples, float64."""
+
+    def run():
+        rng = np.random.default_rng(4)
+        x = rng.standard_normal((100, 10))
+        y = rng.standard_normal((100, 1))
+        params = [rng.standard_normal((10, 20)) * 0.3, np.zeros(20), rng.standard_normal((20, 1)) * 0.3, np.zeros(1)]
+        flat, unravel = ravel_pytree([jnp.asarray(p) for p in params])
+
+        def loss(theta, x, y):
+            w1, b1, w2, b2 = unravel(theta)
+            r = jnp.tanh(x @ w1 + b1) @ w2 + b2 - y
+            return jnp.mean(r * r)
+
+        args = (flat, jnp.asarray(x), jnp.asarray(y))
+        c, compile_s = compiled(jax.hessian(loss), *args)
+        assert c(*args).shape == (241, 241)
+        return timed(c, args, compile_s, warmup=1, min_runs=3, max_runs=20)
+
+    return ("hessian_mlp_241", "Hessian 10-20-1 MLP (241 params), f64", "ms", run)
+
+
+def large_mlp(seed):
+    """The 784-256-128-10 ReLU MLP of the second-order items, float32, and its
+    mean cross-entropy on a random batch of 256 as loss(params, x, target)."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((256, 784)).astype(np.float32)
+    target = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 256)]
+    sizes = [784, 256, 128, 10]
+    params = []
+    for i, o in zip(sizes, sizes[1:]):
+        params.append(jnp.asarray((rng.standard_normal((i, o)) / np.sqrt(i)).astype(np.float32)))
+        params.append(jnp.zeros(o, jnp.float32))
+
+    def loss(p, x, target):
+        h1 = jax.nn.relu(x @ p[0] + p[1])
+        h2 = jax.nn.relu(h1 @ p[2] + p[3])
+        z = h2 @ p[4] + p[5]
+        return -jnp.sum(jax.nn.log_softmax(z, axis=1) * target) / 256
+
+    return params, loss, jnp.asarray(x), jnp.asarray(target), rng
+
+
+def hvp_large():
+    """One Hessian-vector product, forward-over-reverse (jvp of grad)."""
+
+    def run():
+        params, loss, x, target, rng = large_mlp(5)
+        v = [jnp.asarray(rng.standard_normal(p.shape).astype(np.float32)) for p in params]
+
+        def hvp(p, v, x, target):
+            return jax.jvp(lambda q: jax.grad(loss)(q, x, target), (p,), (v,))[1]
+
+        args = (params, v, x, target)
+        c, compile_s = compiled(hvp, *args)
+        return timed(c, args, compile_s, warmup=2, min_runs=5, max_runs=100)
+
+    return ("hvp_mlp_784", "HVP 784-256-128-10 MLP, batch 256", "ms", run)
+
+
+def top_eig_large(steps=20):
+    """The top Hessian eigenvalue by Lanczos with full reorthogonalisation and
+    exactly `steps` HVPs, all in one jit: the gradient is linearised once
+    (jax.linearize of grad: one forward and backward), then each step applies
+    the linear map (one HVP), as nn's Hessian.topEigenvalues does."""
+
+    def run():
+        params, loss, x, target, rng = large_mlp(5)
+        flat, unravel = ravel_pytree(params)
+        n = flat.shape[0]
+        q0 = jnp.asarray(rng.standard_normal(n).astype(np.float32))
+
+        def top(theta, x, target, q0):
+            _, lin = jax.linearize(lambda t: ravel_pytree(jax.grad(loss)(unravel(t), x, target))[0], theta)
+            Q = jnp.zeros((steps + 1, n), jnp.float32).at[0].set(q0 / jnp.linalg.norm(q0))
+            alpha = jnp.zeros(steps, jnp.float32)
+            beta = jnp.zeros(steps, jnp.float32)
+            rows = jnp.arange(steps + 1)
+
+            def step(j, state):
+                Q, alpha, beta = state
+                w = lin(Q[j])
+                alpha = alpha.at[j].set(Q[j] @ w)
+                mask = (rows <= j).astype(jnp.float32)
+                for _ in range(2):  # classical Gram-Schmidt, twice
+                    w = w - ((Q @ w) * mask) @ Q
+                b = jnp.linalg.norm(w)
+                return Q.at[j + 1].set(w / b), alpha, beta.at[j].set(b)
+
+            Q, alpha, beta = jax.lax.fori_loop(0, steps, step, (Q, alpha, beta))
+            T = jnp.diag(alpha) + jnp.diag(beta[:-1], 1) + jnp.diag(beta[:-1], -1)
+            return jnp.linalg.eigvalsh(T)[-1]
+
+        args = (flat, x, target, q0)
+        c, compile_s = compiled(top, *args)
+        top_value = float(c(*args))
+        assert np.isfinite(top_value) and top_value > 0, top_value
+        return timed(c, args, compile_s, warmup=1, min_runs=5, max_runs=50)
+
+    return ("top_eig_784", "top Hessian eig 784-256-128-10, 20 HVPs", "ms", run)
+
+
+ITEMS = [hessian_small(), hvp_large(), top_eig_large()]
+
+if __name__ == "__main__":
+    main(ITEMS, f"JAX {jax.__version__}")
