@@ -123,19 +123,41 @@ extension Parser {
         return parameters
     }
 
-    /// Parses `=> expression` and builds the lambda.
+    /// Parses `=> expression` or `=> { statements }` and builds the lambda.
+    ///
+    /// After `=>` a brace starts a block unless it reads as a record
+    /// (`{}` or `{ name: ...`), so `() => { for i in xs { f(i) } }` is a
+    /// function of several statements, as in JavaScript or Swift.
     mutating func parseLambdaBody(parameters: [Parameter], start: SourceRange) throws(ParseError) -> Expr {
         advance()  // =>
-        let body = try parseExpression()
+        let body: Expr
+        if kind == .leftBrace && !braceStartsRecord() {
+            let block = try parseBlock("")
+            body = Expr(.block(block), range: block.range)
+        } else {
+            body = try parseExpression()
+        }
         let range = start.union(body.range)
         return Expr(.function(FunctionDecl(name: nil, parameters: parameters, body: body, range: range)), range: range)
+    }
+
+    /// True when the `{` at the current token opens a record: `{}`, or a
+    /// field name (a name, string or keyword) followed by `:`.
+    func braceStartsRecord() -> Bool {
+        var i = 1
+        while peekKind(i) == .newline { i += 1 }
+        let first = peekKind(i)
+        if first == .rightBrace { return true }
+        guard first == .identifier || first == .string || first.isKeyword else { return false }
+        return peekKind(i + 1) == .colon
     }
 
     /// record = "{" [ field { "," field } [ "," ] ] "}"
     /// field  = ( NAME | STRING ) ":" expression
     ///
-    /// A `{` in expression position always starts a record; blocks only follow
-    /// `if`, `else`, `for`, `while`, `fn`, `try` and `catch`.
+    /// A `{` in expression position starts a record; blocks follow `if`,
+    /// `else`, `for`, `while`, `fn`, `try` and `catch`, and `=>` when the
+    /// brace does not read as a record.
     mutating func parseRecord() throws(ParseError) -> Expr {
         let open = advance()
         var fields: [RecordField] = []

@@ -84,6 +84,16 @@ struct ExpressionTests {
         #expect(sexp("try { f() }\ncatch { 0 }") == "(try (block (call f)) (block 0))")
     }
 
+    @Test("after => a brace is a block unless it reads as a record")
+    func lambdaBlocks() {
+        #expect(sexp("() => { for i in xs { f(i) } }") == "(fn () (block (for i xs (block (call f i)))))")
+        #expect(sexp("x => {\n  let y = x * 2\n  y + 1\n}") == "(fn (x) (block (let y (* x 2)) (+ y 1)))")
+        #expect(sexp("x => { x }") == "(fn (x) (block x))")
+        #expect(sexp("x => {lr: x}") == "(fn (x) (record lr:x))")
+        #expect(sexp("x => {\n  \"lr\": x }") == "(fn (x) (record lr:x))")
+        #expect(sexp("() => {}") == "(fn () (record))")
+    }
+
     @Test("string interpolation, with nested strings and braces")
     func interpolation() {
         #expect(sexp(#""epoch {e}: loss {loss}""#) == #"(str "epoch " e ": loss " loss)"#)
