@@ -69,8 +69,10 @@ extension Builtins {
         Builtin("tuple", [.required("x")], area: "Lists", summary: "A tuple of the elements of a list or other sequence.") { a in
             .tuple(try Iterate.elements(a[0], "tuple"))
         },
-        Builtin("keys", [.required("record")], area: "Lists", summary: "The field names of a record, in order.") { a in
-            .list(try a.record(0).keys.map { .string($0) })
+        Builtin("keys", [.required("record")], area: "Lists",
+                summary: "The field names of a record, in order; for a library object (a model, a result), its member names.") { a in
+            if case .object(let o) = a[0] { return .list(o.memberNames.map { .string($0) }) }
+            return .list(try a.record(0).keys.map { .string($0) })
         },
         Builtin("values", [.required("record")], area: "Lists", summary: "The field values of a record, in order.") { a in
             .list(try a.record(0).values)
