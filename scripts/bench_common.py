@@ -33,11 +33,18 @@ def median_time(body, warmup=2, min_runs=5, max_runs=200, budget=1.5):
 
 def main(items, peer):
     """Runs the items whose key contains one of the command-line words (all
-    without words) and prints their lines. An item's `run` returns the
+    without words; with `--exact`, whose key is one of them) and prints
+    their lines; `--list` prints the keys. An item's `run` returns the
     figure, or (figure, note)."""
-    filters = sys.argv[1:]
+    args = sys.argv[1:]
+    if "--list" in args:
+        for key, _, _, _ in items:
+            print(key)
+        return
+    exact = "--exact" in args
+    filters = [a for a in args if a != "--exact"]
     for key, label, unit, run in items:
-        if filters and not any(f in key for f in filters):
+        if filters and not any((f == key) if exact else (f in key) for f in filters):
             continue
         try:
             result = run()

@@ -8,6 +8,7 @@ import NNTensor
 /// NNBench --tsv           key<TAB>value<TAB>unit<TAB>label lines (for scripts/bench)
 /// NNBench --list          the keys
 /// NNBench matmul tanh     only items whose key contains one of the words
+/// NNBench --exact KEY...   only the items with exactly these keys
 /// NNBench --threads N     OpenBLAS threads (default: leave as configured)
 /// ```
 enum Bench {
@@ -31,11 +32,13 @@ enum Bench {
 
 var args = Array(CommandLine.arguments.dropFirst())
 var tsv = false
+var exact = false
 var filters: [String] = []
 while let a = args.first {
     args.removeFirst()
     switch a {
     case "--tsv": tsv = true
+    case "--exact": exact = true
     case "--list":
         for item in Bench.all { print(item.key) }
         exit(0)
@@ -47,13 +50,15 @@ while let a = args.first {
         args.removeFirst()
         BLAS.threadCount = n
     case "-h", "--help":
-        print("usage: NNBench [--tsv] [--list] [--threads N] [key-substring ...]")
+        print("usage: NNBench [--tsv] [--list] [--threads N] [--exact] [key-substring ...]")
         exit(0)
     default: filters.append(a)
     }
 }
 
-let items = Bench.all.filter { item in filters.isEmpty || filters.contains { item.key.contains($0) } }
+let items = Bench.all.filter { item in
+    filters.isEmpty || filters.contains { exact ? item.key == $0 : item.key.contains($0) }
+}
 if !tsv {
     print("nn benchmarks (release build, BLAS \(BLAS.isAvailable ? "on, \(BLAS.threadCount) threads" : "off"))")
 }
