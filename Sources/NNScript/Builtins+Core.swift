@@ -67,7 +67,7 @@ extension Builtins {
             }
         },
         Builtin("len", [.required("x")], area: "Core",
-                summary: "The number of elements of a list, tuple, string (characters), record (fields), range or tensor (first axis).") { a in
+                summary: "The number of elements of a list, tuple, string (characters), record (fields), range, tensor (first axis) or Sequential (layers).") { a in
             switch a[0] {
             case .list(let l): return .number(Double(l.items.count))
             case .tuple(let t): return .number(Double(t.count))
@@ -77,6 +77,8 @@ extension Builtins {
             case .tensor(let t):
                 guard let n = t.shape.first else { throw BuiltinError("len: a 0-d tensor has no length") }
                 return .number(Double(n))
+            case .object(let o) where o.length != nil:
+                return .number(Double(o.length ?? 0))
             default: throw a.bad(0, "list, string, record or tensor")
             }
         },

@@ -13,6 +13,16 @@ final class ModuleObject: ScriptObject {
 
     init(_ module: Module) { self.module = module }
 
+    /// `model[i]`: a Sequential's `i`-th layer (negative from the end), the
+    /// same layer object, so its parameters are the model's.
+    func element(_ index: Value) throws -> Value? {
+        guard let s = module as? Sequential else { return nil }
+        return .object(ModuleObject(s.layers[try Access.position(index, count: s.layers.count, what: "Sequential")]))
+    }
+
+    /// `len(model)`: a Sequential's number of layers.
+    var length: Int? { (module as? Sequential)?.layers.count }
+
     /// The class name: `Linear`, `Sequential`, `BatchNorm`, ...
     var typeName: String {
         if module is Lambda { return "Lambda" }

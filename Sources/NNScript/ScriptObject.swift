@@ -21,6 +21,11 @@ public protocol ScriptObject: AnyObject {
     func makeIterator(in interpreter: Interpreter) throws -> (() throws -> Value?)?
     /// The names of its members, for completion and `help`.
     var memberNames: [String] { get }
+    /// `object[index]` for a container (a Sequential's layers); nil when
+    /// the object cannot be indexed.
+    func element(_ index: Value) throws -> Value?
+    /// `len(object)` for a container; nil when it has no length.
+    var length: Int? { get }
 }
 
 extension ScriptObject {
@@ -29,6 +34,8 @@ extension ScriptObject {
     public func call(_ arguments: Arguments, in interpreter: Interpreter) throws -> Value? { nil }
     public func makeIterator(in interpreter: Interpreter) throws -> (() throws -> Value?)? { nil }
     public var memberNames: [String] { [] }
+    public func element(_ index: Value) throws -> Value? { nil }
+    public var length: Int? { nil }
 }
 
 /// The arguments of a call as written: positional values, then named ones.

@@ -138,6 +138,7 @@ enum Access {
         case .tensor(let t):
             return .tensor(try t.index(try tensorIndices(args)))
         case .object(let o):
+            if args.count == 1, case .value(let v) = args[0], let e = try o.element(v) { return e }
             throw BuiltinError("cannot index a \(o.typeName)")
         default:
             throw BuiltinError("cannot index a \(b.typeName)")
