@@ -3,11 +3,15 @@ import NNSyntax
 /// A binary operator node: numbers inline, everything else through ``Operators``.
 class BinaryNode: Node {
     let lhs: Node, rhs: Node
+    /// `lhs` and `rhs` for the hot path, evaluated without a retain/release (see ``Node/eval(_:_:)``).
+    let l: Unmanaged<Node>, r: Unmanaged<Node>
     let op: BinaryOperator
     init(_ op: BinaryOperator, _ lhs: Node, _ rhs: Node, range: SourceRange, rt: Runtime) {
         self.op = op
         self.lhs = lhs
         self.rhs = rhs
+        self.l = Unmanaged.passUnretained(lhs)
+        self.r = Unmanaged.passUnretained(rhs)
         super.init(range: range, rt: rt)
     }
 
@@ -43,7 +47,7 @@ class BinaryNode: Node {
 
 final class AddNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try lhs.eval(f), b = try rhs.eval(f)
+        let a = try Node.eval(l, f), b = try Node.eval(r, f)
         if case .number(let x) = a, case .number(let y) = b { return .number(x + y) }
         return try slow(a, b)
     }
@@ -51,7 +55,7 @@ final class AddNode: BinaryNode {
 
 final class SubNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try lhs.eval(f), b = try rhs.eval(f)
+        let a = try Node.eval(l, f), b = try Node.eval(r, f)
         if case .number(let x) = a, case .number(let y) = b { return .number(x - y) }
         return try slow(a, b)
     }
@@ -59,7 +63,7 @@ final class SubNode: BinaryNode {
 
 final class MulNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try lhs.eval(f), b = try rhs.eval(f)
+        let a = try Node.eval(l, f), b = try Node.eval(r, f)
         if case .number(let x) = a, case .number(let y) = b { return .number(x * y) }
         return try slow(a, b)
     }
@@ -67,7 +71,7 @@ final class MulNode: BinaryNode {
 
 final class DivNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try lhs.eval(f), b = try rhs.eval(f)
+        let a = try Node.eval(l, f), b = try Node.eval(r, f)
         if case .number(let x) = a, case .number(let y) = b { return .number(x / y) }
         return try slow(a, b)
     }
@@ -75,7 +79,7 @@ final class DivNode: BinaryNode {
 
 final class LessNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try lhs.eval(f), b = try rhs.eval(f)
+        let a = try Node.eval(l, f), b = try Node.eval(r, f)
         if case .number(let x) = a, case .number(let y) = b { return .bool(x < y) }
         return try slow(a, b)
     }
@@ -83,7 +87,7 @@ final class LessNode: BinaryNode {
 
 final class LessEqualNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try lhs.eval(f), b = try rhs.eval(f)
+        let a = try Node.eval(l, f), b = try Node.eval(r, f)
         if case .number(let x) = a, case .number(let y) = b { return .bool(x <= y) }
         return try slow(a, b)
     }
@@ -91,7 +95,7 @@ final class LessEqualNode: BinaryNode {
 
 final class GreaterNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try lhs.eval(f), b = try rhs.eval(f)
+        let a = try Node.eval(l, f), b = try Node.eval(r, f)
         if case .number(let x) = a, case .number(let y) = b { return .bool(x > y) }
         return try slow(a, b)
     }
@@ -99,7 +103,7 @@ final class GreaterNode: BinaryNode {
 
 final class GreaterEqualNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try lhs.eval(f), b = try rhs.eval(f)
+        let a = try Node.eval(l, f), b = try Node.eval(r, f)
         if case .number(let x) = a, case .number(let y) = b { return .bool(x >= y) }
         return try slow(a, b)
     }
@@ -107,7 +111,7 @@ final class GreaterEqualNode: BinaryNode {
 
 final class EqualNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try lhs.eval(f), b = try rhs.eval(f)
+        let a = try Node.eval(l, f), b = try Node.eval(r, f)
         if case .number(let x) = a, case .number(let y) = b { return .bool(x == y) }
         return try slow(a, b)
     }
@@ -115,7 +119,7 @@ final class EqualNode: BinaryNode {
 
 final class NotEqualNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try lhs.eval(f), b = try rhs.eval(f)
+        let a = try Node.eval(l, f), b = try Node.eval(r, f)
         if case .number(let x) = a, case .number(let y) = b { return .bool(x != y) }
         return try slow(a, b)
     }
@@ -123,7 +127,7 @@ final class NotEqualNode: BinaryNode {
 
 final class GenericBinaryNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try lhs.eval(f), b = try rhs.eval(f)
+        let a = try Node.eval(l, f), b = try Node.eval(r, f)
         if case .number(let x) = a, case .number(let y) = b, op != .matmul {
             switch op {
             case .remainder: return .number(Operators.remainder(x, y))

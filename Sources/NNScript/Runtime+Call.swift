@@ -24,14 +24,14 @@ extension Runtime {
 
     /// Calls an nn function with argument expressions evaluated straight into its frame.
     @inline(__always)
-    func invoke(_ c: Closure, _ args: [Node], _ labels: [String], _ named: [Node],
+    func invoke(_ c: Closure, _ args: [Unmanaged<Node>], _ labels: [String], _ named: [Node],
                 caller f: Frame, range: SourceRange) throws(Unwind) -> Value {
         let p = c.proto
         let n = p.paramNames.count
         if args.count > n { throw arityError(p, args.count + named.count, range) }
         let fp = try pushFrame(p.frameSize, p.name, range)
         defer { popFrame(fp, p.frameSize) }
-        for i in 0..<args.count { fp[i] = try args[i].eval(f) }
+        for i in 0..<args.count { fp[i] = try Node.eval(args[i], f) }
         if !named.isEmpty || args.count < n {
             var given = [Bool](repeating: false, count: n)
             for i in 0..<args.count { given[i] = true }
@@ -77,7 +77,7 @@ extension Runtime {
             env = e
         }
         do {
-            return try p.body.eval(Frame(fp: fp, env: env))
+            return try Node.eval(p.bodyRef, Frame(fp: fp, env: env))
         } catch {
             switch error {
             case .returnValue(let v): return v
@@ -150,20 +150,25 @@ extension Runtime {
 final class CallNode: Node {
     let callee: Node
     let args: [Node]
+    /// `args` for the call path, evaluated without a retain/release each.
+    let argRefs: [Unmanaged<Node>]
+    let calleeRef: Unmanaged<Node>
     let labels: [String]
     let named: [Node]
     init(callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange, rt: Runtime) {
         self.callee = callee
+        self.calleeRef = Unmanaged.passUnretained(callee)
         self.args = args
+        self.argRefs = args.map { Unmanaged.passUnretained($0) }
         self.labels = labels
         self.named = named
         super.init(range: range, rt: rt)
     }
 
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let c = try callee.eval(f)
+        let c = try Node.eval(calleeRef, f)
         if case .function(let clo) = c {
-            return try rt.invoke(clo, args, labels, named, caller: f, range: range)
+            return try rt.invoke(clo, argRefs, labels, named, caller: f, range: range)
         }
         return try rt.call(c, evaluateArguments(f), range: range)
     }
@@ -201,7 +206,7 @@ final class MethodCallNode: Node {
         case .record(let r):
             if let v = r[name] {
                 if case .function(let clo) = v {
-                    return try rt.invoke(clo, call.args, call.labels, call.named, caller: f, range: range)
+                    return try rt.invoke(clo, call.argRefs, call.labels, call.named, caller: f, range: range)
                 }
                 return try rt.call(v, call.evaluateArguments(f), range: range)
             }

@@ -129,6 +129,8 @@ final class FunctionProto {
     let envParams: [(Int, Int)]
     /// The body.
     let body: Node
+    /// The body for the call path, evaluated without a retain/release.
+    let bodyRef: Unmanaged<Node>
     /// The whole function.
     let range: SourceRange
 
@@ -141,6 +143,7 @@ final class FunctionProto {
         self.envSize = envSize
         self.envParams = envParams
         self.body = body
+        self.bodyRef = Unmanaged.passUnretained(body)
         self.range = range
     }
 }
