@@ -23,33 +23,30 @@ extension Bench {
     /// A 10,000,000-iteration counting loop in a function (locals, as the
     /// CPython peer's `for i in range(n): k = k + 1` in a function) (ms).
     static func countingLoop() -> BenchItem {
-        BenchItem(key: "loop_10m", label: "counting loop, 10M iterations (for)", unit: .ms) {
-            let run = try ScriptRun("""
-                fn count(n) {
-                  let k = 0
-                  for i in 0..n { k = k + 1 }
-                  k
-                }
-                """)
-            let f = try run.global("count")
-            let value = try run.call(f, .number(10_000_000))
-            guard case .number(10_000_000) = value else { throw BenchError("count gave \(value)") }
-            return try Timer.median(warmup: 1, minRuns: 5, maxRuns: 20) {
-                blackHole(try run.call(f, .number(10_000_000)))
-            } * 1e3
-        }
+        countTo10M(key: "loop_10m", label: "counting loop, 10M iterations (for)", source: """
+            fn count(n) {
+              let k = 0
+              for i in 0..n { k = k + 1 }
+              k
+            }
+            """)
     }
 
     /// The same count with `while` and an explicit counter (ms).
     static func whileLoop() -> BenchItem {
-        BenchItem(key: "loop_10m_while", label: "counting loop, 10M iterations (while)", unit: .ms) {
-            let run = try ScriptRun("""
-                fn count(n) {
-                  let i = 0
-                  while i < n { i = i + 1 }
-                  i
-                }
-                """)
+        countTo10M(key: "loop_10m_while", label: "counting loop, 10M iterations (while)", source: """
+            fn count(n) {
+              let i = 0
+              while i < n { i = i + 1 }
+              i
+            }
+            """)
+    }
+
+    /// Times `count(10_000_000)` defined by `source`, after checking its result (ms).
+    private static func countTo10M(key: String, label: String, source: String) -> BenchItem {
+        BenchItem(key: key, label: label, unit: .ms) {
+            let run = try ScriptRun(source)
             let f = try run.global("count")
             let value = try run.call(f, .number(10_000_000))
             guard case .number(10_000_000) = value else { throw BenchError("count gave \(value)") }
