@@ -16,15 +16,24 @@ import Darwin
 /// ULP of libm (tested over sweeps including extremes). Lanes outside the
 /// fast range (overflow, subnormal results, ±inf, NaN, non-positive `log`
 /// arguments) fall back to libm for that vector only.
-/// A function evaluated eight `Float` or four `Double` lanes at a time.
+/// A function evaluated a vector of `Float` lanes (``Kernels/FV``) or four `Double` lanes at a time.
 protocol VectorFunction {
-    static func f8(_ x: SIMD8<Float>) -> SIMD8<Float>
+    static func fF(_ x: Kernels.FV) -> Kernels.FV
     static func f4(_ x: SIMD4<Double>) -> SIMD4<Double>
 }
 
 extension Kernels {
-    typealias F8 = SIMD8<Float>
-    typealias U8 = SIMD8<UInt32>
+#if NN_AVX512
+    /// A vector of `Float` lanes: sixteen (one AVX-512 register) in builds for
+    /// AVX-512 (`-DNN_AVX512`, set by scripts/setup on such CPUs), else eight.
+    typealias FV = SIMD16<Float>
+    typealias UV = SIMD16<UInt32>
+#else
+    /// A vector of `Float` lanes: sixteen (one AVX-512 register) in builds for
+    /// AVX-512 (`-DNN_AVX512`, set by scripts/setup on such CPUs), else eight.
+    typealias FV = SIMD8<Float>
+    typealias UV = SIMD8<UInt32>
+#endif
     typealias D4 = SIMD4<Double>
     typealias UD4 = SIMD4<UInt64>
 
@@ -32,19 +41,19 @@ extension Kernels {
     enum Fn { case exp, log, tanh, sigmoid }
 
     enum ExpFunction: VectorFunction {
-        @inline(__always) static func f8(_ x: F8) -> F8 { exp8(x) }
+        @inline(__always) static func fF(_ x: FV) -> FV { expF(x) }
         @inline(__always) static func f4(_ x: D4) -> D4 { exp4(x) }
     }
     enum LogFunction: VectorFunction {
-        @inline(__always) static func f8(_ x: F8) -> F8 { log8(x) }
+        @inline(__always) static func fF(_ x: FV) -> FV { logF(x) }
         @inline(__always) static func f4(_ x: D4) -> D4 { log4(x) }
     }
     enum TanhFunction: VectorFunction {
-        @inline(__always) static func f8(_ x: F8) -> F8 { tanh8(x) }
+        @inline(__always) static func fF(_ x: FV) -> FV { tanhF(x) }
         @inline(__always) static func f4(_ x: D4) -> D4 { tanh4(x) }
     }
     enum SigmoidFunction: VectorFunction {
-        @inline(__always) static func f8(_ x: F8) -> F8 { sigmoid8(x) }
+        @inline(__always) static func fF(_ x: FV) -> FV { sigmoidF(x) }
         @inline(__always) static func f4(_ x: D4) -> D4 { sigmoid4(x) }
     }
 
@@ -69,7 +78,7 @@ extension Kernels {
         if T.self == Float.self {
             let xf = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
             let yf = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
-            drive8(F.self, xf, yf, n)
+            driveF(F.self, xf, yf, n)
         } else {
             let xd = UnsafeRawPointer(x).assumingMemoryBound(to: Double.self)
             let yd = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Double.self)
@@ -109,21 +118,21 @@ extension Kernels {
     }
 
     @inline(__always)
-    static func drive8<F: VectorFunction>(_: F.Type, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    static func driveF<F: VectorFunction>(_: F.Type, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        let w = FV.scalarCount
         var i = 0
-        while i &+ 16 <= n {
-            let a = UnsafeRawPointer(x + i).loadUnaligned(as: F8.self)
-            let b = UnsafeRawPointer(x + i + 8).loadUnaligned(as: F8.self)
-            let fa = F.f8(a), fb = F.f8(b)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: fa, as: F8.self)
-            UnsafeMutableRawPointer(y + i + 8).storeBytes(of: fb, as: F8.self)
-            i &+= 16
+        // One vector per step: a second call site in the loop body is not
+        // always inlined, and an outlined call passes vectors through memory.
+        while i &+ w <= n {
+            let a = UnsafeRawPointer(x + i).loadUnaligned(as: FV.self)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: F.fF(a), as: FV.self)
+            i &+= w
         }
         while i < n {
-            var v = F8(repeating: 1)
-            let m = Swift.min(8, n &- i)
+            var v = FV(repeating: 1)
+            let m = Swift.min(w, n &- i)
             for j in 0..<m { v[j] = x[i &+ j] }
-            let r = F.f8(v)
+            let r = F.fF(v)
             for j in 0..<m { y[i &+ j] = r[j] }
             i &+= m
         }
@@ -150,19 +159,19 @@ extension Kernels {
         }
     }
 
-    // MARK: Float (8 lanes)
+    // MARK: Float (FV lanes)
 
     /// `a * b + c` as one fused multiply-add per lane (`vfmadd` on x86-64
     /// with FMA, `fmla` on ARM): Horner steps in half the instructions, and
     /// one rounding instead of two.
     @inline(__always)
-    static func madd(_ a: F8, _ b: F8, _ c: Float) -> F8 {
-        F8(repeating: c).addingProduct(a, b)
+    static func madd(_ a: FV, _ b: FV, _ c: Float) -> FV {
+        FV(repeating: c).addingProduct(a, b)
     }
 
     /// `eʳ·2ⁿ` for `x` already known to lie in [-86.5, 88.7] (normal results).
     @inline(__always)
-    static func expCore8(_ x: F8) -> F8 {
+    static func expCoreF(_ x: FV) -> FV {
         let shifter: Float = 12582912  // 1.5·2²³
         let t = x * 1.44269504088896341 + shifter
         let n = t - shifter
@@ -174,35 +183,35 @@ extension Kernels {
         p = madd(p, r, 1.6666665459e-1)
         p = madd(p, r, 5.0000001201e-1)
         p = p * z + r + 1
-        let bits = unsafeBitCast(p, to: U8.self) &+ (unsafeBitCast(t, to: U8.self) &<< 23)
-        return unsafeBitCast(bits, to: F8.self)
+        let bits = unsafeBitCast(p, to: UV.self) &+ (unsafeBitCast(t, to: UV.self) &<< 23)
+        return unsafeBitCast(bits, to: FV.self)
     }
 
     /// `exp(x)` lane by lane.
     @inline(__always)
-    static func exp8(_ x: F8) -> F8 {
+    static func expF(_ x: FV) -> FV {
         let ok = (x .>= -86.5) .& (x .<= 88.7)
-        if _fastPath(all(ok)) { return expCore8(x) }
-        var r = F8()
-        for j in 0..<8 { r[j] = ok[j] ? expCore8(F8(repeating: x[j]))[0] : libmExp(x[j]) }
+        if _fastPath(all(ok)) { return expCoreF(x) }
+        var r = FV()
+        for j in 0..<FV.scalarCount { r[j] = ok[j] ? expCoreF(FV(repeating: x[j]))[0] : libmExp(x[j]) }
         return r
     }
 
     /// `log(x)` lane by lane (Cephes `logf`: `x = m·2ᵉ`, `m ∈ [√½, √2)`).
     @inline(__always)
-    static func log8(_ x: F8) -> F8 {
+    static func logF(_ x: FV) -> FV {
         let ok = (x .>= Float.leastNormalMagnitude) .& (x .< Float.infinity)
         if _slowPath(!all(ok)) {
-            var r = F8()
-            for j in 0..<8 { r[j] = libmLog(x[j]) }
+            var r = FV()
+            for j in 0..<FV.scalarCount { r[j] = libmLog(x[j]) }
             return r
         }
-        let bits = unsafeBitCast(x, to: U8.self)
+        let bits = unsafeBitCast(x, to: UV.self)
         // the biased exponent as a float, via the 2²³ shifter
-        let k = unsafeBitCast((bits &>> 23) | 0x4B00_0000, to: F8.self) - 8388608
-        var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F00_0000, to: F8.self)  // [0.5, 1)
+        let k = unsafeBitCast((bits &>> 23) | 0x4B00_0000, to: FV.self) - 8388608
+        var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F00_0000, to: FV.self)  // [0.5, 1)
         let small = m .< 0.707106781186547524
-        let e = k - 126 - F8(repeating: 0).replacing(with: 1, where: small)
+        let e = k - 126 - FV(repeating: 0).replacing(with: 1, where: small)
         m = m.replacing(with: m + m, where: small) - 1
         let z = m * m
         var y = m * 7.0376836292e-2 - 1.1514610310e-1
@@ -222,10 +231,10 @@ extension Kernels {
     /// `tanh(x)` lane by lane (Cephes `tanhf`): an odd polynomial for
     /// `|x| < 0.625`, else `1 - 2 / (exp(2|x|) + 1)` with the sign of `x`.
     @inline(__always)
-    static func tanh8(_ x: F8) -> F8 {
+    static func tanhF(_ x: FV) -> FV {
         let signBit: UInt32 = 0x8000_0000
-        let xb = unsafeBitCast(x, to: U8.self)
-        let ax = unsafeBitCast(xb & ~signBit, to: F8.self)
+        let xb = unsafeBitCast(x, to: UV.self)
+        let ax = unsafeBitCast(xb & ~signBit, to: FV.self)
         let z = x * x
         var p = z * -5.70498872745e-3 + 2.06390887954e-2
         p = madd(p, z, -5.37397155531e-2)
@@ -233,19 +242,19 @@ extension Kernels {
         p = madd(p, z, -3.33332819422e-1)
         let small = p * z * x + x
         let c = ax.replacing(with: 9.5, where: .!(ax .<= 9.5))  // tanh = 1 in Float beyond 9.01; NaN too
-        let e = expCore8(c + c)
+        let e = expCoreF(c + c)
         let big = 1 - 2 / (e + 1)
-        let signed = unsafeBitCast(unsafeBitCast(big, to: U8.self) | (xb & signBit), to: F8.self)
+        let signed = unsafeBitCast(unsafeBitCast(big, to: UV.self) | (xb & signBit), to: FV.self)
         return small.replacing(with: signed, where: .!(ax .< 0.625)).replacing(with: x, where: x .!= x)
     }
 
     /// `1 / (1 + exp(-x))` lane by lane, as `e/(1+e)` for negative `x`
     /// with `e = exp(-|x|)`, so neither side overflows.
     @inline(__always)
-    static func sigmoid8(_ x: F8) -> F8 {
-        let xb = unsafeBitCast(x, to: U8.self)
-        let nax = unsafeBitCast(xb | 0x8000_0000, to: F8.self)  // -|x|
-        let e = exp8(nax)
+    static func sigmoidF(_ x: FV) -> FV {
+        let xb = unsafeBitCast(x, to: UV.self)
+        let nax = unsafeBitCast(xb | 0x8000_0000, to: FV.self)  // -|x|
+        let e = expF(nax)
         let s = 1 / (1 + e)
         return s.replacing(with: e * s, where: x .< 0)
     }

@@ -195,7 +195,12 @@ extension Kernels {
     @inline(__always)
     static func vexp<T: TensorScalar>(_ v: SIMD8<T>) -> SIMD8<T> {
         if T.self == Float.self {
-            return unsafeBitCast(exp8(unsafeBitCast(v, to: F8.self)), to: SIMD8<T>.self)
+            let f = unsafeBitCast(v, to: SIMD8<Float>.self)
+#if NN_AVX512
+            return unsafeBitCast(expF(FV(lowHalf: f, highHalf: f)).lowHalf, to: SIMD8<T>.self)
+#else
+            return unsafeBitCast(expF(f), to: SIMD8<T>.self)
+#endif
         }
         let d = unsafeBitCast(v, to: SIMD8<Double>.self)
         return unsafeBitCast(SIMD8<Double>(lowHalf: exp4(d.lowHalf), highHalf: exp4(d.highHalf)), to: SIMD8<T>.self)
