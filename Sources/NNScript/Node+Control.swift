@@ -25,20 +25,6 @@ final class BlockNode: Node {
     }
 }
 
-extension Node {
-    /// Evaluates a child held by its parent, without retaining it for the call.
-    @inline(__always)
-    static func eval(_ node: Unmanaged<Node>, _ f: Frame) throws(Unwind) -> Value {
-        var value = Value.nil
-        var failure: Unwind?
-        node._withUnsafeGuaranteedRef { n in
-            do throws(Unwind) { value = try n.eval(f) } catch { failure = error }
-        }
-        if let failure { throw failure }
-        return value
-    }
-}
-
 /// Runs `body` in a fresh heap environment (a scope whose variables closures capture).
 final class ScopeNode: Node {
     let envSize: Int

@@ -20,6 +20,24 @@ class Node {
     func eval(_ f: Frame) throws(Unwind) -> Value { .nil }
 }
 
+extension Node {
+    /// Evaluates a child held by its parent, without retaining it for the call.
+    ///
+    /// Calling `child.eval(f)` on a stored reference makes Swift retain the
+    /// child around the call; parents keep their children alive anyway, so
+    /// the hot paths keep an `Unmanaged` copy of each child and come here.
+    @inline(__always)
+    static func eval(_ node: Unmanaged<Node>, _ f: Frame) throws(Unwind) -> Value {
+        var value = Value.nil
+        var failure: Unwind?
+        node._withUnsafeGuaranteedRef { n in
+            do throws(Unwind) { value = try n.eval(f) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return value
+    }
+}
+
 /// A literal or folded constant.
 final class ConstNode: Node {
     let value: Value
