@@ -17,7 +17,11 @@ extension Runtime {
 
     @inline(__always)
     func popFrame(_ fp: UnsafeMutablePointer<Value>, _ size: Int) {
-        fp.deinitialize(count: size)
+        // Releasing each slot by assigning nil is an inline switch on the
+        // value's case; `deinitialize(count:)` would be a generic runtime call
+        // (swift_arrayDestroy) on every return. The slots stay initialized
+        // with nil, which holds nothing, and are initialized again on push.
+        for i in 0..<size { fp[i] = .nil }
         sp = fp
         depth -= 1
     }
