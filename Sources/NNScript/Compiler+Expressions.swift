@@ -56,7 +56,11 @@ extension Compiler {
                 let call = CallNode(callee: b, args: positional, labels: labels, named: named, range: r, rt: rt)
                 return MethodCallNode(base: b, name: name.name, call: call, builtin: registry[name.name], range: r, rt: rt)
             }
-            return CallNode(callee: compile(callee), args: positional, labels: labels, named: named, range: r, rt: rt)
+            let calleeNode = compile(callee)
+            if let g = calleeNode as? GlobalGet {
+                return GlobalCallNode(cell: g.cell, callee: g, args: positional, labels: labels, named: named, range: r, rt: rt)
+            }
+            return CallNode(callee: calleeNode, args: positional, labels: labels, named: named, range: r, rt: rt)
         case .index(let base, let items):
             return IndexNode(base: compile(base), items: items.map(compileIndexItem), range: r, rt: rt)
         case .member(let base, let name):

@@ -174,7 +174,7 @@ public final class Interpreter {
         case .failure(let u):
             switch u {
             case .error(let e): throw e
-            case .returnValue(let v): return v
+            case .returnValue: return rt.takeReturned()
             case .breakLoop, .continueLoop: throw ScriptError("'break' or 'continue' outside a loop")
             }
         }
@@ -187,7 +187,7 @@ public final class Interpreter {
         } catch {
             switch error {
             case .error(let e): throw e
-            case .returnValue(let v): return v
+            case .returnValue: return rt.takeReturned()
             default: throw ScriptError("'break' or 'continue' outside a loop", at: rt.callSite)
             }
         }

@@ -34,7 +34,9 @@ final class ScopeNode: Node {
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        try body.eval(Frame(fp: f.fp, env: Env(parent: f.env, size: envSize)))
+        let e = Env(parent: f.env, size: envSize)
+        defer { extendLifetime(e) }
+        return try body.eval(Frame(fp: f.fp, env: e))
     }
 }
 
@@ -52,7 +54,7 @@ final class IfNode: Node {
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if try truth(Node.eval(conditionRef, f), condition.range, "if") { return try Node.eval(thenRef, f) }
+        if try Node.test(conditionRef, f, "if") { return try Node.eval(thenRef, f) }
         if let otherwiseRef { return try Node.eval(otherwiseRef, f) }
         return .nil
     }
@@ -71,7 +73,7 @@ final class WhileNode: Node {
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        while try truth(Node.eval(conditionRef, f), condition.range, "while") {
+        while try Node.test(conditionRef, f, "while") {
             if interrupt.isSet { try rt.checkInterrupt(range) }
             do {
                 _ = try Node.eval(bodyRef, f)
@@ -102,7 +104,8 @@ final class ReturnNode: Node {
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        throw .returnValue(try value?.eval(f) ?? .nil)
+        rt.returned = try value?.eval(f) ?? .nil
+        throw .returnValue
     }
 }
 
@@ -130,7 +133,9 @@ final class ForNode: Node {
     @inline(__always)
     func step(_ v: Value, _ f: Frame) throws(Unwind) -> Bool {
         try rt.checkInterrupt(range)
-        let g = envSize > 0 ? Frame(fp: f.fp, env: Env(parent: f.env, size: envSize)) : f
+        let e = envSize > 0 ? Env(parent: f.env, size: envSize) : nil
+        defer { extendLifetime(e) }
+        let g = e != nil ? Frame(fp: f.fp, env: e) : f
         try binder.bind(v, g)
         do {
             _ = try body.eval(g)
@@ -228,7 +233,9 @@ final class TryNode: Node {
             guard case .error(let e) = error, e.kind == .runtime else { throw error }
             rt.sp = savedSP
             rt.depth = savedDepth
-            let g = handlerEnvSize > 0 ? Frame(fp: f.fp, env: Env(parent: f.env, size: handlerEnvSize)) : f
+            let scope = handlerEnvSize > 0 ? Env(parent: f.env, size: handlerEnvSize) : nil
+            defer { extendLifetime(scope) }
+            let g = scope != nil ? Frame(fp: f.fp, env: scope) : f
             if let binder { try binder.bind(e.payload?.value ?? .string(e.message), g) }
             return try handler.eval(g)
         }

@@ -1,18 +1,92 @@
 import NNSyntax
 
+/// An operand of a binary operator. A local variable and a number literal are
+/// read in place, with no call; anything else is a child node, evaluated
+/// without a retain/release (see ``Node/eval(_:_:)``).
+enum Operand {
+    case local(Int)
+    case number(Double)
+    case node(Unmanaged<Node>)
+
+    init(_ node: Node) {
+        if let get = node as? LocalGet {
+            self = .local(get.slot)
+        } else if let c = node as? ConstNode, case .number(let x) = c.value {
+            self = .number(x)
+        } else {
+            self = .node(.passUnretained(node))
+        }
+    }
+
+    @inline(__always)
+    func value(_ f: Frame) throws(Unwind) -> Value {
+        switch self {
+        case .local(let slot): return f.fp[slot]
+        case .number(let x): return .number(x)
+        case .node(let n): return try Node.eval(n, f)
+        }
+    }
+}
+
 /// A binary operator node: numbers inline, everything else through ``Operators``.
 class BinaryNode: Node {
     let lhs: Node, rhs: Node
-    /// `lhs` and `rhs` for the hot path, evaluated without a retain/release (see ``Node/eval(_:_:)``).
-    let l: Unmanaged<Node>, r: Unmanaged<Node>
+    /// `lhs` and `rhs` for the hot path: read in place when a local or a number.
+    let l: Operand, r: Operand
     let op: BinaryOperator
     init(_ op: BinaryOperator, _ lhs: Node, _ rhs: Node, range: SourceRange, rt: Runtime) {
         self.op = op
         self.lhs = lhs
         self.rhs = rhs
-        self.l = Unmanaged.passUnretained(lhs)
-        self.r = Unmanaged.passUnretained(rhs)
+        self.l = Operand(lhs)
+        self.r = Operand(rhs)
         super.init(range: range, rt: rt)
+    }
+
+    /// Both operands as numbers, read in place with nothing evaluated, when
+    /// they are a local and a number literal or two locals holding numbers
+    /// (`n - 1`, `i < n`): the commonest operands, answered without a call.
+    @inline(__always)
+    final func quick(_ f: Frame) -> (Double, Double)? {
+        switch (l, r) {
+        case (.local(let a), .number(let y)):
+            if case .number(let x) = f.fp[a] { return (x, y) }
+        case (.local(let a), .local(let b)):
+            if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return (x, y) }
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// Any operands: evaluated, then numbers inline, anything else through
+    /// ``Operators``. Kept out of line so the operator nodes' quick paths
+    /// stay small (no stack frame to speak of).
+    @inline(never)
+    final func general(_ f: Frame) throws(Unwind) -> Value {
+        let a = try l.value(f), b = try r.value(f)
+        if case .number(let x) = a, case .number(let y) = b {
+            switch op {
+            case .add: return .number(x + y)
+            case .subtract: return .number(x - y)
+            case .multiply: return .number(x * y)
+            case .divide: return .number(x / y)
+            case .less: return .bool(x < y)
+            case .lessEqual: return .bool(x <= y)
+            case .greater: return .bool(x > y)
+            case .greaterEqual: return .bool(x >= y)
+            case .equal: return .bool(x == y)
+            case .notEqual: return .bool(x != y)
+            default: break
+            }
+        }
+        return try slow(a, b)
+    }
+
+    /// ``general(_:)`` as a condition: it must give a bool.
+    @inline(never)
+    final func testGeneral(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        try truth(general(f), range, context)
     }
 
     /// The slow path, with errors placed at this node.
@@ -47,87 +121,101 @@ class BinaryNode: Node {
 
 final class AddNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try Node.eval(l, f), b = try Node.eval(r, f)
-        if case .number(let x) = a, case .number(let y) = b { return .number(x + y) }
-        return try slow(a, b)
+        if let (x, y) = quick(f) { return .number(x + y) }
+        return try general(f)
     }
 }
 
 final class SubNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try Node.eval(l, f), b = try Node.eval(r, f)
-        if case .number(let x) = a, case .number(let y) = b { return .number(x - y) }
-        return try slow(a, b)
+        if let (x, y) = quick(f) { return .number(x - y) }
+        return try general(f)
     }
 }
 
 final class MulNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try Node.eval(l, f), b = try Node.eval(r, f)
-        if case .number(let x) = a, case .number(let y) = b { return .number(x * y) }
-        return try slow(a, b)
+        if let (x, y) = quick(f) { return .number(x * y) }
+        return try general(f)
     }
 }
 
 final class DivNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try Node.eval(l, f), b = try Node.eval(r, f)
-        if case .number(let x) = a, case .number(let y) = b { return .number(x / y) }
-        return try slow(a, b)
+        if let (x, y) = quick(f) { return .number(x / y) }
+        return try general(f)
     }
 }
 
 final class LessNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try Node.eval(l, f), b = try Node.eval(r, f)
-        if case .number(let x) = a, case .number(let y) = b { return .bool(x < y) }
-        return try slow(a, b)
+        if let (x, y) = quick(f) { return .bool(x < y) }
+        return try general(f)
+    }
+    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        if let (x, y) = quick(f) { return x < y }
+        return try testGeneral(f, context)
     }
 }
 
 final class LessEqualNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try Node.eval(l, f), b = try Node.eval(r, f)
-        if case .number(let x) = a, case .number(let y) = b { return .bool(x <= y) }
-        return try slow(a, b)
+        if let (x, y) = quick(f) { return .bool(x <= y) }
+        return try general(f)
+    }
+    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        if let (x, y) = quick(f) { return x <= y }
+        return try testGeneral(f, context)
     }
 }
 
 final class GreaterNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try Node.eval(l, f), b = try Node.eval(r, f)
-        if case .number(let x) = a, case .number(let y) = b { return .bool(x > y) }
-        return try slow(a, b)
+        if let (x, y) = quick(f) { return .bool(x > y) }
+        return try general(f)
+    }
+    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        if let (x, y) = quick(f) { return x > y }
+        return try testGeneral(f, context)
     }
 }
 
 final class GreaterEqualNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try Node.eval(l, f), b = try Node.eval(r, f)
-        if case .number(let x) = a, case .number(let y) = b { return .bool(x >= y) }
-        return try slow(a, b)
+        if let (x, y) = quick(f) { return .bool(x >= y) }
+        return try general(f)
+    }
+    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        if let (x, y) = quick(f) { return x >= y }
+        return try testGeneral(f, context)
     }
 }
 
 final class EqualNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try Node.eval(l, f), b = try Node.eval(r, f)
-        if case .number(let x) = a, case .number(let y) = b { return .bool(x == y) }
-        return try slow(a, b)
+        if let (x, y) = quick(f) { return .bool(x == y) }
+        return try general(f)
+    }
+    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        if let (x, y) = quick(f) { return x == y }
+        return try testGeneral(f, context)
     }
 }
 
 final class NotEqualNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try Node.eval(l, f), b = try Node.eval(r, f)
-        if case .number(let x) = a, case .number(let y) = b { return .bool(x != y) }
-        return try slow(a, b)
+        if let (x, y) = quick(f) { return .bool(x != y) }
+        return try general(f)
+    }
+    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        if let (x, y) = quick(f) { return x != y }
+        return try testGeneral(f, context)
     }
 }
 
 final class GenericBinaryNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try Node.eval(l, f), b = try Node.eval(r, f)
+        let a = try l.value(f), b = try r.value(f)
         if case .number(let x) = a, case .number(let y) = b, op != .matmul {
             switch op {
             case .remainder: return .number(Operators.remainder(x, y))
@@ -142,16 +230,22 @@ final class GenericBinaryNode: BinaryNode {
 /// `a and b`: `b` is evaluated only when `a` is true.
 final class AndNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        guard try truth(lhs.eval(f), lhs.range, "and") else { return .bool(false) }
-        return .bool(try truth(rhs.eval(f), rhs.range, "and"))
+        .bool(try test(f, "and"))
+    }
+    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        guard try lhs.test(f, "and") else { return false }
+        return try rhs.test(f, "and")
     }
 }
 
 /// `a or b`: `b` is evaluated only when `a` is false.
 final class OrNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if try truth(lhs.eval(f), lhs.range, "or") { return .bool(true) }
-        return .bool(try truth(rhs.eval(f), rhs.range, "or"))
+        .bool(try test(f, "or"))
+    }
+    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        if try lhs.test(f, "or") { return true }
+        return try rhs.test(f, "or")
     }
 }
 
@@ -190,7 +284,10 @@ final class NotNode: Node {
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        .bool(!(try truth(operand.eval(f), operand.range, "not")))
+        .bool(try !operand.test(f, "not"))
+    }
+    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        try !operand.test(f, "not")
     }
 }
 

@@ -18,6 +18,12 @@ class Node {
     }
 
     func eval(_ f: Frame) throws(Unwind) -> Value { .nil }
+
+    /// Evaluates a condition (of `if`, `while`, `and`, ...): it must be a bool.
+    /// Comparisons override this to answer without making a `Value`.
+    func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        try truth(eval(f), range, context)
+    }
 }
 
 extension Node {
@@ -32,6 +38,18 @@ extension Node {
         var failure: Unwind?
         node._withUnsafeGuaranteedRef { n in
             do throws(Unwind) { value = try n.eval(f) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return value
+    }
+
+    /// Tests a condition held by its parent, without retaining it for the call.
+    @inline(__always)
+    static func test(_ node: Unmanaged<Node>, _ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        var value = false
+        var failure: Unwind?
+        node._withUnsafeGuaranteedRef { n in
+            do throws(Unwind) { value = try n.test(f, context) } catch { failure = error }
         }
         if let failure { throw failure }
         return value

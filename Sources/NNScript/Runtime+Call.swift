@@ -4,15 +4,18 @@ import NNTensor
 extension Runtime {
     /// Reserves a frame of `size` slots on the value stack, all `nil`.
     @inline(__always)
-    func pushFrame(_ size: Int, _ name: String, _ range: SourceRange) throws(Unwind) -> UnsafeMutablePointer<Value> {
+    func pushFrame(_ size: Int, _ name: @autoclosure () -> String, _ range: SourceRange) throws(Unwind) -> UnsafeMutablePointer<Value> {
         let fp = sp
-        guard depth < maxDepth, (fp - stack) + size <= capacity else {
-            throw .fail("stack overflow (more than \(maxDepth) nested calls, in \(name))", range)
-        }
+        guard depth < maxDepth, fp + size <= stackEnd else { throw overflow(name(), range) }
         fp.initialize(repeating: .nil, count: size)
         sp = fp + size
         depth += 1
         return fp
+    }
+
+    @inline(never)
+    private func overflow(_ name: String, _ range: SourceRange) -> Unwind {
+        .fail("stack overflow (more than \(maxDepth) nested calls, in \(name))", range)
     }
 
     @inline(__always)
@@ -27,32 +30,64 @@ extension Runtime {
     }
 
     /// Calls an nn function with argument expressions evaluated straight into its frame.
+    ///
+    /// The caller holds `c` for the call, and `c` holds its prototype and
+    /// environment, so neither is retained again here.
     @inline(__always)
-    func invoke(_ c: Closure, _ args: [Unmanaged<Node>], _ labels: [String], _ named: [Node],
-                caller f: Frame, range: SourceRange) throws(Unwind) -> Value {
-        let p = c.proto
-        let n = p.paramNames.count
-        if args.count > n { throw arityError(p, args.count + named.count, range) }
-        let fp = try pushFrame(p.frameSize, p.name, range)
-        defer { popFrame(fp, p.frameSize) }
-        for i in 0..<args.count { fp[i] = try Node.eval(args[i], f) }
-        if !named.isEmpty || args.count < n {
-            var given = [Bool](repeating: false, count: n)
-            for i in 0..<args.count { given[i] = true }
-            for j in 0..<named.count {
-                let i = try namedIndex(p, labels[j], given, range)
-                fp[i] = try named[j].eval(f)
-                given[i] = true
+    func invoke(_ c: Closure, _ call: CallNode, caller f: Frame, range: SourceRange) throws(Unwind) -> Value {
+        unowned(unsafe) let p = c.proto
+        let n = p.paramCount, size = p.frameSize
+        let args = call.argRefs
+        let argc = args.count
+        if argc > n { throw arityError(p, argc + call.named.count, range) }
+        // Push the frame: the slots after the arguments start nil; each
+        // argument slot is initialized with its value (parameters come
+        // first, so size >= n >= argc).
+        let fp = sp
+        guard depth < maxDepth, fp + size <= stackEnd else { throw overflow(p.name, range) }
+        (fp + argc).initialize(repeating: .nil, count: size - argc)
+        sp = fp + size
+        depth += 1
+        for i in 0..<argc {
+            do {
+                (fp + i).initialize(to: try Node.eval(args[i], f))
+            } catch {
+                (fp + i).initialize(repeating: .nil, count: argc - i)
+                popFrame(fp, size)
+                throw error
             }
-            try fillDefaults(c, fp, given, range)
         }
-        return try enter(c, fp, range)
+        let result: Value
+        do {
+            if argc < n || call.hasNamed { try bindRest(c, call, fp, caller: f, range: range) }
+            result = try enter(c, fp, range)
+        } catch {
+            popFrame(fp, size)
+            throw error
+        }
+        popFrame(fp, size)
+        return result
+    }
+
+    /// Binds named arguments and defaults: the slower half of a call.
+    @inline(never)
+    private func bindRest(_ c: Closure, _ call: CallNode, _ fp: UnsafeMutablePointer<Value>,
+                          caller f: Frame, range: SourceRange) throws(Unwind) {
+        let p = c.proto
+        var given = [Bool](repeating: false, count: p.paramCount)
+        for i in 0..<call.argRefs.count { given[i] = true }
+        for j in 0..<call.named.count {
+            let i = try namedIndex(p, call.labels[j], given, range)
+            fp[i] = try call.named[j].eval(f)
+            given[i] = true
+        }
+        try fillDefaults(c, fp, given, range)
     }
 
     /// Calls an nn function with evaluated arguments (from Swift: builtins, transforms).
     func invoke(_ c: Closure, _ arguments: Arguments, range: SourceRange) throws(Unwind) -> Value {
         let p = c.proto
-        let n = p.paramNames.count
+        let n = p.paramCount
         let args = arguments.positional
         if args.count > n { throw arityError(p, args.count + arguments.named.count, range) }
         let fp = try pushFrame(p.frameSize, p.name, range)
@@ -73,28 +108,46 @@ extension Runtime {
 
     @inline(__always)
     private func enter(_ c: Closure, _ fp: UnsafeMutablePointer<Value>, _ range: SourceRange) throws(Unwind) -> Value {
+        unowned(unsafe) let p = c.proto
+        if p.envSize > 0 { return try enterWithEnv(c, fp, range) }
+        return try run(c, p.bodyRef, Frame(fp: fp, env: c.env), range)
+    }
+
+    /// Enters a function some of whose parameters live in a fresh environment (closures capture them).
+    @inline(never)
+    private func enterWithEnv(_ c: Closure, _ fp: UnsafeMutablePointer<Value>, _ range: SourceRange) throws(Unwind) -> Value {
         let p = c.proto
-        var env = c.env
-        if p.envSize > 0 {
-            let e = Env(parent: c.env, size: p.envSize)
-            for (pi, slot) in p.envParams { e.slots[slot] = fp[pi] }
-            env = e
-        }
+        let e = Env(parent: c.env, size: p.envSize)
+        defer { extendLifetime(e) }
+        for (pi, slot) in p.envParams { e.slots[slot] = fp[pi] }
+        return try run(c, p.bodyRef, Frame(fp: fp, env: e), range)
+    }
+
+    /// Runs a function's body: `return` ends it; errors gain a trace line.
+    /// (The prototype is read again from `c` after the body: holding it
+    /// across the call would make Swift retain it.)
+    @inline(__always)
+    private func run(_ c: Closure, _ body: Unmanaged<Node>, _ frame: Frame, _ range: SourceRange) throws(Unwind) -> Value {
         do {
-            return try Node.eval(p.bodyRef, Frame(fp: fp, env: env))
+            return try Node.eval(body, frame)
         } catch {
             switch error {
-            case .returnValue(let v): return v
-            case .error(var e):
-                if e.trace.count < 64 {
-                    e.trace.append(.init(function: p.name, range: range))
-                } else {
-                    e.traceOmitted += 1
-                }
-                throw .error(e)
+            case .returnValue: return takeReturned()
+            case .error(let e): throw .error(traced(e, c, range))
             default: throw error
             }
         }
+    }
+
+    @inline(never)
+    private func traced(_ error: ScriptError, _ c: Closure, _ range: SourceRange) -> ScriptError {
+        var e = error
+        if e.trace.count < 64 {
+            e.trace.append(.init(function: c.proto.name, range: range))
+        } else {
+            e.traceOmitted += 1
+        }
+        return e
     }
 
     private func namedIndex(_ p: FunctionProto, _ label: String, _ given: [Bool], _ range: SourceRange) throws(Unwind) -> Int {
@@ -151,11 +204,13 @@ extension Runtime {
 }
 
 /// A call: `callee(args)`.
-final class CallNode: Node {
+class CallNode: Node {
     let callee: Node
     let args: [Node]
-    /// `args` for the call path, evaluated without a retain/release each.
-    let argRefs: [Unmanaged<Node>]
+    /// `args` for the call path (evaluated without a retain/release each), in a buffer this node owns: reading it
+    /// needs no retain (an array property would be retained per call).
+    let argRefs: UnsafeMutableBufferPointer<Unmanaged<Node>>
+    let hasNamed: Bool
     let calleeRef: Unmanaged<Node>
     let labels: [String]
     let named: [Node]
@@ -163,16 +218,20 @@ final class CallNode: Node {
         self.callee = callee
         self.calleeRef = Unmanaged.passUnretained(callee)
         self.args = args
-        self.argRefs = args.map { Unmanaged.passUnretained($0) }
+        argRefs = .allocate(capacity: args.count)
+        _ = argRefs.initialize(from: args.lazy.map { Unmanaged.passUnretained($0) })
+        hasNamed = !named.isEmpty
         self.labels = labels
         self.named = named
         super.init(range: range, rt: rt)
     }
 
+    deinit { argRefs.deallocate() }
+
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let c = try Node.eval(calleeRef, f)
         if case .function(let clo) = c {
-            return try rt.invoke(clo, argRefs, labels, named, caller: f, range: range)
+            return try rt.invoke(clo, self, caller: f, range: range)
         }
         return try rt.call(c, evaluateArguments(f), range: range)
     }
@@ -186,6 +245,25 @@ final class CallNode: Node {
         var nv: [(label: String, value: Value)] = []
         for i in 0..<named.count { nv.append((labels[i], try named[i].eval(f))) }
         return Arguments(pos, named: nv)
+    }
+}
+
+/// A call of a global by name, `f(args)`: the commonest call. The closure is
+/// read from the global's cell in place rather than copied out as a value.
+final class GlobalCallNode: CallNode {
+    let cell: GlobalCell
+    init(cell: GlobalCell, callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange, rt: Runtime) {
+        self.cell = cell
+        super.init(callee: callee, args: args, labels: labels, named: named, range: range, rt: rt)
+    }
+
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        // Binding `clo` retains it: the call must keep it alive even if the
+        // function reassigns the global meanwhile.
+        if case .function(let clo) = cell.storage.pointee {
+            return try rt.invoke(clo, self, caller: f, range: range)
+        }
+        return try super.eval(f)
     }
 }
 
@@ -210,7 +288,7 @@ final class MethodCallNode: Node {
         case .record(let r):
             if let v = r[name] {
                 if case .function(let clo) = v {
-                    return try rt.invoke(clo, call.argRefs, call.labels, call.named, caller: f, range: range)
+                    return try rt.invoke(clo, call, caller: f, range: range)
                 }
                 return try rt.call(v, call.evaluateArguments(f), range: range)
             }

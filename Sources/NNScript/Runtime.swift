@@ -10,12 +10,15 @@ final class Runtime {
     let stack: UnsafeMutablePointer<Value>
     /// Slots in `stack`.
     let capacity: Int
+    /// One past the last slot of `stack`.
+    let stackEnd: UnsafeMutablePointer<Value>
     /// The first free slot and the number of active nn calls, behind a
     /// pointer so the call path needs no dynamic exclusivity checks.
     let regs: UnsafeMutablePointer<Registers>
     struct Registers {
         var sp: UnsafeMutablePointer<Value>
         var depth: Int
+        var returned: Value
     }
     var sp: UnsafeMutablePointer<Value> {
         @inline(__always) get { regs.pointee.sp }
@@ -24,6 +27,18 @@ final class Runtime {
     var depth: Int {
         @inline(__always) get { regs.pointee.depth }
         @inline(__always) set { regs.pointee.depth = newValue }
+    }
+    /// The value of the `return` being unwound (see ``Unwind/returnValue``).
+    var returned: Value {
+        @inline(__always) get { regs.pointee.returned }
+        @inline(__always) set { regs.pointee.returned = newValue }
+    }
+
+    /// Takes the value of the `return` being unwound, leaving nil.
+    func takeReturned() -> Value {
+        let v = regs.pointee.returned
+        regs.pointee.returned = .nil
+        return v
     }
     /// The deepest allowed nesting of nn calls.
     let maxDepth: Int
@@ -39,8 +54,9 @@ final class Runtime {
     init(stackSlots: Int, maxDepth: Int, interrupt: InterruptFlag) {
         capacity = stackSlots
         stack = UnsafeMutablePointer<Value>.allocate(capacity: stackSlots)
+        stackEnd = stack + stackSlots
         regs = .allocate(capacity: 1)
-        regs.initialize(to: Registers(sp: stack, depth: 0))
+        regs.initialize(to: Registers(sp: stack, depth: 0, returned: .nil))
         self.maxDepth = maxDepth
         self.interrupt = interrupt
     }
@@ -49,6 +65,7 @@ final class Runtime {
         let used = sp - stack
         if used > 0 { stack.deinitialize(count: used) }
         stack.deallocate()
+        regs.deinitialize(count: 1)
         regs.deallocate()
     }
 
@@ -118,6 +135,8 @@ final class GlobalCell {
 final class FunctionProto {
     let name: String
     let paramNames: [String]
+    /// `paramNames.count`, read on every call.
+    let paramCount: Int
     /// Default-value expressions (nil: required), evaluated at call time in
     /// the scope where the function is written.
     let defaults: [Node?]
@@ -138,6 +157,7 @@ final class FunctionProto {
          envParams: [(Int, Int)], body: Node, range: SourceRange) {
         self.name = name
         self.paramNames = paramNames
+        self.paramCount = paramNames.count
         self.defaults = defaults
         self.frameSize = frameSize
         self.envSize = envSize
@@ -152,5 +172,10 @@ final class FunctionProto {
 /// innermost heap environment.
 struct Frame {
     let fp: UnsafeMutablePointer<Value>
-    let env: Env?
+    /// Not owned: whoever makes a frame keeps its environment alive while the
+    /// frame is in use (a call's closure holds it; a fresh scope's is held by
+    /// a local). Owning it would cost a retain and release on every call.
+    /// (Do not wrap a `Frame` in an Optional: Swift 6.3 at -Onone builds
+    /// `Optional<Frame>` wrongly with this field, e.g. from `opt.map { ... } ?? f`.)
+    unowned(unsafe) let env: Env?
 }

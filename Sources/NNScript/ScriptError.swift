@@ -86,11 +86,17 @@ public struct BuiltinError: Error, CustomStringConvertible, Sendable {
 /// an error, or the control flow of `break`, `continue` and `return`.
 ///
 /// Thrown with typed throws, so no unwinding allocates.
+///
+/// It is one word: every `eval` can throw it, and a small error is returned
+/// in registers where a large one would need a stack buffer at each call.
+/// So the error is boxed and `return`'s value waits in the runtime
+/// (``Runtime/returned``) until the call that is returning takes it.
 enum Unwind: Error, @unchecked Sendable {
-    case error(ScriptError)
+    indirect case error(ScriptError)
     case breakLoop
     case continueLoop
-    case returnValue(Value)
+    /// `return`: the value is in `Runtime.returned`.
+    case returnValue
 }
 
 extension Unwind {
