@@ -24,27 +24,32 @@ extension Runtime {
         // value's case; `deinitialize(count:)` would be a generic runtime call
         // (swift_arrayDestroy) on every return. The slots stay initialized
         // with nil, which holds nothing, and are initialized again on push.
-        for i in 0..<size { fp[i] = .nil }
+        // Slots that hold no reference are left as they are.
+        for i in 0..<size {
+            switch fp[i] {
+            case .number, .bool, .nil, .range: continue  // hold nothing: skip the outlined destroy
+            default: fp[i] = .nil
+            }
+        }
         sp = fp
         depth -= 1
     }
 
     /// Calls an nn function with argument expressions evaluated straight into its frame.
     ///
-    /// The caller holds `c` for the call, and `c` holds its prototype and
-    /// environment, so neither is retained again here.
+    /// Nothing is retained: the caller keeps the function alive for the call
+    /// (see ``CallTarget``), and the function its prototype and environment.
     @inline(__always)
-    func invoke(_ c: Closure, _ call: CallNode, caller f: Frame, range: SourceRange) throws(Unwind) -> Value {
-        unowned(unsafe) let p = c.proto
-        let n = p.paramCount, size = p.frameSize
+    func invoke(_ t: CallTarget, _ call: CallNode, caller f: Frame, range: SourceRange) throws(Unwind) -> Value {
+        let n = t.paramCount, size = t.frameSize
         let args = call.argRefs
         let argc = args.count
-        if argc > n { throw arityError(p, argc + call.named.count, range) }
+        if argc > n { throw arityError(t.closure.proto, argc + call.named.count, range) }
         // Push the frame: the slots after the arguments start nil; each
         // argument slot is initialized with its value (parameters come
         // first, so size >= n >= argc).
         let fp = sp
-        guard depth < maxDepth, fp + size <= stackEnd else { throw overflow(p.name, range) }
+        guard depth < maxDepth, fp + size <= stackEnd else { throw overflow(t.closure.name, range) }
         (fp + argc).initialize(repeating: .nil, count: size - argc)
         sp = fp + size
         depth += 1
@@ -59,8 +64,8 @@ extension Runtime {
         }
         let result: Value
         do {
-            if argc < n || call.hasNamed { try bindRest(c, call, fp, caller: f, range: range) }
-            result = try enter(c, fp, range)
+            if argc < n || call.hasNamed { try bindRest(t.closure, call, fp, caller: f, range: range) }
+            result = try enter(t, fp, range)
         } catch {
             popFrame(fp, size)
             throw error
@@ -103,14 +108,13 @@ extension Runtime {
             given[i] = true
         }
         try fillDefaults(c, fp, given, range)
-        return try enter(c, fp, range)
+        return try enter(CallTarget(c), fp, range)
     }
 
     @inline(__always)
-    private func enter(_ c: Closure, _ fp: UnsafeMutablePointer<Value>, _ range: SourceRange) throws(Unwind) -> Value {
-        unowned(unsafe) let p = c.proto
-        if p.envSize > 0 { return try enterWithEnv(c, fp, range) }
-        return try run(c, p.bodyRef, Frame(fp: fp, env: c.env), range)
+    private func enter(_ t: CallTarget, _ fp: UnsafeMutablePointer<Value>, _ range: SourceRange) throws(Unwind) -> Value {
+        if t.envSize > 0 { return try enterWithEnv(t.closure, fp, range) }
+        return try run(t.function, t.body, Frame(fp: fp, env: t.env), range)
     }
 
     /// Enters a function some of whose parameters live in a fresh environment (closures capture them).
@@ -120,20 +124,19 @@ extension Runtime {
         let e = Env(parent: c.env, size: p.envSize)
         defer { extendLifetime(e) }
         for (pi, slot) in p.envParams { e.slots[slot] = fp[pi] }
-        return try run(c, p.bodyRef, Frame(fp: fp, env: e), range)
+        return try run(.passUnretained(c), p.bodyRef, Frame(fp: fp, env: e), range)
     }
 
     /// Runs a function's body: `return` ends it; errors gain a trace line.
-    /// (The prototype is read again from `c` after the body: holding it
-    /// across the call would make Swift retain it.)
     @inline(__always)
-    private func run(_ c: Closure, _ body: Unmanaged<Node>, _ frame: Frame, _ range: SourceRange) throws(Unwind) -> Value {
+    private func run(_ function: Unmanaged<Closure>, _ body: Unmanaged<Node>, _ frame: Frame,
+                     _ range: SourceRange) throws(Unwind) -> Value {
         do {
             return try Node.eval(body, frame)
         } catch {
             switch error {
             case .returnValue: return takeReturned()
-            case .error(let e): throw .error(traced(e, c, range))
+            case .error(let e): throw .error(traced(e, function.takeUnretainedValue(), range))
             default: throw error
             }
         }
@@ -203,6 +206,34 @@ extension Runtime {
     }
 }
 
+/// What a call reads from the function it calls, read once and held
+/// without retaining anything: whoever makes one keeps the closure alive
+/// until the call ends (by holding it, or by pinning the global that holds
+/// it), and the closure keeps its prototype and environment.
+struct CallTarget {
+    let function: Unmanaged<Closure>
+    let paramCount: Int
+    let frameSize: Int
+    let envSize: Int
+    let body: Unmanaged<Node>
+    unowned(unsafe) let env: Env?
+
+    @inline(__always)
+    init(_ function: Unmanaged<Closure>) {
+        self.function = function
+        (paramCount, frameSize, envSize, body, env) = function._withUnsafeGuaranteedRef { c in
+            unowned(unsafe) let p = c.proto
+            return (p.paramCount, p.frameSize, p.envSize, p.bodyRef, c.env)
+        }
+    }
+
+    @inline(__always)
+    init(_ c: Closure) { self.init(.passUnretained(c)) }
+
+    /// The closure, retained: for the slow paths.
+    var closure: Closure { function.takeUnretainedValue() }
+}
+
 /// A call: `callee(args)`.
 class CallNode: Node {
     let callee: Node
@@ -231,7 +262,9 @@ class CallNode: Node {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let c = try Node.eval(calleeRef, f)
         if case .function(let clo) = c {
-            return try rt.invoke(clo, self, caller: f, range: range)
+            // The call target does not own the closure: `clo` must outlive the call.
+            defer { extendLifetime(clo) }
+            return try rt.invoke(CallTarget(clo), self, caller: f, range: range)
         }
         return try rt.call(c, evaluateArguments(f), range: range)
     }
@@ -258,12 +291,12 @@ final class GlobalCallNode: CallNode {
     }
 
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        // Binding `clo` retains it: the call must keep it alive even if the
-        // function reassigns the global meanwhile.
-        if case .function(let clo) = cell.storage.pointee {
-            return try rt.invoke(clo, self, caller: f, range: range)
-        }
-        return try super.eval(f)
+        guard let function = cell.function else { return try super.eval(f) }
+        // The pin keeps the function alive (unretained) for the call, even if
+        // it reassigns the global meanwhile.
+        cell.pin()
+        defer { cell.unpin() }
+        return try rt.invoke(CallTarget(function), self, caller: f, range: range)
     }
 }
 
@@ -288,7 +321,8 @@ final class MethodCallNode: Node {
         case .record(let r):
             if let v = r[name] {
                 if case .function(let clo) = v {
-                    return try rt.invoke(clo, call, caller: f, range: range)
+                    defer { extendLifetime(clo) }  // the record may drop it during the call
+                    return try rt.invoke(CallTarget(clo), call, caller: f, range: range)
                 }
                 return try rt.call(v, call.evaluateArguments(f), range: range)
             }
