@@ -3,6 +3,26 @@ extension Builtin {
     /// ones by name; fills defaults; reports missing, extra, unknown and
     /// repeated arguments uniformly.
     func bind(_ args: Arguments, interpreter: Interpreter) throws -> BuiltinArguments {
+        let positional = args.positional
+        let k = positional.count
+        // The common call: positional arguments only, every required one
+        // given, no variadic parameter. The argument array becomes the
+        // values (no copy) and `given` is shared.
+        if args.named.isEmpty, variadicIndex == nil, k >= requiredCount, k <= parameters.count {
+            var values = positional
+            if k < parameters.count {
+                values.reserveCapacity(parameters.count)
+                for i in k..<parameters.count { values.append(parameters[i].defaultValue?.value ?? .nil) }
+            }
+            var bound = BuiltinArguments(builtin: self, values: values, given: givenPrefixes[k], rest: [], interpreter: interpreter)
+            bound.positionalGiven = k
+            return bound
+        }
+        return try bindGeneral(args, interpreter: interpreter)
+    }
+
+    /// Any arguments: named ones, variadics, and every error.
+    private func bindGeneral(_ args: Arguments, interpreter: Interpreter) throws -> BuiltinArguments {
         let n = parameters.count
         var values = [Value](repeating: .nil, count: n)
         var given = [Bool](repeating: false, count: n)

@@ -19,11 +19,30 @@ public final class Builtin: @unchecked Sendable {
     public let body: (inout BuiltinArguments) throws -> Value
 
     /// Declares a builtin.
-    public init(
+    /// Optional quick entries for a call with exactly one or two positional
+    /// arguments (like CPython's METH_O): they answer the common cases
+    /// (a number, a list) without binding and return nil to hand the call
+    /// to `body`, which handles every case and reports the errors.
+    let quick1: ((Value) -> Value?)?
+    let quick2: ((Value, Value) -> Value?)?
+
+    public convenience init(
         _ name: String, _ parameters: [BuiltinParameter] = [], area: String = "Host",
         summary: String, discussion: String = "",
         body: @escaping (inout BuiltinArguments) throws -> Value
     ) {
+        self.init(name, parameters, area: area, summary: summary, discussion: discussion,
+                  quick1: nil, quick2: nil, body: body)
+    }
+
+    init(
+        _ name: String, _ parameters: [BuiltinParameter] = [], area: String = "Host",
+        summary: String, discussion: String = "",
+        quick1: ((Value) -> Value?)? = nil, quick2: ((Value, Value) -> Value?)? = nil,
+        body: @escaping (inout BuiltinArguments) throws -> Value
+    ) {
+        self.quick1 = quick1
+        self.quick2 = quick2
         self.name = name
         self.parameters = parameters
         self.summary = summary
@@ -42,6 +61,9 @@ public final class Builtin: @unchecked Sendable {
         self.requiredCount = required
         self.positionalCount = maxPositional
         self.variadicIndex = variadic
+        self.givenPrefixes = (0...parameters.count).map { k in
+            (0..<parameters.count).map { $0 < k }
+        }
     }
 
     /// Parameters before this index that have no default must be given.
@@ -50,6 +72,8 @@ public final class Builtin: @unchecked Sendable {
     let positionalCount: Int
     /// The index of the variadic parameter, if any.
     let variadicIndex: Int?
+    /// `given` for a call with the first k parameters passed by position, by k.
+    let givenPrefixes: [[Bool]]
 
     /// The signature as shown by `help`: `sum(t, axis: nil, keepdims: false)`.
     public var signature: String {

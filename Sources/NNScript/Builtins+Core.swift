@@ -67,7 +67,14 @@ extension Builtins {
             }
         },
         Builtin("len", [.required("x")], area: "Core",
-                summary: "The number of elements of a list, tuple, string (characters), record (fields), range, tensor (first axis) or Sequential (layers).") { a in
+                summary: "The number of elements of a list, tuple, string (characters), record (fields), range, tensor (first axis) or Sequential (layers).",
+                quick1: { x in
+                    switch x {
+                    case .list(let l): .number(Double(l.items.count))
+                    case .tuple(let t): .number(Double(t.count))
+                    default: nil
+                    }
+                }) { a in
             switch a[0] {
             case .list(let l): return .number(Double(l.items.count))
             case .tuple(let t): return .number(Double(t.count))

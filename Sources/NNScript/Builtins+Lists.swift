@@ -3,13 +3,23 @@ import Foundation
 extension Builtins {
     static let lists: [Builtin] = [
         Builtin("append", [.required("list"), .required("value")], area: "Lists",
-                summary: "Adds `value` at the end of `list` (in place); returns the list.") { a in
+                summary: "Adds `value` at the end of `list` (in place); returns the list.",
+                quick2: { list, value in
+                    guard case .list(let l) = list else { return nil }
+                    l.items.append(value)
+                    return list
+                }) { a in
             let l = try a.list(0)
             l.items.append(a[1])
             return a[0]
         },
         Builtin("push", [.required("list"), .required("value")], area: "Lists",
-                summary: "Same as `append`.") { a in
+                summary: "Same as `append`.",
+                quick2: { list, value in
+                    guard case .list(let l) = list else { return nil }
+                    l.items.append(value)
+                    return list
+                }) { a in
             let l = try a.list(0)
             l.items.append(a[1])
             return a[0]

@@ -7,7 +7,8 @@ extension Builtins {
     static func elementwise(_ name: String, _ summary: String, _ discussion: String = "",
                             number: @escaping @Sendable (Double) -> Double,
                             tensor: @escaping @Sendable (Tensor) throws -> Tensor) -> Builtin {
-        Builtin(name, [.required("x")], area: "Math", summary: summary, discussion: discussion) { a in
+        Builtin(name, [.required("x")], area: "Math", summary: summary, discussion: discussion,
+                quick1: { x in if case .number(let d) = x { .number(number(d)) } else { nil } }) { a in
             switch a[0] {
             case .number(let d): return .number(number(d))
             case .tensor(let t): return .tensor(try tensor(t))

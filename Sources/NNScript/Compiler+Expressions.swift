@@ -60,6 +60,9 @@ extension Compiler {
             if let g = calleeNode as? GlobalGet {
                 return GlobalCallNode(cell: g.cell, callee: g, args: positional, labels: labels, named: named, range: r, rt: rt)
             }
+            if let c = calleeNode as? ConstNode, case .builtin(let b) = c.value {
+                return BuiltinCallNode(builtin: b, callee: c, args: positional, labels: labels, named: named, range: r, rt: rt)
+            }
             return CallNode(callee: calleeNode, args: positional, labels: labels, named: named, range: r, rt: rt)
         case .index(let base, let items):
             return IndexNode(base: compile(base), items: items.map(compileIndexItem), range: r, rt: rt)

@@ -274,7 +274,7 @@ class CallNode: Node {
         var pos: [Value] = []
         pos.reserveCapacity(args.count + 1)
         if let receiver { pos.append(receiver) }
-        for a in args { pos.append(try a.eval(f)) }
+        for a in argRefs { pos.append(try Node.eval(a, f)) }
         var nv: [(label: String, value: Value)] = []
         for i in 0..<named.count { nv.append((labels[i], try named[i].eval(f))) }
         return Arguments(pos, named: nv)
@@ -297,6 +297,32 @@ final class GlobalCallNode: CallNode {
         cell.pin()
         defer { cell.unpin() }
         return try rt.invoke(CallTarget(function), self, caller: f, range: range)
+    }
+}
+
+/// A call of a builtin by name, `abs(x)`: the builtin is known when the
+/// call is compiled (the callee node holds it).
+final class BuiltinCallNode: CallNode {
+    unowned(unsafe) let builtin: Builtin
+    init(builtin: Builtin, callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange, rt: Runtime) {
+        self.builtin = builtin
+        super.init(callee: callee, args: args, labels: labels, named: named, range: range, rt: rt)
+    }
+
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        if !hasNamed {
+            if argRefs.count == 1, let quick = builtin.quick1 {
+                let x = try Node.eval(argRefs[0], f)
+                if let v = quick(x) { return v }
+                return try rt.callBuiltin(builtin, Arguments([x]), range: range)
+            }
+            if argRefs.count == 2, let quick = builtin.quick2 {
+                let x = try Node.eval(argRefs[0], f), y = try Node.eval(argRefs[1], f)
+                if let v = quick(x, y) { return v }
+                return try rt.callBuiltin(builtin, Arguments([x, y]), range: range)
+            }
+        }
+        return try rt.callBuiltin(builtin, evaluateArguments(f), range: range)
     }
 }
 

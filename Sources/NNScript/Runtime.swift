@@ -19,6 +19,7 @@ final class Runtime {
         var sp: UnsafeMutablePointer<Value>
         var depth: Int
         var returned: Value
+        var callSite: SourceRange
     }
     var sp: UnsafeMutablePointer<Value> {
         @inline(__always) get { regs.pointee.sp }
@@ -43,7 +44,10 @@ final class Runtime {
     /// The deepest allowed nesting of nn calls.
     let maxDepth: Int
     /// The innermost builtin call (for errors raised from callbacks).
-    var callSite: SourceRange = .none
+    var callSite: SourceRange {
+        @inline(__always) get { regs.pointee.callSite }
+        @inline(__always) set { regs.pointee.callSite = newValue }
+    }
     /// Global variables by name.
     var globals: [String: GlobalCell] = [:]
     /// Set from any thread to stop the running script.
@@ -56,7 +60,7 @@ final class Runtime {
         stack = UnsafeMutablePointer<Value>.allocate(capacity: stackSlots)
         stackEnd = stack + stackSlots
         regs = .allocate(capacity: 1)
-        regs.initialize(to: Registers(sp: stack, depth: 0, returned: .nil))
+        regs.initialize(to: Registers(sp: stack, depth: 0, returned: .nil, callSite: .none))
         self.maxDepth = maxDepth
         self.interrupt = interrupt
     }
