@@ -43,6 +43,65 @@ extension Bench {
             """)
     }
 
+    /// 1M calls of a builtin on a number, `t = t + abs(i - 500000)` (ms).
+    static func builtinCalls() -> BenchItem {
+        loop1M(key: "calls_builtin_1m", label: "1M builtin calls, abs(x)", expect: 250_000_000_000, source: """
+            fn work(n) {
+              let t = 0
+              for i in 0..n { t = t + abs(i - 500000) }
+              t
+            }
+            """)
+    }
+
+    /// 1M calls of a closure that updates a captured counter (ms).
+    static func closureCalls() -> BenchItem {
+        loop1M(key: "calls_closure_1m", label: "1M closure calls, captured counter", expect: 1_000_000, source: """
+            fn work(n) {
+              let k = 0
+              let bump = () => { k = k + 1 }
+              for i in 0..n { bump() }
+              k
+            }
+            """)
+    }
+
+    /// 1M appends to a list (ms).
+    static func listAppend() -> BenchItem {
+        loop1M(key: "list_append_1m", label: "1M list appends", expect: 1_000_000, source: """
+            fn work(n) {
+              let xs = []
+              for i in 0..n { append(xs, i * 2) }
+              len(xs)
+            }
+            """)
+    }
+
+    /// 1M iterations reading two record fields (CPython: dict lookups) (ms).
+    static func recordFields() -> BenchItem {
+        loop1M(key: "record_fields_1m", label: "1M iterations reading 2 record fields", expect: 3_000_000, source: """
+            fn work(n) {
+              let r = {a: 1, b: 2}
+              let t = 0
+              for i in 0..n { t = t + r.a + r.b }
+              t
+            }
+            """)
+    }
+
+    /// Times `work(1_000_000)` defined by `source`, after checking its result (ms).
+    private static func loop1M(key: String, label: String, expect: Double, source: String) -> BenchItem {
+        BenchItem(key: key, label: label, unit: .ms) {
+            let run = try ScriptRun(source)
+            let f = try run.global("work")
+            let value = try run.call(f, .number(1_000_000))
+            guard case .number(expect) = value else { throw BenchError("\(key) gave \(value), not \(expect)") }
+            return try Timer.median(warmup: 1, minRuns: 5, maxRuns: 30) {
+                blackHole(try run.call(f, .number(1_000_000)))
+            } * 1e3
+        }
+    }
+
     /// Times `count(10_000_000)` defined by `source`, after checking its result (ms).
     private static func countTo10M(key: String, label: String, source: String) -> BenchItem {
         BenchItem(key: key, label: label, unit: .ms) {

@@ -26,6 +26,10 @@ enum Bench {
             fib(),
             countingLoop(),
             whileLoop(),
+            builtinCalls(),
+            closureCalls(),
+            listAppend(),
+            recordFields(),
         ]
     }
 }
