@@ -11,13 +11,16 @@ enum IndexArg {
 final class MemberNode: Node {
     let base: Node
     let name: String
+    private let baseRef: Unmanaged<Node>
     init(base: Node, name: String, range: SourceRange, rt: Runtime) {
         self.base = base
         self.name = name
+        baseRef = .passUnretained(base)
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let v = try base.eval(f)
+        let v = try Node.eval(baseRef, f)
+        if case .record(let r) = v, let x = r[name] { return x }
         do {
             return try Access.member(v, name, rt.interpreter)
         } catch {

@@ -56,6 +56,26 @@ extension Node {
     }
 }
 
+/// A child node as its parent holds it: owned, and evaluated without the
+/// retain and release that calling a method on a stored reference costs
+/// (see ``Node/eval(_:_:)``).
+struct Child {
+    /// The node (owned).
+    let node: Node
+    private let ref: Unmanaged<Node>
+
+    init(_ node: Node) {
+        self.node = node
+        ref = .passUnretained(node)
+    }
+
+    @inline(__always)
+    func eval(_ f: Frame) throws(Unwind) -> Value { try Node.eval(ref, f) }
+
+    @inline(__always)
+    func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool { try Node.test(ref, f, context) }
+}
+
 /// A literal or folded constant.
 final class ConstNode: Node {
     let value: Value
@@ -79,27 +99,16 @@ final class LocalGet: Node {
 
 final class LocalSet: Node {
     let slot: Int
-    let value: Node
+    let value: Child
     init(slot: Int, value: Node, range: SourceRange, rt: Runtime) {
         self.slot = slot
-        self.value = value
+        self.value = Child(value)
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         f.fp[slot] = try value.eval(f)
         return .nil
     }
-}
-
-@inline(__always)
-func envAt(_ f: Frame, _ depth: Int) -> Env {
-    var e = f.env.unsafelyUnwrapped
-    var d = depth
-    while d > 0 {
-        e = e.parent.unsafelyUnwrapped
-        d -= 1
-    }
-    return e
 }
 
 final class EnvGet: Node {
@@ -109,21 +118,21 @@ final class EnvGet: Node {
         self.slot = slot
         super.init(range: range, rt: rt)
     }
-    override func eval(_ f: Frame) throws(Unwind) -> Value { envAt(f, depth).slots[slot] }
+    override func eval(_ f: Frame) throws(Unwind) -> Value { f.envSlots(depth)[slot] }
 }
 
 final class EnvSet: Node {
     let depth: Int, slot: Int
-    let value: Node
+    let value: Child
     init(depth: Int, slot: Int, value: Node, range: SourceRange, rt: Runtime) {
         self.depth = depth
         self.slot = slot
-        self.value = value
+        self.value = Child(value)
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let v = try value.eval(f)
-        envAt(f, depth).slots[slot] = v
+        f.envSlots(depth)[slot] = v
         return .nil
     }
 }
@@ -151,11 +160,11 @@ final class GlobalGet: Node {
 final class GlobalSet: Node {
     let cell: GlobalCell
     let visible: [String]
-    let value: Node
+    let value: Child
     init(cell: GlobalCell, visible: [String], value: Node, range: SourceRange, rt: Runtime) {
         self.cell = cell
         self.visible = visible
-        self.value = value
+        self.value = Child(value)
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
@@ -191,7 +200,7 @@ indirect enum Binder {
     func bind(_ v: Value, _ f: Frame) throws(Unwind) {
         switch self {
         case .local(let s): f.fp[s] = v
-        case .env(let s): f.env.unsafelyUnwrapped.slots[s] = v
+        case .env(let s): f.envSlots(0)[s] = v
         case .global(let c):
             c.value = v
             c.isDefined = true
@@ -215,10 +224,10 @@ indirect enum Binder {
 /// `let pattern = value`.
 final class LetNode: Node {
     let binder: Binder
-    let value: Node
+    let value: Child
     init(binder: Binder, value: Node, range: SourceRange, rt: Runtime) {
         self.binder = binder
-        self.value = value
+        self.value = Child(value)
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {

@@ -114,7 +114,7 @@ extension Runtime {
     @inline(__always)
     private func enter(_ t: CallTarget, _ fp: UnsafeMutablePointer<Value>, _ range: SourceRange) throws(Unwind) -> Value {
         if t.envSize > 0 { return try enterWithEnv(t.closure, fp, range) }
-        return try run(t.function, t.body, Frame(fp: fp, env: t.env), range)
+        return try run(t.function, t.body, Frame(fp: fp, envRef: t.env), range)
     }
 
     /// Enters a function some of whose parameters live in a fresh environment (closures capture them).
@@ -216,14 +216,14 @@ struct CallTarget {
     let frameSize: Int
     let envSize: Int
     let body: Unmanaged<Node>
-    unowned(unsafe) let env: Env?
+    let env: Unmanaged<Env>?
 
     @inline(__always)
     init(_ function: Unmanaged<Closure>) {
         self.function = function
         (paramCount, frameSize, envSize, body, env) = function._withUnsafeGuaranteedRef { c in
             unowned(unsafe) let p = c.proto
-            return (p.paramCount, p.frameSize, p.envSize, p.bodyRef, c.env)
+            return (p.paramCount, p.frameSize, p.envSize, p.bodyRef, c.env.map { Unmanaged.passUnretained($0) })
         }
     }
 

@@ -214,7 +214,35 @@ struct Frame {
     /// Not owned: whoever makes a frame keeps its environment alive while the
     /// frame is in use (a call's closure holds it; a fresh scope's is held by
     /// a local). Owning it would cost a retain and release on every call.
-    /// (Do not wrap a `Frame` in an Optional: Swift 6.3 at -Onone builds
-    /// `Optional<Frame>` wrongly with this field, e.g. from `opt.map { ... } ?? f`.)
-    unowned(unsafe) let env: Env?
+    /// (An `Unmanaged` rather than `unowned(unsafe)`: reading the latter
+    /// retains, and Swift 6.3 at -Onone builds `Optional<Frame>` wrongly with it.)
+    let envRef: Unmanaged<Env>?
+
+    @inline(__always)
+    init(fp: UnsafeMutablePointer<Value>, env: Env?) {
+        self.fp = fp
+        envRef = env.map { .passUnretained($0) }
+    }
+
+    @inline(__always)
+    init(fp: UnsafeMutablePointer<Value>, envRef: Unmanaged<Env>?) {
+        self.fp = fp
+        self.envRef = envRef
+    }
+
+    /// The environment, retained (to capture it or make a child scope).
+    var env: Env? { envRef?.takeUnretainedValue() }
+
+    /// The slots of the environment `depth` scopes out, reached without
+    /// retaining any environment on the way.
+    @inline(__always)
+    func envSlots(_ depth: Int) -> UnsafeMutablePointer<Value> {
+        var e = envRef.unsafelyUnwrapped
+        var d = depth
+        while d > 0 {
+            e = e._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.parent.unsafelyUnwrapped) }
+            d -= 1
+        }
+        return e._withUnsafeGuaranteedRef { $0.slots }
+    }
 }

@@ -34,30 +34,61 @@ public enum Value {
 }
 
 /// The mutable storage of a list value.
+///
+/// The array lives behind a pointer: a stored `var` of a class would cost a
+/// dynamic exclusivity check on every access (the interpreter never
+/// overlaps accesses to one list).
 public final class ListRef {
+    private let storage: UnsafeMutablePointer<[Value]>
+
     /// The elements, in order.
-    public var items: [Value]
+    public var items: [Value] {
+        @inline(__always) get { storage.pointee }
+        @inline(__always) set { storage.pointee = newValue }
+        @inline(__always) _modify { yield &storage.pointee }
+    }
 
-    public init(_ items: [Value] = []) { self.items = items }
+    public init(_ items: [Value] = []) {
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: items)
+    }
 
-    deinit { Teardown.release(list: &items) }
+    deinit {
+        Teardown.release(list: &storage.pointee)
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+    }
 }
 
 /// The mutable storage of a record value: fields in insertion order.
+/// (Behind a pointer, as ``ListRef``.)
 public final class RecordRef {
-    /// Field names, in order.
-    public private(set) var keys: [String]
-    /// Field values, parallel to `keys`.
-    public private(set) var values: [Value]
+    private struct Fields {
+        var keys: [String] = []
+        var values: [Value] = []
+    }
+    private let storage: UnsafeMutablePointer<Fields>
 
-    public init() {
-        keys = []
-        values = []
+    /// Field names, in order.
+    public private(set) var keys: [String] {
+        @inline(__always) get { storage.pointee.keys }
+        @inline(__always) set { storage.pointee.keys = newValue }
+        @inline(__always) _modify { yield &storage.pointee.keys }
+    }
+    /// Field values, parallel to `keys`.
+    public private(set) var values: [Value] {
+        @inline(__always) get { storage.pointee.values }
+        @inline(__always) set { storage.pointee.values = newValue }
+        @inline(__always) _modify { yield &storage.pointee.values }
     }
 
-    public init(_ fields: [(String, Value)]) {
-        keys = []
-        values = []
+    public init() {
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: Fields())
+    }
+
+    public convenience init(_ fields: [(String, Value)]) {
+        self.init()
         keys.reserveCapacity(fields.count)
         values.reserveCapacity(fields.count)
         for (k, v) in fields { self[k] = v }
@@ -95,7 +126,11 @@ public final class RecordRef {
     /// The fields as (name, value) pairs, in order.
     public var fields: [(String, Value)] { Array(zip(keys, values)) }
 
-    deinit { Teardown.release(list: &values) }
+    deinit {
+        Teardown.release(list: &storage.pointee.values)
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+    }
 }
 
 /// A function written in nn: its compiled prototype and captured environment.
