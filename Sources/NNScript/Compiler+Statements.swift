@@ -17,6 +17,12 @@ extension Compiler {
             }
         }
         if nodes.isEmpty, let last { return last }
+        // A block of one assignment or `let` (a loop body like `{ i = i + 1 }`)
+        // is that statement: both evaluate to nil.
+        if nodes.count == 1, last == nil, let only = nodes.first,
+           only is LocalSet || only is EnvSet || only is GlobalSet || only is LetNode {
+            return only
+        }
         return BlockNode(statements: nodes, last: last, range: range, rt: rt)
     }
 

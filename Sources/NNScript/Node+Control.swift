@@ -18,9 +18,13 @@ final class BlockNode: Node {
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        for s in statements { _ = try Node.eval(s, f) }
+        for s in statements { try Node.exec(s, f) }
         if let last { return try Node.eval(last, f) }
         return .nil
+    }
+    override func exec(_ f: Frame) throws(Unwind) {
+        for s in statements { try Node.exec(s, f) }
+        if let last { try Node.exec(last, f) }
     }
 }
 
@@ -58,6 +62,10 @@ final class IfNode: Node {
         if let otherwiseRef { return try Node.eval(otherwiseRef, f) }
         return .nil
     }
+    override func exec(_ f: Frame) throws(Unwind) {
+        if try Node.test(conditionRef, f, "if") { return try Node.exec(thenRef, f) }
+        if let otherwiseRef { try Node.exec(otherwiseRef, f) }
+    }
 }
 
 final class WhileNode: Node {
@@ -76,7 +84,7 @@ final class WhileNode: Node {
         while try Node.test(conditionRef, f, "while") {
             if interrupt.isSet { try rt.checkInterrupt(range) }
             do {
-                _ = try Node.eval(bodyRef, f)
+                try Node.exec(bodyRef, f)
             } catch {
                 switch error {
                 case .breakLoop: return .nil
@@ -117,14 +125,14 @@ final class ReturnNode: Node {
 final class ForNode: Node {
     let binder: Binder
     let sequence: Node
-    let body: Node
+    let body: Child
     let envSize: Int
     let interrupt: InterruptFlag
     init(binder: Binder, sequence: Node, body: Node, envSize: Int, range: SourceRange, rt: Runtime) {
         self.interrupt = rt.interrupt
         self.binder = binder
         self.sequence = sequence
-        self.body = body
+        self.body = Child(body)
         self.envSize = envSize
         super.init(range: range, rt: rt)
     }
@@ -138,7 +146,7 @@ final class ForNode: Node {
         let g = e != nil ? Frame(fp: f.fp, env: e) : f
         try binder.bind(v, g)
         do {
-            _ = try body.eval(g)
+            try body.exec(g)
         } catch {
             switch error {
             case .breakLoop: return false
@@ -160,7 +168,7 @@ final class ForNode: Node {
                     if interrupt.isSet { try rt.checkInterrupt(range) }
                     f.fp[slot] = .number(Double(i))
                     do {
-                        _ = try body.eval(f)
+                        try body.exec(f)
                     } catch {
                         switch error {
                         case .breakLoop: return .nil

@@ -24,6 +24,10 @@ class Node {
     func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
         try truth(eval(f), range, context)
     }
+
+    /// Runs a statement for its effect, dropping its value. Assignments,
+    /// blocks and `if` override this so a loop body makes no value at all.
+    func exec(_ f: Frame) throws(Unwind) { _ = try eval(f) }
 }
 
 extension Node {
@@ -41,6 +45,16 @@ extension Node {
         }
         if let failure { throw failure }
         return value
+    }
+
+    /// Runs a statement held by its parent, without retaining it for the call.
+    @inline(__always)
+    static func exec(_ node: Unmanaged<Node>, _ f: Frame) throws(Unwind) {
+        var failure: Unwind?
+        node._withUnsafeGuaranteedRef { n in
+            do throws(Unwind) { try n.exec(f) } catch { failure = error }
+        }
+        if let failure { throw failure }
     }
 
     /// Tests a condition held by its parent, without retaining it for the call.
@@ -74,6 +88,9 @@ struct Child {
 
     @inline(__always)
     func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool { try Node.test(ref, f, context) }
+
+    @inline(__always)
+    func exec(_ f: Frame) throws(Unwind) { try Node.exec(ref, f) }
 }
 
 /// A literal or folded constant.
@@ -106,8 +123,11 @@ final class LocalSet: Node {
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        f.fp[slot] = try value.eval(f)
+        try exec(f)
         return .nil
+    }
+    override func exec(_ f: Frame) throws(Unwind) {
+        f.fp[slot] = try value.eval(f)
     }
 }
 
@@ -131,9 +151,12 @@ final class EnvSet: Node {
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
+        try exec(f)
+        return .nil
+    }
+    override func exec(_ f: Frame) throws(Unwind) {
         let v = try value.eval(f)
         f.envSlots(depth)[slot] = v
-        return .nil
     }
 }
 
@@ -168,13 +191,16 @@ final class GlobalSet: Node {
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
+        try exec(f)
+        return .nil
+    }
+    override func exec(_ f: Frame) throws(Unwind) {
         let v = try value.eval(f)
         guard cell.isDefined else {
             throw .fail("cannot assign to '\(cell.name)': it was never declared (use 'let \(cell.name) = ...')"
                         + rt.suggestion(cell.name, extra: visible, globalsOnly: true), range)
         }
         cell.value = v
-        return .nil
     }
 }
 
@@ -231,7 +257,10 @@ final class LetNode: Node {
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        try binder.bind(try value.eval(f), f)
+        try exec(f)
         return .nil
+    }
+    override func exec(_ f: Frame) throws(Unwind) {
+        try binder.bind(try value.eval(f), f)
     }
 }
