@@ -1,29 +1,23 @@
 import Foundation
 /// Lists, records and strings.
 extension Builtins {
+    /// `append` and its alias `push`.
+    private static func appending(_ name: String, summary: String) -> Builtin {
+        Builtin(name, [.required("list"), .required("value")], area: "Lists", summary: summary,
+                quick2: { list, value in
+                    guard case .list(let l) = list else { return nil }
+                    l.items.append(value)
+                    return list
+                }) { a in
+            let l = try a.list(0)
+            l.items.append(a[1])
+            return a[0]
+        }
+    }
+
     static let lists: [Builtin] = [
-        Builtin("append", [.required("list"), .required("value")], area: "Lists",
-                summary: "Adds `value` at the end of `list` (in place); returns the list.",
-                quick2: { list, value in
-                    guard case .list(let l) = list else { return nil }
-                    l.items.append(value)
-                    return list
-                }) { a in
-            let l = try a.list(0)
-            l.items.append(a[1])
-            return a[0]
-        },
-        Builtin("push", [.required("list"), .required("value")], area: "Lists",
-                summary: "Same as `append`.",
-                quick2: { list, value in
-                    guard case .list(let l) = list else { return nil }
-                    l.items.append(value)
-                    return list
-                }) { a in
-            let l = try a.list(0)
-            l.items.append(a[1])
-            return a[0]
-        },
+        appending("append", summary: "Adds `value` at the end of `list` (in place); returns the list."),
+        appending("push", summary: "Same as `append`."),
         Builtin("pop", [.required("list"), .optional("index")], area: "Lists",
                 summary: "Removes and returns the last element (or the one at `index`).") { a in
             let l = try a.list(0)

@@ -1,0 +1,164 @@
+import NNSyntax
+
+/// What a call reads from the function it calls, read once and held
+/// without retaining anything: whoever makes one keeps the closure alive
+/// until the call ends (by holding it, or by pinning the global that holds
+/// it), and the closure keeps its prototype and environment.
+struct CallTarget {
+    let function: Unmanaged<Closure>
+    let paramCount: Int
+    let frameSize: Int
+    let envSize: Int
+    let body: Unmanaged<Node>
+    let env: Unmanaged<Env>?
+
+    @inline(__always)
+    init(_ function: Unmanaged<Closure>) {
+        self.function = function
+        (paramCount, frameSize, envSize, body, env) = function._withUnsafeGuaranteedRef { c in
+            unowned(unsafe) let p = c.proto
+            return (p.paramCount, p.frameSize, p.envSize, p.bodyRef, c.env.map { Unmanaged.passUnretained($0) })
+        }
+    }
+
+    @inline(__always)
+    init(_ c: Closure) { self.init(.passUnretained(c)) }
+
+    /// The closure, retained: for the slow paths.
+    var closure: Closure { function.takeUnretainedValue() }
+}
+
+/// A call: `callee(args)`.
+class CallNode: Node {
+    let callee: Node
+    let args: [Node]
+    /// `args` for the call path (evaluated without a retain/release each), in a buffer this node owns: reading it
+    /// needs no retain (an array property would be retained per call).
+    let argRefs: UnsafeMutableBufferPointer<Unmanaged<Node>>
+    let hasNamed: Bool
+    let calleeRef: Unmanaged<Node>
+    let labels: [String]
+    let named: [Node]
+    init(callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange, rt: Runtime) {
+        self.callee = callee
+        self.calleeRef = Unmanaged.passUnretained(callee)
+        self.args = args
+        argRefs = .allocate(capacity: args.count)
+        _ = argRefs.initialize(from: args.lazy.map { Unmanaged.passUnretained($0) })
+        hasNamed = !named.isEmpty
+        self.labels = labels
+        self.named = named
+        super.init(range: range, rt: rt)
+    }
+
+    deinit { argRefs.deallocate() }
+
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let c = try Node.eval(calleeRef, f)
+        if case .function(let clo) = c {
+            // The call target does not own the closure: `clo` must outlive the call.
+            defer { extendLifetime(clo) }
+            return try rt.invoke(CallTarget(clo), self, caller: f, range: range)
+        }
+        return try rt.call(c, evaluateArguments(f), range: range)
+    }
+
+    @inline(__always)
+    func evaluateArguments(_ f: Frame, receiver: Value? = nil) throws(Unwind) -> Arguments {
+        var pos: [Value] = []
+        pos.reserveCapacity(args.count + 1)
+        if let receiver { pos.append(receiver) }
+        for a in argRefs { pos.append(try Node.eval(a, f)) }
+        var nv: [(label: String, value: Value)] = []
+        for i in 0..<named.count { nv.append((labels[i], try named[i].eval(f))) }
+        return Arguments(pos, named: nv)
+    }
+}
+
+/// A call of a global by name, `f(args)`: the commonest call. The closure is
+/// read from the global's cell in place rather than copied out as a value.
+final class GlobalCallNode: CallNode {
+    let cell: GlobalCell
+    init(cell: GlobalCell, callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange, rt: Runtime) {
+        self.cell = cell
+        super.init(callee: callee, args: args, labels: labels, named: named, range: range, rt: rt)
+    }
+
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        guard let function = cell.function else { return try super.eval(f) }
+        // The pin keeps the function alive (unretained) for the call, even if
+        // it reassigns the global meanwhile.
+        cell.pin()
+        defer { cell.unpin() }
+        return try rt.invoke(CallTarget(function), self, caller: f, range: range)
+    }
+}
+
+/// A call of a builtin by name, `abs(x)`: the builtin is known when the
+/// call is compiled (the callee node holds it).
+final class BuiltinCallNode: CallNode {
+    unowned(unsafe) let builtin: Builtin
+    init(builtin: Builtin, callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange, rt: Runtime) {
+        self.builtin = builtin
+        super.init(callee: callee, args: args, labels: labels, named: named, range: range, rt: rt)
+    }
+
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        if !hasNamed {
+            if argRefs.count == 1, let quick = builtin.quick1 {
+                let x = try Node.eval(argRefs[0], f)
+                if let v = quick(x) { return v }
+                return try rt.callBuiltin(builtin, Arguments([x]), range: range)
+            }
+            if argRefs.count == 2, let quick = builtin.quick2 {
+                let x = try Node.eval(argRefs[0], f), y = try Node.eval(argRefs[1], f)
+                if let v = quick(x, y) { return v }
+                return try rt.callBuiltin(builtin, Arguments([x, y]), range: range)
+            }
+        }
+        return try rt.callBuiltin(builtin, evaluateArguments(f), range: range)
+    }
+}
+
+/// A method call `base.name(args)`: a record field or object member that is
+/// callable, else the builtin `name` with `base` as its first argument.
+final class MethodCallNode: Node {
+    let base: Node
+    let name: String
+    let call: CallNode
+    let builtin: Builtin?
+    init(base: Node, name: String, call: CallNode, builtin: Builtin?, range: SourceRange, rt: Runtime) {
+        self.base = base
+        self.name = name
+        self.call = call
+        self.builtin = builtin
+        super.init(range: range, rt: rt)
+    }
+
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let recv = try base.eval(f)
+        switch recv {
+        case .record(let r):
+            if let v = r[name] {
+                if case .function(let clo) = v {
+                    defer { extendLifetime(clo) }  // the record may drop it during the call
+                    return try rt.invoke(CallTarget(clo), call, caller: f, range: range)
+                }
+                return try rt.call(v, call.evaluateArguments(f), range: range)
+            }
+        case .object(let o):
+            let m: Value?
+            do { m = try o.member(name, in: rt.interpreter) } catch { throw rt.wrap(error, range) }
+            if let m { return try rt.call(m, call.evaluateArguments(f), range: range) }
+        default:
+            break
+        }
+        guard let builtin else {
+            if case .record(let r) = recv {
+                throw .fail("record has no field '\(name)'" + Suggest.didYouMean(name, among: r.keys), range)
+            }
+            throw .fail("\(recv.typeName) has no method '\(name)'", range)
+        }
+        return try rt.callBuiltin(builtin, call.evaluateArguments(f, receiver: recv), range: range)
+    }
+}
