@@ -9,17 +9,15 @@ enum IndexArg {
 
 /// `base.name`: a record field, a tensor property or an object member.
 final class MemberNode: Node {
-    let base: Node
+    let base: Child
     let name: String
-    private let baseRef: Unmanaged<Node>
     init(base: Node, name: String, range: SourceRange, rt: Runtime) {
-        self.base = base
+        self.base = Child(base)
         self.name = name
-        baseRef = .passUnretained(base)
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let v = try Node.eval(baseRef, f)
+        let v = try base.eval(f)
         if case .record(let r) = v, let x = r[name] { return x }
         do {
             return try Access.member(v, name, rt.interpreter)

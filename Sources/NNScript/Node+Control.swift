@@ -45,46 +45,40 @@ final class ScopeNode: Node {
 }
 
 final class IfNode: Node {
-    let condition: Node, then: Node
-    let otherwise: Node?
-    private let conditionRef: Unmanaged<Node>, thenRef: Unmanaged<Node>, otherwiseRef: Unmanaged<Node>?
+    let condition: Child, then: Child
+    let otherwise: Child?
     init(condition: Node, then: Node, otherwise: Node?, range: SourceRange, rt: Runtime) {
-        self.condition = condition
-        self.then = then
-        self.otherwise = otherwise
-        conditionRef = Unmanaged.passUnretained(condition)
-        thenRef = Unmanaged.passUnretained(then)
-        otherwiseRef = otherwise.map { Unmanaged.passUnretained($0) }
+        self.condition = Child(condition)
+        self.then = Child(then)
+        self.otherwise = otherwise.map(Child.init)
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if try Node.test(conditionRef, f, "if") { return try Node.eval(thenRef, f) }
-        if let otherwiseRef { return try Node.eval(otherwiseRef, f) }
-        return .nil
+        if try condition.test(f, "if") { return try then.eval(f) }
+        // Optional chaining reads `otherwise` in place; `if let` would copy
+        // it, retaining the node.
+        return try otherwise?.eval(f) ?? .nil
     }
     override func exec(_ f: Frame) throws(Unwind) {
-        if try Node.test(conditionRef, f, "if") { return try Node.exec(thenRef, f) }
-        if let otherwiseRef { try Node.exec(otherwiseRef, f) }
+        if try condition.test(f, "if") { return try then.exec(f) }
+        try otherwise?.exec(f)
     }
 }
 
 final class WhileNode: Node {
-    let condition: Node, body: Node
+    let condition: Child, body: Child
     let interrupt: InterruptFlag
-    private let conditionRef: Unmanaged<Node>, bodyRef: Unmanaged<Node>
     init(condition: Node, body: Node, range: SourceRange, rt: Runtime) {
-        self.condition = condition
-        self.body = body
-        self.conditionRef = Unmanaged.passUnretained(condition)
-        self.bodyRef = Unmanaged.passUnretained(body)
+        self.condition = Child(condition)
+        self.body = Child(body)
         self.interrupt = rt.interrupt
         super.init(range: range, rt: rt)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        while try Node.test(conditionRef, f, "while") {
+        while try condition.test(f, "while") {
             if interrupt.isSet { try rt.checkInterrupt(range) }
             do {
-                try Node.exec(bodyRef, f)
+                try body.exec(f)
             } catch {
                 switch error {
                 case .breakLoop: return .nil

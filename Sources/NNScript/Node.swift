@@ -35,7 +35,8 @@ extension Node {
     ///
     /// Calling `child.eval(f)` on a stored reference makes Swift retain the
     /// child around the call; parents keep their children alive anyway, so
-    /// the hot paths keep an `Unmanaged` copy of each child and come here.
+    /// the hot paths hold children as ``Child`` (or, for arrays of them, an
+    /// `Unmanaged` buffer) and come here.
     @inline(__always)
     static func eval(_ node: Unmanaged<Node>, _ f: Frame) throws(Unwind) -> Value {
         var value = Value.nil
