@@ -31,9 +31,11 @@ struct CallTarget {
 /// A call: `callee(args)`.
 class CallNode: Node {
     let callee: Node
+    /// The positional argument nodes (owned).
     let args: [Node]
-    /// `args` for the call path (evaluated without a retain/release each), in a buffer this node owns: reading it
-    /// needs no retain (an array property would be retained per call).
+    /// `args` for the call path, unretained, in a buffer this node owns:
+    /// reading it needs no retain (an array property is retained per call),
+    /// and each argument is evaluated without a retain (``Node/eval(_:_:)``).
     let argRefs: UnsafeMutableBufferPointer<Unmanaged<Node>>
     let hasNamed: Bool
     let calleeRef: Unmanaged<Node>
