@@ -8,8 +8,6 @@ import Synchronization
 final class Runtime {
     /// The value stack: each active call's locals are a window of it.
     let stack: UnsafeMutablePointer<Value>
-    /// Slots in `stack`.
-    let capacity: Int
     /// One past the last slot of `stack`.
     let stackEnd: UnsafeMutablePointer<Value>
     /// The first free slot and the number of active nn calls, behind a
@@ -56,7 +54,6 @@ final class Runtime {
     unowned(unsafe) var interpreter: Interpreter!
 
     init(stackSlots: Int, maxDepth: Int, interrupt: InterruptFlag) {
-        capacity = stackSlots
         stack = UnsafeMutablePointer<Value>.allocate(capacity: stackSlots)
         stackEnd = stack + stackSlots
         regs = .allocate(capacity: 1)
