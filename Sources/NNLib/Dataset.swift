@@ -60,6 +60,7 @@ extension Tensor {
         switch storage {
         case .float32(let a): result = try? Tensor(shape: outShape, array: gather(a))
         case .float64(let a): result = try? Tensor(shape: outShape, array: gather(a))
+        case .bool: result = try? index([.list(indices)])
         }
         return result ?? self
     }

@@ -83,11 +83,15 @@ extension Builtins {
         Builtin("pow", [.required("x"), .required("p")], area: "Math", summary: "`x ** p`.") { a in
             try Operators.binary(.power, a[0], a[1])
         },
-        Builtin("is_nan", [.required("x")], area: "Math", summary: "True when the number `x` is not a number (nan).") { a in
-            .bool(try a.number(0).isNaN)
+        Builtin("is_nan", [.required("x")], area: "Math",
+                summary: "True when the number `x` is not a number (nan); of a tensor, a bool tensor (`torch.isnan`).") { a in
+            if case .tensor(let t) = a[0] { return .tensor(t.isNaN()) }
+            return .bool(try a.number(0).isNaN)
         },
-        Builtin("is_finite", [.required("x")], area: "Math", summary: "True when the number `x` is neither infinite nor nan.") { a in
-            .bool(try a.number(0).isFinite)
+        Builtin("is_finite", [.required("x")], area: "Math",
+                summary: "True when the number `x` is neither infinite nor nan; of a tensor, a bool tensor (`torch.isfinite`).") { a in
+            if case .tensor(let t) = a[0] { return .tensor(t.isFinite()) }
+            return .bool(try a.number(0).isFinite)
         },
         Builtin("pi", [], area: "Math", summary: "The number π.") { _ in .number(Double.pi) },
         Builtin("inf", [], area: "Math", summary: "Positive infinity.") { _ in .number(Double.infinity) },

@@ -47,9 +47,12 @@ extension Builtins {
             .tensor(try tensorLike(a, 0).dot(try tensorLike(a, 1)))
         },
         Builtin("where", [.required("condition"), .required("a"), .required("b")], area: "Tensors",
-                summary: "Elementwise `a` where `condition` is nonzero, else `b` (with broadcasting).") { a in
-            let c = try tensorLike(a, 0)
-            let x = try operand(a[1], like: c, a, 1), y = try operand(a[2], like: c, a, 2)
+                summary: "Elementwise `a` where `condition` is true, else `b` (with broadcasting).",
+                discussion: "`condition` is a mask (a bool tensor such as `x > 0`; a number tensor is read as `x != 0`). A number for `a` or `b` takes the other's dtype (float32 when both are numbers).") { a in
+            let c = try maskArg(a, 0)
+            var like = c.isBool ? Tensor(scalar: 0) : c
+            if case .tensor(let t) = a[1], !t.isBool { like = t } else if case .tensor(let t) = a[2], !t.isBool { like = t }
+            let x = try operand(a[1], like: like, a, 1), y = try operand(a[2], like: like, a, 2)
             return .tensor(try Tensor.where(c, x, y))
         },
         Builtin("maximum", [.required("a"), .required("b")], area: "Tensors",

@@ -87,6 +87,7 @@ extension Builtins {
         Builtin("param", [.required("t")], area: "Tensors",
                 summary: "A leaf tensor that requires grad: `backward()` accumulates into its `.grad`.") { a in
             let t = try tensorLike(a, 0)
+            if t.isBool { throw a.bad(0, message: "a bool tensor cannot require grad; convert it with .to(\"float32\")") }
             return .tensor(t.isLeaf && !t.requiresGrad ? t.requiringGrad() : t.detach().requiringGrad())
         },
         Builtin("assign", [.required("t"), .required("value")], area: "Tensors",
@@ -103,19 +104,22 @@ extension Builtins {
         Builtin("clone", [.required("t")], area: "Tensors", summary: "A copy of the values (not tracked).") { a in
             .tensor(try tensorArg(a, 0).clone())
         },
-        Builtin("item", [.required("t")], area: "Tensors", summary: "The number held by a one-element tensor.") { a in
-            .number(try tensorArg(a, 0).item())
+        Builtin("item", [.required("t")], area: "Tensors", summary: "The number held by a one-element tensor (a bool for a bool tensor).") { a in
+            let t = try tensorArg(a, 0)
+            let v = try t.item()
+            return t.isBool ? .bool(v != 0) : .number(v)
         },
-        Builtin("tolist", [.required("t")], area: "Tensors", summary: "The values as nested lists of numbers.") { a in
+        Builtin("tolist", [.required("t")], area: "Tensors", summary: "The values as nested lists of numbers (of bools for a bool tensor).") { a in
             let t = try tensorArg(a, 0)
             let values = t.doubles
-            if t.shape.isEmpty { return .number(values.first ?? 0) }
+            let element: (Double) -> Value = t.isBool ? { .bool($0 != 0) } : { .number($0) }
+            if t.shape.isEmpty { return element(values.first ?? 0) }
             var index = 0
             func level(_ d: Int) -> Value {
                 var out: [Value] = []
                 for _ in 0..<t.shape[d] {
                     if d + 1 == t.shape.count {
-                        out.append(.number(values[index]))
+                        out.append(element(values[index]))
                         index += 1
                     } else {
                         out.append(level(d + 1))
@@ -126,7 +130,7 @@ extension Builtins {
             return level(0)
         },
         Builtin("to", [.required("t"), .required("dtype")], area: "Tensors",
-                summary: "The tensor converted to `dtype` (\"float32\" or \"float64\").") { a in
+                summary: "The tensor converted to `dtype` (\"float32\", \"float64\" or \"bool\": `x != 0`).") { a in
             .tensor(try tensorArg(a, 0).to(try dtypeArg(a, 1)))
         },
         Builtin("backward", [.required("t"), .optional("seed"), .optional("create_graph", .bool(false))], area: "Autodiff",

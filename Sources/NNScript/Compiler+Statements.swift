@@ -93,8 +93,21 @@ extension Compiler {
             }
             return GlobalSet(cell: rt.cell(id.name), visible: visibleNames, value: v, range: id.range, rt: rt)
         case .index(let base, let items):
-            return IndexSetNode(base: compile(base), items: items.map(compileIndexItem), value: compile(value),
-                                op: op, range: range, rt: rt)
+            // `m[0][1] = v` is a chain of index levels on one root, `m`.
+            var levels = [items]
+            var root = base
+            while case .index(let b, let inner) = root.kind {
+                levels.insert(inner, at: 0)
+                root = b
+            }
+            let kind: IndexSetNode.Root
+            switch root.kind {
+            case .identifier: kind = .place
+            case .member(_, let name): kind = name.name == "T" ? .transposed : .place
+            default: kind = .temporary
+            }
+            return IndexSetNode(base: compile(root), levels: levels.map { $0.map(compileIndexItem) }, root: kind,
+                                value: compile(value), op: op, range: range, rt: rt)
         case .member(let base, let name):
             return MemberSetNode(base: compile(base), name: name.name, value: compile(value), op: op,
                                  range: range, rt: rt)

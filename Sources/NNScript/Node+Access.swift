@@ -79,28 +79,78 @@ final class IndexNode: Node {
 
 /// `base[items] = value` (or `op=`).
 final class IndexSetNode: Node {
+    /// What the root of the target is, for tensors: a tensor read from a
+    /// variable or field (`m`, `model.weight`) is a place, and writes into it
+    /// are seen by everyone who holds it; `m.T` and the result of a call or
+    /// an operator are new tensors nothing else can see, so a write into
+    /// them would be lost: an error.
+    enum Root { case place, transposed, temporary }
+
     let base: Node
-    let items: [IndexItemNode]
+    /// The index items of each level: `m[0][1]` has two, `[[0], [1]]`.
+    let levels: [[IndexItemNode]]
+    let root: Root
     let value: Node
     let op: BinaryOperator?
-    init(base: Node, items: [IndexItemNode], value: Node, op: BinaryOperator?, range: SourceRange, rt: Runtime) {
+    init(base: Node, levels: [[IndexItemNode]], root: Root, value: Node, op: BinaryOperator?,
+         range: SourceRange, rt: Runtime) {
         self.base = base
-        self.items = items
+        self.levels = levels
+        self.root = root
         self.value = value
         self.op = op
         super.init(range: range, rt: rt)
     }
+
+    /// `base[a][b] = v`: a tensor index is a copy (`m[0]` is a new tensor),
+    /// so after the innermost write each tensor level is written back into
+    /// its parent, innermost first: `t = m[0]; t[1] = v; m[0] = t`. Lists,
+    /// records and tuples hold their elements by reference and need no
+    /// write-back.
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let b = try base.eval(f)
-        let args = try IndexItemNode.evaluate(items, f)
+        if root != .place, case .tensor = b { throw temporaryError() }
+        if levels.count == 1 {
+            let args = try IndexItemNode.evaluate(levels[0], f)
+            var v = try value.eval(f)
+            do {
+                if let op { v = try Operators.binary(op, try Access.index(b, args), v) }
+                try Access.setIndex(b, args, v)
+            } catch {
+                throw rt.wrap(error, range)
+            }
+            return .nil
+        }
+        var containers = [b]
+        var outerArgs: [[IndexArg]] = []
+        var current = b
+        for level in levels.dropLast() {
+            let args = try IndexItemNode.evaluate(level, f)
+            do { current = try Access.index(current, args) } catch { throw rt.wrap(error, range) }
+            outerArgs.append(args)
+            containers.append(current)
+        }
+        let args = try IndexItemNode.evaluate(levels[levels.count - 1], f)
         var v = try value.eval(f)
         do {
-            if let op { v = try Operators.binary(op, try Access.index(b, args), v) }
-            try Access.setIndex(b, args, v)
+            if let op { v = try Operators.binary(op, try Access.index(current, args), v) }
+            try Access.setIndex(current, args, v)
+            for i in stride(from: outerArgs.count - 1, through: 0, by: -1) {
+                if case .tensor = containers[i] { try Access.setIndex(containers[i], outerArgs[i], containers[i + 1]) }
+            }
         } catch {
             throw rt.wrap(error, range)
         }
         return .nil
+    }
+
+    private func temporaryError() -> Unwind {
+        switch root {
+        case .transposed:
+            return .fail("cannot assign into .T: it is a new tensor (a transposed copy), so the write would be lost; index the tensor itself (m.T[i] = v is m[:, i] = v for a matrix)", range)
+        default:
+            return .fail("cannot assign into a temporary tensor (the result of an expression, which nothing else can see), so the write would be lost; store it in a variable first (let t = ...; t[i] = v)", range)
+        }
     }
 }
 

@@ -301,7 +301,11 @@ func truth(_ v: Value, _ range: SourceRange, _ context: String) throws(Unwind) -
 @inline(never)
 func conditionError(_ v: Value, _ range: SourceRange, _ context: String) -> Unwind {
         var hint = ""
-        if case .tensor = v { hint = " (use .item() or all(...) for a tensor)" }
+        if case .tensor = v {
+            hint = context == "and" || context == "or"
+                ? " (for masks elementwise, use logical_\(context)(a, b); for one answer, any(t) or all(t))"
+                : " (for a tensor, use any(t), all(t) or .item())"
+        }
         if case .nil = v { hint = " (compare explicitly: x != nil)" }
         let what = context == "if" || context == "while" ? "condition of '\(context)'" : "operand of '\(context)'"
         return .fail("\(what) must be a bool, got \(v.typeName)\(hint)", range)

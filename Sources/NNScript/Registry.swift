@@ -7,7 +7,7 @@ public final class Registry {
 
     /// The standard library of builtins, by area.
     public static let standard: [Builtin] =
-        Builtins.core + Builtins.lists + Builtins.math + Builtins.tensor + Builtins.autodiff
+        Builtins.core + Builtins.lists + Builtins.math + Builtins.tensor + Builtins.masks + Builtins.autodiff
         + Builtins.library
 
     public init(_ builtins: [Builtin] = Registry.standard) {

@@ -34,26 +34,6 @@ fn reduce(xs, f, init) {
   acc
 }
 
-## True when `f(x)` is true for every element (`all(xs)` checks the elements themselves).
-fn all(xs, f: nil) {
-  for x in xs {
-    let ok = if f == nil { x } else { f(x) }
-    if type(ok) == "tensor" { ok = ok.item() != 0 }
-    if not ok { return false }
-  }
-  true
-}
-
-## True when `f(x)` is true for some element (`any(xs)` checks the elements themselves).
-fn any(xs, f: nil) {
-  for x in xs {
-    let ok = if f == nil { x } else { f(x) }
-    if type(ok) == "tensor" { ok = ok.item() != 0 }
-    if ok { return true }
-  }
-  false
-}
-
 ## Calls `f(i)` for `i` in `0..n` and returns the results as a list.
 fn repeat(n, f) {
   let out = []

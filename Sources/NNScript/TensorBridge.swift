@@ -25,7 +25,8 @@ enum TensorBridge {
             let fl = try Tensor(shape: q.shape, values: q.doubles.map { $0.rounded(.down) }, dtype: q.dtype)
             return try a - b * fl
         case .and, .or:
-            throw BuiltinError("'\(op.rawValue)' needs bools, got tensors (use where() or multiply 0/1 masks)")
+            let f = op == .and ? "logical_and" : "logical_or"
+            throw BuiltinError("'\(op.rawValue)' needs bools, got tensors (for masks elementwise, use \(f)(a, b))")
         }
     }
 
@@ -77,7 +78,7 @@ enum TensorBridge {
         switch v {
         case .nil: return d
         case .string(let s):
-            guard let t = DType(name: s) else { throw BuiltinError("\(op): unknown dtype \(Value.quote(s)) (use \"float32\" or \"float64\")") }
+            guard let t = DType(name: s) else { throw BuiltinError("\(op): unknown dtype \(Value.quote(s)) (use \"float32\", \"float64\" or \"bool\")") }
             return t
         default:
             throw BuiltinError("\(op): dtype must be a string, got \(v.typeName)")
@@ -85,6 +86,8 @@ enum TensorBridge {
     }
 
     /// Builds a tensor from a number, nested lists of numbers, or a tensor.
+    /// Without a dtype, nested lists of bools (and nothing else) make a bool
+    /// tensor, as in PyTorch; anything else is float32.
     static func make(_ v: Value, dtype: DType?, _ op: String) throws -> Tensor {
         if case .tensor(let t) = v {
             if let dtype, dtype != t.dtype { return t.to(dtype) }
@@ -119,12 +122,13 @@ enum TensorBridge {
         }
         let count = try Shape.count(shape, op: op)
         values.reserveCapacity(count)
+        var allBools = count > 0 || { if case .bool = v { return true }; return false }()
         func walk(_ x: Value, _ d: Int) throws {
             if d == shape.count {
                 switch x {
-                case .number(let n): values.append(n)
+                case .number(let n): values.append(n); allBools = false
                 case .bool(let b): values.append(b ? 1 : 0)
-                case .tensor(let t) where t.shape.isEmpty: values.append(try t.item())
+                case .tensor(let t) where t.shape.isEmpty: values.append(try t.item()); allBools = allBools && t.isBool
                 default: throw BuiltinError("\(op): expected a number, got \(x.typeName)")
                 }
                 return
@@ -138,6 +142,7 @@ enum TensorBridge {
                     throw BuiltinError("\(op): ragged nested list (a tensor of shape \(fmtShape(t.shape)) where shape \(fmtShape(Array(shape[d...]))) was expected)")
                 }
                 values += t.doubles
+                allBools = allBools && t.isBool
                 return
             default:
                 throw BuiltinError("\(op): ragged nested list (expected a list of length \(shape[d]), got \(x.typeName))")
@@ -148,6 +153,9 @@ enum TensorBridge {
             for i in items { try walk(i, d + 1) }
         }
         try walk(v, 0)
+        if dtype == .bool || (dtype == nil && allBools) {
+            return try Tensor(shape: shape, bools: values.map { $0 != 0 })
+        }
         return try Tensor(shape: shape, values: values, dtype: dtype ?? .float32)
     }
 

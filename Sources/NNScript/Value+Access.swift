@@ -156,6 +156,10 @@ enum Access {
         }
     }
 
+    /// The items of a tensor index, checked: numbers must be integral, a
+    /// float tensor or (nested) list of numbers is an integer array of its
+    /// shape, a bool tensor or list of bools is a mask. A float never reads
+    /// as a truncated integer, and a 0/1 float tensor is not a mask.
     static func tensorIndices(_ args: [IndexArg]) throws -> [TensorIndex] {
         try args.map { a in
             switch a {
@@ -164,29 +168,35 @@ enum Access {
                 switch v {
                 case .number(let d):
                     guard let i = Int(exactlyChecked: d) else {
-                        throw BuiltinError("tensor index must be an integer, got \(Value.formatNumber(d))")
+                        throw BuiltinError("tensor index \(Value.formatNumber(d)) is not an integer: indices must be integers")
                     }
                     return .index(i)
-                case .list(let l):
-                    return .list(try l.items.map { x in
-                        guard case .number(let d) = x, let i = Int(exactlyChecked: d) else {
-                            throw BuiltinError("tensor index list must hold integers, got \(x.repr)")
-                        }
-                        return i
-                    })
+                case .list, .tuple:
+                    let t = try TensorBridge.make(v, dtype: nil, "index")
+                    if t.isBool { return .mask(shape: t.shape, values: t.bools) }
+                    return .array(shape: t.shape, values: try integers(t))
                 case .tensor(let t):
-                    return .list(try t.doubles.map { d in
-                        guard let i = Int(exactlyChecked: d) else {
-                            throw BuiltinError("tensor index must hold integers, got \(Value.formatNumber(d))")
-                        }
-                        return i
-                    })
+                    if t.isBool { return .mask(shape: t.shape, values: t.bools) }
+                    return .array(shape: t.shape, values: try integers(t))
+                case .bool:
+                    throw BuiltinError("cannot index a tensor with a bool; use a bool tensor of the indexed shape as a mask")
                 case .nil:
                     return .newAxis
                 default:
                     throw BuiltinError("cannot index a tensor with a \(v.typeName)")
                 }
             }
+        }
+    }
+
+    /// The elements of an index tensor as integers; a fractional or huge
+    /// value is an error, never truncated.
+    private static func integers(_ t: Tensor) throws -> [Int] {
+        try t.doubles.map { d in
+            guard let i = Int(exactlyChecked: d) else {
+                throw BuiltinError("index tensor holds \(Value.formatNumber(d)): indices must be integers")
+            }
+            return i
         }
     }
 
@@ -207,6 +217,7 @@ enum Access {
             let updated: Tensor
             switch v {
             case .number(let d): updated = try t.indexPut(idx, value: d)
+            case .bool(let x): updated = try t.indexPut(idx, value: x ? 1 : 0)
             case .tensor(let u): updated = try t.indexPut(idx, value: u)
             default: throw BuiltinError("cannot store a \(v.typeName) in a tensor")
             }

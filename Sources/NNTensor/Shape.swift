@@ -34,10 +34,13 @@ public enum Shape {
     }
 
     /// Turns a possibly negative `axis` into `0..<rank`, or throws
-    /// `op: axis 3 is out of range for a tensor of rank 2`.
+    /// `op: axis 3 is out of range for a tensor of rank 2`. A 0-d tensor
+    /// takes axis 0 and -1, as in PyTorch (it counts as rank 1 here), so a
+    /// default of `axis: -1` works for every rank.
     public static func axis(_ axis: Int, rank: Int, op: String) throws -> Int {
-        let a = axis < 0 ? axis + rank : axis
-        guard a >= 0, a < Swift.max(rank, 1) || (rank == 0 && a == 0) else {
+        let r = Swift.max(rank, 1)
+        let a = axis < 0 ? axis &+ r : axis
+        guard a >= 0, a < r else {
             throw TensorError(op: op, "axis \(axis) is out of range for a tensor of rank \(rank)")
         }
         return a

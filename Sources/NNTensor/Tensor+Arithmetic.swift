@@ -1,11 +1,13 @@
 /// Elementwise arithmetic with NumPy broadcasting: `+ - * /` and negation.
 extension Tensor {
     /// Applies a broadcasting binary kernel, dispatching on dtype; both
-    /// operands must have the same dtype.
+    /// operands must have the same float dtype, or one be bool (promoted to
+    /// the other's; float32 when both are).
     @inline(__always)
     static func binary(_ op: String, _ a: Tensor, _ b: Tensor,
                        _ f32: (Float, Float) -> Float, _ f64: (Double, Double) -> Double) throws -> Tensor {
         let outShape = try Shape.broadcast(a.shape, b.shape, op: op)
+        let (a, b) = promoted(a, b)
         switch (a.storage, b.storage) {
         case let (.float32(x), .float32(y)):
             return Tensor(shape: outShape, storage: .float32(Kernels.zip(x, a.shape, y, b.shape, outShape, f32)))
@@ -16,12 +18,13 @@ extension Tensor {
         }
     }
 
-    /// Applies a unary kernel, dispatching on dtype.
+    /// Applies a unary kernel, dispatching on dtype (a bool tensor as float32 0/1).
     @inline(__always)
     static func unary(_ a: Tensor, _ f32: (Float) -> Float, _ f64: (Double) -> Double) -> Tensor {
         switch a.storage {
         case .float32(let x): return Tensor(shape: a.shape, storage: .float32(Kernels.map(x, f32)))
         case .float64(let x): return Tensor(shape: a.shape, storage: .float64(Kernels.map(x, f64)))
+        case .bool: return unary(a.asFloat, f32, f64)
         }
     }
 
@@ -72,10 +75,12 @@ extension Tensor {
     public static func / (a: Double, b: Tensor) throws -> Tensor { try b.scalar(a) / b }
 
     /// The same values in `dtype` (this tensor itself when it already is).
-    /// Recorded, so gradients flow back converted to the source dtype.
+    /// Recorded between float dtypes, so gradients flow back converted to the
+    /// source dtype; to or from bool (`x != 0`, or 0/1) it is not.
     public func to(_ dtype: DType) -> Tensor {
         if dtype == self.dtype { return self }
         let out = Tensor(shape: shape, storage: storage.converted(to: dtype))
+        if dtype == .bool || isBool { return out }
         return Tensor.record(.cast, out, [self]) { g, ctx in [g.to(ctx.inputs[0].dtype)] }
     }
 }

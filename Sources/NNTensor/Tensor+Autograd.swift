@@ -46,10 +46,11 @@ final class GradFn {
 }
 
 extension Tensor {
-    /// Attaches `rule` to `out` when recording is on and some input is tracked.
+    /// Attaches `rule` to `out` when recording is on and some input is
+    /// tracked (never to a bool result: autodiff ignores bool tensors).
     @inline(__always)
     static func record(_ op: Op, _ out: Tensor, _ inputs: [Tensor], _ rule: @escaping GradRule) -> Tensor {
-        guard GradMode.isEnabled, inputs.contains(where: { $0.isTracked }) else { return out }
+        guard GradMode.isEnabled, inputs.contains(where: { $0.isTracked }), !out.isBool else { return out }
         let fn = GradFn(op: op, inputs: inputs, rule: rule)
         fn.output = out
         out.gradFn = fn

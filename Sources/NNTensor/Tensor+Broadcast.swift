@@ -6,6 +6,7 @@ extension Tensor {
     /// Gradient: `g.sumTo(input.shape)`.
     public func expand(_ shape: [Int]) throws -> Tensor {
         if shape == self.shape { return self }
+        if isBool { return try keepingBool { try $0.expand(shape) } }
         let b = try Shape.broadcast(self.shape, shape, op: "expand")
         guard b == shape else {
             throw TensorError(op: "expand", "cannot broadcast shape \(fmt(self.shape)) to \(fmt(shape))")
@@ -17,6 +18,8 @@ extension Tensor {
             out = Tensor(shape: shape, storage: .float32(Kernels.zip(x, self.shape, [0], [], shape, { a, _ in a })))
         case .float64(let x):
             out = Tensor(shape: shape, storage: .float64(Kernels.zip(x, self.shape, [0], [], shape, { a, _ in a })))
+        case .bool:
+            return try asFloat.expand(shape)
         }
         return Tensor.record(.expand, out, [self]) { g, ctx in [try g.sumTo(ctx.inputs[0].shape)] }
     }
@@ -34,6 +37,7 @@ extension Tensor {
         switch storage {
         case .float32(let x): out = Tensor(shape: shape, storage: .float32(Tensor.sumKernel(x, self.shape, shape)))
         case .float64(let x): out = Tensor(shape: shape, storage: .float64(Tensor.sumKernel(x, self.shape, shape)))
+        case .bool: return try asFloat.sumTo(shape)
         }
         return Tensor.record(.sumTo, out, [self]) { g, ctx in [try g.expand(ctx.inputs[0].shape)] }
     }
@@ -67,7 +71,9 @@ extension Tensor {
     /// The sum over `axes` (all when nil), keeping reduced dimensions as 1
     /// when `keepdims`. Built from `sumTo` and `reshape`.
     public func sum(axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
-        let ax = try Shape.axes(axes, rank: rank, op: "sum")
+        if isBool { return try asFloat.sum(axes: axes, keepdims: keepdims) }
+        // a 0-d tensor accepts axis 0 / -1 (as PyTorch does) and reduces nothing
+        let ax = try Shape.axes(axes, rank: rank, op: "sum").filter { $0 < rank }
         var kept = shape
         for a in ax { kept[a] = 1 }
         let s = try sumTo(kept)

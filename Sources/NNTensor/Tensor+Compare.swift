@@ -1,53 +1,59 @@
-/// Comparisons (0/1 results), selection with `where`, elementwise
+/// Comparisons (bool results), selection with `where`, elementwise
 /// `maximum`/`minimum` and `clamp`, all with NumPy broadcasting.
 extension Tensor {
-    // MARK: Comparisons (untracked: a step function has no useful gradient)
+    // MARK: Comparisons (bool, untracked: a step function has no useful gradient)
 
-    /// `1` where `self == other`, else `0`, in this tensor's dtype.
+    /// `true` where `self == other`, broadcast (a bool result, as in PyTorch).
     public func eq(_ other: Tensor) throws -> Tensor {
-        try Tensor.binary("eq", self, other, { $0 == $1 ? 1 : 0 }, { $0 == $1 ? 1 : 0 })
+        try Tensor.compare("eq", self, other, { $0 == $1 }, { $0 == $1 })
     }
-    /// `1` where `self != other` (and where either is NaN), else `0`.
+    /// `true` where `self != other` (and where either is NaN).
     public func ne(_ other: Tensor) throws -> Tensor {
-        try Tensor.binary("ne", self, other, { $0 != $1 ? 1 : 0 }, { $0 != $1 ? 1 : 0 })
+        try Tensor.compare("ne", self, other, { $0 != $1 }, { $0 != $1 })
     }
-    /// `1` where `self < other`, else `0`.
+    /// `true` where `self < other`.
     public func lt(_ other: Tensor) throws -> Tensor {
-        try Tensor.binary("lt", self, other, { $0 < $1 ? 1 : 0 }, { $0 < $1 ? 1 : 0 })
+        try Tensor.compare("lt", self, other, { $0 < $1 }, { $0 < $1 })
     }
-    /// `1` where `self <= other`, else `0`.
+    /// `true` where `self <= other`.
     public func le(_ other: Tensor) throws -> Tensor {
-        try Tensor.binary("le", self, other, { $0 <= $1 ? 1 : 0 }, { $0 <= $1 ? 1 : 0 })
+        try Tensor.compare("le", self, other, { $0 <= $1 }, { $0 <= $1 })
     }
-    /// `1` where `self > other`, else `0`.
+    /// `true` where `self > other`.
     public func gt(_ other: Tensor) throws -> Tensor {
-        try Tensor.binary("gt", self, other, { $0 > $1 ? 1 : 0 }, { $0 > $1 ? 1 : 0 })
+        try Tensor.compare("gt", self, other, { $0 > $1 }, { $0 > $1 })
     }
-    /// `1` where `self >= other`, else `0`.
+    /// `true` where `self >= other`.
     public func ge(_ other: Tensor) throws -> Tensor {
-        try Tensor.binary("ge", self, other, { $0 >= $1 ? 1 : 0 }, { $0 >= $1 ? 1 : 0 })
+        try Tensor.compare("ge", self, other, { $0 >= $1 }, { $0 >= $1 })
     }
 
-    /// `1` where `self == value`, else `0`.
-    public func eq(_ value: Double) throws -> Tensor { try eq(scalar(value)) }
-    /// `1` where `self != value`, else `0`.
-    public func ne(_ value: Double) throws -> Tensor { try ne(scalar(value)) }
-    /// `1` where `self < value`, else `0`.
-    public func lt(_ value: Double) throws -> Tensor { try lt(scalar(value)) }
-    /// `1` where `self <= value`, else `0`.
-    public func le(_ value: Double) throws -> Tensor { try le(scalar(value)) }
-    /// `1` where `self > value`, else `0`.
-    public func gt(_ value: Double) throws -> Tensor { try gt(scalar(value)) }
-    /// `1` where `self >= value`, else `0`.
-    public func ge(_ value: Double) throws -> Tensor { try ge(scalar(value)) }
+    /// `true` where `self == value`.
+    public func eq(_ value: Double) throws -> Tensor { try eq(asFloat.scalar(value)) }
+    /// `true` where `self != value`.
+    public func ne(_ value: Double) throws -> Tensor { try ne(asFloat.scalar(value)) }
+    /// `true` where `self < value`.
+    public func lt(_ value: Double) throws -> Tensor { try lt(asFloat.scalar(value)) }
+    /// `true` where `self <= value`.
+    public func le(_ value: Double) throws -> Tensor { try le(asFloat.scalar(value)) }
+    /// `true` where `self > value`.
+    public func gt(_ value: Double) throws -> Tensor { try gt(asFloat.scalar(value)) }
+    /// `true` where `self >= value`.
+    public func ge(_ value: Double) throws -> Tensor { try ge(asFloat.scalar(value)) }
 
     // MARK: Selection
 
     /// `a` where `cond` is nonzero, else `b`, with the three shapes broadcast
-    /// together (`torch.where(cond, a, b)`). `cond` may have either dtype;
-    /// `a` and `b` must match. Gradient: `(g * c, g * (1 - c))` for the 0/1
-    /// mask `c` of `cond` (which itself gets none).
+    /// together (`torch.where(cond, a, b)`). `cond` is a bool mask (or
+    /// numbers, read as `cond != 0`); `a` and `b` must have the same float
+    /// dtype, or one of them bool (promoted to the other's); both bool give
+    /// bool. Gradient: `(g * c, g * (1 - c))` for the 0/1 mask `c` of `cond`
+    /// (which itself gets none).
     public static func `where`(_ cond: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        if a.isBool && b.isBool {
+            return try `where`(cond, a.asFloat, b.asFloat).converted(.bool)
+        }
+        let (a, b) = promoted(a, b)
         let ab = try Shape.broadcast(a.shape, b.shape, op: "where")
         let outShape = try Shape.broadcast(cond.shape, ab, op: "where")
         guard a.dtype == b.dtype else {

@@ -17,9 +17,10 @@ extension Tensor {
     }
 
     /// A 0-d tensor of `value` with this tensor's dtype (how numbers enter
-    /// arithmetic with tensors).
+    /// arithmetic with tensors); float32 for a bool tensor, since a number
+    /// meeting a mask is arithmetic (`mask * 0.5`).
     public func scalar(_ value: Double) -> Tensor {
-        Tensor(scalar: value, dtype: dtype)
+        Tensor(scalar: value, dtype: isBool ? .float32 : dtype)
     }
 
     /// Zeros of this tensor's shape and dtype.

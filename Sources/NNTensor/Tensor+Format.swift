@@ -11,6 +11,7 @@ import Darwin
 ///         [3., 4.]], shape=[2, 2], dtype=float32)
 /// tensor(0.2500, dtype=float32)
 /// tensor([1.0000e-08, 1.0000e+05], shape=[2], dtype=float32)
+/// tensor([False,  True,  True], shape=[3], dtype=bool)
 /// ```
 ///
 /// The rules are `torch._tensor_str`'s with its default print options
@@ -54,6 +55,15 @@ struct ElementFormatter {
     var sciMode = false
     var maxWidth = 1
     let precision: Int
+    /// Bool elements print as `True`/`False`, right-aligned (as PyTorch).
+    var boolMode = false
+
+    /// The format of a bool tensor's elements.
+    init(bools: Void, precision: Int) {
+        self.precision = precision
+        boolMode = true
+        maxWidth = 5
+    }
 
     /// Chooses the format from the values that will be shown.
     init(_ values: [Double], precision: Int) {
@@ -81,7 +91,8 @@ struct ElementFormatter {
     /// `v` in the chosen format, right-aligned to `maxWidth`.
     func format(_ v: Double) -> String {
         let s: String
-        if v.isNaN { s = "nan" }
+        if boolMode { s = v != 0 ? "True" : "False" }
+        else if v.isNaN { s = "nan" }
         else if v.isInfinite { s = v < 0 ? "-inf" : "inf" }
         else if sciMode { s = Self.c("%.\(precision)e", v) }
         else if intMode { s = Self.c("%.0f", v) + "." }
@@ -124,6 +135,10 @@ struct TensorPrinter {
         self.lineWidth = lineWidth
         self.strides = Shape.strides(tensor.shape)
         self.formatter = ElementFormatter([], precision: precision)
+        if tensor.isBool {
+            formatter = ElementFormatter(bools: (), precision: precision)
+            return
+        }
         var shown: [Double] = []
         collect(dim: 0, offset: 0, into: &shown)
         formatter = ElementFormatter(shown, precision: precision)

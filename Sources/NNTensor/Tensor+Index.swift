@@ -25,10 +25,12 @@ extension Tensor {
     /// The gather through `plan` (recorded as `index`).
     func gathered(_ plan: IndexPlan) -> Tensor {
         if plan.isIdentity { return self }
+        if isBool { return keepingBool { $0.gathered(plan) } }
         let out: Tensor
         switch storage {
         case .float32(let x): out = Tensor(shape: plan.outShape, storage: .float32(Kernels.gather(x, plan)))
         case .float64(let x): out = Tensor(shape: plan.outShape, storage: .float64(Kernels.gather(x, plan)))
+        case .bool: return asFloat.gathered(plan)
         }
         return Tensor.record(.index, out, [self]) { g, _ in [g.scattered(plan)] }
     }
@@ -42,6 +44,7 @@ extension Tensor {
         switch storage {
         case .float32(let x): out = Tensor(shape: plan.inShape, storage: .float32(Kernels.scatterAdd(x, plan, count: n)))
         case .float64(let x): out = Tensor(shape: plan.inShape, storage: .float64(Kernels.scatterAdd(x, plan, count: n)))
+        case .bool: return asFloat.scattered(plan)
         }
         return Tensor.record(.indexScatter, out, [self]) { g, _ in [g.gathered(plan)] }
     }
@@ -149,6 +152,11 @@ extension Tensor {
     /// `self` everywhere except the overwritten positions, and `value` at the
     /// elements that were written last.
     public func indexPut(_ items: [TensorIndex], value: Tensor) throws -> Tensor {
+        if isBool {
+            // a bool tensor stores bools: a number is read as `x != 0`
+            return try keepingBool { try $0.indexPut(items, value: value.converted(.bool).asFloat) }
+        }
+        let value = value.isBool ? value.converted(dtype) : value
         try Tensor.checkSameDType([self, value], op: "indexPut")
         let plan = try IndexPlan(items, shape: shape, op: "indexPut")
         let region: Tensor
@@ -169,6 +177,8 @@ extension Tensor {
                 guard case .float64(let v) = vals else { break }
                 for (off, k) in writer.enumerated() where k >= 0 { x[off] = v[k] }
                 return Tensor(shape: shape, storage: .float64(x))
+            case .bool:
+                break
             }
         }
         var lastMask = [Double](repeating: 0, count: plan.outCount)

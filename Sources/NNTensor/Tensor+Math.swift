@@ -7,6 +7,7 @@ extension Tensor {
         switch a.storage {
         case .float32(let x): return Tensor(shape: a.shape, storage: .float32(Kernels.map(fn, x)))
         case .float64(let x): return Tensor(shape: a.shape, storage: .float64(Kernels.map(fn, x)))
+        case .bool: return unary(a.asFloat, fn)
         }
     }
 
@@ -18,6 +19,7 @@ extension Tensor {
         switch a.storage {
         case .float32(let x): return Tensor(shape: a.shape, storage: .float32(Kernels.parallelMap(x, grain: grain, f32)))
         case .float64(let x): return Tensor(shape: a.shape, storage: .float64(Kernels.parallelMap(x, grain: grain, f64)))
+        case .bool: return parallelUnary(a.asFloat, grain: grain, f32, f64)
         }
     }
 

@@ -9,6 +9,8 @@ extension Tensor {
                             using rng: inout RandomGenerator) throws -> Tensor {
         let n = try Shape.count(shape, op: "rand")
         switch dtype {
+        case .bool:
+            throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
         case .float32:
             return Tensor(shape: shape, storage: .float32(drawn(n) { rng.uniformFloat() }))
         case .float64:
@@ -22,6 +24,8 @@ extension Tensor {
                              using rng: inout RandomGenerator) throws -> Tensor {
         let n = try Shape.count(shape, op: "randn")
         switch dtype {
+        case .bool:
+            throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
         case .float32:
             return Tensor(shape: shape, storage: .float32(drawn(n) { Float(rng.normal()) }))
         case .float64:
@@ -45,6 +49,8 @@ extension Tensor {
         let n = try Shape.count(shape, op: "randint")
         let width = UInt64(high - low)
         switch dtype {
+        case .bool:
+            throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
         case .float32:
             return Tensor(shape: shape, storage: .float32(drawn(n) { Float(low + Int(rng.int(below: width))) }))
         case .float64:
@@ -62,6 +68,8 @@ extension Tensor {
         let n = try Shape.count(shape, op: "uniform")
         let span = high - low
         switch dtype {
+        case .bool:
+            throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
         case .float32:
             let (l, h) = (Float(low), Float(high))
             return Tensor(shape: shape, storage: .float32(drawn(n) {
@@ -85,6 +93,8 @@ extension Tensor {
         }
         let n = try Shape.count(shape, op: "normal")
         switch dtype {
+        case .bool:
+            throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
         case .float32:
             return Tensor(shape: shape, storage: .float32(drawn(n) { Float(mean + std * rng.normal()) }))
         case .float64:

@@ -33,6 +33,7 @@ extension Tensor {
         switch storage {
         case .float32(let x): return Tensor(shape: r.out, storage: .float32(Kernels.reduce(kind, x, shape, r.axes)))
         case .float64(let x): return Tensor(shape: r.out, storage: .float64(Kernels.reduce(kind, x, shape, r.axes)))
+        case .bool: return asFloat.reduced(kind, r)
         }
     }
 
@@ -112,6 +113,8 @@ extension Tensor {
             return Tensor(shape: outShape, storage: .float32(Kernels.argExtreme(x, outer, r, inner, max: max)))
         case .float64(let x):
             return Tensor(shape: outShape, storage: .float64(Kernels.argExtreme(x, outer, r, inner, max: max)))
+        case .bool:
+            return try asFloat.argExtreme(axis, keepdims, max: max, op: op)
         }
     }
 

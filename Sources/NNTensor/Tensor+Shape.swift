@@ -27,11 +27,13 @@ extension Tensor {
     /// `permute` with an already validated permutation of `0..<rank`.
     func permuted(_ perm: [Int]) -> Tensor {
         if perm == Array(0..<rank) { return self }
+        if isBool { return keepingBool { $0.permuted(perm) } }
         let outShape = perm.map { shape[$0] }
         let out: Tensor
         switch storage {
         case .float32(let x): out = Tensor(shape: outShape, storage: .float32(Kernels.permute(x, shape, perm)))
         case .float64(let x): out = Tensor(shape: outShape, storage: .float64(Kernels.permute(x, shape, perm)))
+        case .bool: return asFloat.permuted(perm)
         }
         return Tensor.record(.permute, out, [self]) { g, _ in
             var inverse = [Int](repeating: 0, count: perm.count)
@@ -70,9 +72,9 @@ extension Tensor {
     /// Axes `startAxis...endAxis` merged into one, as `torch.flatten`.
     /// A 0-d tensor flattens to shape `[1]`.
     public func flatten(startAxis: Int = 0, endAxis: Int = -1) throws -> Tensor {
-        if rank == 0 { return try reshape([1]) }
         let s = try Shape.axis(startAxis, rank: rank, op: "flatten")
         let e = try Shape.axis(endAxis, rank: rank, op: "flatten")
+        if rank == 0 { return try reshape([1]) }
         guard s <= e else {
             throw TensorError(op: "flatten", "start axis \(startAxis) comes after end axis \(endAxis) for a tensor of rank \(rank)")
         }
@@ -85,10 +87,8 @@ extension Tensor {
     public func squeeze(axes: [Int]? = nil) throws -> Tensor {
         let drop: [Int]
         if let axes {
-            if rank == 0, let a = axes.first {
-                throw TensorError(op: "squeeze", "axis \(a) is out of range for a tensor of rank 0")
-            }
             drop = try Shape.axes(axes, rank: rank, op: "squeeze")
+            if rank == 0 { return self }  // axis 0 / -1 of a 0-d tensor, as PyTorch
             for a in drop where shape[a] != 1 {
                 throw TensorError(op: "squeeze", "cannot squeeze axis \(a) of shape \(fmt(shape)): its size is \(shape[a]), not 1")
             }
@@ -142,6 +142,8 @@ extension Tensor {
             out = Tensor(shape: outShape, storage: .float32(try Kernels.concat(ts.map { try $0.array(Float.self, op: "concat") }, ts.map { $0.shape[ax] }, outer: outer, inner: inner, count: n)))
         case .float64:
             out = Tensor(shape: outShape, storage: .float64(try Kernels.concat(ts.map { try $0.array(Double.self, op: "concat") }, ts.map { $0.shape[ax] }, outer: outer, inner: inner, count: n)))
+        case .bool:
+            return try Tensor.concat(ts.map(\.asFloat), axis: axis).converted(.bool)
         }
         return record(.concat, out, ts) { g, ctx in
             var start = 0

@@ -37,7 +37,12 @@ public final class Tensor: @unchecked Sendable {
         guard n == values.count else {
             throw TensorError(op: "tensor", "\(values.count) values cannot fill shape \(fmt(shape)) (\(n) elements)")
         }
-        let storage: TensorStorage = dtype == .float32 ? .float32(values.map { Float($0) }) : .float64(values)
+        let storage: TensorStorage
+        switch dtype {
+        case .float32: storage = .float32(values.map { Float($0) })
+        case .float64: storage = .float64(values)
+        case .bool: storage = .bool(values.map { $0 != 0 })
+        }
         self.init(shape: shape, storage: storage)
     }
 
@@ -76,6 +81,7 @@ public final class Tensor: @unchecked Sendable {
         switch storage {
         case .float32(let a): return a
         case .float64(let a): return a.map { Float($0) }
+        case .bool(let a): return a.map { $0 ? 1 : 0 }
         }
     }
 

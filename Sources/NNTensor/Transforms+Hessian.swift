@@ -109,6 +109,7 @@ extension Autodiff {
             switch dtype {
             case .float32: return Tensor(shape: shape, storage: .float32(flatConcat(rows, as: Float.self)))
             case .float64: return Tensor(shape: shape, storage: .float64(flatConcat(rows, as: Double.self)))
+            case .bool: throw TensorError(op: op, "a bool result has no derivative")
             }
         }
         let flatRows = try rows.map { row in
@@ -125,6 +126,7 @@ extension Autodiff {
                 switch p.storage {
                 case .float32(let a): out.append(contentsOf: a.lazy.map { T($0) })
                 case .float64(let a): out.append(contentsOf: a.lazy.map { T($0) })
+                case .bool(let a): out.append(contentsOf: a.lazy.map { $0 ? 1 : 0 })
                 }
             }
         }

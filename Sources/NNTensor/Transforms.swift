@@ -177,6 +177,9 @@ public enum Autodiff {
     /// Runs `body` with recording on, on fresh stand-ins for `xs`.
     static func transform<R>(_ xs: [Tensor], seeds: [Tensor] = [], _ body: (Scope) throws -> R) throws -> R {
         let recording = GradMode.isEnabled
+        if xs.contains(where: \.isBool) {
+            throw TensorError(op: "grad", "cannot differentiate with respect to a bool tensor; convert it with .to(\"float32\") first")
+        }
         return try GradMode.with(enabled: true) {
             let inputs = xs.map { x in recording && x.isTracked ? x.identity() : x.detach().requiringGrad() }
             let outer = recording && (xs.contains { $0.isTracked } || seeds.contains { $0.isTracked })
@@ -216,6 +219,9 @@ public enum Autodiff {
         case .float64:
             var a = [Double](repeating: 0, count: shape.reduce(1, *)); a[i] = 1
             return Tensor(shape: shape, storage: .float64(a))
+        case .bool:
+            var a = [Bool](repeating: false, count: shape.reduce(1, *)); a[i] = true
+            return Tensor(shape: shape, storage: .bool(a))
         }
     }
 }
