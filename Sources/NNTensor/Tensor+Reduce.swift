@@ -67,7 +67,7 @@ extension Tensor {
         let out = reduced(kind, r)
         return Tensor.record(kind == .max ? .max : .min, out, [self]) { g, ctx in
             let x = ctx.inputs[0].detach()
-            let hit = try x.eq(ctx.output.detach().reshape(r.kept))
+            let hit = try x.eq(ctx.output.detach().reshape(r.kept)).to(x.dtype)
             let ties = try hit.sum(axes: r.axes, keepdims: true)
             return [try g.reshape(r.kept) * (hit / ties)]
         }

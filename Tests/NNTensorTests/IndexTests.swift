@@ -83,7 +83,7 @@ import Testing
             try x()[0, 0, 0]
         }
         #expect(throws: TensorError(op: "index", "an index can only have a single ellipsis (...)")) { try x()[.ellipsis, .ellipsis] }
-        #expect(throws: TensorError(op: "index", "index lists of lengths 2, 3 cannot be broadcast together")) { try x()[[0, 1], [0, 1, 2]] }
+        #expect(throws: TensorError(op: "index", "index arrays of shapes [2], [3] cannot be broadcast together")) { try x()[[0, 1], [0, 1, 2]] }
         #expect(throws: TensorError(op: "index", "index \(Int.min) is out of bounds for axis 0 with size 3")) { try x()[.index(Int.min)] }
         #expect(try v()[s(Int.max, Int.min, Int.min)].doubles == [11], "extreme slice bounds clamp without overflow")
     }

@@ -133,9 +133,10 @@ let extremes: [Double] = [0, -0.0, .infinity, -.infinity, .nan, 1e-45, -1e-45, 1
         #expect(g[1].doubles == [0, 0], "a^b log a is taken as 0 where a = 0 and b >= 0, as PyTorch")
     }
 
-    @Test func comparisonsGiveUntrackedZeroOneTensors() throws {
+    @Test func comparisonsGiveUntrackedBoolTensors() throws {
         let x = try Tensor(shape: [3], values: [1, 2, 3]).requiringGrad()
         let y = try Tensor(shape: [3], values: [3, 2, 1])
+        #expect(try x.eq(y).dtype == .bool && x.gt(2).dtype == .bool)
         #expect(try x.eq(y).floats == [0, 1, 0])
         #expect(try x.ne(y).floats == [1, 0, 1])
         #expect(try x.lt(y).floats == [1, 0, 0])

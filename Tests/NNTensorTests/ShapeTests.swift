@@ -61,8 +61,11 @@ import Testing
         #expect(throws: TensorError(op: "squeeze", "cannot squeeze axis 1 of shape [1, 3, 1, 2]: its size is 3, not 1")) {
             try x.squeeze(axes: [1])
         }
-        #expect(throws: TensorError(op: "squeeze", "axis 0 is out of range for a tensor of rank 0")) {
-            try Tensor(scalar: 1).squeeze(axes: [0])
+        // a 0-d tensor takes axis 0 and -1, as in PyTorch; others are out of range
+        #expect(try Tensor(scalar: 1).squeeze(axes: [0]).shape == [])
+        #expect(try Tensor(scalar: 1).squeeze(axes: [-1]).shape == [])
+        #expect(throws: TensorError(op: "squeeze", "axis 1 is out of range for a tensor of rank 0")) {
+            try Tensor(scalar: 1).squeeze(axes: [1])
         }
         #expect(try Tensor(scalar: 1).squeeze().shape == [])
         let v = try Tensor(shape: [3], values: [1, 2, 3])
