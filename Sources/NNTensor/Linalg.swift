@@ -25,20 +25,28 @@ public enum Linalg {
     /// `1e-4 * max(1, max|a|)` for float32); it is symmetrised as
     /// `(a + aᵀ) / 2` first. Results have the input's dtype.
     ///
-    /// Not differentiable: the results are never tracked by autodiff (the
-    /// input's values are used as they are).
+    /// Differentiable to any order (see `Linalg+EighGrad.swift`): the
+    /// eigenvalues always, the eigenvectors where the eigenvalues are
+    /// distinct (a repeated eigenvalue makes their derivative undefined, and
+    /// asking for it is an error).
     public static func eigh(_ a: Tensor, backend: Backend = .automatic,
                             symmetryTolerance: Double? = nil) throws -> (values: Tensor, vectors: Tensor) {
         let (sym, n) = try symmetric(a, op: "eigh", tolerance: symmetryTolerance)
         let (w, v) = try decompose(sym, n: n, vectors: true, dtype: a.dtype, backend: backend, op: "eigh")
-        return (Tensor(shape: [n], storage: TensorStorage.float64(w).converted(to: a.dtype)),
-                Tensor(shape: [n, n], storage: TensorStorage.float64(v).converted(to: a.dtype)))
+        let values = Tensor(shape: [n], storage: TensorStorage.float64(w).converted(to: a.dtype))
+        let vectors = Tensor(shape: [n, n], storage: TensorStorage.float64(v).converted(to: a.dtype))
+        return try recorded(a, values, vectors)
     }
 
     /// The eigenvalues (ascending) of a symmetric matrix, as
-    /// `numpy.linalg.eigvalsh`; same checks as `eigh`, not differentiable.
+    /// `numpy.linalg.eigvalsh`; same checks as `eigh`. Differentiable: the
+    /// gradient is `V diag(ḡ) Vᵀ` (so the eigenvectors are computed too when
+    /// the input is tracked).
     public static func eigvalsh(_ a: Tensor, backend: Backend = .automatic,
                                 symmetryTolerance: Double? = nil) throws -> Tensor {
+        if GradMode.isEnabled && a.isTracked {
+            return try eigh(a, backend: backend, symmetryTolerance: symmetryTolerance).values
+        }
         let (sym, n) = try symmetric(a, op: "eigvalsh", tolerance: symmetryTolerance)
         let (w, _) = try decompose(sym, n: n, vectors: false, dtype: a.dtype, backend: backend, op: "eigvalsh")
         return Tensor(shape: [n], storage: TensorStorage.float64(w).converted(to: a.dtype))

@@ -16,8 +16,8 @@ public enum Op: String, CaseIterable, Sendable {
     case reshape
     // Shape and indexing (Tensor+Shape.swift, Tensor+Index.swift)
     case permute, concat, index, indexScatter
-    // Linear algebra (Tensor+Matmul.swift)
-    case matmul
+    // Linear algebra (Tensor+Matmul.swift, Linalg+EighGrad.swift)
+    case matmul, eigh
     // Math (Tensor+Math.swift, Tensor+Activation.swift, Tensor+Compare.swift)
     case pow, powScalar, exp, log, sqrt, abs, sin, cos, tanh, erf
     case sigmoid, relu, leakyRelu, gelu, softplus, clamp, maximum, minimum, `where`

@@ -89,10 +89,10 @@ import Testing
         #expect(rec < 1e-5 && orth < 1e-5, "\(rec) \(orth)")
     }
 
-    @Test func resultsAreNotTracked() throws {
+    @Test func resultsOfATrackedInputAreTracked() throws {
         let h = try Tensor(shape: [2, 2], values: [1, 0, 0, 2], dtype: .float64).requiringGrad()
         let (w, v) = try Linalg.eigh(h)
-        #expect(!w.isTracked && !v.isTracked)
+        #expect(w.isTracked && v.isTracked, "eigh is differentiable (the rule is in Linalg+EighGrad.swift)")
         #expect(w.doubles == [1, 2])
         #expect(try Linalg.eigh(try Tensor.zeros([0, 0])).values.shape == [0])
     }
@@ -124,5 +124,35 @@ import Testing
                 try Linalg.eigh(try Tensor.zeros([2, 2]), backend: .lapack)
             }
         }
+    }
+}
+
+/// Derivatives of `eigh` and `eigvalsh` (the finite-difference checks are in
+/// `GradCases+Linalg.swift`).
+@Suite struct EighGradientTests {
+    @Test func theSumOfTheEigenvaluesIsTheTrace() throws {
+        let a = try Tensor(shape: [2, 2], values: [2, 1, 1, 3], dtype: .float64)
+        let g = try Autodiff.grad({ try Linalg.eigvalsh($0).sum() }, at: a)
+        #expect(g.doubles.enumerated().allSatisfy { abs($0.element - [1, 0, 0, 1][$0.offset]) < 1e-12 })
+    }
+
+    @Test func eigenvaluesOfARepeatedSpectrumStillDifferentiate() throws {
+        let a = try Tensor.eye(3, dtype: .float64)
+        let g = try Autodiff.grad({ try Linalg.eigvalsh($0).max() }, at: a)
+        let finite = g.doubles.allSatisfy { $0.isFinite }
+        #expect(finite)
+    }
+
+    @Test func eigenvectorsOfARepeatedEigenvalueAreAnError() throws {
+        let a = try Tensor.eye(2, dtype: .float64)
+        #expect(throws: TensorError.self) {
+            _ = try Autodiff.grad({ try Linalg.eigh($0).vectors.pow(2).sum(axes: [0]).index([0]).sum() }, at: a)
+        }
+    }
+
+    @Test func untrackedInputsStayUntracked() throws {
+        let a = try Tensor(shape: [2, 2], values: [2, 1, 1, 3], dtype: .float64)
+        let e = try Linalg.eigh(a)
+        #expect(!e.values.isTracked && !e.vectors.isTracked)
     }
 }
