@@ -103,6 +103,7 @@ public func nll(_ logProbs: Tensor, _ target: Tensor, reduction: Reduction = .me
 /// ```
 /// loss = max(z, 0) - z * y + log(1 + exp(-|z|))  =  softplus(z) - z * y
 /// ```
+/// evaluated without cancellation (so a loss of 1e-10 has all its digits).
 /// for logits `z` and targets `y` in `[0, 1]` of the same shape. Its
 /// gradient is `sigmoid(z) - y`, exact at `z = 0` as well.
 public func binaryCrossEntropy(logits: Tensor, target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
@@ -112,5 +113,11 @@ public func binaryCrossEntropy(logits: Tensor, target: Tensor, reduction: Reduct
     guard lo >= 0, hi <= 1 else {
         throw TensorError(op: "binary_cross_entropy", "targets must be in [0, 1], got values from \(lo) to \(hi)")
     }
-    return try reduction.apply(logits.softplus() - logits * y)
+    // softplus(z) - z y, written per sign of z so that nothing cancels:
+    // (1 - y) z + softplus(-z) for z > 0 (softplus(z) = z + softplus(-z)).
+    // Both branches are smooth and agree at 0, where `where` switches; no
+    // threshold, so the tail log(1 + exp(-|z|)) is kept for every z.
+    let pos = try (1 - y) * logits + (-logits).softplus(threshold: .infinity)
+    let neg = try logits.softplus(threshold: .infinity) - logits * y
+    return try reduction.apply(Tensor.where(logits.gt(0), pos, neg))
 }

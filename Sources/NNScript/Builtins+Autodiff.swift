@@ -35,8 +35,12 @@ extension Builtins {
         }
     }
 
+    /// A transform's result: a number for a number point, unless the result
+    /// is tracked (it depends on a tensor an outer transform or `backward`
+    /// differentiates, as in `grad(x => grad(y => x * y, 1.0), 3.0)`); then
+    /// it stays a 0-d tensor so the outer derivative is not cut.
     static func result(_ t: Tensor, _ fromNumber: Bool) throws -> Value {
-        fromNumber ? .number(try t.item()) : .tensor(t)
+        fromNumber && !t.isTracked ? .number(try t.item()) : .tensor(t)
     }
 
     static func gradValue(_ f: Value, _ p: Point, _ interp: Interpreter) throws -> Value {
@@ -74,10 +78,14 @@ extension Builtins {
         },
         Builtin("jacobian", [.required("f"), .required("x")], area: "Autodiff",
                 summary: "The Jacobian of `f` at `x`: shape `f(x).shape + x.shape`.",
-                discussion: "```\nJ[i, j] = d f(x)[i] / d x[j]\n```") { a in
+                discussion: "```\nJ[i, j] = d f(x)[i] / d x[j]\n```\n`x` may be a list of tensors: `f` receives the list, and the result is the list of Jacobians, one per input (`f(x).shape + x[k].shape` each).") { a in
             let f = try a.callable(0)
-            guard case .tensor(let t, let n) = try point(a, 1) else { throw a.bad(1, "tensor") }
-            return try result(try Autodiff.jacobian(scalarFunction(f, a.interpreter, "jacobian"), at: t), n)
+            switch try point(a, 1) {
+            case .tensor(let t, let n):
+                return try result(try Autodiff.jacobian(scalarFunction(f, a.interpreter, "jacobian"), at: t), n)
+            case .list(let ts):
+                return .list(try Autodiff.jacobian(listFunction(f, a.interpreter, "jacobian"), at: ts).map { .tensor($0) })
+            }
         },
         Builtin("no_grad", [.required("f")], area: "Autodiff",
                 summary: "Calls `f()` without recording operations for autodiff; returns its result.") { a in

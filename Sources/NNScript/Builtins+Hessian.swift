@@ -107,9 +107,15 @@ extension Builtins {
     /// `hvp(f, x, v)` of an nn function, by one double-backward pass.
     static func functionHVP(_ a: BuiltinArguments) throws -> Value {
         let f = try a.callable(0)
-        guard case .tensor(let t, let n) = try point(a, 1) else { throw a.bad(1, "tensor") }
         guard !a[2].isNil else { throw a.error("missing argument 'v'") }
-        let v = try operand(a[2], like: t, a, 2)
-        return try result(try Autodiff.hvp(scalarFunction(f, a.interpreter, "hvp"), at: t, v: v), n)
+        switch try point(a, 1) {
+        case .tensor(let t, let n):
+            let v = try operand(a[2], like: t, a, 2)
+            return try result(try Autodiff.hvp(scalarFunction(f, a.interpreter, "hvp"), at: t, v: v), n)
+        case .list(let ts):
+            // a list of points takes a list of directions, one per tensor
+            let vs = try tensorList(a, 2)
+            return .list(try Autodiff.hvp(listFunction(f, a.interpreter, "hvp"), at: ts, v: vs).map { .tensor($0) })
+        }
     }
 }

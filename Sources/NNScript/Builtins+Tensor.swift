@@ -133,12 +133,13 @@ extension Builtins {
                 summary: "The tensor converted to `dtype` (\"float32\", \"float64\" or \"bool\": `x != 0`).") { a in
             .tensor(try tensorArg(a, 0).to(try dtypeArg(a, 1)))
         },
-        Builtin("backward", [.required("t"), .optional("seed"), .optional("create_graph", .bool(false))], area: "Autodiff",
+        Builtin("backward", [.required("t"), .optional("seed"), .optional("create_graph", .bool(false)), .optional("retain_graph")], area: "Autodiff",
                 summary: "Backpropagates from `t`, accumulating gradients into the `.grad` of every parameter it depends on.",
-                discussion: "`t` must have one element unless `seed` (the gradient with respect to `t`) is given.") { a in
+                discussion: "`t` must have one element unless `seed` (the gradient with respect to `t`) is given. A graph is gone through once: a second `backward` through it is an error (it would add the gradients again), unless the first had `retain_graph: true` (the default with `create_graph: true`), as in PyTorch. A tensor that a recorded op used and that was then written in place (`x[0] = 5`, `assign`) makes backward an error naming where it was written.") { a in
             let t = try tensorArg(a, 0)
             let seed: Tensor? = a[1].isNil ? nil : try tensorLike(a, 1)
-            try t.backward(seed: seed, createGraph: try a.bool(2))
+            let retain: Bool? = a[3].isNil ? nil : try a.bool(3)
+            try t.backward(seed: seed, createGraph: try a.bool(2), retainGraph: retain)
             return .nil
         },
         Builtin("zero_grad", [.required("params")], area: "Autodiff",

@@ -119,6 +119,7 @@ final class IndexSetNode: Node {
             } catch {
                 throw rt.wrap(error, range)
             }
+            noteWrite(b)
             return .nil
         }
         var containers = [b]
@@ -141,7 +142,16 @@ final class IndexSetNode: Node {
         } catch {
             throw rt.wrap(error, range)
         }
+        for c in containers { noteWrite(c) }
         return .nil
+    }
+
+    /// Remembers where a tensor was written in place, for the error that
+    /// backward gives if a recorded op had used its old values.
+    private func noteWrite(_ v: Value) {
+        guard case .tensor(let t) = v, let file = rt.interpreter.sources[range.file] else { return }
+        let r = range
+        t.writeSite = { "\(file.name):\(file.lineColumn(of: r).line)" }
     }
 
     private func temporaryError() -> Unwind {

@@ -25,4 +25,17 @@ public enum Op: String, CaseIterable, Sendable {
     case mean, max, min, norm, logsumexp, softmax, logSoftmax
     // A fresh node standing for a transform's input (Transforms.swift)
     case identity
+
+    /// True when the gradient rule reads the values of the op's inputs
+    /// (not only their shapes): backward must then refuse inputs written in
+    /// place since the op ran (`GradFn.checkVersions`).
+    public var readsInputValues: Bool {
+        switch self {
+        case .add, .sub, .neg, .expand, .sumTo, .cast, .reshape, .permute, .concat, .index, .indexScatter,
+             .mean, .identity, .where:
+            return false
+        default:
+            return true
+        }
+    }
 }

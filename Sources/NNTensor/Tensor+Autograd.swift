@@ -22,11 +22,28 @@ final class GradFn {
     var inputs: [Tensor]
     weak var output: Tensor?
     let rule: GradRule
+    /// The inputs' versions when the op ran (empty for ops whose rule reads
+    /// no input values, such as `add` or `reshape`).
+    let versions: [Int]
+    /// Set once a `backward()` without `retainGraph` has gone through this
+    /// node: a second pass would add the same gradient again, so it is
+    /// refused (as PyTorch frees the graph).
+    var consumed = false
 
     init(op: Op, inputs: [Tensor], rule: @escaping GradRule) {
         self.op = op
         self.inputs = inputs
         self.rule = rule
+        self.versions = op.readsInputValues ? inputs.map(\.version) : []
+    }
+
+    /// Throws when an input whose values the rule reads was written in
+    /// place after the op used it: the gradient would mix old and new values.
+    func checkVersions() throws {
+        for (x, v) in zip(inputs, versions) where x.version != v {
+            let site = x.writeSite.map { " (at \($0()))" } ?? ""
+            throw TensorError(op: "backward", "a \(x.dtype) tensor of shape \(fmt(x.shape)) used by \(op.rawValue) was modified in place after it was used\(site); write before using it, or use a copy (clone)")
+        }
     }
 
     /// Frees long chains without recursion: a million-node graph released at
@@ -65,8 +82,12 @@ extension Tensor {
     ///     omitted only when this tensor has one element (then it is 1).
     ///   - createGraph: record the backward pass so the gradients can be
     ///     differentiated again.
-    public func backward(seed: Tensor? = nil, createGraph: Bool = false) throws {
-        let leaves = try Tensor.propagate(from: self, seed: seed, targets: nil, createGraph: createGraph)
+    ///   - retainGraph: allow another `backward()` through the same graph
+    ///     (by default only with `createGraph`, as PyTorch); without it a
+    ///     second pass is an error, since it would add the gradients again.
+    public func backward(seed: Tensor? = nil, createGraph: Bool = false, retainGraph: Bool? = nil) throws {
+        let leaves = try Tensor.propagate(from: self, seed: seed, targets: nil, createGraph: createGraph,
+                                          consume: !(retainGraph ?? createGraph))
         for (leaf, g) in leaves {
             let g = createGraph ? g : g.detach()
             if let old = leaf.grad {
@@ -97,7 +118,7 @@ extension Tensor {
     /// target can be reached are visited, so constant branches and the graph
     /// *beyond* an explicit target (an outer transform's graph) cost nothing.
     static func propagate(from root: Tensor, seed: Tensor?, targets: [Tensor]?,
-                          createGraph: Bool) throws -> [(Tensor, Tensor)] {
+                          createGraph: Bool, consume: Bool = false) throws -> [(Tensor, Tensor)] {
         let seedTensor: Tensor
         if let seed {
             guard seed.shape == root.shape else {
@@ -156,6 +177,10 @@ extension Tensor {
                 guard let fn = t.gradFn else { continue }
                 let needs = fn.inputs.map { $0.isTracked && reaches[ObjectIdentifier($0)] == true }
                 guard needs.contains(true) else { continue }
+                if fn.consumed {
+                    throw TensorError(op: "backward", "this graph was already used by a backward pass, which would add the same gradients again; pass retain_graph: true to the first backward to go through it twice")
+                }
+                try fn.checkVersions()
                 let ctx = GradContext(inputs: fn.inputs, output: t, needs: needs)
                 let inGrads = try fn.rule(g, ctx)
                 for (i, x) in fn.inputs.enumerated() where needs[i] {
@@ -165,6 +190,9 @@ extension Tensor {
                     if let old = grads[xid] { grads[xid] = try old + gi } else { grads[xid] = gi }
                 }
             }
+        }
+        if consume {
+            for t in order where reaches[ObjectIdentifier(t)] == true { t.gradFn?.consumed = true }
         }
         return results
     }

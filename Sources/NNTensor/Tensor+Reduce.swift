@@ -133,8 +133,16 @@ extension Tensor {
     }
 
     /// The standard deviation over `axes`: `sqrt(variance(...))`, as `torch.std`.
+    /// Gradient: `g / (2 std)` into the variance, with the subgradient 0
+    /// where the std is 0 (a constant slice), as PyTorch (where the formula
+    /// would give 0/0).
     public func std(axes: [Int]? = nil, correction: Double = 1, keepdims: Bool = false) throws -> Tensor {
-        try variance(axes: axes, correction: correction, keepdims: keepdims).sqrt()
+        let v = try variance(axes: axes, correction: correction, keepdims: keepdims)
+        let out = Tensor.unary(v, { $0.squareRoot() }, { $0.squareRoot() })
+        return Tensor.record(.sqrt, out, [v]) { g, ctx in
+            let zero = ctx.output.detach().mask({ $0 == 0 }, { $0 == 0 })
+            return [try g * 0.5 / (ctx.output + zero) * (1 - zero)]
+        }
     }
 
     /// The vector `p`-norm over `axes`, `(Σ |x|ᵖ)^(1/p)`, as `torch.linalg.vector_norm`:

@@ -22,6 +22,13 @@ public final class Tensor: @unchecked Sendable {
     public var grad: Tensor?
     /// The op that produced this tensor, when it was recorded.
     var gradFn: GradFn?
+    /// How many times the elements were replaced in place (`assign`): a
+    /// recorded op remembers its inputs' versions, and backward refuses to
+    /// use an input written since (as PyTorch's version counters do).
+    public internal(set) var version = 0
+    /// Where the last in-place write happened, for the error backward gives
+    /// when it meets that write (set by the interpreter; formatted lazily).
+    public var writeSite: (@Sendable () -> String)?
 
     /// Makes a tensor from storage whose count matches `shape`. Internal:
     /// callers outside the module use the checked initialisers.
@@ -120,11 +127,13 @@ public final class Tensor: @unchecked Sendable {
             throw TensorError(op: "assign", "shape \(fmt(other.shape)) does not match \(fmt(shape))")
         }
         storage = other.storage.converted(to: dtype)
+        version &+= 1
     }
 
     /// Replaces the elements in place from a raw array of the same dtype.
     func assign(storage newStorage: TensorStorage) {
         storage = newStorage
+        version &+= 1
     }
 
     /// Resets the accumulated gradient, as `zero_grad(set_to_none=True)`.

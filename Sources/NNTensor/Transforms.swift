@@ -77,19 +77,26 @@ public enum Autodiff {
     /// `J[i…, j…] = ∂f(x)[i…] / ∂x[j…]`, built row by row: one backward pass
     /// per output element, seeded with that element's one-hot cotangent.
     public static func jacobian(_ f: (Tensor) throws -> Tensor, at x: Tensor) throws -> Tensor {
-        try transform([x]) { scope in
-            let xi = scope.inputs[0]
-            let y = try f(xi)
-            let outShape = y.shape + x.shape
-            _ = try Shape.count(outShape, op: "jacobian")
+        try jacobian({ try f($0[0]) }, at: [x])[0]
+    }
+
+    /// The Jacobians of `f` with respect to each of several inputs: the
+    /// `i`-th has shape `f(xs).shape + xs[i].shape` (JAX's `jacobian` with
+    /// several `argnums`). One backward pass per output element serves all.
+    public static func jacobian(_ f: ([Tensor]) throws -> Tensor, at xs: [Tensor]) throws -> [Tensor] {
+        try transform(xs) { scope in
+            let y = try f(scope.inputs)
+            for x in xs { _ = try Shape.count(y.shape + x.shape, op: "jacobian") }
             let graph = scope.needsGraph(y)
-            var rows: [Tensor] = []
-            rows.reserveCapacity(y.count)
+            var rows = [[Tensor]](repeating: [], count: xs.count)
             for i in 0..<y.count {
                 let seed = oneHot(i, shape: y.shape, dtype: y.dtype)
-                rows.append(try Tensor.gradients(of: y, wrt: [xi], seed: seed, createGraph: graph)[0])
+                let gs = try Tensor.gradients(of: y, wrt: scope.inputs, seed: seed, createGraph: graph)
+                for (k, g) in gs.enumerated() { rows[k].append(g) }
             }
-            return try assemble(rows, shape: outShape, dtype: xi.dtype, op: "jacobian")
+            return try xs.indices.map { k in
+                try assemble(rows[k].map { [$0] }, shape: y.shape + xs[k].shape, dtype: scope.inputs[k].dtype, op: "jacobian")
+            }
         }
     }
 
