@@ -53,7 +53,10 @@ extension Builtins {
             switch a[0] {
             case .list(let l): return .bool(l.items.contains { Operators.equal($0, a[1]) })
             case .tuple(let t): return .bool(t.contains { Operators.equal($0, a[1]) })
-            case .string(let s): return .bool(s.contains(try a.string(1)))
+            case .string(let s):
+                // The empty string is in every string (Foundation's contains says no).
+                let sub = try a.string(1)
+                return .bool(sub.isEmpty || s.contains(sub))
             case .record(let r): return .bool(r[try a.string(1)] != nil)
             case .range(let lo, let hi):
                 guard case .number(let d) = a[1] else { return .bool(false) }

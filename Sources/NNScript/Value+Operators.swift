@@ -80,11 +80,11 @@ enum Operators {
         }
     }
 
-    /// Floored remainder: the result has the sign of the divisor, as in Python.
+    /// Floored remainder: the result has the sign of the divisor, zero
+    /// included, as in Python (`Tensor.flooredRemainder`, shared with tensors).
     @inline(__always)
     static func remainder(_ x: Double, _ y: Double) -> Double {
-        let r = fmod(x, y)
-        return (r != 0 && (r < 0) != (y < 0)) ? r + y : r
+        Tensor.flooredRemainder(x, y)
     }
 
     /// `x ** y`, exact for small integral powers.
