@@ -91,11 +91,17 @@ extension Builtins {
         },
         Builtin("range", [.required("a"), .optional("b"), .optional("step")], area: "Core",
                 summary: "`range(n)` is `0..n`; `range(a, b)` is `a..b`; with `step`, a list `[a, a+step, ...]` stopping before `b`.") { a in
-            let x = try a.int(0)
+            func bound(_ i: Int) throws -> Int {
+                let d = try a.number(i)
+                guard d.isFinite, d.rounded() == d else { throw a.bad(i, message: "integer expected, got \(a[i].repr)") }
+                guard let n = RangeNode.bound(a[i]) else { throw a.bad(i, message: RangeNode.boundMessage(a[i])) }
+                return n
+            }
+            let x = try bound(0)
             guard case .nil = a[1] else {
-                let y = try a.int(1)
+                let y = try bound(1)
                 if case .nil = a[2] { return .range(x, y) }
-                let s = try a.int(2)
+                let s = try bound(2)
                 guard s != 0 else { throw a.bad(2, message: "step cannot be zero") }
                 let n = s > 0 ? max(0, (y - x + s - 1) / s) : max(0, (x - y - s - 1) / -s)
                 guard n <= 1 << 26 else { throw BuiltinError("range: too many elements (\(n))") }

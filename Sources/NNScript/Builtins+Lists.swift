@@ -53,7 +53,10 @@ extension Builtins {
             switch a[0] {
             case .list(let l): return .bool(l.items.contains { Operators.equal($0, a[1]) })
             case .tuple(let t): return .bool(t.contains { Operators.equal($0, a[1]) })
-            case .string(let s): return .bool(s.contains(try a.string(1)))
+            case .string(let s):
+                // The empty string is in every string (Foundation's contains says no).
+                let sub = try a.string(1)
+                return .bool(sub.isEmpty || s.contains(sub))
             case .record(let r): return .bool(r[try a.string(1)] != nil)
             case .range(let lo, let hi):
                 guard case .number(let d) = a[1] else { return .bool(false) }
@@ -110,7 +113,7 @@ extension Builtins {
             var order = Array(items.indices)
             var failure: (any Error)?
             order.sort { i, j in
-                do { return try Operators.compare(keys[i], keys[j], .less) < 0 } catch {
+                do { return try Operators.ordered(keys[i], keys[j], .less) } catch {
                     failure = failure ?? error
                     return false
                 }
@@ -128,8 +131,9 @@ extension Builtins {
         Builtin("upper", [.required("s")], area: "Lists", summary: "The string in upper case.") { a in
             .string(try a.string(0).uppercased())
         },
-        Builtin("lower", [.required("s")], area: "Lists", summary: "The string in lower case.") { a in
-            .string(try a.string(0).lowercased())
+        Builtin("lower", [.required("s")], area: "Lists", summary: "The string in lower case.",
+                discussion: "As Python's `str.lower`: each character's full lower-case mapping, and a capital sigma that ends a word becomes the final form `ς`: `lower(\"ΑΣ\")` is `\"ας\"`, as in Python.") { a in
+            .string(lowercase(try a.string(0)))
         },
         Builtin("trim", [.required("s")], area: "Lists", summary: "The string without leading and trailing whitespace.") { a in
             .string(try a.string(0).trimmingCharacters(in: .whitespacesAndNewlines))

@@ -56,26 +56,35 @@ extension Builtins {
         Builtin("ceil", [.required("x")], area: "Math", summary: "The smallest integer not below `x`.") { a in
             try rounding(a, .up)
         },
-        Builtin("round", [.required("x"), .optional("digits", .number(0))], area: "Math",
-                summary: "`x` rounded to `digits` decimals (halves to even, as Python).") { a in
+        Builtin("round", [.required("x"), .optional("digits")], area: "Math",
+                summary: "`x` rounded to an integer, or to `digits` decimals (halves to even, as Python).",
+                discussion: "Rounds the exact binary value, as Python's `round`: `round(2.675, 2)` is `2.67` (2.675 is 2.67499999... in binary), `round(5297.85, 1)` is `5297.9`. Negative `digits` round to tens, hundreds, ...; a number with fewer decimals than `digits` is returned as it is, and a finite number never becomes `inf` (a result too large is an error). Without `digits` the result is an integer, so never `-0`; with `digits` a zero keeps the sign of `x` (`round(-0.04, 1)` is `-0`), as Python's floats. A tensor rounds elementwise in its own dtype (a float32 tensor rounds its float32 values).") { a in
+            if case .nil = a[1] {
+                switch a[0] {
+                case .number(let d): return .number(integral(d.rounded(.toNearestOrEven)))
+                case .tensor(let t): return .tensor(try Tensor(shape: t.shape, values: t.doubles.map { $0.rounded(.toNearestOrEven) }, dtype: t.dtype))
+                default: throw a.bad(0, "number or tensor")
+                }
+            }
             let digits = try a.int(1)
-            guard Swift.abs(digits) <= 300 else { throw a.bad(1, message: "digits must be between -300 and 300") }
-            let scale = Foundation.pow(10.0, Double(digits))
-            func r(_ d: Double) -> Double { digits == 0 ? d.rounded(.toNearestOrEven) : (d * scale).rounded(.toNearestOrEven) / scale }
             switch a[0] {
-            case .number(let d): return .number(r(d))
-            case .tensor(let t): return .tensor(try Tensor(shape: t.shape, values: t.doubles.map(r), dtype: t.dtype))
+            case .number(let d): return .number(try Tensor.roundedDecimal(d, digits: digits))
+            case .tensor(let t): return .tensor(try t.rounded(digits: digits))
             default: throw a.bad(0, "number or tensor")
             }
         },
         Builtin("clamp", [.required("x"), .optional("min"), .optional("max")], area: "Math",
-                summary: "`x` limited to `[min, max]` (either bound may be nil).") { a in
+                summary: "`x` limited to `[min, max]` (either bound may be nil).",
+                discussion: "`x` itself when it lies within the bounds (so `clamp(-0.0, 0)` is `-0`, and NaN stays NaN), otherwise the bound it crosses; for a tensor, elementwise, the same rule.") { a in
             let lo = try a.optionalNumber(1), hi = try a.optionalNumber(2)
             switch a[0] {
-            case .number(var d):
-                if let lo { d = Swift.max(d, lo) }
-                if let hi { d = Swift.min(d, hi) }
-                return .number(d)
+            case .number(let d):
+                if lo?.isNaN == true { throw a.bad(1, message: "min is NaN") }
+                if hi?.isNaN == true { throw a.bad(2, message: "max is NaN") }
+                var y = d
+                if let lo, y < lo { y = lo }
+                if let hi, y > hi { y = hi }
+                return .number(y)
             case .tensor(let t): return .tensor(try t.clamp(min: lo, max: hi))
             default: throw a.bad(0, "number or tensor")
             }
@@ -98,9 +107,14 @@ extension Builtins {
         Builtin("nan", [], area: "Math", summary: "Not a number.") { _ in .number(Double.nan) },
     ]
 
+    /// An integer result of `floor`, `ceil` or `round` without digits: Python
+    /// returns an int there, and an integer zero has no sign (`floor(-0.5)`
+    /// is -1, `ceil(-0.5)` and `round(-0.4)` are 0, not -0).
+    private static func integral(_ d: Double) -> Double { d == 0 ? 0 : d }
+
     private static func rounding(_ a: BuiltinArguments, _ rule: FloatingPointRoundingRule) throws -> Value {
         switch a[0] {
-        case .number(let d): return .number(d.rounded(rule))
+        case .number(let d): return .number(integral(d.rounded(rule)))
         case .tensor(let t): return .tensor(try Tensor(shape: t.shape, values: t.doubles.map { $0.rounded(rule) }, dtype: t.dtype))
         default: throw a.bad(0, "number or tensor")
         }

@@ -41,29 +41,29 @@ extension Builtins {
         },
         Builtin("matmul", [.required("a"), .required("b")], area: "Tensors",
                 summary: "The matrix product `a @ b` (batched over leading axes; 1-d operands as vectors).") { a in
-            .tensor(try tensorLike(a, 0).matmul(try tensorLike(a, 1)))
+            let (x, y) = try tensorPair(a, 0, 1)
+            return .tensor(try x.matmul(y))
         },
         Builtin("dot", [.required("a"), .required("b")], area: "Tensors", summary: "The dot product of two 1-d tensors.") { a in
-            .tensor(try tensorLike(a, 0).dot(try tensorLike(a, 1)))
+            let (x, y) = try tensorPair(a, 0, 1)
+            return .tensor(try x.dot(y))
         },
         Builtin("where", [.required("condition"), .required("a"), .required("b")], area: "Tensors",
                 summary: "Elementwise `a` where `condition` is true, else `b` (with broadcasting).",
                 discussion: "`condition` is a mask (a bool tensor such as `x > 0`; a number tensor is read as `x != 0`). A number for `a` or `b` takes the other's dtype (float32 when both are numbers).") { a in
             let c = try maskArg(a, 0)
-            var like = c.isBool ? Tensor(scalar: 0) : c
-            if case .tensor(let t) = a[1], !t.isBool { like = t } else if case .tensor(let t) = a[2], !t.isBool { like = t }
-            let x = try operand(a[1], like: like, a, 1), y = try operand(a[2], like: like, a, 2)
+            let (x, y) = try tensorPair(a, 1, 2, orLike: c.isBool ? Tensor(scalar: 0) : c)
             return .tensor(try Tensor.where(c, x, y))
         },
         Builtin("maximum", [.required("a"), .required("b")], area: "Tensors",
                 summary: "The elementwise maximum of two tensors (or a tensor and a number).") { a in
-            let x = try tensorLike(a, 0)
-            return .tensor(try Tensor.maximum(x, try operand(a[1], like: x, a, 1)))
+            let (x, y) = try tensorPair(a, 0, 1)
+            return .tensor(try Tensor.maximum(x, y))
         },
         Builtin("minimum", [.required("a"), .required("b")], area: "Tensors",
                 summary: "The elementwise minimum of two tensors (or a tensor and a number).") { a in
-            let x = try tensorLike(a, 0)
-            return .tensor(try Tensor.minimum(x, try operand(a[1], like: x, a, 1)))
+            let (x, y) = try tensorPair(a, 0, 1)
+            return .tensor(try Tensor.minimum(x, y))
         },
         Builtin("softmax", [.required("t"), .optional("axis", .number(-1))], area: "Tensors",
                 summary: "Exponentials normalised to sum to 1 along `axis`.",
@@ -90,6 +90,21 @@ extension Builtins {
         try a.sequence(i).map { v in
             guard case .tensor(let t) = v else { throw a.bad(i, message: "list of tensors expected, got a \(v.typeName) inside") }
             return t
+        }
+    }
+
+    /// Arguments `i` and `j` as tensors: a number or list meets a tensor in
+    /// that tensor's dtype whichever side it is on (`maximum(3.0, t64)` as
+    /// `maximum(t64, 3.0)`); when neither is a tensor, both take `orLike`'s
+    /// dtype, or are made as `tensor()` makes them.
+    static func tensorPair(_ a: BuiltinArguments, _ i: Int, _ j: Int, orLike c: Tensor? = nil) throws -> (Tensor, Tensor) {
+        switch (a[i], a[j]) {
+        case (.tensor(let x), .tensor(let y)): return (x, y)
+        case (.tensor(let x), _): return (x, try operand(a[j], like: x, a, j))
+        case (_, .tensor(let y)): return (try operand(a[i], like: y, a, i), y)
+        default:
+            if let c { return (try operand(a[i], like: c, a, i), try operand(a[j], like: c, a, j)) }
+            return (try tensorLike(a, i), try tensorLike(a, j))
         }
     }
 

@@ -186,9 +186,11 @@ enum IndexItemNode {
         guard let n else { return nil }
         let v = try n.eval(f)
         if case .nil = v { return nil }
-        guard case .number(let d) = v, let i = Int(exactlyChecked: d) else {
+        guard case .number(let d) = v, d.isFinite, d.rounded() == d else {
             throw .fail("slice bounds must be integers, got \(v.repr)", n.range)
         }
-        return i
+        // Any integer is a valid bound (Python clips it to the sequence), so
+        // one beyond ±2^62, past every sequence's length, is clipped here.
+        return Int(Swift.max(Swift.min(d, 0x1p62), -0x1p62))
     }
 }

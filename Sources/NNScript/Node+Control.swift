@@ -310,12 +310,26 @@ final class RangeNode: Node {
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let a = try lower.eval(f), b = try upper.eval(f)
-        guard case .number(let x) = a, let lo = Int(exactlyChecked: x), abs(x) <= 9e15 else {
-            throw .fail("range bounds must be integers, got \(a.repr)", lower.range)
-        }
-        guard case .number(let y) = b, let hi = Int(exactlyChecked: y), abs(y) <= 9e15 else {
-            throw .fail("range bounds must be integers, got \(b.repr)", upper.range)
-        }
+        guard let lo = Self.bound(a) else { throw .fail(Self.boundMessage(a), lower.range) }
+        guard let hi = Self.bound(b) else { throw .fail(Self.boundMessage(b), upper.range) }
         return .range(lo, inclusive ? hi + 1 : hi)
+    }
+
+    /// The largest magnitude of a range bound: 2^53, below which every
+    /// integer is a distinct number (beyond it `x + 1 == x` for some x, so a
+    /// range would repeat or skip values).
+    static let limit = 9_007_199_254_740_992.0
+
+    /// A range bound: an integral number of magnitude at most 2^53.
+    static func bound(_ v: Value) -> Int? {
+        guard case .number(let x) = v, x.isFinite, x.rounded() == x, abs(x) <= limit else { return nil }
+        return Int(x)
+    }
+
+    static func boundMessage(_ v: Value) -> String {
+        if case .number(let x) = v, x.isFinite, x.rounded() == x {
+            return "range bounds must be between -2**53 and 2**53 (where every integer is a distinct number), got \(v.repr)"
+        }
+        return "range bounds must be integers, got \(v.repr)"
     }
 }

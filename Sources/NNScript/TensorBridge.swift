@@ -19,11 +19,7 @@ enum TensorBridge {
         case .lessEqual: return try a.le(b)
         case .greater: return try a.gt(b)
         case .greaterEqual: return try a.ge(b)
-        case .remainder:
-            // a - b * floor(a / b), built from differentiable ops except floor.
-            let q = try (a / b).detach()
-            let fl = try Tensor(shape: q.shape, values: q.doubles.map { $0.rounded(.down) }, dtype: q.dtype)
-            return try a - b * fl
+        case .remainder: return try Tensor.remainder(a, b)
         case .and, .or:
             let f = op == .and ? "logical_and" : "logical_or"
             throw BuiltinError("'\(op.rawValue)' needs bools, got tensors (for masks elementwise, use \(f)(a, b))")

@@ -23,13 +23,7 @@ enum Operators {
         case .equal: return .bool(equal(a, b))
         case .notEqual: return .bool(!equal(a, b))
         case .less, .lessEqual, .greater, .greaterEqual:
-            let c = try compare(a, b, op)
-            switch op {
-            case .less: return .bool(c < 0)
-            case .lessEqual: return .bool(c <= 0)
-            case .greater: return .bool(c > 0)
-            default: return .bool(c >= 0)
-            }
+            return .bool(try ordered(a, b, op))
         case .add:
             switch (a, b) {
             case (.string(let s), .string(let t)): return .string(s + t)
@@ -42,12 +36,12 @@ enum Operators {
         case .multiply:
             switch (a, b) {
             case (.string(let s), .number(let n)), (.number(let n), .string(let s)):
-                guard let k = Int(exactlyChecked: n), k >= 0, k.multipliedReportingOverflow(by: max(1, s.utf8.count)).partialValue <= 1 << 28 else {
+                guard let k = repeatCount(n, size: s.utf8.count, limit: 1 << 28) else {
                     throw BuiltinError("cannot repeat a string \(Value.formatNumber(n)) times")
                 }
                 return .string(String(repeating: s, count: k))
             case (.list(let l), .number(let n)), (.number(let n), .list(let l)):
-                guard let k = Int(exactlyChecked: n), k >= 0, k.multipliedReportingOverflow(by: max(1, l.items.count)).partialValue <= 1 << 26 else {
+                guard let k = repeatCount(n, size: l.items.count, limit: 1 << 26) else {
                     throw BuiltinError("cannot repeat a list \(Value.formatNumber(n)) times")
                 }
                 var out: [Value] = []
@@ -59,6 +53,17 @@ enum Operators {
         default: break
         }
         throw BuiltinError("unsupported operand types for \(op.rawValue): \(a.typeName) and \(b.typeName)")
+    }
+
+    /// The count of `s * n` / `xs * n`: an integral `n`, and as Python a
+    /// count of zero or below gives the empty string or list. Nil when `n` is
+    /// not integral or the result would pass `limit` elements.
+    static func repeatCount(_ n: Double, size: Int, limit: Int) -> Int? {
+        guard n.isFinite, n.rounded() == n else { return nil }
+        if n <= 0 { return 0 }
+        guard let k = Int(exactlyChecked: n) else { return nil }
+        let total = k.multipliedReportingOverflow(by: max(1, size))
+        return !total.overflow && total.partialValue <= limit ? k : nil
     }
 
     static func numbers(_ op: BinaryOperator, _ x: Double, _ y: Double) throws -> Value {
@@ -80,11 +85,11 @@ enum Operators {
         }
     }
 
-    /// Floored remainder: the result has the sign of the divisor, as in Python.
+    /// Floored remainder: the result has the sign of the divisor, zero
+    /// included, as in Python (`Tensor.flooredRemainder`, shared with tensors).
     @inline(__always)
     static func remainder(_ x: Double, _ y: Double) -> Double {
-        let r = fmod(x, y)
-        return (r != 0 && (r < 0) != (y < 0)) ? r + y : r
+        Tensor.flooredRemainder(x, y)
     }
 
     /// `x ** y`, exact for small integral powers.
@@ -129,29 +134,40 @@ enum Operators {
         return true
     }
 
-    /// Ordering of two numbers, two strings, or two lists/tuples (lexicographic).
-    static func compare(_ a: Value, _ b: Value, _ op: BinaryOperator, depth: Int = 0) throws -> Int {
+    /// `a op b` for an ordering operator (`< <= > >=`) on two numbers, two
+    /// strings, or two lists/tuples, as Python orders them. Sequences are
+    /// decided at their first element pair that is not `==`, by that pair's
+    /// own `op`; when one sequence is a prefix of the other, by length. So
+    /// `[nil] <= [nil]` is true (equal lists, nothing to order), `[nan] < [1]`
+    /// is false (decided at nan, and `nan < 1` is false) and `[1, nil] < [2, 0]`
+    /// is true. Anything else is an error.
+    static func ordered(_ a: Value, _ b: Value, _ op: BinaryOperator, depth: Int = 0) throws -> Bool {
         switch (a, b) {
-        case (.number(let x), .number(let y)):
-            return x < y ? -1 : (x > y ? 1 : 0)
-        case (.string(let x), .string(let y)):
-            return x < y ? -1 : (x > y ? 1 : 0)
-        case (.list(let l), .list(let m)):
-            return try compareSequences(l.items, m.items, op, depth)
-        case (.tuple(let l), .tuple(let m)):
-            return try compareSequences(l, m, op, depth)
+        case (.number(let x), .number(let y)): return test(op, x, y)
+        case (.string(let x), .string(let y)): return test(op, x, y)
+        case (.list(let l), .list(let m)): return try orderedSequences(l.items, m.items, op, depth)
+        case (.tuple(let l), .tuple(let m)): return try orderedSequences(l, m, op, depth)
         default:
             throw BuiltinError("cannot compare \(a.typeName) and \(b.typeName) with \(op.rawValue)")
         }
     }
 
-    static func compareSequences(_ x: [Value], _ y: [Value], _ op: BinaryOperator, _ depth: Int) throws -> Int {
+    static func orderedSequences(_ x: [Value], _ y: [Value], _ op: BinaryOperator, _ depth: Int) throws -> Bool {
         guard depth < 1000 else { throw BuiltinError("cannot compare: values nested too deeply") }
-        for i in 0..<min(x.count, y.count) {
-            let c = try compare(x[i], y[i], op, depth: depth + 1)
-            if c != 0 { return c }
+        for i in 0..<min(x.count, y.count) where !equal(x[i], y[i], depth: depth + 1) {
+            return try ordered(x[i], y[i], op, depth: depth + 1)
         }
-        return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
+        return test(op, x.count, y.count)
+    }
+
+    @inline(__always)
+    static func test<T: Comparable>(_ op: BinaryOperator, _ x: T, _ y: T) -> Bool {
+        switch op {
+        case .less: x < y
+        case .lessEqual: x <= y
+        case .greater: x > y
+        default: x >= y
+        }
     }
 
     /// `-v`

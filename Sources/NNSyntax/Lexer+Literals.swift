@@ -21,19 +21,17 @@ extension LexerState {
         let start = pos
         if bytes[pos] == UInt8(ascii: "0"), peek(1) == UInt8(ascii: "x") || peek(1) == UInt8(ascii: "X") {
             pos += 2
-            var value = 0.0
-            var digits = 0
+            var hex: [Int] = []
             while pos < bytes.count {
                 if let d = Self.hexValue(bytes[pos]) {
-                    value = value * 16 + Double(d)
-                    digits += 1
+                    hex.append(d)
                 } else if bytes[pos] != UInt8(ascii: "_") {
                     break
                 }
                 pos += 1
             }
-            if digits == 0 { error("expected hexadecimal digits after '0x'", start, pos) }
-            finishNumber(start, value)
+            if hex.isEmpty { error("expected hexadecimal digits after '0x'", start, pos) }
+            finishNumber(start, Self.hexLiteralValue(hex))
             return
         }
         var text: [UInt8] = []
@@ -58,6 +56,23 @@ extension LexerState {
         }
         let value = Double(String(decoding: text, as: UTF8.self)) ?? .infinity
         finishNumber(start, value)
+    }
+
+    /// The nearest double to the integer with these hexadecimal digits
+    /// (halves to even), converted once from the exact integer: the first 16
+    /// significant digits (64 bits) as a `UInt64`, with its lowest bit set
+    /// when any later digit is nonzero (a sticky bit, below the 53 bits a
+    /// double keeps, so a tie is broken the way the full integer breaks it),
+    /// then scaled by `16^(later digits)`. Beyond the largest double: `inf`.
+    static func hexLiteralValue(_ digits: [Int]) -> Double {
+        let significant = digits.drop { $0 == 0 }
+        var top: UInt64 = 0
+        for d in significant.prefix(16) { top = top << 4 | UInt64(d) }
+        let rest = significant.dropFirst(16)
+        guard !rest.isEmpty else { return Double(top) }
+        if rest.contains(where: { $0 != 0 }) { top |= 1 }
+        guard rest.count < 300 else { return .infinity }
+        return Double(sign: .plus, exponent: 4 * rest.count, significand: Double(top))
     }
 
     mutating func scanDigits(into text: inout [UInt8]) {

@@ -21,6 +21,8 @@ public enum Op: String, CaseIterable, Sendable {
     // Math (Tensor+Math.swift, Tensor+Activation.swift, Tensor+Compare.swift)
     case pow, powScalar, exp, log, sqrt, abs, sin, cos, tanh, erf
     case sigmoid, relu, leakyRelu, gelu, softplus, clamp, maximum, minimum, `where`
+    // Floored remainder (Tensor+Remainder.swift)
+    case remainder
     // Reductions (Tensor+Reduce.swift, Tensor+Softmax.swift)
     case mean, max, min, norm, logsumexp, softmax, logSoftmax
     // A fresh node standing for a transform's input (Transforms.swift)

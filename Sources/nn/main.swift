@@ -24,7 +24,9 @@ struct NNCommand: ParsableCommand {
         version: Runner.version
     )
 
-    @Option(name: .short, help: ArgumentHelp("Run this source text and print its value.", valueName: "source"))
+    // `.unconditional`: the source may begin with '-' (`nn -e '-7 % 3'`), which
+    // the default parsing would take for an option and report as missing.
+    @Option(name: .short, parsing: .unconditional, help: ArgumentHelp("Run this source text and print its value.", valueName: "source"))
     var e: String?
 
     @Option(name: .long, help: "Seed of the random generator (default 0).")

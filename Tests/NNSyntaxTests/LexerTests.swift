@@ -23,6 +23,22 @@ struct LexerTests {
         #expect(Parser.parse("99999999999999999999 + 1").succeeded)
     }
 
+    @Test("hex literals convert the exact integer once, halves to even")
+    func hexRounding() {
+        func value(_ text: String) -> Double? { Lexer(SourceFile(name: "t", text: text)).tokens()[0].number }
+        // Digit by digit in a double this was 5098748371832015000 (one ulp low).
+        #expect(value("0x46c264a13e260abc") == 5098748371832015872)
+        #expect(value("0x46c264a13e260abc") == Double(UInt64(0x46c264a13e260abc)))
+        // 2^53 + 1 is a tie: to even (2^53); 2^53 + 3 rounds up to 2^53 + 4.
+        #expect(value("0x20000000000001") == 0x1p53)
+        #expect(value("0x20000000000003") == 0x1p53 + 4)
+        // More than 64 bits: a tie in the first 64 broken by a later nonzero digit.
+        #expect(value("0x2000000000000100000000000000001") == (0x1p53 + 2) * 0x1p68)
+        #expect(value("0x2000000000000100000000000000000") == 0x1p53 * 0x1p68)
+        #expect(value("0x0000_0000_0000_0000_0001") == 1)
+        #expect(value("0xFFFFFFFFFFFFFFFF") == 0x1p64)
+    }
+
     @Test("strings with escapes")
     func escapes() {
         let tokens = Lexer(SourceFile(name: "t", text: #""a\n\t\"\\\u{1F600}\{\}""#)).tokens()
