@@ -117,6 +117,12 @@ extension Builtins {
             clock_gettime(CLOCK_MONOTONIC, &ts)
             return .number(Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9)
         },
+        Builtin("script_dir", [], area: "Core",
+                summary: "The folder of the script file this call is written in, for files next to the script: `read_csv(\"{script_dir()}/data/x.csv\")`.",
+                discussion: "The folder is the script's path as it was given, up to its last `/` (`nn examples/train.nn` gives \"examples\", `nn /abs/train.nn` gives \"/abs\", `nn train.nn` gives \".\"), so it is relative to the current directory when the path was, and a script finds its files from any working directory. It belongs to the file the call is written in: a function from a file loaded with `:load` or `nn -i` keeps its file's folder when called from the REPL. Code without a file (a REPL entry, `nn -e`, standard input) gets \".\", the current directory.") { a in
+            let interp = a.interpreter
+            return .string(ScriptPath.directory(of: interp.sources[interp.rt.callSite.file]?.name ?? ""))
+        },
         Builtin("seed", [.required("n")], area: "Core",
                 summary: "Resets the interpreter's random generator to seed `n`, for reproducible runs.") { a in
             let n = try a.int(0)
@@ -130,6 +136,17 @@ extension Builtins {
             return .nil
         },
     ]
+}
+
+/// The folder of a script from the name its source was run under.
+enum ScriptPath {
+    /// `name` up to its last `/` ("/" for a file at the root); "." for a bare
+    /// file name or a name that is no path (`<stdin:3>`, `-e`, `<input>`).
+    static func directory(of name: String) -> String {
+        if name.isEmpty || name.hasPrefix("<") || name == "-e" || name == "-" { return "." }
+        guard let slash = name.lastIndex(of: "/") else { return "." }
+        return slash == name.startIndex ? "/" : String(name[..<slash])
+    }
 }
 
 /// Conversions between script values and Swift values.

@@ -41,12 +41,18 @@ public final class Interpreter {
         public var arguments: [String]
         /// Loads the stdlib written in nn at start-up.
         public var loadsStdlib: Bool
+        /// Called on the interpreter's thread when an interrupt was taken
+        /// softly: `fit` ended training early and returned its history, and
+        /// the script goes on. A host that counts Ctrl-C presses (a second
+        /// press while one is pending exits) should forget the first here.
+        public var interruptTaken: () -> Void
 
         public init(
             output: @escaping (String) -> Void = { print($0, terminator: "") },
             errorOutput: @escaping (String) -> Void = { print($0, terminator: "") },
             seed: UInt64 = 0, maxCallDepth: Int = 20_000, stackSize: Int = 512 << 20,
-            allowsRedeclaration: Bool = false, arguments: [String] = [], loadsStdlib: Bool = true
+            allowsRedeclaration: Bool = false, arguments: [String] = [], loadsStdlib: Bool = true,
+            interruptTaken: @escaping () -> Void = {}
         ) {
             self.output = output
             self.errorOutput = errorOutput
@@ -56,6 +62,7 @@ public final class Interpreter {
             self.allowsRedeclaration = allowsRedeclaration
             self.arguments = arguments
             self.loadsStdlib = loadsStdlib
+            self.interruptTaken = interruptTaken
         }
     }
 
@@ -69,6 +76,9 @@ public final class Interpreter {
     public var rng: RandomGenerator
     let rt: Runtime
     private var running = false
+    /// True once an interrupt was taken softly in the current top-level run
+    /// (see ``softStoppable(_:stoppedEarly:)``); later ones are hard.
+    var softStopUsed = false
     /// `## ` doc comments of the functions declared in code run so far, by name.
     var functionDocs: [String: String] = [:]
     /// The stdlib's documented functions, in source order (for `help()`).
@@ -166,6 +176,7 @@ public final class Interpreter {
             result = Result { () throws(Unwind) in try work() }
         } else {
             running = true
+            softStopUsed = false
             defer { running = false }
             result = LargeStack.run(stackSize: options.stackSize) { Result { () throws(Unwind) in try work() } }
         }

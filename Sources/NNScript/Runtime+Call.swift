@@ -145,11 +145,7 @@ extension Runtime {
     @inline(never)
     private func traced(_ error: ScriptError, _ c: Closure, _ range: SourceRange) -> ScriptError {
         var e = error
-        if e.trace.count < 64 {
-            e.trace.append(.init(function: c.proto.name, range: range))
-        } else {
-            e.traceOmitted += 1
-        }
+        e.addTraceFrame(function: c.proto.name, range: range)
         return e
     }
 

@@ -4,8 +4,9 @@ import NNSyntax
 /// and the trace of nn function calls that led there.
 ///
 /// Rendered as `file:line:col: error: message`, the source line with a caret
-/// under the expression, then one `note:` line per call in the trace
-/// (innermost first).
+/// under the expression, then one `note:` line per call site in the trace
+/// (innermost first; a recursion from one site is one note with its count,
+/// and the middle of a very deep trace is folded into one note).
 public struct ScriptError: Error, CustomStringConvertible, Sendable {
     /// What kind of failure this is.
     public enum Kind: Sendable {
@@ -15,22 +16,35 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
         case interrupted
     }
 
-    /// One frame of the nn call trace.
+    /// Consecutive calls of one function from one call site (a recursion's
+    /// frames), as one entry of the trace.
     public struct TraceEntry: Sendable {
         /// The called function's name.
         public var function: String
         /// The call expression.
         public var range: SourceRange
+        /// How many nested calls this entry stands for (1 for a plain call).
+        public var calls: Int = 1
+    }
+
+    /// Calls dropped from the middle of a deep trace, counted per function.
+    public struct FoldedCalls: Sendable {
+        public var function: String
+        public var calls: Int
     }
 
     /// The message, without position.
     public var message: String
     /// The failing expression, when known.
     public var range: SourceRange?
-    /// Calls from the innermost outwards.
+    /// The innermost calls, innermost first (at most ``innerTraceLimit`` entries).
     public var trace: [TraceEntry] = []
-    /// Calls left out of `trace` (very deep recursion).
-    public var traceOmitted = 0
+    /// The outermost calls, innermost first, ending with the call made at the
+    /// top level (at most ``outerTraceLimit`` entries; empty while `trace` has room).
+    public var outerTrace: [TraceEntry] = []
+    /// The calls between `trace` and `outerTrace` that a very deep trace
+    /// leaves out, per function in the order first met.
+    public var foldedCalls: [FoldedCalls] = []
     /// Runtime or interrupted.
     public var kind: Kind = .runtime
     /// The value given to `error(value)`, handed to `catch` unchanged.
@@ -44,20 +58,69 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { "error: \(message)" }
 
-    /// The error as a diagnostic: the message at its range and one note per traced call.
-    public var diagnostic: Diagnostic {
-        // Consecutive calls from the same place (recursion) collapse into one note.
-        var notes: [Diagnostic.Note] = []
-        var i = 0
-        while i < trace.count, notes.count < 12 {
-            var j = i + 1
-            while j < trace.count, trace[j].function == trace[i].function, trace[j].range == trace[i].range { j += 1 }
-            let times = j - i + (j == trace.count ? traceOmitted : 0)
-            let suffix = times > 1 ? " (\(times) times)" : ""
-            notes.append(Diagnostic.Note("in \(trace[i].function)(), called here\(suffix)", range: trace[i].range))
-            i = j
+    /// Entries kept from the innermost end of a trace, and from its outermost end.
+    public static let innerTraceLimit = 8, outerTraceLimit = 4
+    /// Distinct functions named in a fold note (the rest are counted together).
+    static let foldedFunctionLimit = 4
+
+    /// Records one more call, the next one outwards: `function` was called at `range`.
+    ///
+    /// A call from the same site as the previous entry (recursion) adds to its
+    /// count; the innermost ``innerTraceLimit`` and the outermost
+    /// ``outerTraceLimit`` entries are kept, and the entries in between are
+    /// folded into per-function counts, so the error stays small however deep
+    /// the recursion was.
+    public mutating func addTraceFrame(function: String, range: SourceRange) {
+        if outerTrace.isEmpty {
+            if let last = trace.last, last.function == function, last.range == range {
+                trace[trace.count - 1].calls += 1
+            } else if trace.count < ScriptError.innerTraceLimit {
+                trace.append(TraceEntry(function: function, range: range))
+            } else {
+                outerTrace.append(TraceEntry(function: function, range: range))
+            }
+            return
         }
-        if i < trace.count { notes.append(Diagnostic.Note("... \(trace.count - i + traceOmitted) more calls")) }
+        if let last = outerTrace.last, last.function == function, last.range == range {
+            outerTrace[outerTrace.count - 1].calls += 1
+            return
+        }
+        outerTrace.append(TraceEntry(function: function, range: range))
+        if outerTrace.count > ScriptError.outerTraceLimit { fold(outerTrace.removeFirst()) }
+    }
+
+    private mutating func fold(_ entry: TraceEntry) {
+        if let i = foldedCalls.firstIndex(where: { $0.function == entry.function }) {
+            foldedCalls[i].calls += entry.calls
+        } else {
+            foldedCalls.append(FoldedCalls(function: entry.function, calls: entry.calls))
+        }
+    }
+
+    /// The error as a diagnostic: the message at its range, one note per
+    /// trace entry (a recursion from one call site is one note, "called here
+    /// (N times)"; each call site gets its own), and one note for the calls
+    /// folded out of the middle of a deep trace.
+    public var diagnostic: Diagnostic {
+        func note(_ t: TraceEntry) -> Diagnostic.Note {
+            Diagnostic.Note("in \(t.function)(), called here" + (t.calls > 1 ? " (\(t.calls) times)" : ""), range: t.range)
+        }
+        var notes = trace.map(note)
+        if !foldedCalls.isEmpty {
+            let total = foldedCalls.reduce(0) { $0 + $1.calls }
+            let named = foldedCalls.prefix(ScriptError.foldedFunctionLimit)
+            var text = "... \(total) more \(total == 1 ? "call" : "calls")"
+            if foldedCalls.count == 1 {
+                text += " of \(foldedCalls[0].function)()"
+            } else {
+                var parts = named.map { "\($0.calls) of \($0.function)()" }
+                let rest = total - named.reduce(0) { $0 + $1.calls }
+                if rest > 0 { parts.append("\(rest) of other functions") }
+                text += " (" + parts.joined(separator: ", ") + ")"
+            }
+            notes.append(Diagnostic.Note(text))
+        }
+        notes += outerTrace.map(note)
         return .error(message, at: range ?? .none, notes: notes)
     }
 

@@ -136,7 +136,8 @@ public enum SessionCommand: Equatable, Sendable {
             Entries: any nn source; a value that is not nil prints (end with ; to hide it).
             An unfinished entry (open bracket, brace or string, trailing operator) continues on ...
             Keys: Tab completes names, members after x. and named arguments; Up/Down walk the history;
-            Ctrl-C clears the line or stops a running entry; Ctrl-D on an empty line quits.
+            Ctrl-C clears the line or stops a running entry (during fit, the first one ends training and
+            fit returns its history); Ctrl-D on an empty line quits.
             help() lists every builtin.
             """
         return out + "\n"

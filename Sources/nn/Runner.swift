@@ -1,4 +1,5 @@
 import NNScript
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -26,7 +27,12 @@ struct Runner {
                 fflush(StdIO.out)
                 fputs(text, StdIO.err)
             },
-            seed: seed, allowsRedeclaration: repl, arguments: arguments))
+            seed: seed, allowsRedeclaration: repl, arguments: arguments,
+            interruptTaken: {
+                // fit took the Ctrl-C and returned: the next press is a first one again.
+                Signals.pending.store(false, ordering: .sequentiallyConsistent)
+                SessionSignals.pending.store(false, ordering: .sequentiallyConsistent)
+            }))
         Signals.install(interp)
         return interp
     }
@@ -112,16 +118,18 @@ enum Files {
     }
 }
 
-/// SIGINT: the first Ctrl-C interrupts the running script; a second one exits.
+/// SIGINT: the first Ctrl-C interrupts the running script; a second one
+/// while the first is pending exits. (`fit` may take the first press softly
+/// and return; then `pending` is cleared through `Options.interruptTaken`.)
 enum Signals {
     nonisolated(unsafe) static var target: Interpreter?
-    nonisolated(unsafe) static var pending = false
+    static let pending = Atomic<Bool>(false)
 
     static func install(_ interp: Interpreter) {
         target = interp
+        _ = pending.load(ordering: .relaxed)
         signal(SIGINT) { _ in
-            if Signals.pending { _exit(130) }
-            Signals.pending = true
+            if Signals.pending.exchange(true, ordering: .sequentiallyConsistent) { _exit(130) }
             Signals.target?.interrupt()
         }
     }

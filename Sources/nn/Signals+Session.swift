@@ -19,6 +19,12 @@ import Darwin
 ///   next loop iteration or call and the session returns to the prompt;
 /// - a second Ctrl-C while that interrupt is still pending (the entry is in
 ///   a long builtin that cannot stop) exits with status 130.
+///
+/// `fit` takes the first Ctrl-C of an entry softly: training ends after the
+/// current step and `fit` returns its history. The interpreter then calls
+/// `Options.interruptTaken` (set up in ``Runner/makeInterpreter(arguments:repl:)``),
+/// which clears ``pending``, so the next Ctrl-C interrupts the entry as a
+/// first one would.
 enum SessionSignals {
     /// True while an entry runs.
     static let busy = Atomic<Bool>(false)

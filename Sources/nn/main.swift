@@ -16,7 +16,7 @@ struct NNCommand: ParsableCommand {
             nn -e 'EXPR'           run source text; print its value unless nil
             nn - / piped stdin     run standard input as a script
             nn                     interactive session (on a terminal)
-            nn -i FILE.nn          run a script, then stay interactive with its variables
+            nn -i FILE.nn [ARGS]   run a script (ARGS as above), then stay interactive with its variables
 
             Exit codes: 0 success, 64 usage, 65 syntax error, 66 unreadable file,
             70 runtime error, 130 interrupted.
@@ -52,7 +52,8 @@ struct NNCommand: ParsableCommand {
         let runner = Runner(seed: seed, color: !noColor && !REPL.noColorEnvironment && (color || isatty(2) != 0))
         let code: Int32
         // Options before the script name are ours (after it, they pass through to the script).
-        if let first = script.first, first.hasPrefix("-"), first != "-" {
+        // With -i the script is named already: everything left is the script's, as in a plain run.
+        if interactiveScript == nil, let first = script.first, first.hasPrefix("-"), first != "-" {
             switch first {
             case "--version":
                 print(Runner.version)
