@@ -20,6 +20,11 @@ final class ModuleObject: ScriptObject {
         return .object(ModuleObject(s.layers[try Access.position(index, count: s.layers.count, what: "Sequential")]))
     }
 
+    /// `copy(model)`: a deep copy with its own parameters and buffers, in the same mode.
+    func copied() throws -> (any ScriptObject)? {
+        do { return ModuleObject(try module.deepCopy()) } catch let e as TensorError { throw BuiltinError(e.message) }
+    }
+
     /// `len(model)`: a Sequential's number of layers.
     var length: Int? { (module as? Sequential)?.layers.count }
 
