@@ -24,7 +24,7 @@ extension Builtins {
     /// labels themselves when `scores` is `[N]` of whole numbers in `0..<classes`.
     static func predictions(_ scores: Tensor, classes: Int?, threshold: Double) throws -> [Int] {
         if scores.rank == 1, let c = classes, c > 2 {
-            return try classLabels(scores, classes: c, op: "confusion_matrix")
+            return try classLabels(scores, classes: c, op: "confusion_matrix", what: "predicted label")
         }
         return try predictedClasses(scores, threshold: threshold, op: "confusion_matrix")
     }
@@ -88,9 +88,7 @@ extension Builtins {
             guard pred.count == truth.count else {
                 throw a.error("\(pred.count) predictions but \(truth.count) labels")
             }
-            var m = [Double](repeating: 0, count: classes * classes)
-            for (p, t) in zip(pred, truth) where p < classes { m[t * classes + p] += 1 }
-            return .tensor(try Tensor(shape: [classes, classes], values: m, dtype: .float64))
+            return .tensor(try confusionCounts(pred, truth, classes: classes))
         },
     ]
 }

@@ -93,6 +93,18 @@ extension Builtins {
         return try AxisLimits(c - half, c + half).range
     }
 
+    /// Refuses a histogram with nothing in its bins: an empty picture would
+    /// say nothing of why (no values, all NaN or infinite, all outside `range`).
+    static func requireCounted(_ h: Histogram, of values: [Double], _ a: BuiltinArguments) throws {
+        guard h.weights.allSatisfy({ $0 == 0 }) else { return }
+        guard !values.isEmpty else { throw a.error("no values to draw") }
+        var why: [String] = []
+        if h.skippedNonFinite > 0 { why.append("\(h.skippedNonFinite) NaN or infinite") }
+        if h.skippedOutside > 0 { why.append("\(h.skippedOutside) outside range") }
+        throw a.error("no values to draw: of \(values.count), " + why.joined(separator: " and ")
+                      + (h.skippedOutside > 0 ? "; widen range: or omit it" : "; filter them out or check what produced them"))
+    }
+
     /// Histogram edges around evenly spaced grid points (centres).
     static func edges(around grid: [Double]) -> [Double] {
         guard grid.count >= 2 else { return grid.first.map { [$0 - 0.5, $0 + 0.5] } ?? [0, 1] }
@@ -175,7 +187,7 @@ extension Builtins {
         Builtin("hist", [.required("values"), .optional("bins", .number(10)), .optional("range"), .optional("vertical", .bool(false))] + pictureTail,
                 area: "Plots",
                 summary: "A histogram of `values` in `bins` equal-width bins (eigenvalue spectra); `hist(spectral_density(...))` draws the density.",
-                discussion: "Bins as NumPy's `histogram`:\n```\nwidth = (hi - lo) / bins;   bin(v) = floor((v - lo) / width),  v == hi in the last bin\n```\n`range: [lo, hi]` fixes the bins (default: the values' min and max). NaN, infinite and out-of-range values are counted and reported under the picture." + pictureDoc) { a in
+                discussion: "Bins as NumPy's `histogram`:\n```\nwidth = (hi - lo) / bins;   bin(v) = floor((v - lo) / width),  v == hi in the last bin\n```\n`range: [lo, hi]` fixes the bins (default: the values' min and max). NaN, infinite and out-of-range values are skipped and their numbers noted under the picture; when no value is left to draw, `hist` is an error saying why." + pictureDoc) { a in
             let orientation: Histogram.Orientation = try a.bool(3) ? .vertical : .horizontal
             let title = try a.string(4), xl = try a.string(5)
             let h: Histogram
@@ -189,6 +201,7 @@ extension Builtins {
                 let bins = try a.int(1)
                 let range = try binRange(values, bins: bins, given: try limits(a[2], "hist", "range"))
                 h = try Histogram(values: values, bins: bins, range: range, title: title, xLabel: xl, orientation: orientation)
+                try requireCounted(h, of: values, a)
             }
             return try show(h, a, tail: 4)
         },

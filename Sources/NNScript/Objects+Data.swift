@@ -51,6 +51,9 @@ final class DataLoaderObject: ScriptObject {
             + (l.shuffle ? ", shuffled with seed \(l.seed)" : "") + (l.dropLast ? ", drop_last" : "") + ")"
     }
 
+    /// `len(loader)`: the number of batches one epoch yields (as `for` and `list` see it).
+    var length: Int? { loader.batchCount }
+
     var memberNames: [String] { ["X", "y", "batch_size", "batches", "count", "epoch", "shuffle"] }
 
     func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
