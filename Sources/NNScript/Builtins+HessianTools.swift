@@ -25,14 +25,12 @@ extension Builtins {
                 return .object(HessianResult.matrix(h, layout: obj.layout, layer: layer))
             }
         },
-        Builtin("hvp", [.required("f"), .optional("x"), .optional("v"), .optional("loss"), .optional("data"), .optional("params"),
+        Builtin("hvp", [.required("f"), xParam, .required("v"), lossParam, dataParam, paramsParam,
                         .optional("mode", .string("eval"))], area: "Hessian",
                 summary: "The Hessian-vector product `H(x) @ v` without forming `H`; `hvp(model, v: v, loss:, data:)` for a model's flat parameter vector.",
                 discussion: "```\nhvp(f, x, v) = grad(x => dot(grad(f, x), v), x)\n```\nOne double-backward pass. For a model `v` has one entry per parameter element, in `named_parameters()` order; the result is a float64 vector `[P]`." + lossDoc) { a in
             if a[3].isNil && a[4].isNil { return try functionHVP(a) }
-            let vv = a[2].isNil ? a[1] : a[2]
-            guard !vv.isNil else { throw a.error("missing argument 'v' (the vector)") }
-            let v = try Convert.doubles(vv, "v", "hvp")
+            let v = try Convert.doubles(a[2], "v", "hvp")
             return try withObjective(a, LossArgs(f: 0, x: 1, loss: 3, data: 4, params: 5, mode: 6)) { obj in
                 Convert.vector(try obj.hvp(at: obj.point, v))
             }

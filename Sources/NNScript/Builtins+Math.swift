@@ -68,8 +68,10 @@ extension Builtins {
             default: throw a.bad(0, "number or tensor")
             }
         },
-        Builtin("clamp", [.required("x"), .optional("min"), .optional("max")], area: "Math",
-                summary: "`x` limited to `[min, max]` (either bound may be nil).") { a in
+        Builtin("clamp", [.required("x"), .needed("min", when: "max is omitted; give min:, max: or both"),
+                          .needed("max", when: "min is omitted; give min:, max: or both")], area: "Math",
+                summary: "`x` limited to `[min, max]` (either bound may be omitted, not both).") { a in
+            if a[1].isNil && a[2].isNil { _ = try a.needed(1) }
             let lo = try a.optionalNumber(1), hi = try a.optionalNumber(2)
             switch a[0] {
             case .number(var d):

@@ -40,7 +40,7 @@ extension Builtins {
     }
 
     static let training: [Builtin] = [
-        Builtin("fit", [.required("model"), .required("loss"), .optional("opt"), .optional("data"), .optional("epochs", .number(1)),
+        Builtin("fit", [.required("model"), .required("loss"), .optional("opt"), .required("data"), .optional("epochs", .number(1)),
                         .optional("val"), .optional("schedule"), .optional("params"), .optional("batch_size", .number(32)),
                         .optional("seed"), .optional("plot", .bool(false)), .optional("verbose", .bool(true))], area: "Training",
                 summary: "Trains `model` on `data` for `epochs` and returns the History (per-epoch losses, accuracies, lr, seconds).",
@@ -49,7 +49,6 @@ extension Builtins {
             let (forward, module) = try ModuleBridge.model(a[0], interp, "fit")
             let lossFn = try ModuleBridge.loss(a[1], interp, "fit")
             let opt = try trainingOptimizer(a, 2, params: 7, module: module)
-            guard !a[3].isNil else { throw a.error("missing argument 'data' (a DataLoader or (X, y))") }
             let data = try loader(a, 3, batchSize: 8, seed: 9)
             let epochs = try a.int(4)
             let val: Dataset? = try a[5].isNil ? nil : { let (x, y) = try DataArg.pair(a[5], "fit", what: "val"); return try Dataset(X: x, y: y, op: "fit") }()
@@ -73,14 +72,13 @@ extension Builtins {
             if h.interrupted { try interp.pollInterrupt() }
             return .object(HistoryObject(h))
         },
-        Builtin("evaluate", [.required("model"), .required("X"), .optional("y"), .optional("loss"), .optional("batch_size", .number(1024))],
+        Builtin("evaluate", [.required("model"), .required("X"), yParam("X"), .required("loss"), .optional("batch_size", .number(1024))],
                 area: "Training",
                 summary: "The loss (and accuracy, for class scores) of `model` on `(X, y)`, in eval mode and without recording.",
                 discussion: "Each batch's loss is weighted by its size, so the result is the mean over samples for a mean-reduced loss. `X` may be a Dataset (then `y` is omitted). Returns `{loss, accuracy}` (accuracy nil for regression).") { a in
             let interp = a.interpreter
             let (forward, module) = try ModuleBridge.model(a[0], interp, "evaluate")
             let (x, y) = try features(a, 1)
-            guard !a[3].isNil else { throw a.error("missing argument 'loss' (for example loss: cross_entropy)") }
             let lossFn = try ModuleBridge.loss(a[3], interp, "evaluate")
             let e = try inEvalMode(module) {
                 try NNLib.evaluate(model: forward, loss: lossFn, X: x, y: y, batchSize: try a.int(4))
@@ -89,7 +87,7 @@ extension Builtins {
                 "loss \(Convert.short(e.loss))" + (e.accuracy.map { ", accuracy \(Convert.short($0))" } ?? "")
             })
         },
-        Builtin("cross_validate", [.required("make_model"), .required("X"), .optional("y"), .optional("loss"), .optional("k", .number(5)),
+        Builtin("cross_validate", [.required("make_model"), .required("X"), yParam("X"), .required("loss"), .optional("k", .number(5)),
                                    .optional("epochs", .number(10)), .optional("batch_size", .number(32)), .optional("score", .string("loss")),
                                    .optional("seed", .number(0))], area: "Training",
                 summary: "k-fold cross-validation of a model recipe: the score of each fold, their mean and standard deviation.",
@@ -97,7 +95,6 @@ extension Builtins {
             let interp = a.interpreter
             let make = try a.callable(0)
             let (x, y) = try features(a, 1)
-            guard !a[3].isNil else { throw a.error("missing argument 'loss' (for example loss: cross_entropy)") }
             let lossFn = try ModuleBridge.loss(a[3], interp, "cross_validate")
             let scoreName = try a.string(7)
             guard let score = FoldScore(rawValue: scoreName) else {

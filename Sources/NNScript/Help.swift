@@ -40,8 +40,14 @@ enum Help {
         return out
     }
 
+    /// `[y]: needed when X is a tensor`, one line per conditional parameter.
+    static func conditions(_ b: Builtin) -> [String] {
+        b.parameters.compactMap { p in p.condition.map { "[\(p.name)]: needed when \($0)" } }
+    }
+
     static func describe(_ b: Builtin) -> String {
         var out = b.signature + "\n  " + b.summary
+        for line in conditions(b) { out += "\n  " + line }
         if !b.discussion.isEmpty {
             out += "\n\n" + b.discussion.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { "  " + $0 }.joined(separator: "\n")
@@ -65,6 +71,8 @@ enum Help {
             out += "\n## \(area)\n"
             for b in areas[area] ?? [] {
                 out += "\n### `\(b.signature)`\n\n\(b.summary)\n"
+                let when = conditions(b)
+                if !when.isEmpty { out += "\n" + when.map { "- `\($0.prefix { $0 != ":" })`\($0.drop { $0 != ":" })" }.joined(separator: "\n") + "\n" }
                 if !b.discussion.isEmpty { out += "\n\(b.discussion)\n" }
             }
         }
