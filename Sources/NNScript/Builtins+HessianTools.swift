@@ -62,6 +62,9 @@ extension Builtins {
                 discussion: "```\nL(θ + t d) ≈ L(θ) + t gᵀd                  error O(t²)\nL(θ + t d) ≈ L(θ) + t gᵀd + ½ t² dᵀHd      error O(t³)\n```\n`d` is normalised (a random unit vector from `seed` when omitted); halving `t` should divide the second-order error by about 8. Returns `{loss, slope, curvature, direction, rows}`." + lossDoc) { a in
             let dir: [Double]? = a[6].isNil ? nil : try Convert.doubles(a[6], "direction", "taylor_check")
             let steps = try Convert.doubles(a[7], "steps", "taylor_check")
+            guard !steps.isEmpty, steps.count <= 1000, steps.allSatisfy({ $0.isFinite && $0 != 0 }) else {
+                throw a.bad(7, message: "steps must be 1 to 1000 finite, non-zero step sizes, got \(Convert.shortList(steps))")
+            }
             let seed = try a.int(8)
             guard seed >= 0 else { throw a.bad(8, message: "a seed must be non-negative") }
             return try withObjective(a) { obj in
@@ -147,16 +150,22 @@ extension Builtins {
                 summary: "Drives the gradient norm toward zero from the starting point and classifies the point reached (saddles and maxima included).",
                 discussion: "Minimises `½‖∇L(θ)‖²`, whose gradient is `H g` (one Hessian-vector product):\n```\nmethod \"lm\":   δ = -(H² + μI)⁻¹ H g   (Levenberg–Marquardt on the full Hessian; μ adapts)\nmethod \"adam\": Adam(lr) on ½‖g‖²     (for models too large for the full Hessian)\n```\n\"auto\" is \"lm\" up to 2000 parameters. Stops at `‖g‖ ≤ tolerance` or after `max_steps`. Returns `{point, steps, converged, losses, gradient_norms, kind, critical_point}`; `apply: true` moves a model's parameters to the point." + lossDoc) { a in
             let methodName = try a.string(6)
-            let method: Hessian.SearchMethod
-            switch methodName {
-            case "auto": method = .automatic
-            case "lm": method = .levenbergMarquardt
-            case "adam": method = .adam(learningRate: try a.number(7))
-            default: throw a.bad(6, message: "method must be \"auto\", \"lm\" or \"adam\", got \(Value.quote(methodName))")
+            guard ["auto", "lm", "adam"].contains(methodName) else {
+                throw a.bad(6, message: "method must be \"auto\", \"lm\" or \"adam\", got \(Value.quote(methodName))"
+                            + Suggest.didYouMean(methodName, among: ["auto", "lm", "adam"]))
             }
+            let lr = try a.number(7)
+            guard lr.isFinite, lr > 0 else { throw a.bad(7, message: "lr must be a finite number > 0, got \(Value.formatNumber(lr))") }
             let tol = try tolerance(a, 8), steps = try a.int(9)
+            guard steps >= 0, steps <= 100_000_000 else { throw a.bad(9, message: "max_steps must be in 0...100000000, got \(steps)") }
             let s = try withObjective(a) { obj in
-                try Hessian.findCriticalPoint(of: obj, method: method, gradientTolerance: tol, maxSteps: steps)
+                // "auto" is decided here, so a given lr reaches Adam and is never silently dropped.
+                let adam = methodName == "adam" || methodName == "auto" && obj.point.count > Hessian.searchFullHessianLimit
+                if !adam && a.has(7) {
+                    throw a.bad(7, message: "lr is the step of method \"adam\"; method \"lm\" (chosen for \(obj.point.count) parameters) adapts its own step")
+                }
+                return try Hessian.findCriticalPoint(of: obj, method: adam ? .adam(learningRate: lr) : .levenbergMarquardt,
+                                                     gradientTolerance: tol, maxSteps: steps)
             }
             if try a.bool(10) { try apply(s.point, to: a) }
             return .object(HessianResult.search(s))

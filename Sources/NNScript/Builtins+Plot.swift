@@ -15,8 +15,9 @@ extension Builtins {
     static func show(_ fig: any Plottable, _ a: BuiltinArguments, tail t: Int) throws -> Value {
         let interp = a.interpreter
         interp.libraryState.lastFigure = fig
-        let width = try a.optionalInt(t + 4), height = try a.optionalInt(t + 5)
-        if !a[t + 3].isNil {
+        let toFile = !a[t + 3].isNil
+        let width = try size(a, t + 4, toFile ? svgSizes : textWidths), height = try size(a, t + 5, toFile ? svgSizes : textHeights)
+        if toFile {
             let path = try a.string(t + 3)
             try fig.writeSVG(to: path, options: SVGOptions(width: width ?? 640, height: height ?? 420))
             return .nil
@@ -25,6 +26,19 @@ extension Builtins {
         let term = PlotTerminal.detect(width: width, height: height, ascii: ascii)
         interp.write(fig.renderText(term.options()) + "\n")
         return .nil
+    }
+
+    /// The sizes a picture accepts: characters in the terminal, pixels in an SVG file.
+    static let textWidths = 16...2000, textHeights = 2...1000, svgSizes = 16...20_000
+
+    /// An optional `width:`/`height:` argument, checked against `range` (never clamped silently).
+    static func size(_ a: BuiltinArguments, _ i: Int, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let n = try a.optionalInt(i) else { return nil }
+        guard range.contains(n) else {
+            let unit = range == svgSizes ? "pixels" : "characters"
+            throw a.bad(i, message: "\(a.builtin.parameters[i].name) must be in \(range.lowerBound)...\(range.upperBound) \(unit), got \(n)")
+        }
+        return n
     }
 
     /// A series of numbers: a list, or a tensor of shape `[N]` or `[N, 1]`.
@@ -249,7 +263,8 @@ extension Builtins {
             }
             s.logScale = try a.bool(7)
             let c = try a.int(8)
-            if c > 0 { s.contours = .count(min(c, 100)) }
+            guard (0...100).contains(c) else { throw a.bad(8, message: "contours must be in 0...100, got \(c)") }
+            if c > 0 { s.contours = .count(c) }
             s.title = try a.string(9)
             s.xLabel = try a.string(10)
             s.yLabel = try a.string(11)
@@ -261,7 +276,8 @@ extension Builtins {
             guard let fig = a.interpreter.libraryState.lastFigure else {
                 throw a.error("nothing has been drawn yet; call plot, hist or surface first")
             }
-            try fig.writeSVG(to: try a.string(0), options: SVGOptions(width: try a.int(1), height: try a.int(2)))
+            let width = try size(a, 1, svgSizes) ?? 640, height = try size(a, 2, svgSizes) ?? 420
+            try fig.writeSVG(to: try a.string(0), options: SVGOptions(width: width, height: height))
             return .nil
         },
     ]

@@ -25,7 +25,12 @@ extension Builtins {
 
     /// The batches to train on: a DataLoader, or `(X, y)` made into one.
     static func loader(_ a: BuiltinArguments, _ i: Int, batchSize: Int, seed: Int) throws -> DataLoader {
-        if case .object(let l as DataLoaderObject) = a[i] { return l.loader }
+        if case .object(let l as DataLoaderObject) = a[i] {
+            for j in [batchSize, seed] where a.has(j) {
+                throw a.bad(j, message: "the DataLoader has its own \(a.builtin.parameters[j].name); give \(a.builtin.parameters[j].name): when making it, not here")
+            }
+            return l.loader
+        }
         let (x, y) = try DataArg.pair(a[i], a.builtin.name)
         return try DataLoader(x, y, batchSize: try a.int(batchSize), shuffle: true, seed: try Convert.seed(a, seed))
     }
