@@ -10,7 +10,12 @@ import NNTensor
 extension Builtins {
     /// The optimizer argument `i`, or Adam over `params` (or the model's parameters).
     static func trainingOptimizer(_ a: BuiltinArguments, _ i: Int, params: Int, module: Module?) throws -> Optimizer {
-        if case .object(let o as OptimizerObject) = a[i] { return o.optimizer }
+        if case .object(let o as OptimizerObject) = a[i] {
+            guard a[params].isNil else {
+                throw a.bad(params, message: "params: chooses what the default Adam trains; opt: already has its parameters")
+            }
+            return o.optimizer
+        }
         guard a[i].isNil else { throw a.bad(i, "optimizer") }
         let ps: [Tensor]
         if !a[params].isNil {
