@@ -77,6 +77,7 @@ extension Builtins {
                 summary: "The `k` extreme eigenvalues of the Hessian by Lanczos on Hessian-vector products (no full matrix): \"largest\", \"smallest\" (most negative) or \"both\".",
                 discussion: "```\nw = H q_j;  α_j = q_jᵀw;  w -= Σ (q_iᵀw) q_i (twice);  β_j = ‖w‖;  q_{j+1} = w / β_j\nT = tridiag(β, α, β),  T s = θ s,  Ritz pair (θ, Q s),  residual β_j |s_j|\n```\nFull reorthogonalisation; stops when the residuals are below `tolerance · ‖T‖` or after `iterations` steps. Returns `{eigenvalues, residuals, iterations, converged, vectors}`. Ctrl-C stops between products." + lossDoc) { a in
             let k = try a.int(6), w = try which(a, 7), it = try a.int(8), tol = try a.number(9), seed = try a.int(10)
+            guard (1...100_000).contains(it) else { throw a.bad(8, message: "iterations must be in 1...100000, got \(it)") }
             guard seed >= 0 else { throw a.bad(10, message: "a seed must be non-negative") }
             let vectors = try a.bool(11)
             let interp = a.interpreter
@@ -92,6 +93,7 @@ extension Builtins {
                 summary: "The trace of the Hessian by Hutchinson's estimator with Rademacher vectors, and its standard error.",
                 discussion: "```\ntr H ≈ (1/S) Σ_s z_sᵀ H z_s,   z with independent ±1 entries,   SE = std(z_sᵀ H z_s) / √S\n```\nOne Hessian-vector product per sample. Returns `{trace, standard_error, samples}`." + lossDoc) { a in
             let samples = try a.int(6), seed = try a.int(7)
+            guard (1...1_000_000).contains(samples) else { throw a.bad(6, message: "samples must be in 1...1000000, got \(samples)") }
             guard seed >= 0 else { throw a.bad(7, message: "a seed must be non-negative") }
             let interp = a.interpreter
             let t = try withObjective(a) { obj in
@@ -107,6 +109,8 @@ extension Builtins {
                 summary: "The smoothed eigenvalue density of the Hessian by stochastic Lanczos quadrature; `plot(d)` or `hist(d)` draws it.",
                 discussion: "Each run starts Lanczos from a random unit vector; `T = S diag(θ) Sᵀ` gives nodes `θ_j` with weights `τ_j = S[0, j]²`:\n```\nφ(t) = (1/runs) Σ_runs Σ_j τ_j · exp(-(t - θ_j)² / 2σ²) / (σ √(2π))\n```\n(Ghorbani, Krishnan & Xiao 2019). `σ` defaults to 1% of the spread of the nodes. Returns `{grid, density, sigma, nodes, weights, dimension}`." + lossDoc) { a in
             let it = try a.int(6), runs = try a.int(7), bins = try a.int(8), sigma = try a.optionalNumber(9), seed = try a.int(10)
+            guard (1...100_000).contains(it) else { throw a.bad(6, message: "iterations must be in 1...100000, got \(it)") }
+            guard (1...10_000).contains(runs) else { throw a.bad(7, message: "runs must be in 1...10000, got \(runs)") }
             guard seed >= 0 else { throw a.bad(10, message: "a seed must be non-negative") }
             let interp = a.interpreter
             let d = try withObjective(a) { obj in

@@ -117,6 +117,9 @@ final class ScheduleObject: ScriptObject {
     static let methods: [Method<ScheduleObject>] = [
         Method("step", [.optional("metric")],
                summary: "Advances the schedule one step and sets the optimizer's lr (ReduceOnPlateau needs the epoch's `metric`).") { s, a in
+            if a.has(0), !(s.scheduler is ReduceLROnPlateau) {
+                throw a.bad(0, message: "metric is for ReduceOnPlateau; \(s.kind) depends on the step count only")
+            }
             try s.step(metric: try a.optionalNumber(0))
             return .nil
         },
