@@ -3,6 +3,10 @@ import NNTensor
 
 /// Searching for a critical point by driving the gradient norm to zero.
 extension Hessian {
+    /// The largest number of parameters for which `.automatic` searches with
+    /// the full Hessian (Levenberg–Marquardt); above it, Adam on `½‖g‖²`.
+    public static let searchFullHessianLimit = 2000
+
     /// How `findCriticalPoint` minimises `½‖∇L‖²`.
     public enum SearchMethod: Sendable, Equatable {
         /// Levenberg–Marquardt on the residual `g(θ)`, whose Jacobian is `H`:
@@ -54,7 +58,7 @@ extension Hessian {
         try checkTolerance(gradientTolerance, name: "gradient tolerance", op: op)
         let n = f.dimension
         var method = method
-        if method == .automatic { method = n <= 2000 ? .levenbergMarquardt : .adam(learningRate: 1e-3) }
+        if method == .automatic { method = n <= searchFullHessianLimit ? .levenbergMarquardt : .adam(learningRate: 1e-3) }
         if case .adam(let lr) = method, !(lr > 0 && lr.isFinite) {
             throw TensorError(op: op, "the learning rate must be a finite number > 0, got \(lr)")
         }

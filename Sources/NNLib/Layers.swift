@@ -59,6 +59,10 @@ public final class Linear: Module {
         "Linear(in_features=\(inFeatures), out_features=\(outFeatures), bias=\(bias == nil ? "False" : "True"))"
     }
 
+    override public func copy(with copier: ModuleCopier) throws -> Module {
+        try Linear(weight: copier.tensor(weight), bias: bias.map(copier.tensor))
+    }
+
     override public func forward(_ x: Tensor) throws -> Tensor {
         guard x.rank >= 1, x.shape[x.rank - 1] == inFeatures else {
             throw TensorError(op: "Linear(\(inFeatures) → \(outFeatures))", "expected input with \(inFeatures) features in its last dimension, got shape \(x.shape)")
@@ -77,6 +81,7 @@ public final class Linear: Module {
 public final class Flatten: Module {
     override public init() { super.init() }
     override public var typeName: String { "Flatten()" }
+    override public func copy(with copier: ModuleCopier) throws -> Module { Flatten() }
     override public func forward(_ x: Tensor) throws -> Tensor {
         guard x.rank >= 1 else {
             throw TensorError(op: "Flatten", "expected a batch of shape [N, ...], got a 0-d tensor")
@@ -102,6 +107,8 @@ public final class Dropout: Module {
     }
 
     override public var typeName: String { "Dropout(p=\(p))" }
+    /// Draws from the same generator (the owner's stream).
+    override public func copy(with copier: ModuleCopier) throws -> Module { try Dropout(p, rng: rng) }
 
     override public func forward(_ x: Tensor) throws -> Tensor {
         guard isTraining, p > 0 else { return x }
@@ -116,6 +123,7 @@ public final class Dropout: Module {
 public final class ReLU: Module {
     override public init() { super.init() }
     override public var typeName: String { "ReLU()" }
+    override public func copy(with copier: ModuleCopier) throws -> Module { ReLU() }
     override public func forward(_ x: Tensor) throws -> Tensor { x.relu() }
 }
 
@@ -124,6 +132,7 @@ public final class LeakyReLU: Module {
     public let slope: Double
     public init(slope: Double = 0.01) { self.slope = slope }
     override public var typeName: String { "LeakyReLU(negative_slope=\(slope))" }
+    override public func copy(with copier: ModuleCopier) throws -> Module { LeakyReLU(slope: slope) }
     override public func forward(_ x: Tensor) throws -> Tensor { x.leakyRelu(slope: slope) }
 }
 
@@ -131,6 +140,7 @@ public final class LeakyReLU: Module {
 public final class Sigmoid: Module {
     override public init() { super.init() }
     override public var typeName: String { "Sigmoid()" }
+    override public func copy(with copier: ModuleCopier) throws -> Module { Sigmoid() }
     override public func forward(_ x: Tensor) throws -> Tensor { x.sigmoid() }
 }
 
@@ -138,6 +148,7 @@ public final class Sigmoid: Module {
 public final class Tanh: Module {
     override public init() { super.init() }
     override public var typeName: String { "Tanh()" }
+    override public func copy(with copier: ModuleCopier) throws -> Module { Tanh() }
     override public func forward(_ x: Tensor) throws -> Tensor { x.tanh() }
 }
 
@@ -145,6 +156,7 @@ public final class Tanh: Module {
 public final class GELU: Module {
     override public init() { super.init() }
     override public var typeName: String { "GELU()" }
+    override public func copy(with copier: ModuleCopier) throws -> Module { GELU() }
     override public func forward(_ x: Tensor) throws -> Tensor { x.gelu() }
 }
 
@@ -153,6 +165,7 @@ public final class Softmax: Module {
     public let axis: Int
     public init(axis: Int = -1) { self.axis = axis }
     override public var typeName: String { "Softmax(dim=\(axis))" }
+    override public func copy(with copier: ModuleCopier) throws -> Module { Softmax(axis: axis) }
     override public func forward(_ x: Tensor) throws -> Tensor { try x.softmax(axis: axis) }
 }
 
@@ -161,5 +174,6 @@ public final class LogSoftmax: Module {
     public let axis: Int
     public init(axis: Int = -1) { self.axis = axis }
     override public var typeName: String { "LogSoftmax(dim=\(axis))" }
+    override public func copy(with copier: ModuleCopier) throws -> Module { LogSoftmax(axis: axis) }
     override public func forward(_ x: Tensor) throws -> Tensor { try x.logSoftmax(axis: axis) }
 }

@@ -5,16 +5,17 @@ import NNTensor
 /// they are whole numbers in range, and says which one is not.
 
 /// The labels of `target` as integers, each checked to be integral and in
-/// `0..<classes`.
-public func classLabels(_ target: Tensor, classes: Int, op: String = "labels") throws -> [Int] {
+/// `0..<classes`; `what` names them in messages ("target label", or
+/// "predicted label" when the labels are predictions).
+public func classLabels(_ target: Tensor, classes: Int, op: String = "labels", what: String = "target label") throws -> [Int] {
     var out = [Int]()
     out.reserveCapacity(target.count)
     for (i, v) in target.doubles.enumerated() {
         guard v.isFinite, v == v.rounded() else {
-            throw TensorError(op: op, "target label \(v) at index \(i) is not an integer (class labels must be whole numbers in 0..<\(classes))")
+            throw TensorError(op: op, "\(what) \(v) at index \(i) is not an integer (class labels must be whole numbers in 0..<\(classes))")
         }
         guard v >= 0, v < Double(classes) else {
-            throw TensorError(op: op, "target label \(Int(v)) at index \(i) is out of range for \(classes) classes (labels must be in 0..<\(classes))")
+            throw TensorError(op: op, "\(what) \(Int(v)) at index \(i) is out of range for \(classes) classes (labels must be in 0..<\(classes))")
         }
         out.append(Int(v))
     }
@@ -77,7 +78,19 @@ public func confusionMatrix(_ scores: Tensor, _ target: Tensor, classes: Int? = 
     guard labels.count == pred.count else {
         throw TensorError(op: "confusion_matrix", "\(pred.count) predictions but \(labels.count) labels")
     }
+    return try confusionCounts(pred, labels, classes: c)
+}
+
+/// The `[C, C]` counts of (truth, prediction) pairs. A prediction outside
+/// `0..<classes` is an error naming it (it would otherwise be dropped, and
+/// the matrix would sum to fewer than the samples).
+public func confusionCounts(_ pred: [Int], _ truth: [Int], classes c: Int, op: String = "confusion_matrix") throws -> Tensor {
     var m = [Double](repeating: 0, count: c * c)
-    for (p, t) in zip(pred, labels) where p < c { m[t * c + p] += 1 }
+    for (i, (p, t)) in zip(pred, truth).enumerated() {
+        guard p >= 0, p < c else {
+            throw TensorError(op: op, "predicted class \(p) at index \(i) is out of range for \(c) classes (predictions must be in 0..<\(c); pass classes: \(p + 1) or more)")
+        }
+        m[t * c + p] += 1
+    }
     return try Tensor(shape: [c, c], values: m, dtype: .float64)
 }

@@ -88,6 +88,15 @@ open class Module: CustomStringConvertible {
     /// Sets evaluation mode (Dropout off, BatchNorm uses running statistics), recursively.
     public func eval() { train(false) }
 
+    /// A new module of the same kind made through `copier`, which copies
+    /// each tensor and child module once (see ``ModuleCopier``); the copier
+    /// sets the training mode. Subclasses override it; the default throws,
+    /// so a module that does not know how to copy itself is an error naming
+    /// its type, never an alias.
+    open func copy(with copier: ModuleCopier) throws -> Module {
+        throw TensorError(op: "copy", "a \(String(describing: type(of: self))) module cannot be copied")
+    }
+
     /// Sets every parameter's gradient to nil.
     public func zeroGrad() {
         for p in parameters { p.zeroGrad() }
@@ -130,6 +139,10 @@ public final class Sequential: Module {
 
     override public var typeName: String { "Sequential()" }
 
+    override public func copy(with copier: ModuleCopier) throws -> Module {
+        Sequential(try layers.map { try copier.module($0) })
+    }
+
     override public func forward(_ x: Tensor) throws -> Tensor {
         var h = x
         for layer in layers { h = try layer(h) }
@@ -150,6 +163,8 @@ public final class Lambda: Module {
 
     override public var typeName: String { "\(name)()" }
     override public func forward(_ x: Tensor) throws -> Tensor { try body(x) }
+    /// The same function: it holds no parameters of the module.
+    override public func copy(with copier: ModuleCopier) throws -> Module { Lambda(name, body) }
 }
 
 /// Where a parameter list can come from: tensors, modules, and (nested)

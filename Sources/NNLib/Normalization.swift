@@ -43,6 +43,20 @@ public final class BatchNorm: Module {
         batchesTracked = Tensor(scalar: 0, dtype: .float64)
     }
 
+    /// A copy of `other` with its parameters and running statistics copied through `copier`.
+    private init(copying other: BatchNorm, _ copier: ModuleCopier) {
+        features = other.features
+        eps = other.eps
+        momentum = other.momentum
+        weight = copier.tensor(other.weight)
+        bias = copier.tensor(other.bias)
+        runningMean = copier.tensor(other.runningMean)
+        runningVar = copier.tensor(other.runningVar)
+        batchesTracked = copier.tensor(other.batchesTracked)
+    }
+
+    override public func copy(with copier: ModuleCopier) throws -> Module { BatchNorm(copying: self, copier) }
+
     override public var ownParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
     override public var ownBuffers: [(name: String, tensor: Tensor)] {
         [("running_mean", runningMean), ("running_var", runningVar), ("num_batches_tracked", batchesTracked)]
@@ -108,6 +122,16 @@ public final class LayerNorm: Module {
     public convenience init(_ features: Int, eps: Double = 1e-5, dtype: DType = .float32) throws {
         try self.init([features], eps: eps, dtype: dtype)
     }
+
+    /// A copy of `other` with its parameters copied through `copier`.
+    private init(copying other: LayerNorm, _ copier: ModuleCopier) {
+        normalizedShape = other.normalizedShape
+        eps = other.eps
+        weight = other.weight.map(copier.tensor)
+        bias = other.bias.map(copier.tensor)
+    }
+
+    override public func copy(with copier: ModuleCopier) throws -> Module { LayerNorm(copying: self, copier) }
 
     override public var ownParameters: [(name: String, tensor: Tensor)] {
         guard let weight, let bias else { return [] }

@@ -47,6 +47,7 @@ func correctCount(_ output: Tensor, _ target: Tensor) -> Int {
 public func evaluate(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) throws -> Tensor,
                      X: Tensor, y: Tensor, batchSize: Int = 1024) throws -> Evaluation {
     try Dataset.checkRows(X, y, op: "evaluate")
+    guard batchSize >= 1 else { throw TensorError(op: "evaluate", "batch_size must be a positive integer, got \(batchSize)") }
     let n = X.shape[0]
     guard n > 0 else { throw TensorError(op: "evaluate", "the data set is empty") }
     let data = Dataset(unchecked: X, y)
@@ -54,7 +55,7 @@ public func evaluate(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) th
         var total = 0.0, correct = 0, classification = true
         var start = 0
         while start < n {
-            let end = Swift.min(start + Swift.max(batchSize, 1), n)
+            let end = start + Swift.min(batchSize, n - start)
             let part = n <= batchSize ? data : data.rows(Array(start..<end))
             let out = try model(part.X)
             let l = try loss(out, part.y)

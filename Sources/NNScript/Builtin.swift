@@ -108,10 +108,23 @@ public struct BuiltinParameter: Sendable {
     public var isVariadic: Bool
     /// May be omitted without a default (the body sees `nil`).
     public var isOptional: Bool
+    /// For a parameter needed in one form of the call only (`y` when `X` is
+    /// a tensor, not when it is a Dataset): when it is needed, e.g.
+    /// `"X is a tensor"`. The signature shows it as `[y]`, help and the
+    /// docs say when, and omitting it then is `missing argument 'y' (needed
+    /// when X is a tensor)`. A parameter shown as `name: nil` can always be
+    /// omitted: a call giving only the required parameters (and the
+    /// conditional ones its form needs) works, and a test makes one per builtin.
+    public var condition: String?
 
     /// A required parameter.
     public static func required(_ name: String) -> BuiltinParameter {
         BuiltinParameter(name: name, defaultValue: nil, isVariadic: false, isOptional: false)
+    }
+
+    /// A parameter needed only `when` the call takes a certain form (shown `[name]`).
+    public static func needed(_ name: String, when condition: String) -> BuiltinParameter {
+        BuiltinParameter(name: name, defaultValue: nil, isVariadic: false, isOptional: true, condition: condition)
     }
 
     /// A parameter with a default value.
@@ -126,6 +139,7 @@ public struct BuiltinParameter: Sendable {
 
     var usage: String {
         if isVariadic { return "\(name)..." }
+        if condition != nil { return "[\(name)]" }
         if let d = defaultValue { return "\(name): \(d)" }
         return name
     }
@@ -187,6 +201,16 @@ public struct BuiltinArguments {
         if case .number(let d) = values[i] { return d }
         if case .tensor(let t) = values[i], t.count == 1, t.shape.isEmpty { return try t.item() }
         throw bad(i, "number")
+    }
+
+    /// The value of a conditional parameter (``BuiltinParameter/needed(_:when:)``)
+    /// in the form of the call that needs it: `missing argument 'y' (needed
+    /// when X is a tensor)` when it was omitted.
+    public func needed(_ i: Int, _ hint: String = "") throws -> Value {
+        guard values[i].isNil else { return values[i] }
+        let p = builtin.parameters[i]
+        let when = p.condition.map { "needed when \($0)" } ?? "needed here"
+        throw error("missing argument '\(p.name)' (\(when)\(hint.isEmpty ? "" : "; " + hint))")
     }
 
     public func optionalNumber(_ i: Int) throws -> Double? {

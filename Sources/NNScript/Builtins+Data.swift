@@ -10,11 +10,17 @@ extension Builtins {
     /// Features (argument `i`) and targets (`i + 1`), or a Dataset-like value in `i` alone.
     static func features(_ a: BuiltinArguments, _ i: Int) throws -> (Tensor, Tensor) {
         if case .tensor(let x) = a[i] {
-            guard !a[i + 1].isNil else { throw a.error("missing argument 'y' (the targets)") }
-            return (x, try Convert.tensor(a[i + 1], a.builtin.name, dtype: x.dtype))
+            return (x, try Convert.tensor(try a.needed(i + 1), a.builtin.name, dtype: x.dtype))
         }
-        guard a[i + 1].isNil else { throw a.bad(i, "tensor") }
+        guard a[i + 1].isNil else {
+            throw a.bad(i, message: "tensor X expected when y is given, got \(a[i].typeName) (a Dataset or (X, y) pair already holds y)")
+        }
         return try DataArg.pair(a[i], a.builtin.name)
+    }
+
+    /// The targets `y`: needed with a tensor X, omitted with a Dataset or an `(X, y)` pair.
+    static func yParam(_ x: String) -> BuiltinParameter {
+        .needed("y", when: "\(x) is a tensor; omit it when \(x) is a Dataset or an (X, y) pair")
     }
 
     static func count(_ a: BuiltinArguments, _ i: Int) throws -> Int {
@@ -41,7 +47,7 @@ extension Builtins {
             let name = path.split(separator: "/").last.map(String.init) ?? path
             return .object(CSVObject(t, name: name))
         },
-        Builtin("split", [.required("x"), .optional("y"), .optional("ratios"), .optional("seed", .number(0)),
+        Builtin("split", [.required("x"), yParam("x"), .needed("ratios", when: "splitting data, not a string: for example [0.8, 0.2]"), .optional("seed", .number(0)),
                           .optional("stratify", .bool(false))], area: "Data",
                 summary: "Splits `(X, y)` at random into parts in the proportions `ratios` (e.g. `[0.8, 0.2]`); `split(s, sep)` splits a string.",
                 discussion: "Returns a tuple of Datasets (`let (train, val) = split(X, y, [0.8, 0.2], seed: 0)`, then `train.X`, `train.y`). Part sizes are `floor(N * r)` with the remainder handed out from the first part. With `stratify: true`, `y` holds class labels and each class is split in the same proportions. Deterministic for a seed.\n\nWith a string, `split(s, sep)` is the parts of `s` between occurrences of `sep` (by default, runs of whitespace).") { a in
@@ -53,14 +59,13 @@ extension Builtins {
                 return .list(str.components(separatedBy: sep).map { .string($0) })
             }
             let (x, y) = try features(a, 0)
-            guard !a[2].isNil else { throw a.error("missing argument 'ratios' (for example [0.8, 0.2])") }
-            let ratios = try Convert.doubles(a[2], "ratios", "split")
+            let ratios = try Convert.doubles(try a.needed(2), "ratios", "split")
             let s = try a.int(3)
             guard s >= 0 else { throw a.bad(3, message: "a seed must be non-negative") }
             let parts = try NNLib.split(x, y, ratios: ratios, seed: UInt64(s), stratify: try a.bool(4))
             return .tuple(parts.map { .object(DatasetObject($0)) })
         },
-        Builtin("kfold", [.required("x"), .optional("y"), .optional("k", .number(5)), .optional("seed", .number(0)),
+        Builtin("kfold", [.required("x"), yParam("x"), .optional("k", .number(5)), .optional("seed", .number(0)),
                           .optional("shuffle", .bool(true))], area: "Data",
                 summary: "The `k` folds of k-fold cross-validation, as a list of `(train, val)` Dataset pairs.",
                 discussion: "The rows are shuffled once (deterministically for `seed`) and cut into `k` consecutive parts, the first `N % k` one row larger (scikit-learn's `KFold`); fold `i` validates on part `i` and trains on the rest, so every row is validated exactly once: `for (train, val) in kfold(X, y, k: 5, seed: 0) { ... }`.") { a in
@@ -75,7 +80,7 @@ extension Builtins {
                 discussion: "```\nnorm(x) = (x - mean) / std      # the training mean and population std (ddof 0)\n```\nas scikit-learn's `StandardScaler`; a constant column gets std 1. `norm.mean` and `norm.std` are the statistics.") { a in
             .object(StandardizerObject(try NNLib.standardize(try tensorArg(a, 0))))
         },
-        Builtin("DataLoader", [.required("X"), .optional("y"), .optional("batch_size", .number(32)), .optional("shuffle", .bool(true)),
+        Builtin("DataLoader", [.required("X"), yParam("X"), .optional("batch_size", .number(32)), .optional("shuffle", .bool(true)),
                                .optional("seed"), .optional("drop_last", .bool(false))], area: "Data",
                 summary: "Mini-batches `(xb, yb)` of the rows of `X` and `y`: `for (xb, yb) in loader` is one epoch.",
                 discussion: "With `shuffle` each epoch has a new permutation that depends only on `seed` and the epoch number:\n```\norder(e) = permutation(N) drawn from RandomGenerator(seed + e * 0x9E3779B97F4A7C15)\n```\nThe last batch is smaller unless `drop_last: true`. `X` may be a Dataset (then `y` is omitted). Without `seed`, one is drawn from the interpreter's generator.") { a in

@@ -11,8 +11,31 @@ extension Builtins {
 
     /// The parameters that define the loss: `f(x)`, or `model` with `loss:` and `data:`.
     static let lossParams: [BuiltinParameter] = [
-        .required("f"), .optional("x"), .optional("loss"), .optional("data"), .optional("params"), .optional("mode", .string("eval")),
+        .required("f"), xParam, lossParam, dataParam, paramsParam, .optional("mode", .string("eval")),
     ]
+    /// The conditional parameters of the two forms, `f(x)` and `(model, loss:, data:)`.
+    static let xParam = BuiltinParameter.needed("x", when: "f is a function, as the point; omit it for a model with loss: and data:")
+    static let lossParam = BuiltinParameter.needed("loss", when: "f is a model, for example loss: cross_entropy")
+    static let dataParam = BuiltinParameter.needed("data", when: "f is a model: the samples (X, y) the loss is taken over")
+    static let paramsParam = BuiltinParameter.needed("params", when: "f is a model written as an nn function: the tensors to differentiate")
+
+    /// The `mode` argument: "eval" or "train" (checked in both forms, though only a model's layers have a mode).
+    static func hessianMode(_ a: BuiltinArguments, _ i: Int) throws -> String {
+        let modeName = try a.string(i)
+        guard modeName == "eval" || modeName == "train" else {
+            throw a.bad(i, message: "mode must be \"eval\" or \"train\", got \(Value.quote(modeName))"
+                        + Suggest.didYouMean(modeName, among: ["eval", "train"]))
+        }
+        return modeName
+    }
+
+    /// The function form `f(x)` takes no `params:` (they are for a model written as a function).
+    static func checkFunctionForm(_ a: BuiltinArguments, _ i: LossArgs) throws {
+        _ = try hessianMode(a, i.mode)
+        guard a[i.params].isNil else {
+            throw a.error("params: is for a model written as an nn function (with loss: and data:); a function f(x) is differentiated at x")
+        }
+    }
     static let lossDoc = "\n\nThe loss is `f` at `x` (an nn function of a tensor, or of a list of tensors), or a model's: `(model, loss: cross_entropy, data: (X, y))` with respect to all its parameters in one flat vector (`model.named_parameters()` order). A model may be an nn function over `params: [W1, b1]`. Layers are in `mode: \"eval\"` (the default: BatchNorm uses running statistics, Dropout is off, so the loss is one deterministic function) or \"train\" while the loss is evaluated."
 
     /// Builds the objective, runs `body`, and restores the model's mode.
@@ -23,7 +46,8 @@ extension Builtins {
         let f = a[i.f]
         if a[i.loss].isNil && a[i.data].isNil {
             let g = try a.callable(i.f)
-            guard !a[i.x].isNil else { throw a.error("missing argument 'x' (the point), or give loss: and data: for a model") }
+            _ = try a.needed(i.x)
+            try checkFunctionForm(a, i)
             switch try point(a, i.x) {
             case .tensor(let t, _):
                 let name = g.functionName
@@ -41,21 +65,18 @@ extension Builtins {
                 return try body(obj)
             }
         }
-        guard !a[i.loss].isNil else { throw a.error("missing argument 'loss' (for example loss: cross_entropy)") }
-        guard !a[i.data].isNil else { throw a.error("missing argument 'data' (the samples (X, y) the loss is taken over)") }
         let (forward, module) = try ModuleBridge.model(f, interp, op)
-        let lossFn = try ModuleBridge.loss(a[i.loss], interp, op)
-        let (x, y) = try DataArg.pair(a[i.data], op)
-        let modeName = try a.string(i.mode)
-        guard modeName == "eval" || modeName == "train" else {
-            throw a.bad(i.mode, message: "mode must be \"eval\" or \"train\", got \(Value.quote(modeName))")
+        let lossFn = try ModuleBridge.loss(try a.needed(i.loss), interp, op)
+        let (x, y) = try DataArg.pair(try a.needed(i.data), op)
+        guard a[i.x].isNil else {
+            throw a.error("x is the point of a function f(x); a model's point is its parameters, so omit x with loss: and data:")
         }
+        let modeName = try hessianMode(a, i.mode)
         let named: [(name: String, tensor: Tensor)]
         if let module {
             named = module.namedParameters
         } else {
-            guard !a[i.params].isNil else { throw a.error("a function model needs params: [W1, b1] (the tensors to differentiate)") }
-            named = try Params.collect(a[i.params], op, interp).filter(\.requiresGrad).enumerated().map { ("p\($0.offset)", $0.element) }
+            named = try Params.collect(try a.needed(i.params, "for example params: [W1, b1]"), op, interp).filter(\.requiresGrad).enumerated().map { ("p\($0.offset)", $0.element) }
         }
         let modes = module?.namedModules.map { ($0.module, $0.module.isTraining) } ?? []
         module?.train(modeName == "train")
@@ -96,6 +117,8 @@ extension Builtins {
     /// `hessian(f, x)` of an nn function: shape `x.shape + x.shape` (a number for a number).
     static func functionHessian(_ a: BuiltinArguments) throws -> Value {
         let f = try a.callable(0)
+        _ = try a.needed(1)
+        try checkFunctionForm(a, LossArgs())
         switch try point(a, 1) {
         case .tensor(let t, let n):
             return try result(try Autodiff.hessian(scalarFunction(f, a.interpreter, "hessian"), at: t), n)
@@ -107,7 +130,8 @@ extension Builtins {
     /// `hvp(f, x, v)` of an nn function, by one double-backward pass.
     static func functionHVP(_ a: BuiltinArguments) throws -> Value {
         let f = try a.callable(0)
-        guard !a[2].isNil else { throw a.error("missing argument 'v'") }
+        _ = try a.needed(1)
+        try checkFunctionForm(a, LossArgs(f: 0, x: 1, loss: 3, data: 4, params: 5, mode: 6))
         switch try point(a, 1) {
         case .tensor(let t, let n):
             let v = try operand(a[2], like: t, a, 2)

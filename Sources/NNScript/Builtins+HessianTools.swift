@@ -25,14 +25,12 @@ extension Builtins {
                 return .object(HessianResult.matrix(h, layout: obj.layout, layer: layer))
             }
         },
-        Builtin("hvp", [.required("f"), .optional("x"), .optional("v"), .optional("loss"), .optional("data"), .optional("params"),
+        Builtin("hvp", [.required("f"), xParam, .required("v"), lossParam, dataParam, paramsParam,
                         .optional("mode", .string("eval"))], area: "Hessian",
                 summary: "The Hessian-vector product `H(x) @ v` without forming `H`; `hvp(model, v: v, loss:, data:)` for a model's flat parameter vector.",
                 discussion: "```\nhvp(f, x, v) = grad(x => dot(grad(f, x), v), x)\n```\nOne double-backward pass. For a model `v` has one entry per parameter element, in `named_parameters()` order; the result is a float64 vector `[P]`." + lossDoc) { a in
             if a[3].isNil && a[4].isNil { return try functionHVP(a) }
-            let vv = a[2].isNil ? a[1] : a[2]
-            guard !vv.isNil else { throw a.error("missing argument 'v' (the vector)") }
-            let v = try Convert.doubles(vv, "v", "hvp")
+            let v = try Convert.doubles(a[2], "v", "hvp")
             return try withObjective(a, LossArgs(f: 0, x: 1, loss: 3, data: 4, params: 5, mode: 6)) { obj in
                 Convert.vector(try obj.hvp(at: obj.point, v))
             }
@@ -64,6 +62,9 @@ extension Builtins {
                 discussion: "```\nL(θ + t d) ≈ L(θ) + t gᵀd                  error O(t²)\nL(θ + t d) ≈ L(θ) + t gᵀd + ½ t² dᵀHd      error O(t³)\n```\n`d` is normalised (a random unit vector from `seed` when omitted); halving `t` should divide the second-order error by about 8. Returns `{loss, slope, curvature, direction, rows}`." + lossDoc) { a in
             let dir: [Double]? = a[6].isNil ? nil : try Convert.doubles(a[6], "direction", "taylor_check")
             let steps = try Convert.doubles(a[7], "steps", "taylor_check")
+            guard !steps.isEmpty, steps.count <= 1000, steps.allSatisfy({ $0.isFinite && $0 != 0 }) else {
+                throw a.bad(7, message: "steps must be 1 to 1000 finite, non-zero step sizes, got \(Convert.shortList(steps))")
+            }
             let seed = try a.int(8)
             guard seed >= 0 else { throw a.bad(8, message: "a seed must be non-negative") }
             return try withObjective(a) { obj in
@@ -76,6 +77,7 @@ extension Builtins {
                 summary: "The `k` extreme eigenvalues of the Hessian by Lanczos on Hessian-vector products (no full matrix): \"largest\", \"smallest\" (most negative) or \"both\".",
                 discussion: "```\nw = H q_j;  α_j = q_jᵀw;  w -= Σ (q_iᵀw) q_i (twice);  β_j = ‖w‖;  q_{j+1} = w / β_j\nT = tridiag(β, α, β),  T s = θ s,  Ritz pair (θ, Q s),  residual β_j |s_j|\n```\nFull reorthogonalisation; stops when the residuals are below `tolerance · ‖T‖` or after `iterations` steps. Returns `{eigenvalues, residuals, iterations, converged, vectors}`. Ctrl-C stops between products." + lossDoc) { a in
             let k = try a.int(6), w = try which(a, 7), it = try a.int(8), tol = try a.number(9), seed = try a.int(10)
+            guard (1...100_000).contains(it) else { throw a.bad(8, message: "iterations must be in 1...100000, got \(it)") }
             guard seed >= 0 else { throw a.bad(10, message: "a seed must be non-negative") }
             let vectors = try a.bool(11)
             let interp = a.interpreter
@@ -91,6 +93,7 @@ extension Builtins {
                 summary: "The trace of the Hessian by Hutchinson's estimator with Rademacher vectors, and its standard error.",
                 discussion: "```\ntr H ≈ (1/S) Σ_s z_sᵀ H z_s,   z with independent ±1 entries,   SE = std(z_sᵀ H z_s) / √S\n```\nOne Hessian-vector product per sample. Returns `{trace, standard_error, samples}`." + lossDoc) { a in
             let samples = try a.int(6), seed = try a.int(7)
+            guard (1...1_000_000).contains(samples) else { throw a.bad(6, message: "samples must be in 1...1000000, got \(samples)") }
             guard seed >= 0 else { throw a.bad(7, message: "a seed must be non-negative") }
             let interp = a.interpreter
             let t = try withObjective(a) { obj in
@@ -106,6 +109,8 @@ extension Builtins {
                 summary: "The smoothed eigenvalue density of the Hessian by stochastic Lanczos quadrature; `plot(d)` or `hist(d)` draws it.",
                 discussion: "Each run starts Lanczos from a random unit vector; `T = S diag(θ) Sᵀ` gives nodes `θ_j` with weights `τ_j = S[0, j]²`:\n```\nφ(t) = (1/runs) Σ_runs Σ_j τ_j · exp(-(t - θ_j)² / 2σ²) / (σ √(2π))\n```\n(Ghorbani, Krishnan & Xiao 2019). `σ` defaults to 1% of the spread of the nodes. Returns `{grid, density, sigma, nodes, weights, dimension}`." + lossDoc) { a in
             let it = try a.int(6), runs = try a.int(7), bins = try a.int(8), sigma = try a.optionalNumber(9), seed = try a.int(10)
+            guard (1...100_000).contains(it) else { throw a.bad(6, message: "iterations must be in 1...100000, got \(it)") }
+            guard (1...10_000).contains(runs) else { throw a.bad(7, message: "runs must be in 1...10000, got \(runs)") }
             guard seed >= 0 else { throw a.bad(10, message: "a seed must be non-negative") }
             let interp = a.interpreter
             let d = try withObjective(a) { obj in
@@ -149,16 +154,22 @@ extension Builtins {
                 summary: "Drives the gradient norm toward zero from the starting point and classifies the point reached (saddles and maxima included).",
                 discussion: "Minimises `½‖∇L(θ)‖²`, whose gradient is `H g` (one Hessian-vector product):\n```\nmethod \"lm\":   δ = -(H² + μI)⁻¹ H g   (Levenberg–Marquardt on the full Hessian; μ adapts)\nmethod \"adam\": Adam(lr) on ½‖g‖²     (for models too large for the full Hessian)\n```\n\"auto\" is \"lm\" up to 2000 parameters. Stops at `‖g‖ ≤ tolerance` or after `max_steps`. Returns `{point, steps, converged, losses, gradient_norms, kind, critical_point}`; `apply: true` moves a model's parameters to the point." + lossDoc) { a in
             let methodName = try a.string(6)
-            let method: Hessian.SearchMethod
-            switch methodName {
-            case "auto": method = .automatic
-            case "lm": method = .levenbergMarquardt
-            case "adam": method = .adam(learningRate: try a.number(7))
-            default: throw a.bad(6, message: "method must be \"auto\", \"lm\" or \"adam\", got \(Value.quote(methodName))")
+            guard ["auto", "lm", "adam"].contains(methodName) else {
+                throw a.bad(6, message: "method must be \"auto\", \"lm\" or \"adam\", got \(Value.quote(methodName))"
+                            + Suggest.didYouMean(methodName, among: ["auto", "lm", "adam"]))
             }
+            let lr = try a.number(7)
+            guard lr.isFinite, lr > 0 else { throw a.bad(7, message: "lr must be a finite number > 0, got \(Value.formatNumber(lr))") }
             let tol = try tolerance(a, 8), steps = try a.int(9)
+            guard steps >= 0, steps <= 100_000_000 else { throw a.bad(9, message: "max_steps must be in 0...100000000, got \(steps)") }
             let s = try withObjective(a) { obj in
-                try Hessian.findCriticalPoint(of: obj, method: method, gradientTolerance: tol, maxSteps: steps)
+                // "auto" is decided here, so a given lr reaches Adam and is never silently dropped.
+                let adam = methodName == "adam" || methodName == "auto" && obj.point.count > Hessian.searchFullHessianLimit
+                if !adam && a.has(7) {
+                    throw a.bad(7, message: "lr is the step of method \"adam\"; method \"lm\" (chosen for \(obj.point.count) parameters) adapts its own step")
+                }
+                return try Hessian.findCriticalPoint(of: obj, method: adam ? .adam(learningRate: lr) : .levenbergMarquardt,
+                                                     gradientTolerance: tol, maxSteps: steps)
             }
             if try a.bool(10) { try apply(s.point, to: a) }
             return .object(HessianResult.search(s))

@@ -37,7 +37,9 @@ extension Builtins {
         Builtin("ReLU", [], area: "Layers", summary: "`max(x, 0)` as a layer.") { _ in layer(ReLU()) },
         Builtin("LeakyReLU", [.optional("slope", .number(0.01))], area: "Layers",
                 summary: "`x` for `x > 0`, else `slope * x`, as a layer (PyTorch's default slope 0.01).") { a in
-            layer(LeakyReLU(slope: try a.number(0)))
+            let slope = try a.number(0)
+            guard slope.isFinite else { throw a.bad(0, message: "slope must be a finite number, got \(Value.formatNumber(slope))") }
+            return layer(LeakyReLU(slope: slope))
         },
         Builtin("Sigmoid", [], area: "Layers", summary: "`1 / (1 + exp(-x))` as a layer.") { _ in layer(Sigmoid()) },
         Builtin("Tanh", [], area: "Layers", summary: "`tanh(x)` as a layer.") { _ in layer(Tanh()) },

@@ -41,11 +41,26 @@ extension Builtins {
             return a[0]
         },
         Builtin("copy", [.required("x")], area: "Lists",
-                summary: "A shallow copy of a list or record.") { a in
+                summary: "An independent copy: a list or record (shallow), a tensor (as `clone`), a model (deep).",
+                discussion: """
+                A list or record is copied one level deep (its elements are shared). A tensor becomes a new \
+                tensor with the same values, not tracked (as `clone`). A model or layer is copied deeply: \
+                its own parameters and buffers (BatchNorm's running statistics), in the same train/eval mode, \
+                so training the original leaves the copy as it was (how to keep the best model so far). A \
+                result (`critical_point`, ...) is copied as a record. Numbers, strings, tuples, ranges and \
+                functions are values and are returned as they are. Any other library object (an optimizer, \
+                a data loader, ...) cannot be copied: that is an error naming its type, never an alias.
+                """) { a in
             switch a[0] {
             case .list(let l): return .list(l.items)
             case .record(let r): return .record(r.fields)
-            default: return a[0]
+            case .tensor(let t): return .tensor(t.clone())
+            case .object(let o):
+                guard let c = try o.copied() else {
+                    throw a.error("an object of type \(o.typeName) cannot be copied; make a new one instead")
+                }
+                return .object(c)
+            case .number, .string, .bool, .nil, .tuple, .range, .function, .builtin: return a[0]
             }
         },
         Builtin("contains", [.required("collection"), .required("value")], area: "Lists",
@@ -71,10 +86,10 @@ extension Builtins {
         },
         Builtin("list", [.required("x")], area: "Lists",
                 summary: "A new list of the elements of a list, tuple, range, string (characters), record (values) or tensor (first axis).") { a in
-            .list(try Iterate.elements(a[0], "list"))
+            .list(try Iterate.elements(a[0], "list", in: a.interpreter))
         },
         Builtin("tuple", [.required("x")], area: "Lists", summary: "A tuple of the elements of a list or other sequence.") { a in
-            .tuple(try Iterate.elements(a[0], "tuple"))
+            .tuple(try Iterate.elements(a[0], "tuple", in: a.interpreter))
         },
         Builtin("keys", [.required("record")], area: "Lists",
                 summary: "The field names of a record, in order; for a library object (a model, a result), its member names.") { a in
@@ -90,12 +105,12 @@ extension Builtins {
         Builtin("map", [.required("xs"), .required("f")], area: "Lists",
                 summary: "A new list of `f(x)` for each element `x`.") { a in
             let f = try a.callable(1)
-            return .list(try Iterate.elements(a[0], "map").map { try a.interpreter.call(f, [$0]) })
+            return .list(try Iterate.elements(a[0], "map", in: a.interpreter).map { try a.interpreter.call(f, [$0]) })
         },
         Builtin("filter", [.required("xs"), .required("f")], area: "Lists",
                 summary: "A new list of the elements for which `f(x)` is true.") { a in
             let f = try a.callable(1)
-            return .list(try Iterate.elements(a[0], "filter").filter { x in
+            return .list(try Iterate.elements(a[0], "filter", in: a.interpreter).filter { x in
                 guard case .bool(let keep) = try a.interpreter.call(f, [x]) else {
                     throw BuiltinError("filter: the function must return a bool")
                 }
@@ -104,7 +119,7 @@ extension Builtins {
         },
         Builtin("sorted", [.required("xs"), .optional("key")], area: "Lists",
                 summary: "A new list sorted ascending (numbers, strings, or lists/tuples lexicographically), by `key(x)` when given.") { a in
-            let items = try Iterate.elements(a[0], "sorted")
+            let items = try Iterate.elements(a[0], "sorted", in: a.interpreter)
             let keys: [Value]
             if case .nil = a[1] { keys = items } else {
                 let f = try a.callable(1)
@@ -122,11 +137,11 @@ extension Builtins {
             return .list(order.map { items[$0] })
         },
         Builtin("reversed", [.required("xs")], area: "Lists", summary: "A new list with the elements in reverse order.") { a in
-            .list(try Iterate.elements(a[0], "reversed").reversed())
+            .list(try Iterate.elements(a[0], "reversed", in: a.interpreter).reversed())
         },
         Builtin("join", [.required("xs"), .optional("sep", .string(""))], area: "Lists",
                 summary: "The elements' texts joined with `sep`: `join([1, 2], \", \")` is `\"1, 2\"`.") { a in
-            .string(try Iterate.elements(a[0], "join").map(\.description).joined(separator: try a.string(1)))
+            .string(try Iterate.elements(a[0], "join", in: a.interpreter).map(\.description).joined(separator: try a.string(1)))
         },
         Builtin("upper", [.required("s")], area: "Lists", summary: "The string in upper case.") { a in
             .string(try a.string(0).uppercased())
@@ -149,7 +164,9 @@ extension Builtins {
 
 /// Turning iterable values into element lists.
 enum Iterate {
-    static func elements(_ v: Value, _ op: String) throws -> [Value] {
+    /// The elements `for x in v` would visit; a library object (a data
+    /// loader: one epoch of batches) only when `interpreter` is given.
+    static func elements(_ v: Value, _ op: String, in interpreter: Interpreter? = nil) throws -> [Value] {
         switch v {
         case .list(let l): return l.items
         case .tuple(let t): return t
@@ -161,6 +178,16 @@ enum Iterate {
         case .tensor(let t):
             guard let n = t.shape.first else { throw BuiltinError("\(op): cannot iterate over a 0-d tensor") }
             return try (0..<n).map { .tensor(try t.index([.index($0)])) }
+        case .object(let o):
+            guard let interpreter, let next = try o.makeIterator(in: interpreter) else {
+                throw BuiltinError("\(op): cannot iterate over a \(o.typeName)")
+            }
+            var out: [Value] = []
+            while let x = try next() {
+                try interpreter.pollInterrupt()
+                out.append(x)
+            }
+            return out
         default: throw BuiltinError("\(op): cannot iterate over a \(v.typeName)")
         }
     }

@@ -24,7 +24,7 @@ extension Builtins {
     /// labels themselves when `scores` is `[N]` of whole numbers in `0..<classes`.
     static func predictions(_ scores: Tensor, classes: Int?, threshold: Double) throws -> [Int] {
         if scores.rank == 1, let c = classes, c > 2 {
-            return try classLabels(scores, classes: c, op: "confusion_matrix")
+            return try classLabels(scores, classes: c, op: "confusion_matrix", what: "predicted label")
         }
         return try predictedClasses(scores, threshold: threshold, op: "confusion_matrix")
     }
@@ -67,7 +67,9 @@ extension Builtins {
                 summary: "The fraction of samples whose predicted class equals the label, as a number in `[0, 1]`.",
                 discussion: "`scores` are logits or probabilities `[N, C]` (the prediction is the argmax), or one binary logit per sample `[N]` (class 1 when above `threshold`; pass `threshold: 0.5` for probabilities).") { a in
             let s = try tensorArg(a, 0)
-            return .number(try NNLib.accuracy(s, try target(a, 1, like: s), threshold: try a.number(2)))
+            let threshold = try a.number(2)
+            guard threshold.isFinite else { throw a.bad(2, message: "threshold must be a finite number, got \(Value.formatNumber(threshold))") }
+            return .number(try NNLib.accuracy(s, try target(a, 1, like: s), threshold: threshold))
         },
         Builtin("one_hot", [.required("labels"), .required("classes"), .optional("dtype")], area: "Losses",
                 summary: "One-hot rows for class labels: shape `labels.shape + [classes]`, as `F.one_hot`.") { a in
@@ -88,9 +90,7 @@ extension Builtins {
             guard pred.count == truth.count else {
                 throw a.error("\(pred.count) predictions but \(truth.count) labels")
             }
-            var m = [Double](repeating: 0, count: classes * classes)
-            for (p, t) in zip(pred, truth) where p < classes { m[t * classes + p] += 1 }
-            return .tensor(try Tensor(shape: [classes, classes], values: m, dtype: .float64))
+            return .tensor(try confusionCounts(pred, truth, classes: classes))
         },
     ]
 }

@@ -73,9 +73,11 @@ extension Builtins {
             default: throw a.bad(0, "number or tensor")
             }
         },
-        Builtin("clamp", [.required("x"), .optional("min"), .optional("max")], area: "Math",
-                summary: "`x` limited to `[min, max]` (either bound may be nil).",
+        Builtin("clamp", [.required("x"), .needed("min", when: "max is omitted; give min:, max: or both"),
+                          .needed("max", when: "min is omitted; give min:, max: or both")], area: "Math",
+                summary: "`x` limited to `[min, max]` (either bound may be omitted, not both).",
                 discussion: "`x` itself when it lies within the bounds (so `clamp(-0.0, 0)` is `-0`, and NaN stays NaN), otherwise the bound it crosses; for a tensor, elementwise, the same rule.") { a in
+            if a[1].isNil && a[2].isNil { _ = try a.needed(1) }
             let lo = try a.optionalNumber(1), hi = try a.optionalNumber(2)
             switch a[0] {
             case .number(let d):

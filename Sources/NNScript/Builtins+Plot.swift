@@ -15,8 +15,9 @@ extension Builtins {
     static func show(_ fig: any Plottable, _ a: BuiltinArguments, tail t: Int) throws -> Value {
         let interp = a.interpreter
         interp.libraryState.lastFigure = fig
-        let width = try a.optionalInt(t + 4), height = try a.optionalInt(t + 5)
-        if !a[t + 3].isNil {
+        let toFile = !a[t + 3].isNil
+        let width = try size(a, t + 4, toFile ? svgSizes : textWidths), height = try size(a, t + 5, toFile ? svgSizes : textHeights)
+        if toFile {
             let path = try a.string(t + 3)
             try fig.writeSVG(to: path, options: SVGOptions(width: width ?? 640, height: height ?? 420))
             return .nil
@@ -25,6 +26,19 @@ extension Builtins {
         let term = PlotTerminal.detect(width: width, height: height, ascii: ascii)
         interp.write(fig.renderText(term.options()) + "\n")
         return .nil
+    }
+
+    /// The sizes a picture accepts: characters in the terminal, pixels in an SVG file.
+    static let textWidths = 16...2000, textHeights = 2...1000, svgSizes = 16...20_000
+
+    /// An optional `width:`/`height:` argument, checked against `range` (never clamped silently).
+    static func size(_ a: BuiltinArguments, _ i: Int, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let n = try a.optionalInt(i) else { return nil }
+        guard range.contains(n) else {
+            let unit = range == svgSizes ? "pixels" : "characters"
+            throw a.bad(i, message: "\(a.builtin.parameters[i].name) must be in \(range.lowerBound)...\(range.upperBound) \(unit), got \(n)")
+        }
+        return n
     }
 
     /// A series of numbers: a list, or a tensor of shape `[N]` or `[N, 1]`.
@@ -91,6 +105,18 @@ extension Builtins {
         let c = lo / 2 + hi / 2
         let half = max(0.5, abs(c) * 0.05)
         return try AxisLimits(c - half, c + half).range
+    }
+
+    /// Refuses a histogram with nothing in its bins: an empty picture would
+    /// say nothing of why (no values, all NaN or infinite, all outside `range`).
+    static func requireCounted(_ h: Histogram, of values: [Double], _ a: BuiltinArguments) throws {
+        guard h.weights.allSatisfy({ $0 == 0 }) else { return }
+        guard !values.isEmpty else { throw a.error("no values to draw") }
+        var why: [String] = []
+        if h.skippedNonFinite > 0 { why.append("\(h.skippedNonFinite) NaN or infinite") }
+        if h.skippedOutside > 0 { why.append("\(h.skippedOutside) outside range") }
+        throw a.error("no values to draw: of \(values.count), " + why.joined(separator: " and ")
+                      + (h.skippedOutside > 0 ? "; widen range: or omit it" : "; filter them out or check what produced them"))
     }
 
     /// Histogram edges around evenly spaced grid points (centres).
@@ -175,7 +201,7 @@ extension Builtins {
         Builtin("hist", [.required("values"), .optional("bins", .number(10)), .optional("range"), .optional("vertical", .bool(false))] + pictureTail,
                 area: "Plots",
                 summary: "A histogram of `values` in `bins` equal-width bins (eigenvalue spectra); `hist(spectral_density(...))` draws the density.",
-                discussion: "Bins as NumPy's `histogram`:\n```\nwidth = (hi - lo) / bins;   bin(v) = floor((v - lo) / width),  v == hi in the last bin\n```\n`range: [lo, hi]` fixes the bins (default: the values' min and max). NaN, infinite and out-of-range values are counted and reported under the picture." + pictureDoc) { a in
+                discussion: "Bins as NumPy's `histogram`:\n```\nwidth = (hi - lo) / bins;   bin(v) = floor((v - lo) / width),  v == hi in the last bin\n```\n`range: [lo, hi]` fixes the bins (default: the values' min and max). NaN, infinite and out-of-range values are skipped and their numbers noted under the picture; when no value is left to draw, `hist` is an error saying why." + pictureDoc) { a in
             let orientation: Histogram.Orientation = try a.bool(3) ? .vertical : .horizontal
             let title = try a.string(4), xl = try a.string(5)
             let h: Histogram
@@ -189,6 +215,7 @@ extension Builtins {
                 let bins = try a.int(1)
                 let range = try binRange(values, bins: bins, given: try limits(a[2], "hist", "range"))
                 h = try Histogram(values: values, bins: bins, range: range, title: title, xLabel: xl, orientation: orientation)
+                try requireCounted(h, of: values, a)
             }
             return try show(h, a, tail: 4)
         },
@@ -236,7 +263,8 @@ extension Builtins {
             }
             s.logScale = try a.bool(7)
             let c = try a.int(8)
-            if c > 0 { s.contours = .count(min(c, 100)) }
+            guard (0...100).contains(c) else { throw a.bad(8, message: "contours must be in 0...100, got \(c)") }
+            if c > 0 { s.contours = .count(c) }
             s.title = try a.string(9)
             s.xLabel = try a.string(10)
             s.yLabel = try a.string(11)
@@ -248,7 +276,8 @@ extension Builtins {
             guard let fig = a.interpreter.libraryState.lastFigure else {
                 throw a.error("nothing has been drawn yet; call plot, hist or surface first")
             }
-            try fig.writeSVG(to: try a.string(0), options: SVGOptions(width: try a.int(1), height: try a.int(2)))
+            let width = try size(a, 1, svgSizes) ?? 640, height = try size(a, 2, svgSizes) ?? 420
+            try fig.writeSVG(to: try a.string(0), options: SVGOptions(width: width, height: height))
             return .nil
         },
     ]

@@ -10,7 +10,12 @@ import NNTensor
 extension Builtins {
     /// The optimizer argument `i`, or Adam over `params` (or the model's parameters).
     static func trainingOptimizer(_ a: BuiltinArguments, _ i: Int, params: Int, module: Module?) throws -> Optimizer {
-        if case .object(let o as OptimizerObject) = a[i] { return o.optimizer }
+        if case .object(let o as OptimizerObject) = a[i] {
+            guard a[params].isNil else {
+                throw a.bad(params, message: "params: chooses what the default Adam trains; opt: already has its parameters")
+            }
+            return o.optimizer
+        }
         guard a[i].isNil else { throw a.bad(i, "optimizer") }
         let ps: [Tensor]
         if !a[params].isNil {
@@ -25,7 +30,12 @@ extension Builtins {
 
     /// The batches to train on: a DataLoader, or `(X, y)` made into one.
     static func loader(_ a: BuiltinArguments, _ i: Int, batchSize: Int, seed: Int) throws -> DataLoader {
-        if case .object(let l as DataLoaderObject) = a[i] { return l.loader }
+        if case .object(let l as DataLoaderObject) = a[i] {
+            for j in [batchSize, seed] where a.has(j) {
+                throw a.bad(j, message: "the DataLoader has its own \(a.builtin.parameters[j].name); give \(a.builtin.parameters[j].name): when making it, not here")
+            }
+            return l.loader
+        }
         let (x, y) = try DataArg.pair(a[i], a.builtin.name)
         return try DataLoader(x, y, batchSize: try a.int(batchSize), shuffle: true, seed: try Convert.seed(a, seed))
     }
@@ -40,7 +50,7 @@ extension Builtins {
     }
 
     static let training: [Builtin] = [
-        Builtin("fit", [.required("model"), .required("loss"), .optional("opt"), .optional("data"), .optional("epochs", .number(1)),
+        Builtin("fit", [.required("model"), .required("loss"), .optional("opt"), .required("data"), .optional("epochs", .number(1)),
                         .optional("val"), .optional("schedule"), .optional("params"), .optional("batch_size", .number(32)),
                         .optional("seed"), .optional("plot", .bool(false)), .optional("verbose", .bool(true))], area: "Training",
                 summary: "Trains `model` on `data` for `epochs` and returns the History (per-epoch losses, accuracies, lr, seconds).",
@@ -49,7 +59,6 @@ extension Builtins {
             let (forward, module) = try ModuleBridge.model(a[0], interp, "fit")
             let lossFn = try ModuleBridge.loss(a[1], interp, "fit")
             let opt = try trainingOptimizer(a, 2, params: 7, module: module)
-            guard !a[3].isNil else { throw a.error("missing argument 'data' (a DataLoader or (X, y))") }
             let data = try loader(a, 3, batchSize: 8, seed: 9)
             let epochs = try a.int(4)
             let val: Dataset? = try a[5].isNil ? nil : { let (x, y) = try DataArg.pair(a[5], "fit", what: "val"); return try Dataset(X: x, y: y, op: "fit") }()
@@ -73,14 +82,13 @@ extension Builtins {
             }, stoppedEarly: \.interrupted)
             return .object(HistoryObject(h))
         },
-        Builtin("evaluate", [.required("model"), .required("X"), .optional("y"), .optional("loss"), .optional("batch_size", .number(1024))],
+        Builtin("evaluate", [.required("model"), .required("X"), yParam("X"), .required("loss"), .optional("batch_size", .number(1024))],
                 area: "Training",
                 summary: "The loss (and accuracy, for class scores) of `model` on `(X, y)`, in eval mode and without recording.",
                 discussion: "Each batch's loss is weighted by its size, so the result is the mean over samples for a mean-reduced loss. `X` may be a Dataset (then `y` is omitted). Returns `{loss, accuracy}` (accuracy nil for regression).") { a in
             let interp = a.interpreter
             let (forward, module) = try ModuleBridge.model(a[0], interp, "evaluate")
             let (x, y) = try features(a, 1)
-            guard !a[3].isNil else { throw a.error("missing argument 'loss' (for example loss: cross_entropy)") }
             let lossFn = try ModuleBridge.loss(a[3], interp, "evaluate")
             let e = try inEvalMode(module) {
                 try NNLib.evaluate(model: forward, loss: lossFn, X: x, y: y, batchSize: try a.int(4))
@@ -89,7 +97,7 @@ extension Builtins {
                 "loss \(Convert.short(e.loss))" + (e.accuracy.map { ", accuracy \(Convert.short($0))" } ?? "")
             })
         },
-        Builtin("cross_validate", [.required("make_model"), .required("X"), .optional("y"), .optional("loss"), .optional("k", .number(5)),
+        Builtin("cross_validate", [.required("make_model"), .required("X"), yParam("X"), .required("loss"), .optional("k", .number(5)),
                                    .optional("epochs", .number(10)), .optional("batch_size", .number(32)), .optional("score", .string("loss")),
                                    .optional("seed", .number(0))], area: "Training",
                 summary: "k-fold cross-validation of a model recipe: the score of each fold, their mean and standard deviation.",
@@ -97,7 +105,6 @@ extension Builtins {
             let interp = a.interpreter
             let make = try a.callable(0)
             let (x, y) = try features(a, 1)
-            guard !a[3].isNil else { throw a.error("missing argument 'loss' (for example loss: cross_entropy)") }
             let lossFn = try ModuleBridge.loss(a[3], interp, "cross_validate")
             let scoreName = try a.string(7)
             guard let score = FoldScore(rawValue: scoreName) else {

@@ -12,20 +12,27 @@ enum Help {
             }
             for area in order { out += "  \(area): " + (areas[area] ?? []).joined(separator: " ") + "\n" }
             out += "  Tensor properties: " + Access.tensorProperties.map(\.name).joined(separator: " ")
+            out += "\n  Library objects (help(\"Optimizer\"), help(\"Optimizer.step\")): " + LibraryTypes.all.map(\.name).joined(separator: " ")
             if !interp.stdlibFunctions.isEmpty {
                 out += "\n  Written in nn (stdlib): " + interp.stdlibFunctions.joined(separator: " ")
             }
             return out
         case .string(let name):
             if let b = interp.registry[name] { return describe(b) }
+            if let m = LibraryTypes.help(name) { return m }
+            if let t = LibraryTypes.all.first(where: { $0.name == name }) { return LibraryTypes.overview(t) }
             if let p = Access.tensorPropertyIndex[name] { return "t.\(p.name)  (tensor property)\n  \(p.summary)" }
             if case .function(let c)? = interp[name] { return describe(c, in: interp) }
             let known = interp.registry.names + interp.functionDocs.keys.sorted()
+                + LibraryTypes.all.flatMap { t in t.memberNames.map { "\(t.name).\($0)" } }
             throw BuiltinError("help: no builtin or function named '\(name)'" + Suggest.didYouMean(name, among: known))
         case .builtin(let b):
             return describe(b)
         case .function(let c):
             return describe(c, in: interp)
+        case .object(let o):
+            guard let t = LibraryTypes.type(named: o.typeName) else { return "a \(o.typeName) value: \(v.repr)" }
+            return "\(o.typeName) (help(\"\(t.name).name\") for one member)\n" + LibraryTypes.overview(t, only: Set(o.memberNames))
         default:
             return "a \(v.typeName) value: \(v.repr)"
         }
@@ -40,8 +47,14 @@ enum Help {
         return out
     }
 
+    /// `[y]: needed when X is a tensor`, one line per conditional parameter.
+    static func conditions(_ b: Builtin) -> [String] {
+        b.parameters.compactMap { p in p.condition.map { "[\(p.name)]: needed when \($0)" } }
+    }
+
     static func describe(_ b: Builtin) -> String {
         var out = b.signature + "\n  " + b.summary
+        for line in conditions(b) { out += "\n  " + line }
         if !b.discussion.isEmpty {
             out += "\n\n" + b.discussion.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { "  " + $0 }.joined(separator: "\n")
@@ -65,12 +78,14 @@ enum Help {
             out += "\n## \(area)\n"
             for b in areas[area] ?? [] {
                 out += "\n### `\(b.signature)`\n\n\(b.summary)\n"
+                let when = conditions(b)
+                if !when.isEmpty { out += "\n" + when.map { "- `\($0.prefix { $0 != ":" })`\($0.drop { $0 != ":" })" }.joined(separator: "\n") + "\n" }
                 if !b.discussion.isEmpty { out += "\n\(b.discussion)\n" }
             }
         }
         out += "\n## Tensor properties\n\n"
         for p in Access.tensorProperties { out += "- `t.\(p.name)`: \(p.summary)\n" }
-        return out
+        return out + LibraryTypes.markdown
     }
 }
 

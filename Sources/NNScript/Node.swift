@@ -210,7 +210,7 @@ extension Runtime {
     func suggestion(_ name: String, extra: [String], globalsOnly: Bool = false) -> String {
         var names = extra + definedGlobalNames
         if !globalsOnly { names += interpreter.registry.names }
-        return Suggest.didYouMean(name, among: names)
+        return LibraryTypes.methodHint(name) ?? Suggest.didYouMean(name, among: names)
     }
 }
 

@@ -29,6 +29,11 @@ final class ResultObject: ScriptObject {
 
     var memberNames: [String] { fields.keys }
 
+    /// `copy(result)`: the same kind of result with its fields copied as a record's (shallowly).
+    func copied() throws -> (any ScriptObject)? {
+        ResultObject(typeName, fields.fields, summary: summary)
+    }
+
     /// A field's value, or nil when absent.
     subscript(_ name: String) -> Value? { fields[name] }
 }

@@ -14,7 +14,12 @@ final class DatasetObject: ScriptObject {
         "Dataset(\(data.count) samples: X \(TensorBridge.fmtShape(data.X.shape)) \(data.X.dtype), y \(TensorBridge.fmtShape(data.y.shape)))"
     }
 
-    var memberNames: [String] { ["X", "y", "count"] }
+    static let doc = ObjectTypeDoc(
+        "Dataset", makers: ["split", "kfold"], summary: "Features and targets that belong together; iterates as its one `(X, y)` pair.",
+        properties: [PropertyDoc("X", "The features `[N, ...]`."), PropertyDoc("y", "The targets `[N]`."),
+                     PropertyDoc("count", "The number of samples N.")])
+
+    var memberNames: [String] { Self.doc.memberNames }
 
     func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
         switch name {
@@ -51,7 +56,19 @@ final class DataLoaderObject: ScriptObject {
             + (l.shuffle ? ", shuffled with seed \(l.seed)" : "") + (l.dropLast ? ", drop_last" : "") + ")"
     }
 
-    var memberNames: [String] { ["X", "y", "batch_size", "batches", "count", "epoch", "shuffle"] }
+    /// `len(loader)`: the number of batches one epoch yields (as `for` and `list` see it).
+    var length: Int? { loader.batchCount }
+
+    static let doc = ObjectTypeDoc(
+        "DataLoader", makers: ["DataLoader"],
+        summary: "Mini-batches: `for (xb, yb) in loader` is one epoch; `len(loader)` is its number of batches.",
+        properties: [PropertyDoc("X", "All the features."), PropertyDoc("y", "All the targets."),
+                     PropertyDoc("batch_size", "The rows per batch (the last may have fewer unless drop_last)."),
+                     PropertyDoc("batches", "The number of batches an epoch yields (as `len(loader)`)."),
+                     PropertyDoc("count", "The number of samples."), PropertyDoc("epoch", "The epochs begun so far."),
+                     PropertyDoc("shuffle", "True when each epoch has a new permutation.")])
+
+    var memberNames: [String] { Self.doc.memberNames }
 
     func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
         switch name {
@@ -99,7 +116,15 @@ final class CSVObject: ScriptObject {
         return s
     }
 
-    var memberNames: [String] { ["X", "y", "columns", "target", "categories", "notes", "dropped_rows"] }
+    static let doc = ObjectTypeDoc(
+        "CSV", makers: ["read_csv"], summary: "A table read from a CSV file.",
+        properties: [PropertyDoc("X", "The feature columns `[N, D]`."), PropertyDoc("y", "The target column `[N]` (nil without target:)."),
+                     PropertyDoc("columns", "The feature column names."), PropertyDoc("target", "The target column's name, or nil."),
+                     PropertyDoc("categories", "Each encoded text column's categories, in code order."),
+                     PropertyDoc("notes", "What reading did (encoded columns, dropped rows)."),
+                     PropertyDoc("dropped_rows", "The file rows dropped for missing values.")])
+
+    var memberNames: [String] { Self.doc.memberNames }
 
     func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
         let t = table
@@ -129,7 +154,11 @@ final class StandardizerObject: ScriptObject {
         "Standardizer(\(standardizer.mean.count) columns: mean \(Convert.shortList(standardizer.mean)), std \(Convert.shortList(standardizer.std)))"
     }
 
-    var memberNames: [String] { ["mean", "std"] }
+    static let doc = ObjectTypeDoc(
+        "Standardizer", makers: ["standardize"], summary: "Training statistics: `norm(x)` is `(x - mean) / std`.",
+        properties: [PropertyDoc("mean", "The per-column training mean."), PropertyDoc("std", "The per-column population std (1 for a constant column).")])
+
+    var memberNames: [String] { Self.doc.memberNames }
 
     func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
         switch name {

@@ -20,6 +20,11 @@ final class ModuleObject: ScriptObject {
         return .object(ModuleObject(s.layers[try Access.position(index, count: s.layers.count, what: "Sequential")]))
     }
 
+    /// `copy(model)`: a deep copy with its own parameters and buffers, in the same mode.
+    func copied() throws -> (any ScriptObject)? {
+        do { return ModuleObject(try module.deepCopy()) } catch let e as TensorError { throw BuiltinError(e.message) }
+    }
+
     /// `len(model)`: a Sequential's number of layers.
     var length: Int? { (module as? Sequential)?.layers.count }
 
@@ -38,45 +43,60 @@ final class ModuleObject: ScriptObject {
         return s
     }
 
+    /// The methods of every layer and model, declared once (see ``Method``).
+    static let methods: [Method<ModuleObject>] = [
+        Method("parameters", summary: "Every parameter of the model, in order.") { o, _ in
+            .list(o.module.parameters.map { .tensor($0) })
+        },
+        Method("named_parameters", summary: "The parameters by PyTorch name (`0.weight`), as a record.") { o, _ in
+            .record(o.module.namedParameters.map { ($0.name, .tensor($0.tensor)) })
+        },
+        Method("buffers", summary: "The buffers (running statistics) by name, as a record.") { o, _ in
+            .record(o.module.namedBuffers.map { ($0.name, .tensor($0.tensor)) })
+        },
+        Method("train", [.optional("mode", .bool(true))],
+               summary: "Sets training mode (Dropout drops, BatchNorm uses batch statistics); returns the model.") { o, a in
+            o.module.train(try a.bool(0))
+            return .object(o)
+        },
+        Method("eval", summary: "Sets evaluation mode (Dropout off, BatchNorm uses running statistics); returns the model.") { o, _ in
+            o.module.eval()
+            return .object(o)
+        },
+        Method("zero_grad", summary: "Clears the gradient of every parameter.") { o, _ in
+            o.module.zeroGrad()
+            return .nil
+        },
+    ]
+
+    static let doc = ObjectTypeDoc(
+        "Module", makers: ["Linear", "Sequential", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax",
+                           "Flatten", "Dropout", "BatchNorm", "LayerNorm", "Lambda"],
+        summary: "A layer or model: call it on a batch (`model(x)`); `model[i]` and `len(model)` for a Sequential.",
+        methods: methods,
+        properties: [
+            PropertyDoc("training", "True in training mode (set by `train()` and `eval()`)."),
+            PropertyDoc("parameter_count", "The number of parameter elements."),
+            PropertyDoc("layers", "A Sequential's layers, as a list (the same layer objects)."),
+            PropertyDoc("weight", "The layer's weight (Linear `[out, in]`; BatchNorm, LayerNorm per feature)."),
+            PropertyDoc("bias", "The layer's bias (nil for `Linear(..., bias: false)`)."),
+            PropertyDoc("running_mean", "BatchNorm's running mean (a buffer)."),
+            PropertyDoc("running_var", "BatchNorm's running variance (a buffer)."),
+            PropertyDoc("num_batches_tracked", "The number of training batches BatchNorm has seen (a buffer)."),
+        ])
+
     var memberNames: [String] {
-        var names = ["parameters", "named_parameters", "buffers", "train", "eval", "training", "summary", "zero_grad",
-                     "parameter_count"]
+        var names = Self.methods.map(\.name) + ["training", "parameter_count", "summary"]
         if module is Sequential { names.append("layers") }
         names += module.ownParameters.map(\.name) + module.ownBuffers.map(\.name)
+        if module is Linear, !names.contains("bias") { names.append("bias") }
         return names
     }
 
     func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
+        if let m = Self.methods.bound(name, to: self) { return m }
         let m = module
         switch name {
-        case "parameters":
-            return boundMethod("parameters", summary: "Every parameter of the model, in order.") { _ in
-                .list(m.parameters.map { .tensor($0) })
-            }
-        case "named_parameters":
-            return boundMethod("named_parameters", summary: "The parameters by PyTorch name (`0.weight`), as a record.") { _ in
-                .record(m.namedParameters.map { ($0.name, .tensor($0.tensor)) })
-            }
-        case "buffers":
-            return boundMethod("buffers", summary: "The buffers (running statistics) by name, as a record.") { _ in
-                .record(m.namedBuffers.map { ($0.name, .tensor($0.tensor)) })
-            }
-        case "train":
-            return boundMethod("train", [.optional("mode", .bool(true))],
-                               summary: "Sets training mode (Dropout drops, BatchNorm uses batch statistics); returns the model.") { a in
-                m.train(try a.bool(0))
-                return .object(self)
-            }
-        case "eval":
-            return boundMethod("eval", summary: "Sets evaluation mode (Dropout off, BatchNorm uses running statistics); returns the model.") { _ in
-                m.eval()
-                return .object(self)
-            }
-        case "zero_grad":
-            return boundMethod("zero_grad", summary: "Clears the gradient of every parameter.") { _ in
-                m.zeroGrad()
-                return .nil
-            }
         case "training": return .bool(m.isTraining)
         case "parameter_count": return .number(Double(m.parameterCount))
         case "layers":

@@ -22,21 +22,35 @@ final class OptimizerObject: ScriptObject {
         return "\(optimizer.name)(\(s)) over \(Builtin.count(optimizer.parameters.count, "parameter")) (\(Convert.grouped(values)) values)"
     }
 
-    var memberNames: [String] { ["step", "zero_grad", "lr", "parameters", "steps"] + settings.map(\.0) }
+    static let methods: [Method<OptimizerObject>] = [
+        Method("step", summary: "Updates every parameter that has a gradient, in place.") { o, _ in
+            try o.optimizer.step()
+            return .nil
+        },
+        Method("zero_grad", summary: "Clears the gradient of every parameter.") { o, _ in
+            o.optimizer.zeroGrad()
+            return .nil
+        },
+    ]
+
+    static let doc = ObjectTypeDoc(
+        "Optimizer", makers: ["SGD", "Adam", "AdamW", "Adagrad", "RMSProp"],
+        summary: "Updates parameters from their gradients: `opt.zero_grad()`, `loss.backward()`, `opt.step()`.",
+        methods: methods,
+        properties: [
+            PropertyDoc("lr", "The learning rate; the one hyperparameter that can be set (`opt.lr = 0.01`), as schedules do."),
+            PropertyDoc("parameters", "The parameters it updates, as a list."),
+            PropertyDoc("steps", "The number of steps taken (the most any parameter has had)."),
+        ] + ["momentum", "dampening", "nesterov", "betas", "eps", "weight_decay", "amsgrad", "lr_decay", "initial_accumulator_value",
+             "alpha", "centered"].map { PropertyDoc($0, "A hyperparameter as the optimizer was made (read only; each optimizer has its own).") }
+    )
+
+    var memberNames: [String] { Self.methods.map(\.name) + ["lr", "parameters", "steps"] + settings.map(\.0) }
 
     func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
+        if let m = Self.methods.bound(name, to: self) { return m }
         let o = optimizer
         switch name {
-        case "step":
-            return boundMethod("step", summary: "Updates every parameter that has a gradient, in place.") { _ in
-                try o.step()
-                return .nil
-            }
-        case "zero_grad":
-            return boundMethod("zero_grad", summary: "Clears the gradient of every parameter.") { _ in
-                o.zeroGrad()
-                return .nil
-            }
         case "lr": return .number(o.lr)
         case "parameters": return .list(o.parameters.map { .tensor($0) })
         case "steps": return .number(Double(o.stepCounts.max() ?? 0))
@@ -100,26 +114,41 @@ final class ScheduleObject: ScriptObject {
     /// Steps taken so far.
     var steps: Int { (scheduler as? LRScheduler)?.stepCount ?? count }
 
-    var memberNames: [String] { ["step", "lr_at", "lr", "steps", "unit", "lrs"] }
+    static let methods: [Method<ScheduleObject>] = [
+        Method("step", [.optional("metric")],
+               summary: "Advances the schedule one step and sets the optimizer's lr (ReduceOnPlateau needs the epoch's `metric`).") { s, a in
+            if a.has(0), !(s.scheduler is ReduceLROnPlateau) {
+                throw a.bad(0, message: "metric is for ReduceOnPlateau; \(s.kind) depends on the step count only")
+            }
+            try s.step(metric: try a.optionalNumber(0))
+            return .nil
+        },
+        Method("lr_at", [.required("step")], summary: "The learning rate at `step` (0 before any step).") { s, a in
+            .number(try s.rate(a.int(0)))
+        },
+        Method("lrs", [.required("steps")], summary: "The learning rates at steps `0..steps`, as a list.") { s, a in
+            let n = try a.int(0)
+            guard n >= 0, n <= 10_000_000 else { throw a.bad(0, message: "steps must be in 0...10000000, got \(n)") }
+            return .list(try (0..<n).map { .number(try s.rate($0)) })
+        },
+    ]
+
+    static let doc = ObjectTypeDoc(
+        "Schedule", makers: ["Constant", "StepDecay", "MultiStep", "Exponential", "CosineDecay", "LinearDecay", "Warmup",
+                             "Transformer", "LambdaLR", "ReduceOnPlateau"],
+        summary: "A learning-rate schedule, bound to an optimizer (`sched.step()` sets `opt.lr`) or unbound (a function of the step).",
+        methods: methods,
+        properties: [
+            PropertyDoc("lr", "The current rate (the optimizer's, when bound)."),
+            PropertyDoc("steps", "The steps taken so far."),
+            PropertyDoc("unit", "\"epoch\" or \"batch\": what `fit` steps it per (nil when unbound)."),
+        ])
+
+    var memberNames: [String] { Self.methods.map(\.name) + ["lr", "steps", "unit"] }
 
     func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
+        if let m = Self.methods.bound(name, to: self) { return m }
         switch name {
-        case "step":
-            return boundMethod("step", [.optional("metric")],
-                               summary: "Advances the schedule one step and sets the optimizer's lr (ReduceOnPlateau needs the epoch's `metric`).") { a in
-                try self.step(metric: try a.optionalNumber(0))
-                return .nil
-            }
-        case "lr_at":
-            return boundMethod("lr_at", [.required("step")], summary: "The learning rate at `step` (0 before any step).") { a in
-                .number(try self.rate(a.int(0)))
-            }
-        case "lrs":
-            return boundMethod("lrs", [.required("steps")], summary: "The learning rates at steps `0..steps`, as a list.") { a in
-                let n = try a.int(0)
-                guard n >= 0, n <= 10_000_000 else { throw a.bad(0, message: "steps must be in 0...10000000, got \(n)") }
-                return .list(try (0..<n).map { .number(try self.rate($0)) })
-            }
         case "lr":
             if let o = optimizer { return .number(o.lr) }
             return .number(try rate(count))

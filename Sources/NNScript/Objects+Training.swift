@@ -27,7 +27,17 @@ final class HistoryObject: ScriptObject {
         return "History(" + parts.joined(separator: ", ") + ")"
     }
 
-    var memberNames: [String] { ["train_loss", "val_loss", "train_acc", "val_acc", "lr", "seconds", "epochs", "interrupted"] }
+    static let doc = ObjectTypeDoc(
+        "History", makers: ["fit"], summary: "What `fit` recorded, per epoch; `plot(h)` draws the loss curves.",
+        properties: [PropertyDoc("train_loss", "The mean training loss of each epoch."),
+                     PropertyDoc("val_loss", "The validation loss of each epoch (empty without val:)."),
+                     PropertyDoc("train_acc", "The training accuracy of each epoch (empty for regression)."),
+                     PropertyDoc("val_acc", "The validation accuracy of each epoch."),
+                     PropertyDoc("lr", "The learning rate each epoch ended with."), PropertyDoc("seconds", "The time each epoch took."),
+                     PropertyDoc("epochs", "The number of epochs completed."),
+                     PropertyDoc("interrupted", "True when Ctrl-C stopped training early.")])
+
+    var memberNames: [String] { Self.doc.memberNames }
 
     func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
         let h = history

@@ -26,6 +26,10 @@ public protocol ScriptObject: AnyObject {
     func element(_ index: Value) throws -> Value?
     /// `len(object)` for a container; nil when it has no length.
     var length: Int? { get }
+    /// `copy(object)`: an independent copy (a model's own parameters and
+    /// buffers), or nil when this kind of object cannot be copied (`copy`
+    /// then fails naming the type; it never returns an alias).
+    func copied() throws -> (any ScriptObject)?
 }
 
 extension ScriptObject {
@@ -36,6 +40,7 @@ extension ScriptObject {
     public var memberNames: [String] { [] }
     public func element(_ index: Value) throws -> Value? { nil }
     public var length: Int? { nil }
+    public func copied() throws -> (any ScriptObject)? { nil }
 }
 
 /// The arguments of a call as written: positional values, then named ones.

@@ -213,7 +213,7 @@ public enum Autodiff {
 
     static func requireScalar(_ y: Tensor, op: String) throws {
         guard y.count == 1 else {
-            throw TensorError(op: op, "the function must return a one-element tensor, got shape \(fmt(y.shape)); use jacobian or vjp for other outputs")
+            throw TensorError(op: op, "the function must return a one-element tensor, got shape \(fmt(y.shape)); use jacobian for other outputs, or reduce them to one number first (for example with sum)")
         }
     }
 

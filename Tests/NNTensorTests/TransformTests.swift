@@ -234,7 +234,7 @@ private func near(_ a: [Double], _ b: [Double], _ tol: Double = 1e-12) -> Bool {
 
     @Test func misuseThrows() throws {
         let x = try t([1, 2])
-        #expect(throws: TensorError(op: "grad", "the function must return a one-element tensor, got shape [2]; use jacobian or vjp for other outputs")) {
+        #expect(throws: TensorError(op: "grad", "the function must return a one-element tensor, got shape [2]; use jacobian for other outputs, or reduce them to one number first (for example with sum)")) {
             try Autodiff.grad({ try $0 * $0 }, at: x)
         }
         #expect(throws: TensorError(op: "hvp", "direction shape [3] does not match the input shape [2]")) {
