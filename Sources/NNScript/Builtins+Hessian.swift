@@ -13,7 +13,7 @@ extension Builtins {
     static let lossParams: [BuiltinParameter] = [
         .required("f"), .optional("x"), .optional("loss"), .optional("data"), .optional("params"), .optional("mode", .string("eval")),
     ]
-    static let lossDoc = "\n\nThe loss is `f` at `x` (an nn function of a tensor, or of a list of tensors), or a model's: `(model, loss: cross_entropy, data: (X, y))` with respect to all its parameters in one flat vector (`model.named_parameters()` order). A model may be an nn function over `params: [W1, b1]`. Layers are in `mode: \"eval\"` (the default: BatchNorm uses running statistics, Dropout is off, so the loss is one deterministic function) or \"train\" while the loss is evaluated."
+    static let lossDoc = "\n\nThe loss is `f` at `x` (an nn function of a tensor, or of a list of tensors), or a model's: `(model, loss: cross_entropy, data: (X, y))` with respect to all its parameters in one flat vector (`model.named_parameters()` order). A model may be an nn function over `params: [W1, b1]`. The loss is computed in float64 whatever the model's dtype (a float32 point, the data, and a model's parameters and buffers are widened for the analysis; a function must then accept float64 tensors). Layers are in `mode: \"eval\"` (the default: BatchNorm uses running statistics, Dropout is off, so the loss is one deterministic function) or \"train\" while the loss is evaluated."
 
     /// Builds the objective, runs `body`, and restores the model's mode.
     static func withObjective<R>(_ a: BuiltinArguments, _ i: LossArgs = LossArgs(),
@@ -45,7 +45,10 @@ extension Builtins {
         guard !a[i.data].isNil else { throw a.error("missing argument 'data' (the samples (X, y) the loss is taken over)") }
         let (forward, module) = try ModuleBridge.model(f, interp, op)
         let lossFn = try ModuleBridge.loss(a[i.loss], interp, op)
-        let (x, y) = try DataArg.pair(a[i.data], op)
+        // The tools compute in float64 (the parameters and buffers are
+        // widened for each evaluation): the data are widened once here.
+        let (x32, y32) = try DataArg.pair(a[i.data], op)
+        let x = x32.detach().to(.float64), y = y32.detach().to(.float64)
         let modeName = try a.string(i.mode)
         guard modeName == "eval" || modeName == "train" else {
             throw a.bad(i.mode, message: "mode must be \"eval\" or \"train\", got \(Value.quote(modeName))")
@@ -60,7 +63,7 @@ extension Builtins {
         let modes = module?.namedModules.map { ($0.module, $0.module.isTraining) } ?? []
         module?.train(modeName == "train")
         defer { for (m, t) in modes { m.train(t) } }
-        let obj = try Hessian.Objective(parameters: named) {
+        let obj = try Hessian.Objective(parameters: named, buffers: module?.namedBuffers.map(\.tensor) ?? []) {
             try interp.pollInterrupt()
             return try lossFn(try forward(x), y)
         }
