@@ -136,8 +136,10 @@ extension Builtins {
             let interp = a.interpreter
             let m = try withObjective(a) { obj -> Hessian.MinimumRatio in
                 if obj.dimension <= 2000 {
+                    // The spectrum exactly as critical_point computes it (the same
+                    // eigensolver), so both count the same eigenvalues.
                     let h = try obj.probe(at: obj.point, op: "minimum_ratio") { try $0.matrix() }
-                    return try Hessian.minimumRatio(eigenvalues: try Hessian.eigenvalues(h, n: obj.dimension), tolerance: tol)
+                    return try Hessian.minimumRatio(eigenvalues: try Hessian.eigen(h, n: obj.dimension).values, tolerance: tol)
                 }
                 let d = try obj.probe(at: obj.point, op: "minimum_ratio") { p in
                     try Hessian.spectralDensity(dimension: obj.dimension, hvp: polledHVP(p, interp))
