@@ -558,10 +558,28 @@ def main(argv):
             m = LINE.match(line)
             if m:
                 got[int(m.group(1))] = parse(m.group(2))
+        errors = {}
+        rest, rc, runs = [c for c in cases if c.id not in got], r, 0
+        while rc.returncode != 0 and rest and runs < 200:
+            # The script stopped at an error in the first case it did not
+            # finish: record it and run the cases after it, so one failure
+            # does not hide the others.
+            failed = rest[0]
+            errors[failed.id] = rc.stderr.strip().splitlines()[0] if rc.stderr.strip() else f"exit {rc.returncode}"
+            rest = rest[1:]
+            if not rest:
+                break
+            _, rc = run_nn(nn_bin, script(rest), keep, f"{name}-from{rest[0].id}")
+            runs += 1
+            for line in rc.stdout.splitlines():
+                m = LINE.match(line)
+                if m:
+                    got[int(m.group(1))] = parse(m.group(2))
+            rest = [c for c in rest if c.id not in got]
         bad = []
         for c in cases:
             if c.id not in got:
-                bad.append((c, "no output (the script stopped before this case)"))
+                bad.append((c, "nn failed: " + errors.get(c.id, "no output (the script stopped before this case)")))
                 continue
             msg = compare(c, got[c.id])
             if msg:
@@ -569,7 +587,7 @@ def main(argv):
             numbers += len(c.expected)
         total += len(cases)
         if r.returncode != 0:
-            print(f"{name}: nn exited with {r.returncode}: {r.stderr.strip()[:2000]}")
+            print(f"{name}: nn exited with {r.returncode}: {r.stderr.strip()[:500]}")
         for c, msg in bad[:20]:
             print(f"MISMATCH {name} case {c.id}: {c.desc}: {msg}\n  nn code:\n    " + c.nn.replace("\n", "\n    "))
         if len(bad) > 20:
