@@ -113,8 +113,20 @@ public func kfold(_ X: Tensor, _ y: Tensor, k: Int, seed: UInt64 = 0, shuffle: B
 
 /// Per-column standardisation fit on training data: `(x - mean) / std`
 /// with the *training* mean and (population, ddof 0) standard deviation,
-/// as scikit-learn's `StandardScaler`. A column with zero variance gets
-/// std 1, so it is centred but not blown up.
+/// as scikit-learn's `StandardScaler`. A constant column gets std 1, so it
+/// is centred but not blown up.
+///
+/// "Constant" is decided with a tolerance relative to the column's
+/// magnitude, as scikit-learn's `_is_constant_feature` (used by
+/// `_handle_zeros_in_scale`), since the mean of equal values carries a
+/// rounding error (`[0.1, 0.1, 0.1]` has a computed std of `1.4e-17`):
+/// ```
+/// constant  ⇔  var ≤ N·ε·var + (N·|mean|·ε)²        ε = 2.2e-16 (Float64 machine epsilon)
+/// ```
+/// The statistics are computed in Float64 whatever the data's dtype, on
+/// each column divided by a power of two near its largest magnitude (an
+/// exact scaling), so squares of large values do not overflow and those
+/// of tiny ones do not underflow.
 public struct Standardizer {
     /// The training mean of each column.
     public let mean: [Double]
@@ -128,20 +140,41 @@ public struct Standardizer {
         }
         let (n, d) = (X.shape[0], X.shape[1])
         let v = X.doubles
+        guard v.allSatisfy(\.isFinite) else {
+            throw TensorError(op: "standardize", "the training data contain NaN or infinite values")
+        }
+        // Each column's largest magnitude, rounded to a power of two: the
+        // statistics are taken of the column divided by it (exact, so the
+        // results are those of the plain formulas) and scaled back.
+        var scale = [Double](repeating: 0, count: d)
+        for i in 0..<n { for j in 0..<d { scale[j] = Swift.max(scale[j], Swift.abs(v[i * d + j])) } }
+        for j in 0..<d where scale[j] > 0 { scale[j] = Double(sign: .plus, exponent: scale[j].exponent, significand: 1) }
         var mean = [Double](repeating: 0, count: d)
-        for i in 0..<n { for j in 0..<d { mean[j] += v[i * d + j] } }
+        for i in 0..<n { for j in 0..<d where scale[j] > 0 { mean[j] += v[i * d + j] / scale[j] } }
         for j in 0..<d { mean[j] /= Double(n) }
         var ss = [Double](repeating: 0, count: d)
-        for i in 0..<n { for j in 0..<d { let e = v[i * d + j] - mean[j]; ss[j] += e * e } }
-        let std = ss.map { s -> Double in
-            let sd = (s / Double(n)).squareRoot()
-            return sd > 0 && sd.isFinite ? sd : 1
+        for i in 0..<n {
+            for j in 0..<d where scale[j] > 0 { let e = v[i * d + j] / scale[j] - mean[j]; ss[j] += e * e }
         }
-        guard mean.allSatisfy(\.isFinite) else {
-            throw TensorError(op: "standardize", "the training data contain NaN or infinite values")
+        var std = [Double](repeating: 1, count: d)
+        for j in 0..<d {
+            let variance = ss[j] / Double(n)
+            if !Self.isConstant(variance: variance, mean: mean[j], count: n) {
+                std[j] = variance.squareRoot() * scale[j]
+            }
+            mean[j] *= scale[j]
         }
         self.mean = mean
         self.std = std
+    }
+
+    /// scikit-learn's `_is_constant_feature`: a variance within the rounding
+    /// error that computing it from `count` equal values can carry,
+    /// `var ≤ N·ε·var + (N·|mean|·ε)²`.
+    static func isConstant(variance: Double, mean: Double, count n: Int) -> Bool {
+        let eps = Double.ulpOfOne, nd = Double(n)
+        let bound = nd * eps * variance + (nd * Swift.abs(mean) * eps) * (nd * Swift.abs(mean) * eps)
+        return !(variance > bound)
     }
 
     /// Applies the training statistics to `x` of shape `[M, D]` (or `[D]`).

@@ -99,19 +99,30 @@ public struct Diagnosis: Sendable, CustomStringConvertible {
 }
 
 /// Says which of "optimization issue", "model bias" or "overfitting" the
-/// losses of models of different capacity show, and which rule fired
-/// (the first of these, in order; Hung-yi Lee's "general guide" to training):
+/// losses of models of different capacity show, and which rule fired.
+/// Hung-yi Lee's flowchart ("general guide" to training) starts from the
+/// training loss:
 /// ```
-/// 1. optimization issue: a larger model has a HIGHER training loss than a smaller one
-///    (it could represent the smaller one's function, so the optimiser fell short)
+/// training loss large → model bias or optimization issue (compare capacities)
+/// training loss small → validation loss large → overfitting (or mismatch)
+///                       validation loss small → done
+/// ```
+/// so the first of these rules that holds decides:
+/// ```
+/// 1. optimization issue: a larger model's training loss is above acceptableLoss
+///    AND above a smaller one's by more than tolerance · (the smaller one's loss)
+///    (it could represent the smaller one's function, so the optimiser fell short;
+///    never when both fit the training data)
 /// 2. model bias:         even the lowest training loss is above acceptableLoss
 ///    (no model is flexible enough to fit the training data)
 /// 3. overfitting:        a model's training loss is at most acceptableLoss but its
-///    validation loss is above it (it fits the training data but does not generalise)
+///    validation loss is above it (it fits the training data but does not generalise;
+///    or the validation data come from another distribution: mismatch)
 /// 4. no problem found
 /// ```
-/// `tolerance` is the relative margin by which one training loss must
-/// exceed another to count as higher (noise in the losses).
+/// `tolerance` is the relative margin by which a larger model's training
+/// loss must exceed a smaller one's to count as higher (noise in the
+/// losses): `large > small · (1 + tolerance)`.
 public func diagnose(_ results: [CapacityResult], acceptableLoss: Double, tolerance: Double = 0.01) throws -> Diagnosis {
     guard !results.isEmpty else {
         throw TensorError(op: "diagnose", "needs the losses of at least one trained model")
@@ -126,11 +137,11 @@ public func diagnose(_ results: [CapacityResult], acceptableLoss: Double, tolera
     func fmt(_ x: Double) -> String { TextProgress.number(x) }
     for (i, small) in bySize.enumerated() {
         for large in bySize[(i + 1)...] where large.capacity > small.capacity
-            && large.trainLoss > small.trainLoss * (1 + tolerance) + 1e-12 {
+            && large.trainLoss > acceptableLoss && large.trainLoss > small.trainLoss * (1 + tolerance) {
             return Diagnosis(
                 finding: .optimizationIssue,
-                rule: "a larger model has a higher training loss than a smaller one",
-                evidence: "'\(large.name)' (capacity \(large.capacity)) reaches training loss \(fmt(large.trainLoss)), higher than \(fmt(small.trainLoss)) of the smaller '\(small.name)' (capacity \(small.capacity))",
+                rule: "a larger model has a training loss above the acceptable loss and higher than a smaller one's",
+                evidence: "'\(large.name)' (capacity \(large.capacity)) reaches training loss \(fmt(large.trainLoss)), above the acceptable \(fmt(acceptableLoss)) and higher than \(fmt(small.trainLoss)) of the smaller '\(small.name)' (capacity \(small.capacity))",
                 advice: "The larger model can represent everything the smaller one can, so its optimiser fell short: train longer, tune the learning rate, use a better optimiser (Adam), normalisation or residual connections.")
         }
     }
@@ -146,7 +157,7 @@ public func diagnose(_ results: [CapacityResult], acceptableLoss: Double, tolera
             finding: .overfitting,
             rule: "training loss at most the acceptable loss but validation loss above it",
             evidence: "'\(over.name)' (capacity \(over.capacity)) has training loss \(fmt(over.trainLoss)) but validation loss \(fmt(over.valLoss)) (acceptable \(fmt(acceptableLoss)))",
-            advice: "The model fits the training data but does not generalise: use more data, data augmentation, a smaller model, weight decay, dropout or early stopping.")
+            advice: "The model fits the training data but does not generalise: use more data, data augmentation, a smaller model, weight decay, dropout or early stopping. If none of these helps, the validation data may come from a different distribution than the training data (mismatch).")
     }
     return Diagnosis(
         finding: .noProblem,

@@ -18,18 +18,36 @@ extension Hessian {
     }
 
     /// The default gradient-norm tolerance at a point whose loss is `loss`:
-    /// `1e-6 · (1 + |L|)` in Float64, `1e-3 · (1 + |L|)` in Float32 (whose
-    /// gradients carry rounding near `1e-7` of the summed terms).
-    public static func defaultGradientTolerance(loss: Double, dtype: DType) -> Double {
-        (dtype == .float64 ? 1e-6 : 1e-3) * (1 + Swift.abs(loss))
+    /// `1e-6 · (1 + |L|)`. One rule for every model: the tools compute in
+    /// Float64 whatever the parameters' dtype (see `Hessian`).
+    public static func defaultGradientTolerance(loss: Double) -> Double {
+        1e-6 * (1 + Swift.abs(loss))
     }
 
-    /// The default zero band for eigenvalues: `1e-6 · max(1, max|λ|)` in
-    /// Float64, `1e-3 · max(1, max|λ|)` in Float32.
-    public static func defaultEigenvalueTolerance(_ eigenvalues: [Double], dtype: DType) -> Double {
+    /// The default zero band for eigenvalues: `1e-6 · max(1, max|λ|)`, the
+    /// one rule `criticalPoint`, `minimumRatio` and the counts use.
+    public static func defaultEigenvalueTolerance(_ eigenvalues: [Double]) -> Double {
         var m = 0.0
         for v in eigenvalues { m = Swift.max(m, Swift.abs(v)) }
-        return (dtype == .float64 ? 1e-6 : 1e-3) * Swift.max(1, m)
+        return 1e-6 * Swift.max(1, m)
+    }
+
+    /// How many eigenvalues are `> tol`, `< -tol` and within `±tol`, with
+    /// the `tol` used (`tolerance`, else `defaultEigenvalueTolerance`): the
+    /// one computation behind `CriticalPoint`'s counts and `minimumRatio`.
+    /// Throws on a NaN or infinite eigenvalue, which has no sign to count.
+    static func signCounts(_ λ: [Double], tolerance: Double?, op: String)
+        throws -> (positive: Int, negative: Int, zero: Int, tolerance: Double) {
+        try checkTolerance(tolerance, name: "eigenvalue tolerance", op: op)
+        if let i = λ.firstIndex(where: { !$0.isFinite }) {
+            throw TensorError(op: op, "eigenvalue \(i) is \(λ[i]); a spectrum with NaN or infinite values has no minimum ratio or kind (is the loss finite near the point?)")
+        }
+        let tol = tolerance ?? defaultEigenvalueTolerance(λ)
+        var pos = 0, neg = 0
+        for v in λ {
+            if v > tol { pos += 1 } else if v < -tol { neg += 1 }
+        }
+        return (pos, neg, λ.count - pos - neg, tol)
     }
 
     /// The outcome of `criticalPoint`: the gradient, the full spectrum, and the kind.
@@ -61,7 +79,9 @@ extension Hessian {
         public let escapeEigenvalue: Double?
 
         /// The fraction of eigenvalues that are positive (the lecture's
-        /// "minimum ratio"): `positive / P`.
+        /// "minimum ratio"): `positive / P`, with the same zero band as the
+        /// counts; `Hessian.minimumRatio(eigenvalues:tolerance:)` of
+        /// `eigenvalues` and `eigenvalueTolerance` gives the same number.
         public var minimumRatio: Double { Double(positive) / Double(Swift.max(1, eigenvalues.count)) }
     }
 
@@ -77,8 +97,10 @@ extension Hessian {
     /// ```
     ///
     /// Tolerances default to `defaultGradientTolerance` and
-    /// `defaultEigenvalueTolerance`. Forms the `[P, P]` Hessian and its
-    /// eigenvectors: throws when `P > maxDimension`.
+    /// `defaultEigenvalueTolerance`. Computed in Float64 whatever the
+    /// parameters' dtype, so a Float32 and a Float64 copy of one point get
+    /// one verdict. Forms the `[P, P]` Hessian and its eigenvectors: throws
+    /// when `P > maxDimension`.
     public static func criticalPoint(of f: Objective, at θ: [Double]? = nil,
                                      gradientTolerance: Double? = nil,
                                      eigenvalueTolerance: Double? = nil,
@@ -94,20 +116,17 @@ extension Hessian {
             (p.value, p.gradient, try p.matrix())
         }
         let eig = try eigen(h, n: n)
-        return classify(point: θ, loss: value, gradient: gradient, eigen: eig, dtype: f.dtype,
-                        gradientTolerance: gradientTolerance, eigenvalueTolerance: eigenvalueTolerance)
+        return try classify(point: θ, loss: value, gradient: gradient, eigen: eig,
+                            gradientTolerance: gradientTolerance, eigenvalueTolerance: eigenvalueTolerance)
     }
 
     /// The classification from a gradient and the eigendecomposition of `H`.
-    static func classify(point: [Double], loss: Double, gradient: [Double], eigen: Eigen, dtype: DType,
-                         gradientTolerance: Double?, eigenvalueTolerance: Double?) -> CriticalPoint {
+    static func classify(point: [Double], loss: Double, gradient: [Double], eigen: Eigen,
+                         gradientTolerance: Double?, eigenvalueTolerance: Double?) throws -> CriticalPoint {
         let λ = eigen.values
         let gnorm = norm(gradient)
-        let gtol = gradientTolerance ?? defaultGradientTolerance(loss: loss, dtype: dtype)
-        let etol = eigenvalueTolerance ?? defaultEigenvalueTolerance(λ, dtype: dtype)
-        let pos = λ.filter { $0 > etol }.count
-        let neg = λ.filter { $0 < -etol }.count
-        let zero = λ.count - pos - neg
+        let gtol = gradientTolerance ?? defaultGradientTolerance(loss: loss)
+        let (pos, neg, zero, etol) = try signCounts(λ, tolerance: eigenvalueTolerance, op: "critical_point")
         let kind: Kind
         if gnorm > gtol { kind = .notCritical }
         else if pos > 0 && neg > 0 { kind = .saddlePoint }

@@ -79,7 +79,7 @@ extension Hessian {
             let gnorm = norm(g)
             losses.append(value)
             norms.append(gnorm)
-            let tol = gradientTolerance ?? defaultGradientTolerance(loss: value, dtype: f.dtype)
+            let tol = gradientTolerance ?? defaultGradientTolerance(loss: value)
             if gnorm <= tol { converged = true; break }
             if steps >= maxSteps { break }
             steps += 1

@@ -78,6 +78,38 @@ extension Hessian {
         /// The operator's dimension `P`.
         public let dimension: Int
 
+        init(grid: [Double], density: [Double], sigma: Double, nodes: [[Double]], weights: [[Double]], dimension: Int) {
+            self.grid = grid
+            self.density = density
+            self.sigma = sigma
+            self.nodes = nodes
+            self.weights = weights
+            self.dimension = dimension
+        }
+
+        /// A density rebuilt from its parts (as a script's result holds
+        /// them), checked: one weight per node, weights `>= 0` summing to
+        /// about 1 per run, every number finite, `σ > 0`.
+        public init(checkingGrid grid: [Double], density: [Double], sigma: Double, nodes: [[Double]],
+                    weights: [[Double]], dimension: Int) throws {
+            let op = "spectral_density"
+            guard !nodes.isEmpty, nodes.count == weights.count,
+                  zip(nodes, weights).allSatisfy({ $0.count == $1.count && !$0.isEmpty }) else {
+                throw TensorError(op: op, "a spectral density needs, for each run, one weight per quadrature node")
+            }
+            guard grid.count == density.count, sigma > 0, sigma.isFinite, dimension >= 1,
+                  (grid + density).allSatisfy(\.isFinite) else {
+                throw TensorError(op: op, "a spectral density needs a finite grid and density of one length, sigma > 0 and a dimension >= 1")
+            }
+            for w in weights {
+                let total = w.reduce(0, +)
+                guard w.allSatisfy({ $0 >= 0 && $0.isFinite }), Swift.abs(total - 1) <= 1e-6 else {
+                    throw TensorError(op: op, "the quadrature weights of a run must be >= 0 and sum to 1, got a sum of \(total)")
+                }
+            }
+            self.init(grid: grid, density: density, sigma: sigma, nodes: nodes, weights: weights, dimension: dimension)
+        }
+
         /// The weight of the nodes above `tolerance`, averaged over runs: an
         /// estimate of the fraction of eigenvalues that are `> tolerance`.
         public func fraction(above tolerance: Double) -> Double {
@@ -181,15 +213,16 @@ extension Hessian {
     }
 
     /// The minimum ratio from the full spectrum: eigenvalues `> tolerance`
-    /// over all (`tolerance` defaults to `defaultEigenvalueTolerance`, Float64).
+    /// over all, counted as `CriticalPoint` counts them (`signCounts`:
+    /// `tolerance` defaults to `defaultEigenvalueTolerance`, NaN or infinite
+    /// eigenvalues throw), so `minimumRatio(eigenvalues: c.eigenvalues,
+    /// tolerance: c.eigenvalueTolerance).ratio == c.minimumRatio`.
     public static func minimumRatio(eigenvalues λ: [Double], tolerance: Double? = nil) throws -> MinimumRatio {
         guard !λ.isEmpty else { throw TensorError(op: "minimum_ratio", "no eigenvalues given") }
-        try checkTolerance(tolerance, name: "tolerance", op: "minimum_ratio")
-        let tol = tolerance ?? defaultEigenvalueTolerance(λ, dtype: .float64)
+        let c = try signCounts(λ, tolerance: tolerance, op: "minimum_ratio")
         let n = Double(λ.count)
-        let pos = Double(λ.filter { $0 > tol }.count), neg = Double(λ.filter { $0 < -tol }.count)
-        return MinimumRatio(ratio: pos / n, negativeFraction: neg / n, zeroFraction: (n - pos - neg) / n,
-                            tolerance: tol, estimated: false)
+        return MinimumRatio(ratio: Double(c.positive) / n, negativeFraction: Double(c.negative) / n,
+                            zeroFraction: Double(c.zero) / n, tolerance: c.tolerance, estimated: false)
     }
 
     /// The minimum ratio estimated from a spectral density: the quadrature
@@ -199,7 +232,12 @@ extension Hessian {
     /// are lumped into a few nodes, whose sign decides where their weight goes.
     public static func minimumRatio(density d: SpectralDensity, tolerance: Double? = nil) throws -> MinimumRatio {
         try checkTolerance(tolerance, name: "tolerance", op: "minimum_ratio")
-        let tol = tolerance ?? defaultEigenvalueTolerance(d.nodes.flatMap { $0 }, dtype: .float64)
+        let all = d.nodes.flatMap { $0 }
+        guard !all.isEmpty else { throw TensorError(op: "minimum_ratio", "the spectral density has no quadrature nodes") }
+        if let bad = all.first(where: { !$0.isFinite }) {
+            throw TensorError(op: "minimum_ratio", "the spectral density has a node at \(bad); NaN or infinite eigenvalue estimates have no sign")
+        }
+        let tol = tolerance ?? defaultEigenvalueTolerance(all)
         let pos = d.fraction(above: tol), neg = d.fraction(below: tol)
         return MinimumRatio(ratio: pos, negativeFraction: neg, zeroFraction: Swift.max(0, 1 - pos - neg),
                             tolerance: tol, estimated: true)

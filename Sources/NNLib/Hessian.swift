@@ -13,8 +13,16 @@ import NNTensor
 /// ```
 ///
 /// Derivatives are exact (double backward through the recorded graph, never
-/// finite differences). Results are `Double`; the computation runs in the
-/// parameters' dtype, so use Float64 parameters for careful work.
+/// finite differences). Results are `Double`.
+///
+/// **Every tool computes in Float64, whatever the parameters' dtype**, so a
+/// verdict never depends on the model's precision and one tolerance rule
+/// serves all (`defaultGradientTolerance`, `defaultEigenvalueTolerance`): a
+/// functional objective gets Float64 copies of its point; an in-place one
+/// (a model's own tensors) has its Float32 parameters and `buffers`
+/// widened to Float64 for each evaluation and the originals put back after.
+/// The loss must then accept Float64 tensors: data it closes over must be
+/// Float64 too (or converted inside it), or the ops throw a dtype mismatch.
 public enum Hessian {
     /// A scalar loss as a function of a list of parameter tensors.
     ///
@@ -37,15 +45,19 @@ public enum Hessian {
     public struct Objective {
         /// Where each parameter sits in the flat vector.
         public let layout: ParameterLayout
-        /// The dtype the loss is computed in (the parameters').
-        public let dtype: DType
+        /// The dtype the loss is computed in: always Float64.
+        public let dtype: DType = .float64
+        /// The parameters' own dtype (Float32 parameters are widened for
+        /// the computation; results set back into them are rounded).
+        public let parameterDType: DType
         /// The point the objective was made at: the parameters' values.
         public let point: [Double]
         let source: Source
 
         enum Source {
             case functional(([Tensor]) throws -> Tensor)
-            case inPlace([Tensor], () throws -> Tensor)
+            /// The parameters, the buffers the loss reads (widened too), the loss.
+            case inPlace([Tensor], [Tensor], () throws -> Tensor)
         }
 
         /// The loss `loss(ps)` of tensors shaped like `parameters`, starting
@@ -53,7 +65,7 @@ public enum Hessian {
         public init(parameters: [Tensor], names: [String]? = nil,
                     loss: @escaping ([Tensor]) throws -> Tensor) throws {
             layout = try ParameterLayout(parameters, names: names)
-            dtype = try Self.commonDType(parameters)
+            parameterDType = try Self.commonDType(parameters)
             point = try layout.flatten(parameters)
             source = .functional(loss)
         }
@@ -61,24 +73,31 @@ public enum Hessian {
         /// The loss `loss(θ)` of one vector (any shape), starting at `x`.
         public init(flat x: Tensor, loss: @escaping (Tensor) throws -> Tensor) throws {
             layout = try ParameterLayout([x], names: ["x"])
-            dtype = x.dtype
+            parameterDType = x.dtype
             point = x.doubles
             source = .functional { try loss($0[0]) }
         }
 
         /// The loss `loss()` of tensors it reads directly, such as a model's
-        /// `namedParameters`: each evaluation sets them to `θ` in place and
-        /// restores them after. They must be leaves (not results of ops).
-        public init(parameters: [(name: String, tensor: Tensor)],
+        /// `namedParameters`: each evaluation sets them to `θ` in place, in
+        /// Float64, and restores them after. They must be leaves (not
+        /// results of ops). `buffers` (a model's `namedBuffers`, such as
+        /// BatchNorm's running statistics) are widened to Float64 the same
+        /// way and restored after, values included.
+        public init(parameters: [(name: String, tensor: Tensor)], buffers: [Tensor] = [],
                     loss: @escaping () throws -> Tensor) throws {
             let ts = parameters.map(\.tensor)
             for (name, t) in parameters where !t.isLeaf {
                 throw TensorError(op: "hessian", "parameter '\(name)' is the result of an op, not a leaf; pass the parameter tensors themselves")
             }
+            for (i, b) in buffers.enumerated() where !b.isLeaf {
+                throw TensorError(op: "hessian", "buffer \(i) is the result of an op, not a leaf")
+            }
             layout = try ParameterLayout(ts, names: parameters.map(\.name))
-            dtype = try Self.commonDType(ts)
+            parameterDType = try Self.commonDType(ts)
             point = try layout.flatten(ts)
-            source = .inPlace(ts, loss)
+            let ids = Set(ts.map(ObjectIdentifier.init))
+            source = .inPlace(ts, buffers.filter { !ids.contains(ObjectIdentifier($0)) }, loss)
         }
 
         /// The parameter count `P`.
@@ -94,26 +113,30 @@ public enum Hessian {
             return first.dtype
         }
 
-        /// Runs `body` on leaf tensors holding `θ`, with recording on.
+        /// Runs `body` on leaf tensors holding `θ` in Float64, with recording on.
         func withLeaves<R>(at θ: [Double], op: String, _ body: ([Tensor]) throws -> R) throws -> R {
             try layout.checkLength(θ.count, op: op, what: "the point")
             switch source {
             case .functional:
                 let leaves = try layout.unflatten(θ, dtype: dtype).map { $0.requiringGrad() }
                 return try GradMode.with(enabled: true) { try body(leaves) }
-            case .inPlace(let params, _):
-                let saved = params.map { $0.detach() }
+            case .inPlace(let params, let buffers, _):
+                // `detach` shares the elements, which are copy-on-write: the
+                // replacements below leave these copies alone.
+                let saved = params.map { $0.detach() }, savedBuffers = buffers.map { $0.detach() }
                 let flags = params.map(\.requiresGrad)
                 defer {
                     for (p, (old, flag)) in zip(params, zip(saved, flags)) {
-                        try? p.assign(old)
+                        try? p.replaceElements(with: old)
                         p.requiresGrad = flag
                     }
+                    for (b, old) in zip(buffers, savedBuffers) { try? b.replaceElements(with: old) }
                 }
                 for (p, t) in zip(params, try layout.unflatten(θ, dtype: dtype)) {
-                    try p.assign(t)
+                    try p.replaceElements(with: t)
                     p.requiresGrad = true
                 }
+                for b in buffers { try b.replaceElements(with: b.detach().to(dtype)) }
                 return try GradMode.with(enabled: true) { try body(params) }
             }
         }
@@ -123,7 +146,7 @@ public enum Hessian {
             let y: Tensor
             switch source {
             case .functional(let f): y = try f(leaves)
-            case .inPlace(_, let f): y = try f()
+            case .inPlace(_, _, let f): y = try f()
             }
             guard y.count == 1 else {
                 throw TensorError(op: op, "the loss must be a single number, got a tensor of shape \(y.shape); reduce it (for example with mean())")

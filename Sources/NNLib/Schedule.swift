@@ -40,6 +40,22 @@ public struct Schedule: CustomStringConvertible {
         return try (0..<Swift.max(count, 0)).map { try lrAt($0) }
     }
 
+    /// `x` clamped to the closed interval between `a` and `b` (in either
+    /// order): the rounding of a formula that moves from one end to the
+    /// other never carries it past an end (a decay to 0 gives 0, not
+    /// `-1.4e-17`, which `lrAt` would reject).
+    static func between(_ x: Double, _ a: Double, _ b: Double) -> Double {
+        Swift.min(Swift.max(x, Swift.min(a, b)), Swift.max(a, b))
+    }
+
+    /// `a + (b - a) · t / n`, exactly `a` at `t <= 0` and exactly `b` at
+    /// `t >= n`, and never outside `[a, b]` by rounding.
+    static func interpolate(_ a: Double, _ b: Double, _ t: Int, of n: Int) -> Double {
+        if t <= 0 { return a }
+        if t >= n { return b }
+        return between(a + (b - a) * Double(t) / Double(n), a, b)
+    }
+
     static func check(_ name: String, _ what: String, _ value: Double, _ ok: Bool, _ rule: String) throws {
         guard value.isFinite, ok else {
             throw TensorError(op: name, "invalid \(what) \(value): \(rule)")
@@ -88,23 +104,29 @@ public struct Schedule: CustomStringConvertible {
     /// ```
     /// lr(t) = minLr + (base - minLr) * (1 + cos(π * min(t, steps) / steps)) / 2
     /// ```
+    /// Exactly `base` at step 0 and `minLr` from step `steps` on, and never
+    /// outside `[min(base, minLr), max(base, minLr)]` by rounding.
     public static func cosine(base: Double, steps: Int, minLr: Double = 0) throws -> Schedule {
         try check("CosineDecay", "base lr", base, base >= 0, "must be >= 0")
         try check("CosineDecay", "steps", Double(steps), steps > 0, "must be a positive number of steps")
         try check("CosineDecay", "min_lr", minLr, minLr >= 0, "must be >= 0")
         return Schedule(description: "CosineDecay(base: \(base), steps: \(steps), min_lr: \(minLr))") { t in
-            minLr + (base - minLr) * (1 + cos(Double.pi * Double(Swift.min(t, steps)) / Double(steps))) / 2
+            if t <= 0 { return base }
+            if t >= steps { return minLr }
+            return between(minLr + (base - minLr) * (1 + cos(Double.pi * Double(t) / Double(steps))) / 2, base, minLr)
         }
     }
 
     /// Linear decay from `base` to `endLr` over `steps`, then held:
-    /// `lr(t) = base + (endLr - base) * min(t, steps) / steps`.
+    /// `lr(t) = base + (endLr - base) * min(t, steps) / steps`, exactly
+    /// `endLr` from step `steps` on (the plain formula gives `-1.4e-17` for
+    /// `base` 0.1 and `steps` 3) and never outside `[endLr, base]`.
     public static func linearDecay(base: Double, steps: Int, endLr: Double = 0) throws -> Schedule {
         try check("LinearDecay", "base lr", base, base >= 0, "must be >= 0")
         try check("LinearDecay", "steps", Double(steps), steps > 0, "must be a positive number of steps")
         try check("LinearDecay", "end_lr", endLr, endLr >= 0, "must be >= 0")
         return Schedule(description: "LinearDecay(base: \(base), steps: \(steps), end_lr: \(endLr))") { t in
-            base + (endLr - base) * Double(Swift.min(t, steps)) / Double(steps)
+            interpolate(base, endLr, t, of: steps)
         }
     }
 
@@ -121,7 +143,7 @@ public struct Schedule: CustomStringConvertible {
         try check("Warmup", "start_factor", startFactor, startFactor >= 0 && startFactor <= 1, "must be in [0, 1]")
         return Schedule(description: "Warmup(steps: \(steps), start_factor: \(startFactor), then: \(then))") { t in
             if t >= steps { return try then.lrAt(t - steps) }
-            return try then.lrAt(0) * (startFactor + (1 - startFactor) * Double(t) / Double(steps))
+            return try then.lrAt(0) * interpolate(startFactor, 1, t, of: steps)
         }
     }
 

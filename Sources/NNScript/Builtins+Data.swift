@@ -77,7 +77,7 @@ extension Builtins {
         },
         Builtin("standardize", [.required("X")], area: "Data",
                 summary: "Fits per-column standardisation on training data `[N, D]`; `norm(x)` applies it to any data.",
-                discussion: "```\nnorm(x) = (x - mean) / std      # the training mean and population std (ddof 0)\n```\nas scikit-learn's `StandardScaler`; a constant column gets std 1. `norm.mean` and `norm.std` are the statistics.") { a in
+                discussion: "```\nnorm(x) = (x - mean) / std      # the training mean and population std (ddof 0)\n```\nas scikit-learn's `StandardScaler`; a constant column gets std 1, \"constant\" meaning a variance within the rounding error of the column's magnitude (`var ≤ N·ε·var + (N·|mean|·ε)²`, scikit-learn's rule), so `[0.1, 0.1, 0.1]` is constant although its computed std is `1.4e-17`. `norm.mean` and `norm.std` are the statistics.") { a in
             .object(StandardizerObject(try NNLib.standardize(try tensorArg(a, 0))))
         },
         Builtin("DataLoader", [.required("X"), yParam("X"), .optional("batch_size", .number(32)), .optional("shuffle", .bool(true)),

@@ -36,7 +36,7 @@ extension Builtins {
             throw a.error("params: is for a model written as an nn function (with loss: and data:); a function f(x) is differentiated at x")
         }
     }
-    static let lossDoc = "\n\nThe loss is `f` at `x` (an nn function of a tensor, or of a list of tensors), or a model's: `(model, loss: cross_entropy, data: (X, y))` with respect to all its parameters in one flat vector (`model.named_parameters()` order). A model may be an nn function over `params: [W1, b1]`. Layers are in `mode: \"eval\"` (the default: BatchNorm uses running statistics, Dropout is off, so the loss is one deterministic function) or \"train\" while the loss is evaluated."
+    static let lossDoc = "\n\nThe loss is `f` at `x` (an nn function of a tensor, or of a list of tensors), or a model's: `(model, loss: cross_entropy, data: (X, y))` with respect to all its parameters in one flat vector (`model.named_parameters()` order). A model may be an nn function over `params: [W1, b1]`. The loss is computed in float64 whatever the model's dtype (a float32 point, the data, and a model's parameters and buffers are widened for the analysis and left as they were; a function must then accept float64 tensors), except by `hessian(f, x)` and `hvp(f, x, v)` of a function, the autodiff transforms, which work in `x`'s dtype. Layers are in `mode: \"eval\"` (the default: BatchNorm uses running statistics, Dropout is off, so the loss is one deterministic function) or \"train\" while the loss is evaluated."
 
     /// Builds the objective, runs `body`, and restores the model's mode.
     static func withObjective<R>(_ a: BuiltinArguments, _ i: LossArgs = LossArgs(),
@@ -67,7 +67,10 @@ extension Builtins {
         }
         let (forward, module) = try ModuleBridge.model(f, interp, op)
         let lossFn = try ModuleBridge.loss(try a.needed(i.loss), interp, op)
-        let (x, y) = try DataArg.pair(try a.needed(i.data), op)
+        // The tools compute in float64 (the parameters and buffers are
+        // widened for each evaluation): the data are widened once here.
+        let (x32, y32) = try DataArg.pair(try a.needed(i.data), op)
+        let x = x32.detach().to(.float64), y = y32.detach().to(.float64)
         guard a[i.x].isNil else {
             throw a.error("x is the point of a function f(x); a model's point is its parameters, so omit x with loss: and data:")
         }
@@ -81,7 +84,7 @@ extension Builtins {
         let modes = module?.namedModules.map { ($0.module, $0.module.isTraining) } ?? []
         module?.train(modeName == "train")
         defer { for (m, t) in modes { m.train(t) } }
-        let obj = try Hessian.Objective(parameters: named) {
+        let obj = try Hessian.Objective(parameters: named, buffers: module?.namedBuffers.map(\.tensor) ?? []) {
             try interp.pollInterrupt()
             return try lossFn(try forward(x), y)
         }

@@ -37,7 +37,7 @@ extension Builtins {
         },
         Builtin("critical_point", lossParams + [.optional("gradient_tolerance"), .optional("eigenvalue_tolerance")], area: "Hessian",
                 summary: "Classifies a point by its gradient norm and the signs of the Hessian's eigenvalues: local minimum, local maximum, saddle point, degenerate, or not a critical point.",
-                discussion: "```\n‖g‖ > tol_g                         → not a critical point\nall λ > tol_λ                       → local minimum\nall λ < -tol_λ                      → local maximum\nsome λ > tol_λ and some λ < -tol_λ  → saddle point   (escape: unit eigenvector of the most negative λ, pointing downhill)\notherwise                           → degenerate\n```\nTolerances default to `1e-6 · (1 + |L|)` and `1e-6 · max(1, max|λ|)` in float64 (`1e-3` in float32). Returns `{kind, loss, gradient_norm, eigenvalues, counts: {positive, negative, zero}, escape, escape_eigenvalue, minimum_ratio, point, gradient}`. The lecture's saddle: `critical_point(fn(w) = (1 - w[0] * w[1]) ** 2, tensor([0.0, 0.0], dtype: \"float64\"))` is a saddle point with eigenvalues `[-2, 2]`." + lossDoc) { a in
+                discussion: "```\n‖g‖ > tol_g                         → not a critical point\nall λ > tol_λ                       → local minimum\nall λ < -tol_λ                      → local maximum\nsome λ > tol_λ and some λ < -tol_λ  → saddle point   (escape: unit eigenvector of the most negative λ, pointing downhill)\notherwise                           → degenerate\n```\nComputed in float64 whatever the model's dtype, so a float32 point and its float64 copy get one verdict; tolerances default to `1e-6 · (1 + |L|)` and `1e-6 · max(1, max|λ|)` (one rule for every dtype, shared with `minimum_ratio`; see docs/hessian.md). Returns `{kind, loss, gradient_norm, eigenvalues, counts: {positive, negative, zero}, escape, escape_eigenvalue, minimum_ratio, point, gradient, gradient_tolerance, eigenvalue_tolerance}`. The lecture's saddle: `critical_point(fn(w) = (1 - w[0] * w[1]) ** 2, tensor([0.0, 0.0], dtype: \"float64\"))` is a saddle point with eigenvalues `[-2, 2]`." + lossDoc) { a in
             let gt = try tolerance(a, 6), et = try tolerance(a, 7)
             return try withObjective(a) { obj in
                 .object(HessianResult.criticalPoint(try Hessian.criticalPoint(of: obj, gradientTolerance: gt, eigenvalueTolerance: et)))
@@ -123,14 +123,17 @@ extension Builtins {
         },
         Builtin("minimum_ratio", lossParams + [.optional("tolerance")], area: "Hessian",
                 summary: "The fraction of the Hessian's eigenvalues that are positive (the lecture's \"minimum ratio\": 1 at a local minimum).",
-                discussion: "```\nminimum_ratio = #{λ > tol} / P\n```\nFrom eigenvalues (a tensor or list), a `critical_point` result, a `spectral_density` result (an estimate: the quadrature weight above `tol`), or a loss: exact from the full spectrum up to 2000 parameters, estimated by `spectral_density` beyond. Returns `{ratio, negative_fraction, zero_fraction, tolerance, estimated}`." + lossDoc) { a in
+                discussion: "```\nminimum_ratio = #{λ > tol} / P          tol = 1e-6 · max(1, max|λ|) unless given\n```\nFrom eigenvalues (a tensor or list), a `critical_point` result (its eigenvalues and its `eigenvalue_tolerance`, so `minimum_ratio(cp).ratio == cp.minimum_ratio`), a `spectral_density` result (an estimate: the quadrature weight above `tol`), or a loss: exact from the full spectrum up to 2000 parameters, estimated by `spectral_density` beyond. One tolerance rule everywhere, since every Hessian tool computes in float64. NaN or infinite eigenvalues are an error. Returns `{ratio, negative_fraction, zero_fraction, tolerance, estimated}`." + lossDoc) { a in
             let tol = try tolerance(a, 6)
             switch a[0] {
             case .tensor, .list, .tuple:
                 return .object(HessianResult.ratio(try Hessian.minimumRatio(eigenvalues: try Convert.doubles(a[0], "eigenvalues", "minimum_ratio"), tolerance: tol)))
             case .object(let r as ResultObject):
-                if r.typeName == "CriticalPoint", let ev = r["eigenvalues"] {
-                    return .object(HessianResult.ratio(try Hessian.minimumRatio(eigenvalues: try Convert.doubles(ev, "eigenvalues", "minimum_ratio"), tolerance: tol)))
+                if r.typeName == "CriticalPoint" || r.typeName == "SpectralDensity" {
+                    return .object(HessianResult.ratio(try HessianResult.minimumRatio(of: r, tolerance: tol)))
+                }
+                if r.typeName == "CriticalPointSearch", case .object(let c as ResultObject)? = r["critical_point"] {
+                    return .object(HessianResult.ratio(try HessianResult.minimumRatio(of: c, tolerance: tol)))
                 }
                 throw a.bad(0, message: "eigenvalues, a critical_point result, a spectral_density result or a loss expected, got \(r.typeName)")
             default: break
@@ -138,8 +141,10 @@ extension Builtins {
             let interp = a.interpreter
             let m = try withObjective(a) { obj -> Hessian.MinimumRatio in
                 if obj.dimension <= 2000 {
+                    // The spectrum exactly as critical_point computes it (the same
+                    // eigensolver), so both count the same eigenvalues.
                     let h = try obj.probe(at: obj.point, op: "minimum_ratio") { try $0.matrix() }
-                    return try Hessian.minimumRatio(eigenvalues: try Hessian.eigenvalues(h, n: obj.dimension), tolerance: tol)
+                    return try Hessian.minimumRatio(eigenvalues: try Hessian.eigen(h, n: obj.dimension).values, tolerance: tol)
                 }
                 let d = try obj.probe(at: obj.point, op: "minimum_ratio") { p in
                     try Hessian.spectralDensity(dimension: obj.dimension, hvp: polledHVP(p, interp))

@@ -96,6 +96,34 @@ enum HessianResult {
         }
     }
 
+    /// The minimum ratio of a `critical_point` result (its eigenvalues, with
+    /// its own zero band unless `tolerance` is given: the same count as its
+    /// `minimum_ratio`) or of a `spectral_density` result (rebuilt from its
+    /// fields and checked).
+    static func minimumRatio(of r: ResultObject, tolerance: Double?) throws -> Hessian.MinimumRatio {
+        let op = "minimum_ratio"
+        func doubles(_ k: String) throws -> [Double] {
+            guard let v = r[k] else { throw BuiltinError("\(op): the \(r.typeName) result has no '\(k)'") }
+            return try Convert.doubles(v, k, op)
+        }
+        func number(_ k: String) throws -> Double {
+            guard case .number(let d)? = r[k] else { throw BuiltinError("\(op): the \(r.typeName) result has no number '\(k)'") }
+            return d
+        }
+        func lists(_ k: String) throws -> [[Double]] {
+            guard case .list(let l)? = r[k] else { throw BuiltinError("\(op): the \(r.typeName) result has no list '\(k)'") }
+            return try l.items.map { try Convert.doubles($0, k, op) }
+        }
+        if r.typeName == "CriticalPoint" {
+            return try Hessian.minimumRatio(eigenvalues: try doubles("eigenvalues"), tolerance: tolerance ?? number("eigenvalue_tolerance"))
+        }
+        let dim = try number("dimension")
+        guard let n = Int(exactlyChecked: dim) else { throw BuiltinError("\(op): the dimension must be a whole number, got \(dim)") }
+        let d = try Hessian.SpectralDensity(checkingGrid: try doubles("grid"), density: try doubles("density"), sigma: try number("sigma"),
+                                            nodes: try lists("nodes"), weights: try lists("weights"), dimension: n)
+        return try Hessian.minimumRatio(density: d, tolerance: tolerance)
+    }
+
     static func search(_ s: Hessian.Search) -> ResultObject {
         let method: String
         switch s.method {

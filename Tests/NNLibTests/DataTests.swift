@@ -102,6 +102,30 @@ import NNTensor
         #expect(throws: TensorError.self) { try s(try Tensor.zeros([2, 3])) }
     }
 
+    /// The mean of three 0.1s is not exactly 0.1, so the computed std of a
+    /// constant column is `1.4e-17`, not 0: "constant" is decided relative
+    /// to the column's magnitude (scikit-learn's `_is_constant_feature`),
+    /// or new data would be multiplied by 7e16.
+    @Test func standardizeCallsAColumnOfEqualValuesConstantDespiteRounding() throws {
+        for value in [0.1, 0.3, 1.0 / 3, 7.7, -1e-5, 123456.789, 1e300, 1e-300] {
+            for n in [2, 3, 7, 10, 1000] {
+                for dtype in [DType.float64, .float32] where dtype == .float64 || abs(value) < 1e30 && abs(value) > 1e-30 {
+                    let X = try Tensor(shape: [n, 1], values: [Double](repeating: value, count: n), dtype: dtype)
+                    let s = try standardize(X)
+                    #expect(s.std == [1], "\(n) × \(value) (\(dtype)): std \(s.std)")
+                    let z = try s(try Tensor(shape: [1, 1], values: [value * 2], dtype: dtype))
+                    #expect(abs(z.doubles[0]) <= abs(value) * 1.0001 + 1e-300, "\(n) × \(value): \(z.doubles)")
+                }
+            }
+        }
+        // Columns that do vary keep their std, however large or small.
+        for (a, b) in [(0.1, 0.1 + 1e-12), (1e200, -1e200), (1e-200, 3e-200), (1e8, 1e8 + 1)] {
+            let s = try standardize(try Tensor(shape: [2, 1], values: [a, b], dtype: .float64))
+            #expect(abs(s.std[0] - abs(a - b) / 2) <= 1e-6 * abs(a - b), "[\(a), \(b)]: std \(s.std)")
+        }
+        #expect(throws: TensorError.self) { try standardize(try Tensor(shape: [2, 1], values: [1, .nan], dtype: .float64)) }
+    }
+
     @Test func generatorsAreSeededAndShaped() throws {
         let a = try Generators.twoMoons(n: 100, noise: 0.1, seed: 5)
         let b = try Generators.twoMoons(n: 100, noise: 0.1, seed: 5)

@@ -120,7 +120,7 @@ import NNTensor
         let strict = try Hessian.criticalPoint(of: bowl, gradientTolerance: 1e-7)
         #expect(strict.kind == .notCritical && close(strict.gradientNorm, 2e-7, 1e-20))
         #expect(close(strict.gradientTolerance, 1e-7, 0))
-        #expect(close(Hessian.defaultGradientTolerance(loss: 3, dtype: .float64), 4e-6, 1e-20))
+        #expect(close(Hessian.defaultGradientTolerance(loss: 3), 4e-6, 1e-20))
     }
 
     @Test func escapeSaddleRefusesAMinimum() throws {

@@ -95,4 +95,42 @@ import NNTensor
         #expect(lrs == [1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.2])
         #expect(throws: TensorError.self) { try s.step(.nan) }
     }
+
+    /// Every schedule that moves from one rate to another ends exactly on
+    /// the end rate and never leaves the interval between them by rounding:
+    /// `base + (0 - base) * 3 / 3` is `-1.4e-17` for `base` 0.1, which made
+    /// `LinearDecay(0.1, 3).lrAt(3)` throw (51 of these pairs did).
+    @Test func decaysEndExactlyOnTheEndRateForEveryBaseAndStepCount() throws {
+        let bases = [0.1, 0.3, 0.7, 0.01, 0.03, 0.2, 0.6, 1e-3, 3e-4, 0.9, 1.1, 2.3]
+        for base in bases {
+            for steps in 1...100 {
+                for end in [0, base / 3, 0.1] {
+                    let l = try Schedule.linearDecay(base: base, steps: steps, endLr: end)
+                    let c = try Schedule.cosine(base: base, steps: steps, minLr: end)
+                    let lo = Swift.min(base, end), hi = Swift.max(base, end)
+                    #expect(try l.lrAt(steps) == end, "LinearDecay(\(base), \(steps), end \(end))")
+                    #expect(try c.lrAt(steps) == end, "CosineDecay(\(base), \(steps), min \(end))")
+                    #expect(try l.lrAt(0) == base && c.lrAt(0) == base)
+                    for t in 0...(steps + 1) {
+                        let a = try l.lrAt(t), b = try c.lrAt(t)
+                        #expect(a >= lo && a <= hi && b >= lo && b <= hi, "step \(t) of \(steps), base \(base), end \(end)")
+                    }
+                }
+                let w = try Schedule.warmupLinear(peak: base, warmup: steps, total: steps + 3, minLr: 0)
+                #expect(try w.lrAt(steps) == base)
+                #expect(try w.lrAt(steps + 3) == 0)
+                for t in 0...(steps + 4) { #expect(try w.lrAt(t) <= base) }
+            }
+        }
+    }
+
+    /// `fit` with `LinearDecay(opt, 3)` over 3 epochs steps the schedule to
+    /// step 3 after its last epoch: that rate must be a valid 0.
+    @Test func linearDecayToZeroSurvivesItsLastStep() throws {
+        let p = try Tensor(shape: [1], values: [1]).requiringGrad()
+        let opt = try SGD([p], lr: 0.1)
+        let sched = try LRScheduler(opt, .linearDecay(base: 0.1, steps: 3))
+        for _ in 0..<3 { try sched.step() }
+        #expect(opt.lr == 0)
+    }
 }
