@@ -151,7 +151,7 @@ final class IndexSetNode: Node {
     private func noteWrite(_ v: Value) {
         guard case .tensor(let t) = v, let file = rt.interpreter.sources[range.file] else { return }
         let r = range
-        t.writeSite = { "\(file.name):\(file.lineColumn(of: r).line)" }
+        t.writeSite = { "\(file.name.split(separator: "/").last.map(String.init) ?? file.name):\(file.lineColumn(of: r).line)" }
     }
 
     private func temporaryError() -> Unwind {

@@ -55,7 +55,7 @@ extension Linalg {
         let scale = Swift.max(1, w.map { abs($0) }.max() ?? 0)
         let tol = (dtype == .float32 ? Double(Float.ulpOfOne) : Double.ulpOfOne) * 16 * scale
         for i in w.indices.dropFirst() where abs(w[i] - w[i - 1]) <= tol {
-            throw TensorError(op: "eigh", "the eigenvectors have no derivative where eigenvalues repeat (\(w[i]) appears twice); differentiate a function of the eigenvalues only, or of the eigenspace as a whole")
+            throw TensorError(op: "eigh", "the eigenvectors have no derivative where eigenvalues repeat (\(w[i]) appears twice); differentiate a function of the eigenvalues only")
         }
     }
 }

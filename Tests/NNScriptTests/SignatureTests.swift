@@ -37,7 +37,7 @@ struct SignatureTests {
     """
 
     static let calls: [Call] = [
-        Call("assert", "true"), Call("range", "3"), Call("help"), Call("pop", "[1, 2]"), Call("sorted", "[2, 1]"),
+        Call("assert", "true"), Call("round", "2.5"), Call("any", "tensor([true, false])"), Call("all", "tensor([true, false])"), Call("range", "3"), Call("help"), Call("pop", "[1, 2]"), Call("sorted", "[2, 1]"),
         Call("clamp", "tensor([1.0, -1.0])", named: [("min", "0")]), Call("clamp", "3", named: [("max", "2")]), Call("tensor", "[1, 2]"), Call("zeros", "[2]"), Call("ones", "[2]"),
         Call("full", "[2]", "3"), Call("eye", "2"), Call("arange", "3"), Call("linspace", "0", "1"), Call("randn", "[2]"),
         Call("rand", "[2]"), Call("randint", "0", "3", "[2]"), Call("squeeze", "zeros([1, 2])"), Call("sum", "tensor([1, 2])"),

@@ -5,10 +5,14 @@ import Testing
     @Test func backwardAccumulatesIntoLeaves() throws {
         let x = try Tensor(shape: [3], values: [1, 2, 3], dtype: .float64).requiringGrad()
         let y = try (x * x * x).sum()
-        try y.backward()
+        try y.backward(retainGraph: true)
         #expect(x.grad?.doubles == [3, 12, 27])
         try y.backward()
         #expect(x.grad?.doubles == [6, 24, 54], "a second backward accumulates")
+        #expect(throws: TensorError.self, "a third pass through a graph the second one consumed") { try y.backward() }
+        let z = try (x * 2).sum()
+        try z.backward()
+        #expect(x.grad?.doubles == [8, 26, 56], "a new graph accumulates into the same leaves")
     }
 
     @Test func doubleBackwardGivesHessianVectorProduct() throws {
