@@ -3,6 +3,7 @@ extension Tensor {
     /// A tensor of `shape` filled with `value`.
     public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32) throws -> Tensor {
         let n = try Shape.count(shape, op: "full")
+        if dtype == .float32 { try checkFitsFloat32([value], op: "full") }
         return Tensor(shape: shape, storage: .filled(value, count: n, dtype: dtype))
     }
 
@@ -14,6 +15,17 @@ extension Tensor {
     /// A tensor of ones.
     public static func ones(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
         try full(shape, 1, dtype: dtype)
+    }
+
+    /// Throws when a finite value is too large for float32 (it would become
+    /// `inf` without a word): `tensor([1e300])` names the fix, `dtype:
+    /// "float64"`. Values that round to 0 or lose digits are ordinary float32
+    /// rounding and pass.
+    static func checkFitsFloat32(_ values: [Double], op: String) throws {
+        let limit = Double(Float.greatestFiniteMagnitude)
+        for v in values where v.isFinite && Swift.abs(v) > limit && Float(v).isInfinite {
+            throw TensorError(op: op, "\(v) is too large for float32 (largest \(Float.greatestFiniteMagnitude)); use dtype: \"float64\"")
+        }
     }
 
     /// A 0-d tensor of `value` with this tensor's dtype (how numbers enter
