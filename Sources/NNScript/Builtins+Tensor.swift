@@ -45,7 +45,9 @@ extension Builtins {
         },
         Builtin("full", [.required("shape"), .required("value"), .optional("dtype")], area: "Tensors",
                 summary: "A tensor with every element `value`.") { a in
-            .tensor(try Tensor.full(try shapeArg(a, 0), try a.number(1), dtype: try dtypeArg(a, 2)))
+            let dtype = try dtypeArg(a, 2), value = try a.number(1)
+            if dtype == .float32 { try Tensor.checkFitsFloat32([value], op: "full") }
+            return .tensor(try Tensor.full(try shapeArg(a, 0), value, dtype: dtype))
         },
         Builtin("zeros_like", [.required("t")], area: "Tensors", summary: "Zeros of `t`'s shape and dtype.") { a in
             .tensor(try tensorArg(a, 0).zerosLike())

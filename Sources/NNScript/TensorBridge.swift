@@ -152,6 +152,7 @@ enum TensorBridge {
         if dtype == .bool || (dtype == nil && allBools) {
             return try Tensor(shape: shape, bools: values.map { $0 != 0 })
         }
+        if (dtype ?? .float32) == .float32 { try Tensor.checkFitsFloat32(values, op: op) }
         return try Tensor(shape: shape, values: values, dtype: dtype ?? .float32)
     }
 

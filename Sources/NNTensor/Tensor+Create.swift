@@ -3,7 +3,6 @@ extension Tensor {
     /// A tensor of `shape` filled with `value`.
     public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32) throws -> Tensor {
         let n = try Shape.count(shape, op: "full")
-        if dtype == .float32 { try checkFitsFloat32([value], op: "full") }
         return Tensor(shape: shape, storage: .filled(value, count: n, dtype: dtype))
     }
 
@@ -18,13 +17,14 @@ extension Tensor {
     }
 
     /// Throws when a finite value is too large for float32 (it would become
-    /// `inf` without a word): `tensor([1e300])` names the fix, `dtype:
-    /// "float64"`. Values that round to 0 or lose digits are ordinary float32
-    /// rounding and pass.
-    static func checkFitsFloat32(_ values: [Double], op: String) throws {
+    /// `inf` without a word): how the interpreter makes `tensor([1e300])` and
+    /// `full(shape, 1e300)` an error naming the fix, `dtype: "float64"`.
+    /// Values that round to 0 or lose digits are ordinary float32 rounding
+    /// and pass. (The Swift API converts as IEEE does.)
+    public static func checkFitsFloat32(_ values: [Double], op: String) throws {
         let limit = Double(Float.greatestFiniteMagnitude)
         for v in values where v.isFinite && Swift.abs(v) > limit && Float(v).isInfinite {
-            throw TensorError(op: op, "\(v) is too large for float32 (largest \(Float.greatestFiniteMagnitude)); use dtype: \"float64\"")
+            throw TensorError(op: op, "\(v) is too large for float32 (largest \(Float.greatestFiniteMagnitude)); make the tensor with dtype: \"float64\"")
         }
     }
 

@@ -46,9 +46,7 @@ public final class Tensor: @unchecked Sendable {
         }
         let storage: TensorStorage
         switch dtype {
-        case .float32:
-            try Tensor.checkFitsFloat32(values, op: "tensor")
-            storage = .float32(values.map { Float($0) })
+        case .float32: storage = .float32(values.map { Float($0) })
         case .float64: storage = .float64(values)
         case .bool: storage = .bool(values.map { $0 != 0 })
         }
