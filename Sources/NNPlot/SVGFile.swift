@@ -21,6 +21,7 @@ public enum SVGFile {
     public static func write(_ text: String, to path: String) throws(PlotError) {
         do {
             try FilePath.validate(path, .write)
+            _ = try FilePath.split(path)
         } catch {
             throw .cannotWrite(path: path, reason: error.reason)
         }
