@@ -50,3 +50,37 @@ struct FileReaderTests {
         #expect(throws: FileError.self) { try FileReader.read(dir + "/big.csv\u{0}x", limit: 1000) }
     }
 }
+
+@Suite("AppendFile: the history file's gate")
+struct AppendFileTests {
+    @Test("a missing file is created 0600; a regular file, or a link to one, is accepted")
+    func accepted() throws {
+        let dir = try scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try AppendFile.prepare(dir + "/history")
+        #expect((lstatOf(dir + "/history")?.st_mode ?? 0) & 0o7777 == 0o600)
+        #expect(symlink(dir + "/history", dir + "/link") == 0)
+        try AppendFile.prepare(dir + "/link")
+        try AppendFile.prepare(dir + "/history")
+        #expect(entries(dir) == ["history", "link"])
+    }
+
+    @Test("a FIFO, a device, a folder and a dangling link are refused, and left as they were")
+    func refused() throws {
+        let dir = try scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(mkfifo(dir + "/pipe", 0o644) == 0)
+        #expect(throws: FileError(.write, dir + "/pipe", "it is a FIFO (named pipe), not a regular file; nn appends only to a regular file")) {
+            try AppendFile.prepare(dir + "/pipe")
+        }
+        #expect(throws: FileError(.write, "/dev/null", "it is a character device, not a regular file; nn appends only to a regular file")) {
+            try AppendFile.prepare("/dev/null")
+        }
+        #expect(throws: FileError.self) { try AppendFile.prepare(dir) }
+        #expect(symlink(dir + "/nowhere", dir + "/dangling") == 0)
+        #expect(throws: FileError(.write, dir + "/dangling", "it is a symbolic link to nothing")) {
+            try AppendFile.prepare(dir + "/dangling")
+        }
+        #expect(entries(dir) == ["dangling", "pipe"])
+    }
+}
