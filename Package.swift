@@ -10,6 +10,9 @@
 //              NNScript (library product: the embeddable interpreter)
 //                  |
 //                 nn (executable: CLI + REPL) -> CReadline (GPL: only linked here)
+//
+//   NNFiles (no dependencies: the file gate and the one atomic writer) is used
+//   by NNPlot, NNLib, NNScript and nn: every file nn writes or reads goes through it.
 import PackageDescription
 
 let package = Package(
@@ -35,18 +38,19 @@ let package = Package(
             dependencies: [.target(name: "CBLAS", condition: .when(traits: ["BLAS"]))],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
-        .target(name: "NNLib", dependencies: ["NNTensor"]),
+        .target(name: "NNFiles"),
+        .target(name: "NNLib", dependencies: ["NNTensor", "NNFiles"]),
         .target(name: "NNSyntax"),
-        .target(name: "NNPlot"),
+        .target(name: "NNPlot", dependencies: ["NNFiles"]),
         .target(
             name: "NNScript",
-            dependencies: ["NNSyntax", "NNTensor", "NNLib", "NNPlot"],
+            dependencies: ["NNSyntax", "NNTensor", "NNLib", "NNPlot", "NNFiles"],
             resources: []
         ),
         .executableTarget(
             name: "nn",
             dependencies: [
-                "NNScript", "CReadline",
+                "NNScript", "NNFiles", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,7 +58,8 @@ let package = Package(
         .testTarget(name: "NNTensorTests", dependencies: ["NNTensor"]),
         .testTarget(name: "NNLibTests", dependencies: ["NNLib", "NNTensor"]),
         .testTarget(name: "NNSyntaxTests", dependencies: ["NNSyntax"]),
-        .testTarget(name: "NNPlotTests", dependencies: ["NNPlot"]),
+        .testTarget(name: "NNPlotTests", dependencies: ["NNPlot", "NNFiles"]),
+        .testTarget(name: "NNFilesTests", dependencies: ["NNFiles"]),
         .testTarget(
             name: "NNScriptTests",
             dependencies: ["NNScript", "NNSyntax", "NNTensor"],

@@ -1,4 +1,5 @@
 import Foundation
+import NNFiles
 import NNTensor
 
 /// What `readCSV` does with a row that has a missing value.
@@ -40,19 +41,17 @@ let missingMarkers: Set<String> = ["", "NA", "N/A", "NaN", "nan", "NULL", "null"
 /// (recorded in `categories`). A missing value (`NA`, an empty cell, `NaN`,
 /// `NULL`) is an error unless `missing` is `.drop`, which drops the row.
 /// Rows are numbered from 1 after the header; `notes` says what was done.
+/// The file is read through the gate (`NNFiles.FileReader`): only a regular
+/// file of at most 1 GiB (never a FIFO or a device such as `/dev/zero`).
 public func readCSV(path: String, target: String? = nil, encode: Bool = false,
                     missing: MissingValues = .refuse, dtype: DType = .float32) throws -> CSVTable {
-    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-    guard let attributes else {
-        throw TensorError(op: "read_csv", "cannot read '\(path)': no such file")
+    let bytes: [UInt8]
+    do {
+        bytes = try FileReader.read(path, limit: 1 << 30)
+    } catch {
+        throw TensorError(op: "read_csv", error.description)
     }
-    if let size = attributes[.size] as? Int, size > 1 << 30 {
-        throw TensorError(op: "read_csv", "'\(path)' is \(size) bytes; files over 1 GiB are refused")
-    }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw TensorError(op: "read_csv", "cannot read '\(path)'")
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
+    guard let text = String(validating: bytes, as: UTF8.self) else {
         throw TensorError(op: "read_csv", "'\(path)' is not UTF-8 text")
     }
     return try parseCSV(text, name: path, target: target, encode: encode, missing: missing, dtype: dtype)

@@ -1,3 +1,5 @@
+import NNFiles
+
 /// An error raised by NNPlot: bad arguments or a file that could not be written.
 ///
 /// Every message names the function and the offending value, so an
@@ -14,8 +16,8 @@ public enum PlotError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidArgument(let message): message
-        case .cannotWrite(let path, let reason): "cannot write '\(path)': \(reason)"
-        case .conversionFailed(let path, let reason): "cannot convert '\(path)' to PNG: \(reason)"
+        case .cannotWrite(let path, let reason): "cannot write '\(FilePath.printable(path))': \(reason)"
+        case .conversionFailed(let path, let reason): "cannot convert '\(FilePath.printable(path))' to PNG: \(reason)"
         }
     }
 }

@@ -11,7 +11,8 @@ public protocol Plottable: Sendable {
 }
 
 extension Plottable {
-    /// Renders the SVG and writes it atomically to `path` (temp file, fsync, rename).
+    /// Renders the SVG and writes it to `path` with the one atomic writer
+    /// (`SVGFile.write`: `path` must end in `.svg`; see `PictureFormat`).
     public func writeSVG(to path: String, options: SVGOptions = SVGOptions()) throws(PlotError) {
         try SVGFile.write(renderSVG(options), to: path)
     }

@@ -9,7 +9,7 @@ extension Builtins {
         .optional("title", .string("")), .optional("xlabel", .string("")), .optional("ylabel", .string("")),
         .optional("file"), .optional("width"), .optional("height"), .optional("ascii"),
     ]
-    static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file: \"name.svg\"` the picture is written as a standalone SVG instead (atomically; `width`/`height` are then pixels). `savefig(path)` writes the last picture again."
+    static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file: \"name.svg\"` the picture is written as a standalone SVG instead (atomically; `width`/`height` are then pixels); the name must end in `.svg`, and nn writes only to a new file or over a regular one (never through a symbolic link, into a FIFO or a device; the mode is kept). `savefig(path)` writes the last picture again."
 
     /// Draws `fig` in the terminal or writes it to `file:`; `t` is the index of `title`.
     static func show(_ fig: any Plottable, _ a: BuiltinArguments, tail t: Int) throws -> Value {
@@ -18,14 +18,24 @@ extension Builtins {
         let toFile = !a[t + 3].isNil
         let width = try size(a, t + 4, toFile ? svgSizes : textWidths), height = try size(a, t + 5, toFile ? svgSizes : textHeights)
         if toFile {
-            let path = try a.string(t + 3)
-            try fig.writeSVG(to: path, options: SVGOptions(width: width ?? 640, height: height ?? 420))
+            try write(fig, to: try a.string(t + 3), SVGOptions(width: width ?? 640, height: height ?? 420), a)
             return .nil
         }
         let ascii: Bool? = a[t + 6].isNil ? nil : try a.bool(t + 6)
         let term = PlotTerminal.detect(width: width, height: height, ascii: ascii)
         interp.write(fig.renderText(term.options()) + "\n")
         return .nil
+    }
+
+    /// Writes `fig` to `path` in the format its extension names (`.svg`), through
+    /// the one atomic writer (only a new or regular file; see "Writing files" in
+    /// docs/language.md); errors name the builtin: `savefig: cannot write 'a.png': …`.
+    static func write(_ fig: any Plottable, to path: String, _ options: SVGOptions, _ a: BuiltinArguments) throws {
+        do {
+            try fig.writeSVG(to: path, options: options)
+        } catch {
+            throw a.error(error.description)
+        }
     }
 
     /// The sizes a picture accepts: characters in the terminal, pixels in an SVG file.
@@ -272,12 +282,12 @@ extension Builtins {
         },
         Builtin("savefig", [.required("path"), .optional("width", .number(640)), .optional("height", .number(420))], area: "Plots",
                 summary: "Writes the last picture drawn (`plot`, `hist`, `surface`, `fit(plot: true)`) as a standalone SVG file.",
-                discussion: "The file is written atomically (a temporary file, flushed, then renamed), so a reader never sees half a picture. `width` and `height` are in pixels.") { a in
+                discussion: "The file is written atomically (a temporary file, flushed, then renamed), so a reader never sees half a picture. `width` and `height` are in pixels. The name decides the format: it must end in `.svg` (PNG and PDF are not written yet). nn writes only to a new file or over a regular one: a symbolic link, a FIFO, a device or a file with several hard links at the path is an error; an existing file keeps its mode.") { a in
             guard let fig = a.interpreter.libraryState.lastFigure else {
                 throw a.error("nothing has been drawn yet; call plot, hist or surface first")
             }
             let width = try size(a, 1, svgSizes) ?? 640, height = try size(a, 2, svgSizes) ?? 420
-            try fig.writeSVG(to: try a.string(0), options: SVGOptions(width: width, height: height))
+            try write(fig, to: try a.string(0), SVGOptions(width: width, height: height), a)
             return .nil
         },
     ]

@@ -1,4 +1,5 @@
 import CReadline
+import NNFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,14 +24,26 @@ final class ReadlineLineReader: LineReader {
     static let historyLimit: Int32 = 2000
 
     /// Sets readline up; `historyPath` nil keeps no history file.
+    ///
+    /// The history file goes through the gate first (`AppendFile.prepare`:
+    /// a regular file, created 0600 when missing); anything else at the path
+    /// (a FIFO would block here, a device would take the history) turns
+    /// history off with a warning.
     init(historyPath: String?) {
-        self.historyPath = historyPath
-        Readline.configure()
+        var path = historyPath
         if let historyPath {
-            if access(historyPath, F_OK) == 0 {
-                _ = read_history(historyPath)
-                _ = history_truncate_file(historyPath, Self.historyLimit)
+            do {
+                try AppendFile.prepare(historyPath)
+            } catch {
+                fputs("nn: history is not kept: \(error.description)\n", StdIO.err)
+                path = nil
             }
+        }
+        self.historyPath = path
+        Readline.configure()
+        if let path {
+            _ = read_history(path)
+            _ = history_truncate_file(path, Self.historyLimit)
         }
     }
 
@@ -44,11 +57,8 @@ final class ReadlineLineReader: LineReader {
         }
         add_history(entry)
         guard let historyPath else { return }
-        if access(historyPath, F_OK) != 0 {
-            // Create the file (only the user may read it).
-            let fd = open(historyPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-            if fd >= 0 { close(fd) }
-        }
+        // Re-checked each time: the file may have been removed or replaced since.
+        guard (try? AppendFile.prepare(historyPath)) != nil else { return }
         _ = append_history(1, historyPath)
     }
 

@@ -1,3 +1,4 @@
+import NNFiles
 import NNScript
 #if canImport(Glibc)
 import Glibc
@@ -51,15 +52,18 @@ extension REPL {
         }
     }
 
-    /// `:save FILE`: writes the accepted entries as a script, atomically.
+    /// `:save FILE`: writes the accepted entries as a script with the one
+    /// atomic writer (only to a new file or over a regular one, mode kept).
     func save(to path: String) {
         let text = session.script
-        if let problem = REPL.writeAtomically(text, to: path) {
-            complain("cannot save to '\(path)': \(problem)")
+        do {
+            try AtomicFile.write(text, to: path)
+        } catch {
+            complain("cannot save to '\(FilePath.printable(path))': \(error.reason)")
             return
         }
         let n = session.acceptedEntries.count
-        say("saved \(n) \(n == 1 ? "entry" : "entries") to \(path)")
+        say("saved \(n) \(n == 1 ? "entry" : "entries") to \(FilePath.printable(path))")
     }
 
     /// Seconds on a monotonic clock.
@@ -86,31 +90,5 @@ extension REPL {
         if seconds < 1e-3 { return fixed(seconds * 1e6, 0) + " µs" }
         if seconds < 1 { return fixed(seconds * 1e3, 1) + " ms" }
         return fixed(seconds, 2) + " s"
-    }
-
-    /// Writes `text` to a temporary file beside `path`, syncs it and renames
-    /// it over `path`, so `path` holds either the old or the new content;
-    /// returns a description of what failed, or nil.
-    static func writeAtomically(_ text: String, to path: String) -> String? {
-        let temp = path + ".tmp-\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return String(cString: strerror(errno)) }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        var failure: String?
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = String(cString: strerror(errno))
-                break
-            }
-            offset += n
-        }
-        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-        if failure == nil, rename(temp, path) != 0 { failure = String(cString: strerror(errno)) }
-        if failure != nil { unlink(temp) }
-        return failure
     }
 }
