@@ -2,7 +2,7 @@
 extension Tensor {
     /// A tensor of `shape` filled with `value`.
     public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32) throws -> Tensor {
-        let n = try Shape.count(shape, op: "full")
+        let n = try Shape.reserve(shape, dtype: dtype, op: "full")
         return Tensor(shape: shape, storage: .filled(value, count: n, dtype: dtype))
     }
 
