@@ -11,8 +11,8 @@ import Darwin
 /// Swift arrays trap when the system refuses their memory, which would end
 /// the process (and a REPL session with all its variables). Before a large
 /// tensor's storage is made, `reserve` asks the system for the same number
-/// of bytes with `malloc`, which returns nil instead of trapping, and frees
-/// it again; a refusal becomes the error
+/// of bytes with `mmap`, which fails instead of trapping, and unmaps it
+/// again; a refusal becomes the error
 /// `out of memory: a [30000, 30000] float32 tensor needs 3.4 GiB`.
 ///
 /// The probe is a check, not a guarantee: another thread could take the
@@ -39,10 +39,15 @@ extension Shape {
     /// give `bytes` now. `what` names the buffer (`a [3, 4] float32 tensor`).
     public static func reserveBytes(_ bytes: Int, what: @autoclosure () -> String, op: String) throws {
         guard bytes >= probeThreshold else { return }
-        guard let p = malloc(bytes) else {
+        // mmap, not malloc: the optimiser may delete a malloc/free pair whose
+        // pointer is unused (assuming it succeeds), but never a system call.
+        // A private writable mapping is what malloc itself makes for a block
+        // this large, so the same limits (RLIMIT_AS, overcommit) apply.
+        let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let p, p != MAP_FAILED else {
             throw TensorError("out of memory: \(what()) needs \(formatBytes(bytes)) (in \(op)); use a smaller size or free memory")
         }
-        free(p)
+        munmap(p, bytes)
     }
 
     /// `bytes` in binary units with one decimal: `512 B`, `3.4 GiB`.
