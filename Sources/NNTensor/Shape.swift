@@ -69,7 +69,9 @@ public enum Shape {
     /// The NumPy broadcast of two shapes: align on the right; each pair of
     /// dimensions must be equal or one of them 1. The result obeys the
     /// element cap of `count` (`[2**20, 1] + [1, 2**20]` is refused).
-    public static func broadcast(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+    /// `checkCount: false` leaves the cap to the caller (who names the
+    /// error better, or counts a larger shape the result is part of).
+    public static func broadcast(_ a: [Int], _ b: [Int], op: String, checkCount: Bool = true) throws -> [Int] {
         if a == b { return a }
         let rank = Swift.max(a.count, b.count)
         var out = [Int](repeating: 1, count: rank)
@@ -84,7 +86,7 @@ public enum Shape {
                 throw TensorError(op: op, "shapes \(fmt(a)) and \(fmt(b)) cannot be broadcast together (\(da) != \(db) at dimension \(i))")
             }
         }
-        _ = try count(out, op: op)
+        if checkCount { _ = try count(out, op: op) }
         return out
     }
 
