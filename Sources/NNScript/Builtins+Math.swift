@@ -11,7 +11,11 @@ extension Builtins {
                 quick1: { x in if case .number(let d) = x { .number(number(d)) } else { nil } }) { a in
             switch a[0] {
             case .number(let d): return .number(number(d))
-            case .tensor(let t): return .tensor(try tensor(t))
+            case .tensor(let t):
+                // the result is as large as `t`: ask for its memory first (the
+                // tensor kernels of same-size results do not throw)
+                try Shape.reserve(t.shape, dtype: t.isBool ? .float32 : t.dtype, op: name)
+                return .tensor(try tensor(t))
             default: throw a.bad(0, "number or tensor")
             }
         }

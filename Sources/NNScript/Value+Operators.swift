@@ -179,7 +179,9 @@ enum Operators {
     static func negate(_ v: Value) throws -> Value {
         switch v {
         case .number(let x): return .number(-x)
-        case .tensor(let t): return .tensor(-t)
+        case .tensor(let t):
+            try Shape.reserve(t.shape, dtype: t.isBool ? .float32 : t.dtype, op: "neg")
+            return .tensor(-t)
         default: throw BuiltinError("cannot negate a \(v.typeName)")
         }
     }
