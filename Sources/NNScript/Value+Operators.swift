@@ -180,8 +180,7 @@ enum Operators {
         switch v {
         case .number(let x): return .number(-x)
         case .tensor(let t):
-            try Shape.reserve(t.shape, dtype: t.isBool ? .float32 : t.dtype, op: "neg")
-            return .tensor(-t)
+            return .tensor(-(try Builtins.sized(t, "neg")))
         default: throw BuiltinError("cannot negate a \(v.typeName)")
         }
     }
