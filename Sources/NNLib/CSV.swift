@@ -125,6 +125,7 @@ public func parseCSV(_ text: String, name: String = "<text>", target: String? = 
     }
     let featureIdx = header.indices.filter { $0 != targetIndex }
     var xs: [Double] = []
+    try Shape.reserve([kept.count, featureIdx.count], dtype: .float64, op: "read_csv")
     xs.reserveCapacity(kept.count * featureIdx.count)
     var ys: [Double] = []
     for cells in kept {

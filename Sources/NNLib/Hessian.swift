@@ -239,7 +239,8 @@ public enum Hessian {
         /// `θ[r]` only, seeded with its one-hot `e_r`.
         func rows(_ rows: Range<Int>, columns: Range<Int>) throws -> [Double] {
             let width = columns.count
-            var out = [Double](repeating: 0, count: rows.count * width)
+            let n = try Shape.reserve([rows.count, width], dtype: .float64, op: op)
+            var out = [Double](repeating: 0, count: n)
             for (i, entry) in layout.entries.enumerated() {
                 let local = rows.clamped(to: entry.range)
                 guard !local.isEmpty else { continue }

@@ -30,7 +30,7 @@ public func oneHot(_ labels: Tensor, classes: Int, dtype: DType? = nil, op: Stri
     }
     let idx = try classLabels(labels, classes: classes, op: op)
     let shape = labels.shape + [classes]
-    let n = try Shape.count(shape, op: op)
+    let n = try Shape.reserve(shape, dtype: .float64, op: op)
     var v = [Double](repeating: 0, count: n)
     for (i, k) in idx.enumerated() { v[i * classes + k] = 1 }
     return try Tensor(shape: shape, values: v, dtype: dtype ?? labels.dtype)
@@ -85,7 +85,9 @@ public func confusionMatrix(_ scores: Tensor, _ target: Tensor, classes: Int? = 
 /// `0..<classes` is an error naming it (it would otherwise be dropped, and
 /// the matrix would sum to fewer than the samples).
 public func confusionCounts(_ pred: [Int], _ truth: [Int], classes c: Int, op: String = "confusion_matrix") throws -> Tensor {
-    var m = [Double](repeating: 0, count: c * c)
+    // c * c is checked (and the memory asked for) before anything is allocated
+    let n = try Shape.reserve([c, c], dtype: .float64, op: op)
+    var m = [Double](repeating: 0, count: n)
     for (i, (p, t)) in zip(pred, truth).enumerated() {
         guard p >= 0, p < c else {
             throw TensorError(op: op, "predicted class \(p) at index \(i) is out of range for \(c) classes (predictions must be in 0..<\(c); pass classes: \(p + 1) or more)")

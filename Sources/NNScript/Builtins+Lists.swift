@@ -164,6 +164,19 @@ extension Builtins {
 
 /// Turning iterable values into element lists.
 enum Iterate {
+    /// The most items a list made from a sequence may hold (2**26, as for
+    /// a repeated list): a range, a string, a tensor's rows or a tensor's
+    /// values beyond it are an error, not an allocation that kills the
+    /// process.
+    static let maxItems = 1 << 26
+
+    /// Throws unless `n` items fit in one list.
+    static func checkCount(_ n: Int, _ what: String, _ op: String) throws {
+        guard n <= maxItems else {
+            throw BuiltinError("\(op): a \(what) of \(n) items is too long to make a list (at most 2**26; take a slice first)")
+        }
+    }
+
     /// The elements `for x in v` would visit; a library object (a data
     /// loader: one epoch of batches) only when `interpreter` is given.
     static func elements(_ v: Value, _ op: String, in interpreter: Interpreter? = nil) throws -> [Value] {
@@ -171,12 +184,16 @@ enum Iterate {
         case .list(let l): return l.items
         case .tuple(let t): return t
         case .range(let lo, let hi):
-            guard hi - lo <= 1 << 26 else { throw BuiltinError("\(op): range too long to make a list (\(hi - lo) elements)") }
+            guard hi - lo <= maxItems else { throw BuiltinError("\(op): range too long to make a list (\(hi - lo) elements)") }
             return lo < hi ? (lo..<hi).map { .number(Double($0)) } : []
-        case .string(let s): return s.map { .string(String($0)) }
+        case .string(let s):
+            // characters <= bytes: counting bytes first keeps the check O(1)
+            if s.utf8.count > maxItems { try checkCount(s.count, "string", op) }
+            return s.map { .string(String($0)) }
         case .record(let r): return r.values
         case .tensor(let t):
             guard let n = t.shape.first else { throw BuiltinError("\(op): cannot iterate over a 0-d tensor") }
+            try checkCount(n, "tensor", op)
             return try (0..<n).map { .tensor(try t.index([.index($0)])) }
         case .object(let o):
             guard let interpreter, let next = try o.makeIterator(in: interpreter) else {
@@ -185,6 +202,7 @@ enum Iterate {
             var out: [Value] = []
             while let x = try next() {
                 try interpreter.pollInterrupt()
+                try checkCount(out.count + 1, o.typeName, op)
                 out.append(x)
             }
             return out

@@ -3,6 +3,14 @@ import NNTensor
 
 /// Elementwise math: each function takes a number or a tensor.
 extension Builtins {
+    /// `t`, once the system has the memory for a result as large as it (in
+    /// `dtype`, the tensor's own by default): the tensor kernels of
+    /// same-size results do not throw, so builtins ask first.
+    static func sized(_ t: Tensor, _ op: String, dtype: DType? = nil) throws -> Tensor {
+        try Shape.reserve(t.shape, dtype: dtype ?? (t.isBool ? .float32 : t.dtype), op: op)
+        return t
+    }
+
     /// A one-argument function of numbers and tensors.
     static func elementwise(_ name: String, _ summary: String, _ discussion: String = "",
                             number: @escaping @Sendable (Double) -> Double,
@@ -11,7 +19,8 @@ extension Builtins {
                 quick1: { x in if case .number(let d) = x { .number(number(d)) } else { nil } }) { a in
             switch a[0] {
             case .number(let d): return .number(number(d))
-            case .tensor(let t): return .tensor(try tensor(t))
+            case .tensor(let t):
+                return .tensor(try tensor(try sized(t, name)))
             default: throw a.bad(0, "number or tensor")
             }
         }
@@ -37,7 +46,7 @@ extension Builtins {
             let s = try a.number(1)
             switch a[0] {
             case .number(let d): return .number(d > 0 ? d : s * d)
-            case .tensor(let t): return .tensor(t.leakyRelu(slope: s))
+            case .tensor(let t): return .tensor(try sized(t, "leaky_relu").leakyRelu(slope: s))
             default: throw a.bad(0, "number or tensor")
             }
         },
@@ -46,7 +55,7 @@ extension Builtins {
             let beta = try a.number(1), th = try a.number(2)
             switch a[0] {
             case .number(let d): return .number(beta * d > th ? d : Foundation.log1p(Foundation.exp(beta * d)) / beta)
-            case .tensor(let t): return .tensor(try t.softplus(beta: beta, threshold: th))
+            case .tensor(let t): return .tensor(try sized(t, "softplus").softplus(beta: beta, threshold: th))
             default: throw a.bad(0, "number or tensor")
             }
         },
@@ -62,14 +71,16 @@ extension Builtins {
             if case .nil = a[1] {
                 switch a[0] {
                 case .number(let d): return .number(integral(d.rounded(.toNearestOrEven)))
-                case .tensor(let t): return .tensor(try Tensor(shape: t.shape, values: t.doubles.map { $0.rounded(.toNearestOrEven) }, dtype: t.dtype))
+                case .tensor(let t):
+                    _ = try sized(t, "round", dtype: .float64)
+                    return .tensor(try Tensor(shape: t.shape, values: t.doubles.map { $0.rounded(.toNearestOrEven) }, dtype: t.dtype))
                 default: throw a.bad(0, "number or tensor")
                 }
             }
             let digits = try a.int(1)
             switch a[0] {
             case .number(let d): return .number(try Tensor.roundedDecimal(d, digits: digits))
-            case .tensor(let t): return .tensor(try t.rounded(digits: digits))
+            case .tensor(let t): return .tensor(try sized(t, "round", dtype: .float64).rounded(digits: digits))
             default: throw a.bad(0, "number or tensor")
             }
         },
@@ -87,7 +98,7 @@ extension Builtins {
                 if let lo, y < lo { y = lo }
                 if let hi, y > hi { y = hi }
                 return .number(y)
-            case .tensor(let t): return .tensor(try t.clamp(min: lo, max: hi))
+            case .tensor(let t): return .tensor(try sized(t, "clamp").clamp(min: lo, max: hi))
             default: throw a.bad(0, "number or tensor")
             }
         },
@@ -117,7 +128,9 @@ extension Builtins {
     private static func rounding(_ a: BuiltinArguments, _ rule: FloatingPointRoundingRule) throws -> Value {
         switch a[0] {
         case .number(let d): return .number(integral(d.rounded(rule)))
-        case .tensor(let t): return .tensor(try Tensor(shape: t.shape, values: t.doubles.map { $0.rounded(rule) }, dtype: t.dtype))
+        case .tensor(let t):
+            _ = try sized(t, a.builtin.name, dtype: .float64)
+            return .tensor(try Tensor(shape: t.shape, values: t.doubles.map { $0.rounded(rule) }, dtype: t.dtype))
         default: throw a.bad(0, "number or tensor")
         }
     }

@@ -68,12 +68,12 @@ extension Builtins {
         Builtin("softmax", [.required("t"), .optional("axis", .number(-1))], area: "Tensors",
                 summary: "Exponentials normalised to sum to 1 along `axis`.",
                 discussion: "```\nsoftmax(x)[i] = exp(x[i] - max(x)) / sum(exp(x - max(x)))\n```") { a in
-            .tensor(try tensorArg(a, 0).softmax(axis: try a.int(1)))
+            .tensor(try sized(try tensorArg(a, 0), "softmax").softmax(axis: try a.int(1)))
         },
         Builtin("log_softmax", [.required("t"), .optional("axis", .number(-1))], area: "Tensors",
                 summary: "The logarithm of `softmax`, computed stably.",
                 discussion: "```\nlog_softmax(x) = x - logsumexp(x)\n```") { a in
-            .tensor(try tensorArg(a, 0).logSoftmax(axis: try a.int(1)))
+            .tensor(try sized(try tensorArg(a, 0), "log_softmax").logSoftmax(axis: try a.int(1)))
         },
         Builtin("eigh", [.required("a")], area: "Tensors",
                 summary: "Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix: `{values, vectors}`.") { a in

@@ -113,6 +113,7 @@ extension Builtins {
         },
         Builtin("tolist", [.required("t")], area: "Tensors", summary: "The values as nested lists of numbers (of bools for a bool tensor).") { a in
             let t = try tensorArg(a, 0)
+            try Iterate.checkCount(t.count, "tensor", "tolist")
             let values = t.doubles
             let element: (Double) -> Value = t.isBool ? { .bool($0 != 0) } : { .number($0) }
             if t.shape.isEmpty { return element(values.first ?? 0) }

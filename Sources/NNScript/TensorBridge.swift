@@ -10,7 +10,7 @@ enum TensorBridge {
         case .multiply: return try a * b
         case .divide: return try a / b
         case .power:
-            if b.shape.isEmpty, !b.isTracked { return a.pow(try b.item()) }
+            if b.shape.isEmpty, !b.isTracked { return try Builtins.sized(a, "pow").pow(try b.item()) }
             return try Tensor.pow(a, b)
         case .matmul: return try a.matmul(b)
         case .equal: return try a.eq(b)

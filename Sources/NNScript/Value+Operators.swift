@@ -37,12 +37,12 @@ enum Operators {
             switch (a, b) {
             case (.string(let s), .number(let n)), (.number(let n), .string(let s)):
                 guard let k = repeatCount(n, size: s.utf8.count, limit: 1 << 28) else {
-                    throw BuiltinError("cannot repeat a string \(Value.formatNumber(n)) times")
+                    throw BuiltinError("cannot repeat a string \(Value.formatNumber(n)) times" + repeatLimitNote(n, limit: "2**28 bytes"))
                 }
                 return .string(String(repeating: s, count: k))
             case (.list(let l), .number(let n)), (.number(let n), .list(let l)):
                 guard let k = repeatCount(n, size: l.items.count, limit: 1 << 26) else {
-                    throw BuiltinError("cannot repeat a list \(Value.formatNumber(n)) times")
+                    throw BuiltinError("cannot repeat a list \(Value.formatNumber(n)) times" + repeatLimitNote(n, limit: "2**26 items"))
                 }
                 var out: [Value] = []
                 out.reserveCapacity(l.items.count * k)
@@ -58,6 +58,11 @@ enum Operators {
     /// The count of `s * n` / `xs * n`: an integral `n`, and as Python a
     /// count of zero or below gives the empty string or list. Nil when `n` is
     /// not integral or the result would pass `limit` elements.
+    /// Why an integral repeat count was refused: the result's size limit.
+    static func repeatLimitNote(_ n: Double, limit: String) -> String {
+        n.isFinite && n.rounded() == n ? " (the result may hold at most \(limit))" : ""
+    }
+
     static func repeatCount(_ n: Double, size: Int, limit: Int) -> Int? {
         guard n.isFinite, n.rounded() == n else { return nil }
         if n <= 0 { return 0 }
@@ -174,7 +179,8 @@ enum Operators {
     static func negate(_ v: Value) throws -> Value {
         switch v {
         case .number(let x): return .number(-x)
-        case .tensor(let t): return .tensor(-t)
+        case .tensor(let t):
+            return .tensor(-(try Builtins.sized(t, "neg")))
         default: throw BuiltinError("cannot negate a \(v.typeName)")
         }
     }

@@ -7,15 +7,23 @@ public enum Shape {
 
     /// The number of elements of `shape`; throws for a negative dimension or
     /// a count above `maxElements` (checked without overflowing).
+    ///
+    /// The cap also holds when another dimension is 0: the product of the
+    /// nonzero dimensions must stay within `maxElements` too, because a
+    /// reduction, an index or a broadcast of an empty `[0, 2**62]` would
+    /// otherwise produce a `[2**62]` result.
     public static func count(_ shape: [Int], op: String = "tensor") throws -> Int {
-        var n = 1
+        var n = 1, nonzero = 1
         for d in shape {
             guard d >= 0 else { throw TensorError(op: op, "negative dimension in shape \(fmt(shape))") }
-            let (m, overflow) = n.multipliedReportingOverflow(by: d)
+            let (m, overflow) = nonzero.multipliedReportingOverflow(by: Swift.max(d, 1))
             guard !overflow, m <= maxElements else {
-                throw TensorError(op: op, "shape \(fmt(shape)) is too large to allocate (more than \(maxElements) elements)")
+                let why = shape.contains(0) ? " (even with a zero dimension, the others may hold at most \(maxElements) elements)"
+                    : " (more than \(maxElements) elements)"
+                throw TensorError(op: op, "shape \(fmt(shape)) is too large to allocate" + why)
             }
-            n = m
+            nonzero = m
+            n = d == 0 ? 0 : n * d  // n <= nonzero <= maxElements: cannot overflow
         }
         return n
     }
@@ -59,8 +67,11 @@ public enum Shape {
     }
 
     /// The NumPy broadcast of two shapes: align on the right; each pair of
-    /// dimensions must be equal or one of them 1.
-    public static func broadcast(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+    /// dimensions must be equal or one of them 1. The result obeys the
+    /// element cap of `count` (`[2**20, 1] + [1, 2**20]` is refused).
+    /// `checkCount: false` leaves the cap to the caller (who names the
+    /// error better, or counts a larger shape the result is part of).
+    public static func broadcast(_ a: [Int], _ b: [Int], op: String, checkCount: Bool = true) throws -> [Int] {
         if a == b { return a }
         let rank = Swift.max(a.count, b.count)
         var out = [Int](repeating: 1, count: rank)
@@ -75,6 +86,7 @@ public enum Shape {
                 throw TensorError(op: op, "shapes \(fmt(a)) and \(fmt(b)) cannot be broadcast together (\(da) != \(db) at dimension \(i))")
             }
         }
+        if checkCount { _ = try count(out, op: op) }
         return out
     }
 

@@ -8,6 +8,7 @@ extension Tensor {
                        _ f32: (Float, Float) -> Float, _ f64: (Double, Double) -> Double) throws -> Tensor {
         let outShape = try Shape.broadcast(a.shape, b.shape, op: op)
         let (a, b) = promoted(a, b)
+        try Shape.reserve(outShape, dtype: a.dtype, op: op)
         switch (a.storage, b.storage) {
         case let (.float32(x), .float32(y)):
             return Tensor(shape: outShape, storage: .float32(Kernels.zip(x, a.shape, y, b.shape, outShape, f32)))

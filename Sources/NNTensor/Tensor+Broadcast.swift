@@ -11,7 +11,7 @@ extension Tensor {
         guard b == shape else {
             throw TensorError(op: "expand", "cannot broadcast shape \(fmt(self.shape)) to \(fmt(shape))")
         }
-        _ = try Shape.count(shape, op: "expand")
+        try Shape.reserve(shape, dtype: dtype, op: "expand")
         let out: Tensor
         switch storage {
         case .float32(let x):
@@ -33,6 +33,8 @@ extension Tensor {
         guard b == self.shape else {
             throw TensorError(op: "sumTo", "shape \(fmt(self.shape)) cannot be summed to \(fmt(shape))")
         }
+        // an empty [0, 2**31] summed over axis 0 asks for 2**31 elements
+        try Shape.reserve(shape, dtype: isBool ? .float32 : dtype, op: "sum")
         let out: Tensor
         switch storage {
         case .float32(let x): out = Tensor(shape: shape, storage: .float32(Tensor.sumKernel(x, self.shape, shape)))

@@ -59,7 +59,7 @@ extension Tensor {
         guard a.dtype == b.dtype else {
             throw TensorError(op: "where", "dtypes \(a.dtype) and \(b.dtype) do not match; convert one with .to(\"\(a.dtype)\")")
         }
-        _ = try Shape.count(outShape, op: "where")
+        try Shape.reserve(outShape, dtype: a.dtype, op: "where")
         let c = cond.storage.converted(to: a.dtype)
         let out: Tensor
         switch (c, a.storage, b.storage) {

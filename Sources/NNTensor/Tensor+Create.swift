@@ -2,18 +2,23 @@
 extension Tensor {
     /// A tensor of `shape` filled with `value`.
     public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32) throws -> Tensor {
-        let n = try Shape.count(shape, op: "full")
+        try full(shape, value, dtype: dtype, op: "full")
+    }
+
+    /// `full` whose errors name `op` (`zeros`, `ones`).
+    static func full(_ shape: [Int], _ value: Double, dtype: DType, op: String) throws -> Tensor {
+        let n = try Shape.reserve(shape, dtype: dtype, op: op)
         return Tensor(shape: shape, storage: .filled(value, count: n, dtype: dtype))
     }
 
     /// A tensor of zeros.
     public static func zeros(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
-        try full(shape, 0, dtype: dtype)
+        try full(shape, 0, dtype: dtype, op: "zeros")
     }
 
     /// A tensor of ones.
     public static func ones(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
-        try full(shape, 1, dtype: dtype)
+        try full(shape, 1, dtype: dtype, op: "ones")
     }
 
     /// Throws when a finite value is too large for float32 (it would become

@@ -31,9 +31,16 @@ import Darwin
 extension Tensor: CustomStringConvertible {
     public var description: String { formatted() }
 
+    /// Tensors of higher rank print as a summary: `tensor([...], shape=[1,
+    /// 1, 1, ..., 1, 1, 1] (rank 50000), dtype=float32)`. Their values
+    /// would nest one bracket per dimension (NumPy refuses more than 64
+    /// dimensions outright); the summary keeps printing cheap and shallow.
+    public static let maxPrintedRank = 32
+
     /// The printed form, with PyTorch's print options as parameters.
     public func formatted(precision: Int = 4, threshold: Int = 1000, edgeItems: Int = 3,
                           lineWidth: Int = 80) -> String {
+        if rank > Tensor.maxPrintedRank { return summary }
         let p = TensorPrinter(tensor: self, precision: Swift.max(0, Swift.min(precision, 30)), threshold: threshold,
                               edgeItems: Swift.max(0, edgeItems), lineWidth: lineWidth)
         let prefix = "tensor("
@@ -46,6 +53,23 @@ extension Tensor: CustomStringConvertible {
             suffixes.append("requires_grad=true")
         }
         return p.addSuffixes(prefix + p.render(indent: prefix.count), suffixes, indent: prefix.count)
+    }
+}
+
+extension Tensor {
+    /// `tensor([...], shape=[1, 1, 1, ..., 1, 1, 1] (rank 50000), dtype=float32)`:
+    /// the first and last three dimensions, the rank, the dtype and how the
+    /// tensor was made, without its values.
+    var summary: String {
+        let dims = rank > 6 ? shape.prefix(3).map(String.init) + ["..."] + shape.suffix(3).map(String.init)
+            : shape.map(String.init)
+        var out = "tensor([...], shape=[" + dims.joined(separator: ", ") + "] (rank \(rank)), dtype=\(dtype)"
+        if let op = opName {
+            out += ", grad_fn=<\(op.prefix(1).uppercased() + op.dropFirst())Backward>"
+        } else if requiresGrad {
+            out += ", requires_grad=true"
+        }
+        return out + ")"
     }
 }
 

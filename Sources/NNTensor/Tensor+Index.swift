@@ -14,7 +14,9 @@ extension Tensor {
     /// lengths. Gradient: `g` scatter-added into zeros of the input's shape
     /// (repeated positions accumulate).
     public func index(_ items: [TensorIndex]) throws -> Tensor {
-        gathered(try IndexPlan(items, shape: shape, op: "index"))
+        let plan = try IndexPlan(items, shape: shape, op: "index")
+        if !plan.isIdentity { try Shape.reserve(plan.outShape, dtype: isBool ? .float32 : dtype, op: "index") }
+        return gathered(plan)
     }
 
     /// `t[0, 1:, [2, 3]]`: the same as `index(_:)`.

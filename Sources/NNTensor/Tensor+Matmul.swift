@@ -70,7 +70,7 @@ extension Tensor {
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
         let batch = try Shape.broadcast(batchA, batchB, op: "matmul")
         let outShape = batch + [n, m]
-        _ = try Shape.count(outShape, op: "matmul")
+        try Shape.reserve(outShape, dtype: a.dtype, op: "matmul")
         let out: Tensor
         switch (a.storage, b.storage) {
         case let (.float32(x), .float32(y)):

@@ -7,7 +7,7 @@ extension Tensor {
     /// Uniform samples in `[0, 1)`: 24 random bits per float32 element, 53 per float64.
     public static func rand(_ shape: [Int], dtype: DType = .float32,
                             using rng: inout RandomGenerator) throws -> Tensor {
-        let n = try Shape.count(shape, op: "rand")
+        let n = try Shape.reserve(shape, dtype: dtype, op: "rand")
         switch dtype {
         case .bool:
             throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
@@ -22,7 +22,7 @@ extension Tensor {
     /// in `Double` (rounded to float32 for a float32 tensor).
     public static func randn(_ shape: [Int], dtype: DType = .float32,
                              using rng: inout RandomGenerator) throws -> Tensor {
-        let n = try Shape.count(shape, op: "randn")
+        let n = try Shape.reserve(shape, dtype: dtype, op: "randn")
         switch dtype {
         case .bool:
             throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
@@ -46,7 +46,7 @@ extension Tensor {
         guard low >= -limit, high <= limit else {
             throw TensorError(op: "randint", "bounds [\(low), \(high)) exceed ±\(limit), the integers \(dtype) represents exactly")
         }
-        let n = try Shape.count(shape, op: "randint")
+        let n = try Shape.reserve(shape, dtype: dtype, op: "randint")
         let width = UInt64(high - low)
         switch dtype {
         case .bool:
@@ -65,7 +65,7 @@ extension Tensor {
         guard low.isFinite, high.isFinite, low <= high else {
             throw TensorError(op: "uniform", "bounds must be finite with low <= high, got low \(low) and high \(high)")
         }
-        let n = try Shape.count(shape, op: "uniform")
+        let n = try Shape.reserve(shape, dtype: dtype, op: "uniform")
         let span = high - low
         switch dtype {
         case .bool:
@@ -91,7 +91,7 @@ extension Tensor {
         guard mean.isFinite, std.isFinite, std >= 0 else {
             throw TensorError(op: "normal", "mean must be finite and std finite and >= 0, got mean \(mean) and std \(std)")
         }
-        let n = try Shape.count(shape, op: "normal")
+        let n = try Shape.reserve(shape, dtype: dtype, op: "normal")
         switch dtype {
         case .bool:
             throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")

@@ -18,6 +18,7 @@ extension Tensor {
             throw TensorError(op: "arange", "\(start) to \(stop) in steps of \(step) is too many elements (more than \(Shape.maxElements))")
         }
         let n = span > 0 ? Int(span) : 0
+        try Shape.reserve([n], dtype: .float64, op: "arange")
         return try Tensor(shape: [n], values: (0..<n).map { start + Double($0) * step }, dtype: dtype)
     }
 
@@ -39,7 +40,7 @@ extension Tensor {
         guard start.isFinite, end.isFinite else {
             throw TensorError(op: "linspace", "start and end must be finite, got \(start) and \(end)")
         }
-        _ = try Shape.count([count], op: "linspace")
+        try Shape.reserve([count], dtype: .float64, op: "linspace")
         var values = [Double](repeating: start, count: count)
         if count > 1 {
             let step = (end - start) / Double(count - 1)
@@ -53,7 +54,7 @@ extension Tensor {
     public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32) throws -> Tensor {
         let cols = m ?? n
         let shape = [n, cols]
-        let count = try Shape.count(shape, op: "eye")
+        let count = try Shape.reserve(shape, dtype: .float64, op: "eye")
         var values = [Double](repeating: 0, count: count)
         for i in 0..<Swift.min(n, cols) { values[i * cols + i] = 1 }
         return try Tensor(shape: shape, values: values, dtype: dtype)

@@ -25,6 +25,8 @@ extension Tensor {
             kept[a] = 1
         }
         let out = keepdims ? kept : shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
+        // an empty [0, 2**31] reduced over axis 0 asks for 2**31 elements
+        try Shape.reserve(out, dtype: dtype == .bool ? .float32 : dtype, op: op)
         return Reduction(axes: ax, kept: kept, out: out, size: size)
     }
 
@@ -108,6 +110,7 @@ extension Tensor {
         guard r > 0 else {
             throw TensorError(op: op, "cannot take the \(op) of an empty \(axis == nil ? "tensor" : "dimension") (shape \(fmt(shape)))")
         }
+        try Shape.reserve(outShape, dtype: isBool ? .float32 : dtype, op: op)
         switch storage {
         case .float32(let x):
             return Tensor(shape: outShape, storage: .float32(Kernels.argExtreme(x, outer, r, inner, max: max)))

@@ -133,7 +133,7 @@ extension Tensor {
         if ts.count == 1 { return first }
         var outShape = first.shape
         outShape[ax] = total
-        let n = try Shape.count(outShape, op: "concat")
+        let n = try Shape.reserve(outShape, dtype: ts[0].dtype, op: "concat")
         let outer = first.shape[..<ax].reduce(1, *)
         let inner = first.shape[(ax + 1)...].reduce(1, *)
         let out: Tensor

@@ -187,7 +187,7 @@ struct IndexPlan: Sendable {
         if !arrays.isEmpty {
             var group: [Int] = []
             for a in arrays {
-                do { group = try Shape.broadcast(group, a.shape, op: op) } catch {
+                do { group = try Shape.broadcast(group, a.shape, op: op, checkCount: false) } catch {
                     throw TensorError(op: op, "index arrays of shapes \(arrays.map { fmt($0.shape) }.joined(separator: ", ")) cannot be broadcast together")
                 }
             }
@@ -215,6 +215,9 @@ struct IndexPlan: Sendable {
             dims.insert((k, combined), at: at)
             outShape.insert(contentsOf: group, at: at)
         }
+        // basic dimensions times the index arrays' shape: x[:, i] of a
+        // [2**16, 2] tensor with 2**16 indices would be 2**32 elements
+        _ = try Shape.count(outShape, op: op)
         self.inShape = shape
         self.iterShape = dims.map(\.size)
         self.outShape = outShape

@@ -64,8 +64,8 @@ extension Autodiff {
         try requireScalar(y, op: op)
         var n = 0
         for t in targets { n += t.count }
-        _ = try Shape.count([n, n], op: op)
         let dtype = targets.first?.dtype ?? y.dtype
+        try Shape.reserve([n, n], dtype: dtype, op: op)
         let gs = try Tensor.gradients(of: y, wrt: targets, createGraph: true)
         var rows: [[Tensor]] = []
         rows.reserveCapacity(n)

@@ -129,8 +129,11 @@ final class REPL {
     /// Runs a script file into the session (`:load`, `nn -i`).
     func load(_ path: String) {
         let path = REPL.expandingTilde(path)
-        guard let text = Files.read(path) else {
-            complain("cannot read '\(path)': \(String(cString: strerror(errno)))")
+        let text: String
+        switch Files.script(at: path) {
+        case .success(let t): text = t
+        case .failure(let why):
+            complain("cannot read '\(path)': \(why)")
             return
         }
         do {

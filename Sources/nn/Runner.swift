@@ -38,22 +38,23 @@ struct Runner {
     }
 
     func runFile(_ path: String, arguments: [String]) -> Int32 {
-        guard let text = Files.read(path) else {
-            fputs("nn: cannot read '\(path)': \(String(cString: strerror(errno)))\n", StdIO.err)
+        switch Files.script(at: path) {
+        case .success(let text):
+            return runSource(text, name: path, arguments: arguments, printResult: false)
+        case .failure(let why):
+            fputs("nn: cannot read '\(path)': \(why)\n", StdIO.err)
             return Exit.noInput
         }
-        return runSource(text, name: path, arguments: arguments, printResult: false)
     }
 
     func runStandardInput(arguments: [String]) -> Int32 {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = read(0, &buffer, buffer.count)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
+        switch Files.script(fd: 0) {
+        case .success(let text):
+            return runSource(text, name: "<stdin>", arguments: arguments, printResult: false)
+        case .failure(let why):
+            fputs("nn: cannot read standard input: \(why)\n", StdIO.err)
+            return Exit.noInput
         }
-        return runSource(String(decoding: bytes, as: UTF8.self), name: "<stdin>", arguments: arguments, printResult: false)
     }
 
     /// Runs source text; reports errors on stderr; returns the exit code.
@@ -101,20 +102,43 @@ enum Interactive {
     nonisolated(unsafe) static var session: ((Interpreter, Runner) -> Int32)?
 }
 
-/// Reading whole files.
+/// Reading whole scripts, up to a size limit.
 enum Files {
-    static func read(_ path: String) -> String? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
+    /// The largest script nn reads: 64 MiB. A script from `/dev/zero` or an
+    /// endless pipe stops here with an error instead of growing until the
+    /// process runs out of memory (documented in docs/language.md, Limits).
+    static let maxScriptBytes = 1 << 26
+
+    /// Why a script could not be read: the system's reason, or the size limit.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        static func system() -> Failure { Failure(description: String(cString: strerror(errno))) }
+    }
+
+    /// The text of the file at `path`.
+    static func script(at path: String) -> Result<String, Failure> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(.system()) }
+        defer { close(fd) }
+        return script(fd: fd)
+    }
+
+    /// Everything file descriptor `fd` holds, up to `maxScriptBytes` (more
+    /// is an error, never a silently cut script).
+    static func script(fd: Int32) -> Result<String, Failure> {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n <= 0 { break }
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return .failure(.system()) }
+            if n == 0 { break }
+            guard bytes.count + n <= maxScriptBytes else {
+                return .failure(Failure(description: "a script may be at most \(maxScriptBytes >> 20) MiB and this one is larger (is it a device or an endless pipe?)"))
+            }
             bytes += buffer[0..<n]
         }
-        if ferror(f) != 0 { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+        return .success(String(decoding: bytes, as: UTF8.self))
     }
 }
 
