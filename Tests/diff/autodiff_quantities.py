@@ -199,7 +199,7 @@ def torch_case(pl, torch):
 def flat_all(ts):
     out = []
     for t in ts:
-        out += [float(v) for v in t.detach().reshape(-1).tolist()]
+        out += [float(v) for v in t.detach().clone().reshape(-1).tolist()]
     return out
 
 

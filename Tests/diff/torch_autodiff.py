@@ -130,9 +130,12 @@ def main(argv):
     if not nn_bin or not os.access(nn_bin, os.X_OK):
         print("torch_autodiff.py: set NN_BIN to the nn binary", file=sys.stderr)
         return 2
+    from autodiff_numbers import QUANTITIES as NUMBER_QUANTITIES, draw_numbers, nn_number_case, number_generators, \
+        torch_number_case
     from autodiff_quantities import NN_HELPERS, QUANTITIES, compare, nn_case, plan, torch_case
     rng = random.Random(seed)
     gens = generators()
+    # (id, program, nn text, torch's numbers, quantity names)
     programs, covered = [], set(["identity"])   # identity: every transform's input
     for i in range(count):
         prog = draw(rng, torch, gens, gens[i % len(gens)])
@@ -142,9 +145,16 @@ def main(argv):
         except Exception as e:   # noqa: BLE001 - a program torch cannot differentiate is a generator bug
             print(f"program {i}: torch failed ({type(e).__name__}: {e}); generator bug\n" + "\n".join(prog.th))
             return 2
-        programs.append((i, pl, expected))
+        programs.append((i, prog, nn_case(i, pl), expected, QUANTITIES))
         covered |= prog.ops
-    source = NN_HELPERS + "\n".join(nn_case(i, pl) for i, pl, _ in programs)
+    # programs of two numbers (nested transforms of numbers), a fifth as many
+    ngens = number_generators(gens)
+    for k in range(max(4, count // 5)):
+        i = count + k
+        prog = draw_numbers(rng, torch, ngens)
+        text, outs, ws = nn_number_case(i, prog, rng)
+        programs.append((i, prog, text, torch_number_case(prog, outs, ws, torch), NUMBER_QUANTITIES))
+    source = NN_HELPERS + "\n".join(text for _, _, text, _, _ in programs)
     path, r = run_nn(nn_bin, source, keep, "autodiff")
     got, errors = {}, {}
     for line in r.stdout.splitlines():
@@ -157,33 +167,34 @@ def main(argv):
     if r.returncode != 0:
         print(f"nn exited with {r.returncode}: {r.stderr.strip()[:2000]}")
     clean, failures, numbers = 0, [], 0
-    for i, pl, expected in programs:
+    for i, prog, _, expected, quantities in programs:
         bad = []
-        for q in QUANTITIES:
+        for q in quantities:
             if q not in expected:
                 continue
             if (i, q) not in got:
                 bad.append((q, "nn failed: " + errors.get(i, "no output")))
                 break
-            msg = compare(got[(i, q)], expected[q], pl.prog.tol)
+            msg = compare(got[(i, q)], expected[q], prog.tol)
             numbers += len(expected[q])
             if msg:
                 bad.append((q, msg))
         if bad:
-            failures.append((i, pl, bad))
+            failures.append((i, prog, bad))
         else:
             clean += 1
-    for i, pl, bad in failures[:25]:
-        print(f"MISMATCH program {i} (ops: {', '.join(pl.prog.kinds)}):")
+    for i, prog, bad in failures[:25]:
+        print(f"MISMATCH program {i} (ops: {', '.join(prog.kinds)}):")
         for q, msg in bad:
             print(f"  {q}: {msg}")
-        print("  nn:\n    " + "\n    ".join(pl.prog.nn) + "\n  torch:\n    " + "\n    ".join(pl.prog.th))
+        print("  nn:\n    " + "\n    ".join(prog.nn) + "\n  torch:\n    " + "\n    ".join(prog.th))
     if len(failures) > 25:
         print(f"... and {len(failures) - 25} more programs")
     missing = [op for op in op_table() if op not in covered]
     if missing:
         print(f"Op table cases no program recorded: {', '.join(missing)} (add them to the generators in Tests/diff/autodiff_ops*.py)")
-    print(f"torch autodiff differential test: {count} programs (seed {seed}), {numbers} numbers, "
+    print(f"torch autodiff differential test: {len(programs)} programs ({count} of tensors, "
+          f"{len(programs) - count} of numbers; seed {seed}), {numbers} numbers, "
           f"{clean} ran clean against torch {torch.__version__}" + ("" if not failures else f", {len(failures)} FAILED")
           + ("" if not keep else f" (script: {path})"))
     return 1 if failures or missing or r.returncode != 0 else 0
