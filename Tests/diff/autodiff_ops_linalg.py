@@ -48,7 +48,13 @@ def op_eigh(p):
     their signs (V diag(c) Vᵀ, V²)."""
     a = p.pick(lambda n: n.ndim == 2 and 2 <= n.shape[-1] <= 4)
     if a is None:
-        return None
+        # no matrix yet: an outer product of a value with constants
+        b = p.pick(lambda n: 1 <= n.size <= 12)
+        c = p.randc([1, p.rng.randint(2, 3)])
+        a = p.emit("reshape", f"reshape({b.name}, [-1, 1]) * {c}", f"{b.name}.reshape(-1, 1) * {c}",
+                   ["reshape", "mul", "expand", "sumTo"]) if b is not None else None
+        if a is None:
+            return None
     n = a.shape[-1]
     # nn has no diag: a constant diagonal matrix spreads the eigenvalues
     diag = p.const([1.2 * i if i == j else 0.0 for i in range(n) for j in range(n)], [n, n])

@@ -21,7 +21,7 @@ Every case of nn's Op table (Sources/NNTensor/Op.swift) must be recorded by
 some program of the run: a case no program covers fails the test.
 
 Usage: NN_BIN=path/to/nn torch_autodiff.py [PROGRAMS] [--seed S] [--keep DIR]
-PROGRAMS (or NN_AUTODIFF_PROGRAMS): default 60 (well under a minute once
+PROGRAMS (or NN_AUTODIFF_PROGRAMS): default 100 (well under a minute once
 torch has imported). Exits 0 with a message when torch does not import, 1
 on any disagreement (each printed with its program).
 """
@@ -105,7 +105,7 @@ def draw(rng, torch, gens, forced):
 
 
 def main(argv):
-    count = int(os.environ.get("NN_AUTODIFF_PROGRAMS", "60"))
+    count = int(os.environ.get("NN_AUTODIFF_PROGRAMS", "100"))
     seed, keep = 0, None
     args = list(argv)
     while args:
