@@ -101,6 +101,9 @@ def draw(rng, torch, gens, forced):
         for _ in range(4):
             if gen(p) is not None:
                 break
+    always = [g for n, g in gens if n in ("unary sin", "unary tanh", "binary mul", "binary add", "index")]
+    while len(p.kinds) < 3:   # when the draws refused their operands: ops that always apply
+        rng.choice(always)(p)
     return p
 
 
@@ -154,6 +157,12 @@ def main(argv):
         prog = draw_numbers(rng, torch, ngens)
         text, outs, ws = nn_number_case(i, prog, rng)
         programs.append((i, prog, text, torch_number_case(prog, outs, ws, torch), NUMBER_QUANTITIES))
+    # the kinks, on purpose (PyTorch's conventions)
+    from autodiff_kinks import DIFFERENCES, KINKS, kink_programs
+    for desc, prog in kink_programs(rng, torch):
+        i = len(programs)
+        pl = plan(prog, rng)
+        programs.append((i, prog, nn_case(i, pl), torch_case(pl, torch), QUANTITIES))
     source = NN_HELPERS + "\n".join(text for _, _, text, _, _ in programs)
     path, r = run_nn(nn_bin, source, keep, "autodiff")
     got, errors = {}, {}
@@ -190,11 +199,13 @@ def main(argv):
         print("  nn:\n    " + "\n    ".join(prog.nn) + "\n  torch:\n    " + "\n    ".join(prog.th))
     if len(failures) > 25:
         print(f"... and {len(failures) - 25} more programs")
+    print("At the kinks, nn's documented conventions (docs/language.md) where this torch differs, "
+          "compared with nn's rule:\n  " + "\n  ".join(DIFFERENCES))
     missing = [op for op in op_table() if op not in covered]
     if missing:
         print(f"Op table cases no program recorded: {', '.join(missing)} (add them to the generators in Tests/diff/autodiff_ops*.py)")
     print(f"torch autodiff differential test: {len(programs)} programs ({count} of tensors, "
-          f"{len(programs) - count} of numbers; seed {seed}), {numbers} numbers, "
+          f"{len(programs) - count - len(KINKS)} of numbers, {len(KINKS)} at kinks; seed {seed}), {numbers} numbers, "
           f"{clean} ran clean against torch {torch.__version__}" + ("" if not failures else f", {len(failures)} FAILED")
           + ("" if not keep else f" (script: {path})"))
     return 1 if failures or missing or r.returncode != 0 else 0
