@@ -25,7 +25,8 @@ final class GradFn {
     /// The inputs' versions when the op ran (empty for ops whose rule reads
     /// no input values, such as `add` or `reshape`).
     let versions: [Int]
-    /// The inputs' history numbers when the op ran (see `Tensor.history`).
+    /// The inputs' history numbers when the op ran (see `Tensor.history`);
+    /// empty when they were all 0 (no allocation in the common case).
     let histories: [Int]
     /// Set once a `backward()` without `retainGraph` has gone through this
     /// node: a second pass would add the same gradient again, so it is
@@ -37,7 +38,7 @@ final class GradFn {
         self.inputs = inputs
         self.rule = rule
         self.versions = op.readsInputValues ? inputs.map(\.version) : []
-        self.histories = inputs.map(\.history)
+        self.histories = inputs.contains { $0.history != 0 } ? inputs.map(\.history) : []
     }
 
     /// The inputs as the op read them: an input that an index assignment of
@@ -46,8 +47,9 @@ final class GradFn {
     /// sends it (`y[0] = y[1] * 2` differentiates through the old `y[1]`).
     func resolvedInputs() -> [Tensor] {
         var out = inputs
-        for (i, x) in inputs.enumerated() where x.history != histories[i] && histories[i] < x.earlier.count {
-            out[i] = x.earlier[histories[i]]
+        for (i, x) in inputs.enumerated() where x.history != 0 {
+            let h = histories.isEmpty ? 0 : histories[i]
+            if h != x.history && h < x.earlier.count { out[i] = x.earlier[h] }
         }
         return out
     }
