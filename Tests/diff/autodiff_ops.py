@@ -38,7 +38,7 @@ def op_unary(p, name):
     a = p.pick(lambda n: ok is None or ok(n.val))
     if a is None:
         return None
-    return p.emit(name, nn.format(a=a.name), th.format(a=a.name), [name if name != "neg" else "neg"])
+    return p.emit(name, nn.format(a=a.name), th.format(a=a.name), [name])
 
 
 def op_leaky_relu(p):

@@ -153,10 +153,4 @@ def frac_ok(q, margin=0.02):
     return bool(((f > margin) & (f < 1 - margin)).all())
 
 
-def axis_text(axes):
-    if axes is None:
-        return None
-    return str(axes[0]) if len(axes) == 1 and not isinstance(axes, list) else "[" + ", ".join(map(str, axes)) + "]"
-
-
 __all__ = ["Node", "Program", "LIMIT", "MAX_SIZE", "frac_ok", "literal", "num", "lit"]
