@@ -213,15 +213,15 @@ enum Access {
             }
             r[key] = v
         case .tensor(let t):
+            // In place, and recorded when a tracked tensor is involved, so
+            // `y[i] = f(x)` differentiates (Tensor.writeIndexed).
             let idx = try tensorIndices(args)
-            let updated: Tensor
             switch v {
-            case .number(let d): updated = try t.indexPut(idx, value: d)
-            case .bool(let x): updated = try t.indexPut(idx, value: x ? 1 : 0)
-            case .tensor(let u): updated = try t.indexPut(idx, value: u)
+            case .number(let d): try t.writeIndexed(idx, value: d)
+            case .bool(let x): try t.writeIndexed(idx, value: x ? 1 : 0)
+            case .tensor(let u): try t.writeIndexed(idx, value: u)
             default: throw BuiltinError("cannot store a \(v.typeName) in a tensor")
             }
-            try t.assign(updated)
         default:
             throw BuiltinError("cannot assign into a \(b.typeName) by index")
         }

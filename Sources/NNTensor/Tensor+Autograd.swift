@@ -25,6 +25,9 @@ final class GradFn {
     /// The inputs' versions when the op ran (empty for ops whose rule reads
     /// no input values, such as `add` or `reshape`).
     let versions: [Int]
+    /// The inputs' history numbers when the op ran (see `Tensor.history`);
+    /// empty when they were all 0 (no allocation in the common case).
+    let histories: [Int]
     /// Set once a `backward()` without `retainGraph` has gone through this
     /// node: a second pass would add the same gradient again, so it is
     /// refused (as PyTorch frees the graph).
@@ -35,6 +38,20 @@ final class GradFn {
         self.inputs = inputs
         self.rule = rule
         self.versions = op.readsInputValues ? inputs.map(\.version) : []
+        self.histories = inputs.contains { $0.history != 0 } ? inputs.map(\.history) : []
+    }
+
+    /// The inputs as the op read them: an input that an index assignment of
+    /// a tracked value gave a new history since is replaced by its earlier
+    /// state, so the gradient goes where PyTorch's version of the graph
+    /// sends it (`y[0] = y[1] * 2` differentiates through the old `y[1]`).
+    func resolvedInputs() -> [Tensor] {
+        var out = inputs
+        for (i, x) in inputs.enumerated() where x.history != 0 {
+            let h = histories.isEmpty ? 0 : histories[i]
+            if h != x.history && h < x.earlier.count { out[i] = x.earlier[h] }
+        }
+        return out
     }
 
     /// Throws when an input whose values the rule reads was written in
@@ -146,7 +163,7 @@ extension Tensor {
             if expanded {
                 var r = isTarget(t)
                 if !(targets != nil && r), let fn = t.gradFn {
-                    for x in fn.inputs where reaches[ObjectIdentifier(x)] == true { r = true; break }
+                    for x in fn.resolvedInputs() where reaches[ObjectIdentifier(x)] == true { r = true; break }
                 }
                 reaches[id] = r
                 order.append(t)
@@ -157,7 +174,7 @@ extension Tensor {
             stack.append((t, true))
             if targets != nil && isTarget(t) { continue }
             if let fn = t.gradFn {
-                for x in fn.inputs where x.isTracked && reaches[ObjectIdentifier(x)] == nil {
+                for x in fn.resolvedInputs() where x.isTracked && reaches[ObjectIdentifier(x)] == nil {
                     stack.append((x, false))
                 }
             }
@@ -175,15 +192,16 @@ extension Tensor {
                 }
                 grads[id] = nil
                 guard let fn = t.gradFn else { continue }
-                let needs = fn.inputs.map { $0.isTracked && reaches[ObjectIdentifier($0)] == true }
+                let inputs = fn.resolvedInputs()
+                let needs = inputs.map { $0.isTracked && reaches[ObjectIdentifier($0)] == true }
                 guard needs.contains(true) else { continue }
                 if fn.consumed {
                     throw TensorError(op: "backward", "this graph was already used by a backward pass, which would add the same gradients again; pass retain_graph: true to the first backward to go through it twice")
                 }
                 try fn.checkVersions()
-                let ctx = GradContext(inputs: fn.inputs, output: t, needs: needs)
+                let ctx = GradContext(inputs: inputs, output: t, needs: needs)
                 let inGrads = try fn.rule(g, ctx)
-                for (i, x) in fn.inputs.enumerated() where needs[i] {
+                for (i, x) in inputs.enumerated() where needs[i] {
                     guard i < inGrads.count, var gi = inGrads[i] else { continue }
                     if gi.shape != x.shape { gi = try gi.sumTo(x.shape) }
                     let xid = ObjectIdentifier(x)

@@ -153,7 +153,9 @@ extension Tensor {
     /// (`min |x|`), `0` (count of nonzeros, untracked), or any other number.
     ///
     /// The 2-norm has its own rule, `g * x / ‖x‖`, with the subgradient 0 at
-    /// `x = 0` (where the formula would give NaN).
+    /// `x = 0` (where the formula would give NaN), and so are the derivatives
+    /// of the rule there (the second derivative of `‖x‖` does not exist at 0;
+    /// 0 is the convention of `abs` and `relu`, and PyTorch gives NaN).
     public func norm(p: Double = 2, axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
         guard !p.isNaN else { throw TensorError(op: "norm", "p must be a number, got nan") }
         switch p {
@@ -163,8 +165,8 @@ extension Tensor {
             let out = Tensor.unary(squares.reduced(.sum, r), { $0.squareRoot() }, { $0.squareRoot() })
             return Tensor.record(.norm, out, [self]) { g, ctx in
                 let nk = try ctx.output.reshape(r.kept)
-                let safe = try nk + nk.detach().mask({ $0 == 0 }, { $0 == 0 })
-                return [try g.reshape(r.kept) * (ctx.inputs[0] / safe)]
+                let zero = nk.detach().mask({ $0 == 0 }, { $0 == 0 })
+                return [try g.reshape(r.kept) * (ctx.inputs[0] / (nk + zero)) * (1 - zero)]
             }
         case 1: return try abs().sum(axes: axes, keepdims: keepdims)
         case .infinity: return try abs().max(axes: axes, keepdims: keepdims)

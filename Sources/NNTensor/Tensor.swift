@@ -26,6 +26,14 @@ public final class Tensor: @unchecked Sendable {
     /// recorded op remembers its inputs' versions, and backward refuses to
     /// use an input written since (as PyTorch's version counters do).
     public internal(set) var version = 0
+    /// How many times an index assignment of a tracked value (`t[i] = v`)
+    /// gave this tensor a new history (`writeIndexed`). A recorded op
+    /// remembers its inputs' history numbers, so backward can route its
+    /// gradient to the state the op read, kept in `earlier`.
+    public internal(set) var history = 0
+    /// The states this tensor had before each such write: `earlier[h]` is the
+    /// tensor as it was at history number `h` (its elements and its record).
+    var earlier: [Tensor] = []
     /// Where the last in-place write happened, for the error backward gives
     /// when it meets that write (set by the interpreter; formatted lazily).
     public var writeSite: (@Sendable () -> String)?
