@@ -42,17 +42,10 @@ let missingMarkers: Set<String> = ["", "NA", "N/A", "NaN", "nan", "NULL", "null"
 /// Rows are numbered from 1 after the header; `notes` says what was done.
 public func readCSV(path: String, target: String? = nil, encode: Bool = false,
                     missing: MissingValues = .refuse, dtype: DType = .float32) throws -> CSVTable {
-    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-    guard let attributes else {
-        throw TensorError(op: "read_csv", "cannot read '\(path)': no such file")
-    }
-    if let size = attributes[.size] as? Int, size > 1 << 30 {
-        throw TensorError(op: "read_csv", "'\(path)' is \(size) bytes; files over 1 GiB are refused")
-    }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw TensorError(op: "read_csv", "cannot read '\(path)'")
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
+    var data = try FileRead.bytes(path, op: "read_csv", limit: 1 << 30)
+    // A byte-order mark (spreadsheets write one) is not part of the first column's name.
+    if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
+    guard let text = String(validating: data, as: UTF8.self) else {
         throw TensorError(op: "read_csv", "'\(path)' is not UTF-8 text")
     }
     return try parseCSV(text, name: path, target: target, encode: encode, missing: missing, dtype: dtype)

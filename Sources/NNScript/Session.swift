@@ -55,8 +55,17 @@ public final class Session {
     /// kept for ``script`` when it runs without error.
     @discardableResult
     public func load(_ text: String, path: String) throws -> Value {
+        try load(bytes: Array(text.utf8), path: path)
+    }
+
+    /// Runs a script file's bytes into the session, as ``load(_:path:)``; the
+    /// bytes are checked as the parser checks a script's (invalid UTF-8 is a
+    /// syntax error at its position).
+    @discardableResult
+    public func load(bytes: [UInt8], path: String) throws -> Value {
         interpreter.clearInterrupt()
-        let value = try interpreter.run(source: text, name: path)
+        let value = try interpreter.run(bytes: bytes, name: path)
+        let text = String(decoding: bytes, as: UTF8.self)
         var kept = "# :load \(path)\n" + text
         if !kept.hasSuffix("\n") { kept += "\n" }
         kept += "# end of \(path)"

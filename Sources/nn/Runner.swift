@@ -13,7 +13,7 @@ struct Runner {
     /// Exit codes (sysexits.h).
     enum Exit {
         static let ok: Int32 = 0, usage: Int32 = 64, syntax: Int32 = 65, noInput: Int32 = 66
-        static let runtime: Int32 = 70, interrupted: Int32 = 130
+        static let runtime: Int32 = 70, ioError: Int32 = 74, interrupted: Int32 = 130
     }
 
     let seed: UInt64
@@ -22,11 +22,8 @@ struct Runner {
     /// A new interpreter writing to stdout/stderr, with Ctrl-C wired to its interrupt.
     func makeInterpreter(arguments: [String], repl: Bool = false) -> Interpreter {
         let interp = Interpreter(options: .init(
-            output: { text in fputs(text, StdIO.out) },
-            errorOutput: { text in
-                fflush(StdIO.out)
-                fputs(text, StdIO.err)
-            },
+            output: { text in try StdIO.write(text, to: .out) },
+            errorOutput: { text in StdIO.complain(text) },
             seed: seed, allowsRedeclaration: repl, arguments: arguments,
             interruptTaken: {
                 // fit took the Ctrl-C and returned: the next press is a first one again.
@@ -38,31 +35,36 @@ struct Runner {
     }
 
     func runFile(_ path: String, arguments: [String]) -> Int32 {
-        guard let text = Files.read(path) else {
-            fputs("nn: cannot read '\(path)': \(String(cString: strerror(errno)))\n", StdIO.err)
+        let bytes: [UInt8]
+        do { bytes = try Files.read(path) } catch {
+            StdIO.complain("nn: cannot read '\(path)': \(error)\n")
             return Exit.noInput
         }
-        return runSource(text, name: path, arguments: arguments, printResult: false)
+        return runSource(bytes, name: path, arguments: arguments, printResult: false)
     }
 
+    /// Runs standard input as a script (its bytes as they are: the parser checks the UTF-8).
     func runStandardInput(arguments: [String]) -> Int32 {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = read(0, &buffer, buffer.count)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
+        let bytes: [UInt8]
+        do { bytes = try Files.readStandardInput() } catch {
+            StdIO.complain("nn: cannot read standard input: \(error)\n")
+            return Exit.noInput
         }
-        return runSource(String(decoding: bytes, as: UTF8.self), name: "<stdin>", arguments: arguments, printResult: false)
+        return runSource(bytes, name: "<stdin>", arguments: arguments, printResult: false)
     }
 
-    /// Runs source text; reports errors on stderr; returns the exit code.
+    /// Runs source text (`-e`); reports errors on stderr; returns the exit code.
     func runSource(_ text: String, name: String, arguments: [String], printResult: Bool) -> Int32 {
+        runSource(Array(text.utf8), name: name, arguments: arguments, printResult: printResult)
+    }
+
+    /// Runs source bytes; reports errors on stderr; returns the exit code.
+    func runSource(_ bytes: [UInt8], name: String, arguments: [String], printResult: Bool) -> Int32 {
         let interp = makeInterpreter(arguments: arguments)
-        defer { fflush(StdIO.out) }
+        defer { StdIO.flush() }
         do {
-            let value = try interp.run(source: text, name: name)
-            if printResult, !value.isNil { fputs(value.repr + "\n", StdIO.out) }
+            let value = try interp.run(bytes: bytes, name: name)
+            if printResult, !value.isNil { try StdIO.write(value.repr + "\n", to: .out) }
             return Exit.ok
         } catch {
             return report(error, interp)
@@ -71,8 +73,9 @@ struct Runner {
 
     /// Prints an error and returns its exit code.
     func report(_ error: any Error, _ interp: Interpreter) -> Int32 {
-        fflush(StdIO.out)
-        fputs(interp.render(error, color: color) + "\n", StdIO.err)
+        let text = interp.render(error, color: color)
+        if let lost = StdIO.failure(.out), text.contains(lost.description) { StdIO.noteOutputFailureReported() }
+        StdIO.complain(text + "\n")
         switch error {
         case is SyntaxError: return Exit.syntax
         case let e as ScriptError: return e.kind == .interrupted ? Exit.interrupted : Exit.runtime
@@ -81,7 +84,7 @@ struct Runner {
     }
 
     func dumpBuiltins() -> Int32 {
-        fputs(Registry().markdown(), StdIO.out)
+        StdIO.say(Registry().markdown())
         return Exit.ok
     }
 
@@ -101,21 +104,52 @@ enum Interactive {
     nonisolated(unsafe) static var session: ((Interpreter, Runner) -> Int32)?
 }
 
-/// Reading whole files.
+/// Reading whole files, as bytes: the parser checks the UTF-8 and says where it is wrong.
 enum Files {
-    static func read(_ path: String) -> String? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
+    /// Why a file could not be read: the system's reason.
+    struct ReadError: Error, CustomStringConvertible {
+        let description: String
+        init(_ code: Int32) { description = String(cString: strerror(code)) }
+        init(_ text: String) { description = text }
+    }
+
+    /// The bytes of the file at `path` (a folder is refused by the system: "Is a directory").
+    static func read(_ path: String) throws(ReadError) -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ReadError(errno) }
+        defer { close(fd) }
+        return try readAll(fd)
+    }
+
+    /// Every byte of standard input.
+    static func readStandardInput() throws(ReadError) -> [UInt8] {
+        if StdIO.inputClosed { throw ReadError(EBADF) }
+        return try readAll(0)
+    }
+
+    /// Reads `fd` to its end; an error other than an interrupted read is thrown.
+    static func readAll(_ fd: Int32) throws(ReadError) -> [UInt8] {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n <= 0 { break }
+            let n = systemRead(fd, &buffer, buffer.count)
+            if n == 0 { return bytes }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(errno)
+            }
             bytes += buffer[0..<n]
         }
-        if ferror(f) != 0 { return nil }
-        return String(decoding: bytes, as: UTF8.self)
     }
+}
+
+/// `read(2)` (named apart from ``Files/read(_:)``).
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.read(fd, buffer, count)
+    #else
+    return Darwin.read(fd, buffer, count)
+    #endif
 }
 
 /// SIGINT: the first Ctrl-C interrupts the running script; a second one
@@ -133,14 +167,4 @@ enum Signals {
             Signals.target?.interrupt()
         }
     }
-}
-
-/// The process's standard streams (our own `FILE`s, so no shared C globals are touched).
-enum StdIO {
-    nonisolated(unsafe) static let out: UnsafeMutablePointer<FILE> = fdopen(1, "w")
-    nonisolated(unsafe) static let err: UnsafeMutablePointer<FILE> = {
-        let f: UnsafeMutablePointer<FILE> = fdopen(2, "w")
-        setvbuf(f, nil, _IONBF, 0)
-        return f
-    }()
 }

@@ -19,7 +19,8 @@ struct NNCommand: ParsableCommand {
             nn -i FILE.nn [ARGS]   run a script (ARGS as above), then stay interactive with its variables
 
             Exit codes: 0 success, 64 usage, 65 syntax error, 66 unreadable file,
-            70 runtime error, 130 interrupted.
+            70 runtime error, 74 output lost (a write to stdout or stderr failed),
+            130 interrupted.
             """,
         version: Runner.version
     )
@@ -56,11 +57,11 @@ struct NNCommand: ParsableCommand {
         if interactiveScript == nil, let first = script.first, first.hasPrefix("-"), first != "-" {
             switch first {
             case "--version":
-                print(Runner.version)
-                throw ExitCode(0)
+                StdIO.say(Runner.version + "\n")
+                throw ExitCode(StdIO.finish(Runner.Exit.ok))
             case "--help", "-h":
-                print(NNCommand.helpMessage())
-                throw ExitCode(0)
+                StdIO.say(NNCommand.helpMessage() + "\n")
+                throw ExitCode(StdIO.finish(Runner.Exit.ok))
             default:
                 throw ValidationError("unknown option '\(first)'")
             }
@@ -78,8 +79,11 @@ struct NNCommand: ParsableCommand {
         } else {
             code = runner.interactive()
         }
-        throw ExitCode(code)
+        throw ExitCode(StdIO.finish(code))
     }
 }
 
+// First, before any file or pipe is opened: a closed stdin, stdout or stderr
+// must not hand its number to a file the script opens.
+StdIO.reserveStandardDescriptors()
 NNCommand.main()
