@@ -71,7 +71,7 @@ struct NNCommand: ParsableCommand {
         } else if dumpBuiltins {
             code = runner.dumpBuiltins()
         } else if let e {
-            code = runner.runSource(e, name: "-e", arguments: script, printResult: true)
+            code = runner.runSource(rawArgument(e), name: "-e", arguments: script, printResult: true)
         } else if let first = script.first, first != "-" {
             code = runner.runFile(first, arguments: Array(script.dropFirst()))
         } else if script.first == "-" || isatty(0) == 0 {
@@ -81,6 +81,18 @@ struct NNCommand: ParsableCommand {
         }
         throw ExitCode(StdIO.finish(code))
     }
+}
+
+/// The bytes of the command-line argument that reads as `text`: Swift
+/// repairs invalid UTF-8 in arguments to U+FFFD, and the parser should see
+/// (and report) the bytes as given, as it does for a file.
+func rawArgument(_ text: String) -> [UInt8] {
+    for i in 1..<Int(CommandLine.argc) {
+        guard let arg = CommandLine.unsafeArgv[i] else { continue }
+        let bytes = UnsafeRawBufferPointer(start: arg, count: strlen(arg))
+        if String(decoding: bytes, as: UTF8.self) == text { return Array(bytes) }
+    }
+    return Array(text.utf8)
 }
 
 // First, before any file or pipe is opened: a closed stdin, stdout or stderr

@@ -19,7 +19,7 @@ struct SourceBytesTests {
                 == ["1:9: invalid UTF-8 byte 0xC3 in string"])
         #expect(located(bytes: Array("let x = 1\n# caf".utf8) + [0xE9] + Array("\nx\n".utf8))
                 == ["2:6: invalid UTF-8 byte 0xE9 in comment"])
-        #expect(located(bytes: Array("x = ".utf8) + [0xFF]) == ["1:5: invalid UTF-8 byte 0xFF"])
+        #expect(located(bytes: Array("x = 1 ".utf8) + [0xFF] + Array(" 2".utf8)) == ["1:7: invalid UTF-8 byte 0xFF"])
         // A valid multi-byte character in a comment is fine.
         #expect(located(bytes: Array("# ηλ €\n1\n".utf8)).isEmpty)
     }
@@ -28,14 +28,14 @@ struct SourceBytesTests {
     func byteOrderMark() {
         let bom = SourceFile.byteOrderMark
         #expect(located(bytes: bom + Array("print(1)\n".utf8)).isEmpty)
-        #expect(located(bytes: bom + Array("x = $\n".utf8)) == ["1:5: unexpected character '$'"])
-        let file = SourceFile(name: "b.nn", bytes: bom + Array("x = $\n".utf8))
-        #expect(file.text == "x = $\n")
-        #expect(file.line(1) == "x = $")
+        #expect(located(bytes: bom + Array("x = 1 $ 2\n".utf8)) == ["1:7: unexpected character '$'"])
+        let file = SourceFile(name: "b.nn", bytes: bom + Array("x = 1 $ 2\n".utf8))
+        #expect(file.text == "x = 1 $ 2\n")
+        #expect(file.line(1) == "x = 1 $ 2")
         #expect(Parser.parse(file).diagnostics.rendered(in: file) == """
-            b.nn:1:5: error: unexpected character '$'
-                x = $
-                    ^
+            b.nn:1:7: error: unexpected character '$'
+                x = 1 $ 2
+                      ^
             """)
         // Only at the very start: elsewhere it is an unexpected (invisible) character, named by its code point.
         #expect(located(bytes: Array("x = 1 ".utf8) + bom) == ["1:7: unexpected character U+FEFF"])
@@ -73,10 +73,10 @@ struct SourceBytesTests {
         #expect(firstLines[1].hasPrefix("    $ ccc") && firstLines[1].hasSuffix("..."))
         #expect(firstLines[2] == "    ^")
         // A short line is shown whole, as before.
-        #expect(rendered("x = $") == """
-            file.nn:1:5: error: unexpected character '$'
-                x = $
-                    ^
+        #expect(rendered("x = 1 $ 2") == """
+            file.nn:1:7: error: unexpected character '$'
+                x = 1 $ 2
+                      ^
             """)
     }
 }
