@@ -53,12 +53,8 @@ struct Runner {
         return runSource(bytes, name: "<stdin>", arguments: arguments, printResult: false)
     }
 
-    /// Runs source text (`-e`); reports errors on stderr; returns the exit code.
-    func runSource(_ text: String, name: String, arguments: [String], printResult: Bool) -> Int32 {
-        runSource(Array(text.utf8), name: name, arguments: arguments, printResult: printResult)
-    }
-
-    /// Runs source bytes; reports errors on stderr; returns the exit code.
+    /// Runs source bytes (a file's, standard input's, `-e`'s); reports errors
+    /// on stderr; returns the exit code.
     func runSource(_ bytes: [UInt8], name: String, arguments: [String], printResult: Bool) -> Int32 {
         let interp = makeInterpreter(arguments: arguments)
         defer { StdIO.flush() }
