@@ -46,7 +46,12 @@ public func readCSV(path: String, target: String? = nil, encode: Bool = false,
     // A byte-order mark (spreadsheets write one) is not part of the first column's name.
     if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
     guard let text = String(validating: data, as: UTF8.self) else {
-        throw TensorError(op: "read_csv", "'\(path)' is not UTF-8 text")
+        var place = ""
+        if let bad = FileRead.firstInvalidUTF8(data) {
+            let line = data[..<bad].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            place = ": byte 0x\(String(data[bad], radix: 16, uppercase: true)) on line \(line) is not UTF-8"
+        }
+        throw TensorError(op: "read_csv", "'\(path)' is not UTF-8 text\(place) (save it as UTF-8)")
     }
     return try parseCSV(text, name: path, target: target, encode: encode, missing: missing, dtype: dtype)
 }

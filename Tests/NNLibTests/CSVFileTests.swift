@@ -52,6 +52,16 @@ import Darwin
         }
     }
 
+    @Test func textThatIsNotUTF8SaysWhere() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/latin1.csv"
+        try Data(Array("name,x\nabc,1\ncaf".utf8) + [0xE9] + Array(",2\n".utf8)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: TensorError(op: "read_csv", "'\(path)' is not UTF-8 text: byte 0xE9 on line 3 is not UTF-8 (save it as UTF-8)")) {
+            try readCSV(path: path, encode: true)
+        }
+    }
+
     @Test func byteOrderMarkIsNotPartOfTheFirstName() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
