@@ -51,6 +51,17 @@ public final class Session {
         return value
     }
 
+    /// Runs one entry given as bytes, as ``run(_:)``: bytes that are not
+    /// UTF-8 are a ``SyntaxError`` at their column, never repaired.
+    @discardableResult
+    public func run(bytes: [UInt8]) throws -> Value {
+        entryCount += 1
+        interpreter.clearInterrupt()
+        let value = try interpreter.run(bytes: bytes, name: "<stdin:\(entryCount)>")
+        acceptedEntries.append(String(decoding: bytes, as: UTF8.self))
+        return value
+    }
+
     /// Runs a script file's text into the session (`:load`, `nn -i FILE`);
     /// kept for ``script`` when it runs without error.
     @discardableResult

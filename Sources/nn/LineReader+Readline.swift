@@ -59,7 +59,7 @@ final class ReadlineLineReader: LineReader {
         rl_callback_handler_install(prompt) { line in
             Readline.finished = true
             if let line {
-                Readline.received = String(cString: line)
+                Readline.received = ReadResult(Array(UnsafeRawBufferPointer(start: line, count: strlen(line)))[...])
                 free(line)
             } else {
                 Readline.received = nil
@@ -74,8 +74,7 @@ final class ReadlineLineReader: LineReader {
             case .ready:
                 rl_callback_read_char()
                 if Readline.finished {
-                    guard let line = Readline.received else { return .endOfInput }
-                    return .line(line)
+                    return Readline.received ?? .endOfInput
                 }
             }
         }
@@ -85,7 +84,7 @@ final class ReadlineLineReader: LineReader {
 /// Readline's global state, set up once.
 enum Readline {
     /// The line the callback received (nil at end of input).
-    nonisolated(unsafe) static var received: String?
+    nonisolated(unsafe) static var received: ReadResult?
     /// True once the callback ran for the current prompt.
     nonisolated(unsafe) static var finished = false
 

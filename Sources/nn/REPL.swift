@@ -100,6 +100,10 @@ final class REPL {
                 if !reader.isInteractive { return Runner.Exit.ok }
             case .interrupted:
                 entry.clear()
+            case .invalidUTF8(let bytes):
+                // The parser says where the bad byte is; the entry so far is dropped with it.
+                entry.clear()
+                do { _ = try session.run(bytes: bytes) } catch { report(error) }
             case .line(let line):
                 if entry.isEmpty, let command = SessionCommand.parse(line) {
                     reader.addHistory(line.trimmingSpaces)

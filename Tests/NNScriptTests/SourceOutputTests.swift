@@ -25,6 +25,18 @@ struct SourceOutputTests {
         }
     }
 
+    @Test func sessionEntryBytesAreCheckedNotRepaired() throws {
+        let session = Session(interpreter: Interpreter(options: .init(output: { _ in }, allowsRedeclaration: true)))
+        do {
+            try session.run(bytes: Array("let s = \"a".utf8) + [0xC3] + Array("\"".utf8))
+            Issue.record("expected a syntax error")
+        } catch let e as SyntaxError {
+            #expect(session.interpreter.render(e).hasPrefix("<stdin:1>:1:11: error: invalid UTF-8 byte 0xC3 in string"))
+        }
+        #expect(session.interpreter["s"] == nil)
+        #expect(try session.run(bytes: Array("1 + 1".utf8)).description == "2")
+    }
+
     @Test func byteOrderMarkIsSkipped() throws {
         var out = ""
         let nn = Interpreter(options: .init(output: { out += $0 }))
