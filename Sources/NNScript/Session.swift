@@ -76,7 +76,8 @@ public final class Session {
     public func load(bytes: [UInt8], path: String) throws -> Value {
         interpreter.clearInterrupt()
         let value = try interpreter.run(bytes: bytes, name: path)
-        let text = String(decoding: bytes, as: UTF8.self)
+        // Kept without a byte-order mark: in the middle of a saved session it would be an error.
+        let text = SourceFile(name: path, bytes: bytes).text
         var kept = "# :load \(path)\n" + text
         if !kept.hasSuffix("\n") { kept += "\n" }
         kept += "# end of \(path)"

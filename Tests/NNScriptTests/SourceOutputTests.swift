@@ -37,6 +37,12 @@ struct SourceOutputTests {
         #expect(try session.run(bytes: Array("1 + 1".utf8)).description == "2")
     }
 
+    @Test func loadedFileKeepsNoByteOrderMarkForSave() throws {
+        let session = Session(interpreter: Interpreter(options: .init(output: { _ in }, allowsRedeclaration: true)))
+        try session.load(bytes: [0xEF, 0xBB, 0xBF] + Array("let a = 1\n".utf8), path: "bom.nn")
+        #expect(session.script == "# :load bom.nn\nlet a = 1\n# end of bom.nn\n")
+    }
+
     @Test func byteOrderMarkIsSkipped() throws {
         var out = ""
         let nn = Interpreter(options: .init(output: { out += $0 }))
