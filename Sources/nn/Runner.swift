@@ -109,9 +109,13 @@ enum Files {
         init(_ text: String) { description = text }
     }
 
-    /// The bytes of the file at `path` (a folder is refused by the system: "Is a directory").
+    /// The bytes of the file at `path` (a folder is refused by the system:
+    /// "Is a directory"). A path given on the command line is opened by its
+    /// bytes as given, even when they are not UTF-8.
     static func read(_ path: String) throws(ReadError) -> [UInt8] {
-        let fd = open(path, O_RDONLY)
+        let fd = (rawArgument(path) + [0]).withUnsafeBufferPointer { name in
+            name.withMemoryRebound(to: CChar.self) { $0.baseAddress.map { open($0, O_RDONLY) } ?? -1 }
+        }
         guard fd >= 0 else { throw ReadError(errno) }
         defer { close(fd) }
         return try readAll(fd)
