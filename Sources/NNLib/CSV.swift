@@ -45,14 +45,21 @@ let missingMarkers: Set<String> = ["", "NA", "N/A", "NaN", "nan", "NULL", "null"
 /// file of at most 1 GiB (never a FIFO or a device such as `/dev/zero`).
 public func readCSV(path: String, target: String? = nil, encode: Bool = false,
                     missing: MissingValues = .refuse, dtype: DType = .float32) throws -> CSVTable {
-    let bytes: [UInt8]
+    var data: [UInt8]
     do {
-        bytes = try FileReader.read(path, limit: 1 << 30)
+        data = try FileReader.read(path, limit: 1 << 30)
     } catch {
         throw TensorError(op: "read_csv", error.description)
     }
-    guard let text = String(validating: bytes, as: UTF8.self) else {
-        throw TensorError(op: "read_csv", "'\(path)' is not UTF-8 text")
+    // A byte-order mark (spreadsheets write one) is not part of the first column's name.
+    if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
+    guard let text = String(validating: data, as: UTF8.self) else {
+        var place = ""
+        if let bad = firstInvalidUTF8(data) {
+            let line = data[..<bad].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            place = ": byte 0x\(String(data[bad], radix: 16, uppercase: true)) on line \(line) is not UTF-8"
+        }
+        throw TensorError(op: "read_csv", "'\(path)' is not UTF-8 text\(place) (save it as UTF-8)")
     }
     return try parseCSV(text, name: path, target: target, encode: encode, missing: missing, dtype: dtype)
 }
@@ -202,3 +209,18 @@ func splitCSVRecords(_ text: String, name: String) throws -> [(line: Int, fields
         return records
     }
 }
+
+/// The offset of the first byte of `bytes` that is not part of valid UTF-8, if any.
+private func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+    var parser = Unicode.UTF8.ForwardParser()
+    var input = bytes.makeIterator()
+    var offset = 0
+    while true {
+        switch parser.parseScalar(from: &input) {
+        case .valid(let scalar): offset += scalar.count
+        case .error: return offset
+        case .emptyInput: return nil
+        }
+    }
+}
+

@@ -11,7 +11,7 @@ extension Builtins {
                 area: "Core", summary: "Prints values separated by spaces, then a newline; returns nil.",
                 discussion: "Strings print without quotes; numbers in the shortest form that reads back the same (`print(2 ** 10)` shows `1024`, `print(0.1 + 0.2)` shows `0.30000000000000004`).") { a in
             let sep = try a.string(1), end = try a.string(2)
-            a.interpreter.write(a.rest.map(\.description).joined(separator: sep) + end)
+            try a.interpreter.write(a.rest.map(\.description).joined(separator: sep) + end)
             return .nil
         },
         Builtin("assert", [.required("condition"), .optional("message")], area: "Core",
@@ -132,7 +132,7 @@ extension Builtins {
         },
         Builtin("help", [.optional("name")], area: "Core",
                 summary: "Shows the documentation of a builtin (by name or value), or lists all builtins.") { a in
-            a.interpreter.write(try Help.text(for: a[0], in: a.interpreter) + "\n")
+            try a.interpreter.write(try Help.text(for: a[0], in: a.interpreter) + "\n")
             return .nil
         },
     ]

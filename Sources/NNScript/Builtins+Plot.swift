@@ -23,7 +23,7 @@ extension Builtins {
         }
         let ascii: Bool? = a[t + 6].isNil ? nil : try a.bool(t + 6)
         let term = PlotTerminal.detect(width: width, height: height, ascii: ascii)
-        interp.write(fig.renderText(term.options()) + "\n")
+        try interp.write(fig.renderText(term.options()) + "\n")
         return .nil
     }
 

@@ -80,6 +80,7 @@ extension Builtins {
                 try NNLib.fit(model: forward, loss: lossFn, optimizer: opt, data: data, epochs: epochs, validation: val,
                               schedule: sched, setTraining: setTraining, progress: progress, shouldStop: shouldStop)
             }, stoppedEarly: \.interrupted)
+            if let e = (progress as? LivePlotProgress)?.writeError { throw e }
             return .object(HistoryObject(h))
         },
         Builtin("evaluate", [.required("model"), .required("X"), yParam("X"), .required("loss"), .optional("batch_size", .number(1024))],

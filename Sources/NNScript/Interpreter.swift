@@ -26,7 +26,9 @@ public final class Interpreter {
     /// How an interpreter is set up.
     public struct Options {
         /// Receives everything `print` writes (each call's text ends in a newline).
-        public var output: (String) -> Void
+        /// A sink that cannot write throws: the error stops the script at the
+        /// `print` (or `help`, `show`, ...) that wrote, as any runtime error.
+        public var output: (String) throws -> Void
         /// Receives warnings and diagnostics a script writes to the error stream.
         public var errorOutput: (String) -> Void
         /// The seed of the interpreter's random generator.
@@ -48,7 +50,7 @@ public final class Interpreter {
         public var interruptTaken: () -> Void
 
         public init(
-            output: @escaping (String) -> Void = { print($0, terminator: "") },
+            output: @escaping (String) throws -> Void = { print($0, terminator: "") },
             errorOutput: @escaping (String) -> Void = { print($0, terminator: "") },
             seed: UInt64 = 0, maxCallDepth: Int = 20_000, stackSize: Int = 512 << 20,
             allowsRedeclaration: Bool = false, arguments: [String] = [], loadsStdlib: Bool = true,
@@ -137,14 +139,29 @@ public final class Interpreter {
     /// for runtime errors.
     @discardableResult
     public func run(source: String, name: String = "<input>") throws -> Value {
-        let file = sources.add(name: name, text: source)
+        try run(sources.add(name: name, text: source))
+    }
+
+    /// Parses, resolves and runs source bytes as read from a file, as
+    /// ``run(source:name:)``. The bytes are not decoded first: a byte that is
+    /// not UTF-8 is a ``SyntaxError`` at its line and column, and a leading
+    /// UTF-8 byte-order mark is skipped.
+    @discardableResult
+    public func run(bytes: [UInt8], name: String = "<input>") throws -> Value {
+        try run(sources.add(name: name, bytes: bytes))
+    }
+
+    private func run(_ file: SourceFile) throws -> Value {
         let parsed = Parser.parse(file)
         guard parsed.succeeded else {
             throw SyntaxError(diagnostics: parsed.diagnostics.filter { $0.severity == .error },
                               isIncomplete: parsed.isIncomplete)
         }
-        if source.contains("##") {
-            for (fn, text) in DocComments.scan(source) { functionDocs[fn] = text }
+        if file.bytes.contains(UInt8(ascii: "#")) {
+            let source = file.text
+            if source.contains("##") {
+                for (fn, text) in DocComments.scan(source) { functionDocs[fn] = text }
+            }
         }
         return try execute(parsed.program)
     }
@@ -213,8 +230,8 @@ public final class Interpreter {
         }
     }
 
-    /// Writes to the print output.
-    public func write(_ text: String) { options.output(text) }
+    /// Writes to the print output; throws what the output sink throws.
+    public func write(_ text: String) throws { try options.output(text) }
 
     /// Names for completion: builtins, globals and keywords starting with `prefix`, sorted.
     public func completions(prefix: String) -> [String] {

@@ -73,6 +73,8 @@ final class LivePlotProgress: ProgressReporter {
     private var train: [Double] = [], val: [Double] = []
     private var drawnLines = 0
     private var last: EpochSummary?
+    /// The first failed write of a curve (the reporter cannot throw; `fit` throws it when training ends).
+    private(set) var writeError: (any Error)?
 
     init(inner: TextProgress?, interp: Interpreter, terminal: PlotTerminal) {
         self.inner = inner
@@ -103,7 +105,12 @@ final class LivePlotProgress: ProgressReporter {
         let fig = Figure.curves([("train", train), ("validation", val)], title: title, yLabel: "loss")
         interp.libraryState.lastFigure = fig
         let text = fig.renderText(terminal.options())
-        interp.write(TerminalRedraw.clear(lines: drawnLines) + text + "\n")
+        guard writeError == nil else { return }
+        do {
+            try interp.write(TerminalRedraw.clear(lines: drawnLines) + text + "\n")
+        } catch {
+            writeError = error
+        }
         drawnLines = TerminalRedraw.lineCount(text)
     }
 }

@@ -179,6 +179,11 @@ extension Runtime {
         case .builtin(let b):
             return try callBuiltin(b, arguments, range: range)
         case .object(let o):
+            // A callable object (a Sequential, a layer) may call nn functions back:
+            // their errors' traces point here, at the call of the object.
+            let saved = callSite
+            callSite = range
+            defer { callSite = saved }
             let result: Value?
             do { result = try o.call(arguments, in: interpreter) } catch { throw wrap(error, range) }
             guard let result else { throw .fail("a \(o.typeName) is not callable", range) }

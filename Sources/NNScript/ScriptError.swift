@@ -25,6 +25,10 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
         public var range: SourceRange
         /// How many nested calls this entry stands for (1 for a plain call).
         public var calls: Int = 1
+        /// False for a call made from outside any script (a host's
+        /// ``Interpreter/call(_:_:named:)``): there is no line to show, so
+        /// the diagnostic leaves the entry out.
+        var isPlaced: Bool { range.file != .none }
     }
 
     /// Calls dropped from the middle of a deep trace, counted per function.
@@ -105,7 +109,7 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
         func note(_ t: TraceEntry) -> Diagnostic.Note {
             Diagnostic.Note("in \(t.function)(), called here" + (t.calls > 1 ? " (\(t.calls) times)" : ""), range: t.range)
         }
-        var notes = trace.map(note)
+        var notes = trace.filter(\.isPlaced).map(note)
         if !foldedCalls.isEmpty {
             let total = foldedCalls.reduce(0) { $0 + $1.calls }
             let named = foldedCalls.prefix(ScriptError.foldedFunctionLimit)
@@ -120,7 +124,7 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
             }
             notes.append(Diagnostic.Note(text))
         }
-        notes += outerTrace.map(note)
+        notes += outerTrace.filter(\.isPlaced).map(note)
         return .error(message, at: range ?? .none, notes: notes)
     }
 

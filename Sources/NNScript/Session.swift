@@ -51,12 +51,33 @@ public final class Session {
         return value
     }
 
+    /// Runs one entry given as bytes, as ``run(_:)``: bytes that are not
+    /// UTF-8 are a ``SyntaxError`` at their column, never repaired.
+    @discardableResult
+    public func run(bytes: [UInt8]) throws -> Value {
+        entryCount += 1
+        interpreter.clearInterrupt()
+        let value = try interpreter.run(bytes: bytes, name: "<stdin:\(entryCount)>")
+        acceptedEntries.append(String(decoding: bytes, as: UTF8.self))
+        return value
+    }
+
     /// Runs a script file's text into the session (`:load`, `nn -i FILE`);
     /// kept for ``script`` when it runs without error.
     @discardableResult
     public func load(_ text: String, path: String) throws -> Value {
+        try load(bytes: Array(text.utf8), path: path)
+    }
+
+    /// Runs a script file's bytes into the session, as ``load(_:path:)``; the
+    /// bytes are checked as the parser checks a script's (invalid UTF-8 is a
+    /// syntax error at its position).
+    @discardableResult
+    public func load(bytes: [UInt8], path: String) throws -> Value {
         interpreter.clearInterrupt()
-        let value = try interpreter.run(source: text, name: path)
+        let value = try interpreter.run(bytes: bytes, name: path)
+        // Kept without a byte-order mark: in the middle of a saved session it would be an error.
+        let text = SourceFile(name: path, bytes: bytes).text
         var kept = "# :load \(path)\n" + text
         if !kept.hasSuffix("\n") { kept += "\n" }
         kept += "# end of \(path)"

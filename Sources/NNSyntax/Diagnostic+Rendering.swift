@@ -77,20 +77,61 @@ enum DiagnosticRenderer {
         return header + label(severity, color: color) + msg + "\n" + snippet(file: file, range: range, color: color)
     }
 
+    /// The most characters of a source line a snippet shows; a longer line is
+    /// cut to a window around the caret, with `...` where text is left out.
+    static let maxColumns = 120
+
     /// The source line, indented, and a caret line under `range`.
+    ///
+    /// A line longer than ``maxColumns`` characters shows a window of at most
+    /// that many: up to a third of it before the caret (more when the line
+    /// ends soon after), the underlined text (cut at the window's end), and
+    /// what follows, with `...` on each side where the line goes on.
     static func snippet(file: SourceFile, range: SourceRange, color: Bool) -> String {
         let lineIndex = file.lineIndex(of: range.startOffset)
         let lineBytes = file.byteRange(ofLine: lineIndex)
         let start = min(max(range.startOffset, lineBytes.lowerBound), lineBytes.upperBound)
         let end = min(max(range.endOffset, start), lineBytes.upperBound)
-        let prefix = String(decoding: file.bytes[lineBytes.lowerBound..<start], as: UTF8.self)
+        let before = String(decoding: file.bytes[lineBytes.lowerBound..<start], as: UTF8.self)
         let covered = String(decoding: file.bytes[start..<end], as: UTF8.self)
+        let after = String(decoding: file.bytes[end..<lineBytes.upperBound], as: UTF8.self)
+        let window = Window(before: before.count, covered: covered.count, after: after.count, width: maxColumns)
+        let shownBefore = before.suffix(window.before)
+        var line = String(shownBefore) + covered.prefix(window.covered) + after.prefix(window.after)
         var padding = ""
-        for ch in prefix { padding.append(ch == "\t" ? "\t" : " ") }
-        let tildes = max(0, covered.count - 1)
-        var marker = "^" + String(repeating: "~", count: tildes)
+        if window.cutsStart {
+            line = "..." + line
+            padding = "   "
+        }
+        if window.cutsEnd { line += "..." }
+        for ch in shownBefore { padding.append(ch == "\t" ? "\t" : " ") }
+        var marker = "^" + String(repeating: "~", count: max(0, window.covered - 1))
         if color { marker = "\u{1B}[1;32m\(marker)\u{1B}[0m" }
-        let line = String(decoding: file.bytes[lineBytes], as: UTF8.self)
         return "    " + line + "\n    " + padding + marker
+    }
+
+    /// How many characters of a line a snippet shows before the caret, under
+    /// it and after it, so that the three add up to at most `width`.
+    struct Window: Equatable {
+        var before: Int, covered: Int, after: Int
+        /// Text before the window is left out.
+        var cutsStart: Bool
+        /// Text after the window is left out.
+        var cutsEnd: Bool
+
+        init(before totalBefore: Int, covered totalCovered: Int, after totalAfter: Int, width: Int) {
+            guard totalBefore + totalCovered + totalAfter > width else {
+                (before, covered, after, cutsStart, cutsEnd) = (totalBefore, totalCovered, totalAfter, false, false)
+                return
+            }
+            var before = min(totalBefore, width / 3)
+            let covered = min(totalCovered, width - before)
+            let after = min(totalAfter, width - before - covered)
+            // A line that ends soon after the caret gives its room to the text before it.
+            before = min(totalBefore, width - covered - after)
+            (self.before, self.covered, self.after) = (before, covered, after)
+            cutsStart = before < totalBefore
+            cutsEnd = covered < totalCovered || after < totalAfter
+        }
     }
 }

@@ -42,6 +42,7 @@ struct LexerState {
     init(_ source: SourceFile) {
         file = source.id
         bytes = source.bytes
+        pos = source.contentStart
         tokens.reserveCapacity(bytes.count / 3 + 1)
     }
 
@@ -78,7 +79,7 @@ struct LexerState {
             case UInt8(ascii: "\n"):
                 newline()
             case UInt8(ascii: "#"):
-                while pos < bytes.count, bytes[pos] != UInt8(ascii: "\n") { pos += 1 }
+                lexComment()
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 lexNumber()
             case UInt8(ascii: "\""):
@@ -100,6 +101,22 @@ struct LexerState {
         }
         pos = bytes.count
         add(.endOfInput, pos)
+    }
+
+    /// Skips a comment to the end of its line; its text must be UTF-8 too
+    /// (a `##` comment is help text), so a bad byte is reported, not repaired.
+    mutating func lexComment() {
+        while pos < bytes.count, bytes[pos] != UInt8(ascii: "\n") {
+            guard bytes[pos] >= 0x80 else {
+                pos += 1
+                continue
+            }
+            let (s, n) = scalar(at: pos)
+            if s == nil {
+                error("invalid UTF-8 byte 0x\(String(bytes[pos], radix: 16, uppercase: true)) in comment", pos, pos + 1)
+            }
+            pos += n
+        }
     }
 
     mutating func newline() {
@@ -182,9 +199,20 @@ struct LexerState {
         if isIdentifierScalar(s) {
             lexIdentifier()
         } else {
-            error("unexpected character '\(s)'", pos, pos + n)
+            error("unexpected character \(LexerState.describe(s))", pos, pos + n)
             pos += n
         }
+    }
+
+    /// A character for a message: `'€'`, or its code point when it shows
+    /// nothing on a screen (U+FEFF, a byte-order mark; U+200B, a zero-width space).
+    static func describe(_ s: Unicode.Scalar) -> String {
+        let invisible: Set<Unicode.GeneralCategory> = [.format, .control, .spaceSeparator, .lineSeparator,
+                                                       .paragraphSeparator, .nonspacingMark, .enclosingMark,
+                                                       .unassigned, .privateUse, .surrogate]
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - String(s.value, radix: 16).count))
+            + String(s.value, radix: 16, uppercase: true)
+        return invisible.contains(s.properties.generalCategory) ? code : "'\(s)'"
     }
 
     mutating func lexOperator(_ c: UInt8) {

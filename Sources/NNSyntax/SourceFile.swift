@@ -10,6 +10,9 @@ public struct SourceFileID: Hashable, Sendable, Comparable {
     public init(_ rawValue: UInt32) { self.rawValue = rawValue }
 
     public static func < (lhs: SourceFileID, rhs: SourceFileID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The id of no file (``SourceRange/none``'s): a ``SourceMap`` never hands it out.
+    public static let none = SourceFileID(UInt32.max)
 }
 
 /// A 1-based line and column, as shown to users.
@@ -62,8 +65,9 @@ public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
         self.rawEnd = max(s, UInt32(clamping: end))
     }
 
-    /// A range covering nothing, for synthesised nodes.
-    public static let none = SourceRange(file: SourceFileID(0), start: 0, end: 0)
+    /// A range covering nothing, for synthesised nodes: its file is no
+    /// file's (``SourceFileID/none``), so it never renders as a place in one.
+    public static let none = SourceRange(file: .none, start: 0, end: 0)
 
     /// Byte offset of the first byte.
     @inlinable public var startOffset: Int { Int(rawStart) }
@@ -94,7 +98,10 @@ public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
 /// A source file: its name, its UTF-8 bytes, and a table of line starts.
 ///
 /// All offsets in ranges are byte offsets into ``bytes``. The bytes are kept
-/// as given (even invalid UTF-8, which the lexer reports as an error).
+/// as given (even invalid UTF-8, which the lexer reports as an error). A
+/// UTF-8 byte-order mark at the start (`EF BB BF`, which some editors write)
+/// is not part of the text: the lexer starts after it, columns on the first
+/// line do not count it, and ``text`` and ``line(_:)`` leave it out.
 public struct SourceFile: Sendable {
     /// The id ranges into this file carry.
     public var id: SourceFileID
@@ -120,10 +127,17 @@ public struct SourceFile: Sendable {
             starts.append(i + 1)
         }
         self.lineStarts = starts
+        self.contentStart = bytes.starts(with: SourceFile.byteOrderMark) ? SourceFile.byteOrderMark.count : 0
     }
 
-    /// The text, with invalid UTF-8 repaired to U+FFFD.
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    /// The UTF-8 byte-order mark, U+FEFF.
+    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// The offset of the first byte of text: 3 after a byte-order mark, else 0.
+    public let contentStart: Int
+
+    /// The text (without a leading byte-order mark), with invalid UTF-8 repaired to U+FFFD.
+    public var text: String { String(decoding: bytes[contentStart...], as: UTF8.self) }
 
     /// The number of lines (a trailing newline starts one more, empty line).
     public var lineCount: Int { lineStarts.count }
@@ -144,7 +158,7 @@ public struct SourceFile: Sendable {
     public func lineColumn(of offset: Int) -> LineColumn {
         let offset = min(max(offset, 0), bytes.count)
         let index = lineIndex(of: offset)
-        let start = lineStarts[index]
+        let start = min(index == 0 ? contentStart : lineStarts[index], offset)
         let prefix = String(decoding: bytes[start..<offset], as: UTF8.self)
         return LineColumn(line: index + 1, column: prefix.count + 1)
     }
@@ -155,10 +169,11 @@ public struct SourceFile: Sendable {
     /// The 1-based line and column where `range` starts.
     public func lineColumn(of range: SourceRange) -> LineColumn { lineColumn(of: range.startOffset) }
 
-    /// Byte range of a 0-based line, without its line terminator.
+    /// Byte range of a 0-based line, without its line terminator (nor, on
+    /// the first line, a byte-order mark).
     public func byteRange(ofLine index: Int) -> Range<Int> {
         guard index >= 0, index < lineStarts.count else { return bytes.count..<bytes.count }
-        let start = lineStarts[index]
+        let start = index == 0 ? contentStart : lineStarts[index]
         var end = index + 1 < lineStarts.count ? lineStarts[index + 1] - 1 : bytes.count
         if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         return start..<max(start, end)

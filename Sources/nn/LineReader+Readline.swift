@@ -35,7 +35,7 @@ final class ReadlineLineReader: LineReader {
             do {
                 try AppendFile.prepare(historyPath)
             } catch {
-                fputs("nn: history is not kept: \(error.description)\n", StdIO.err)
+                StdIO.complain("nn: history is not kept: \(error.description)\n")
                 path = nil
             }
         }
@@ -69,7 +69,7 @@ final class ReadlineLineReader: LineReader {
         rl_callback_handler_install(prompt) { line in
             Readline.finished = true
             if let line {
-                Readline.received = String(cString: line)
+                Readline.received = ReadResult(Array(UnsafeRawBufferPointer(start: line, count: strlen(line)))[...])
                 free(line)
             } else {
                 Readline.received = nil
@@ -84,8 +84,7 @@ final class ReadlineLineReader: LineReader {
             case .ready:
                 rl_callback_read_char()
                 if Readline.finished {
-                    guard let line = Readline.received else { return .endOfInput }
-                    return .line(line)
+                    return Readline.received ?? .endOfInput
                 }
             }
         }
@@ -95,7 +94,7 @@ final class ReadlineLineReader: LineReader {
 /// Readline's global state, set up once.
 enum Readline {
     /// The line the callback received (nil at end of input).
-    nonisolated(unsafe) static var received: String?
+    nonisolated(unsafe) static var received: ReadResult?
     /// True once the callback ran for the current prompt.
     nonisolated(unsafe) static var finished = false
 

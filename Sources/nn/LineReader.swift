@@ -8,6 +8,9 @@ import Darwin
 enum ReadResult: Equatable {
     /// A line, without its newline (a bracketed paste may hold several).
     case line(String)
+    /// A line whose bytes are not UTF-8: the session reports where, rather
+    /// than run it with U+FFFD in place of the bad bytes.
+    case invalidUTF8([UInt8])
     /// End of input (Ctrl-D on an empty line, or the end of a pipe).
     case endOfInput
     /// Ctrl-C while waiting for input: the line was dropped.
@@ -47,15 +50,15 @@ final class PlainLineReader: LineReader {
             if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 var bytes = pending[..<newline]
                 if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
-                let line = String(decoding: bytes, as: UTF8.self)
+                let line = ReadResult(bytes)
                 pending.removeSubrange(...newline)
-                return .line(line)
+                return line
             }
             if atEnd {
                 if pending.isEmpty { return .endOfInput }
-                let line = String(decoding: pending, as: UTF8.self)
+                let line = ReadResult(pending[...])
                 pending = []
-                return .line(line)
+                return line
             }
             switch SessionSignals.waitForInput(fd) {
             case .interrupted:
@@ -69,6 +72,17 @@ final class PlainLineReader: LineReader {
                     atEnd = true
                 }
             }
+        }
+    }
+}
+
+extension ReadResult {
+    /// A line read as bytes: `.line` when they are UTF-8, else `.invalidUTF8`.
+    init(_ bytes: ArraySlice<UInt8>) {
+        if let text = String(validating: bytes, as: UTF8.self) {
+            self = .line(text)
+        } else {
+            self = .invalidUTF8(Array(bytes))
         }
     }
 }

@@ -14,11 +14,11 @@ extension REPL {
     func perform(_ command: SessionCommand) -> Next {
         switch command {
         case .help:
-            fputs(SessionCommand.helpText, StdIO.out)
+            StdIO.say(SessionCommand.helpText)
         case .quit:
             return .quit
         case .vars:
-            fputs(session.variablesTable(), StdIO.out)
+            StdIO.say(session.variablesTable())
         case .reset:
             session.reset()
             say("session reset: every variable you defined is gone")
@@ -35,7 +35,7 @@ extension REPL {
         case .unknown(let name):
             complain("unknown command ':\(name)' (:help lists the commands)")
         }
-        fflush(StdIO.out)
+        StdIO.flush()
         return .proceed
     }
 

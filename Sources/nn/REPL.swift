@@ -32,7 +32,8 @@ final class REPL {
         let repl = REPL(session: Session(interpreter: interpreter), reader: reader)
         SessionSignals.install(interpreter)
         Completion.session = repl.session
-        if let script { repl.load(script) }
+        // A script that cannot be read ends `nn -i` as it ends `nn FILE` (66): no session starts.
+        if let script, !repl.load(script) { return Runner.Exit.noInput }
         if reader.isInteractive {
             repl.say("nn \(Runner.version): :help for commands, help() for builtins, Ctrl-D to quit")
         }
@@ -84,7 +85,7 @@ final class REPL {
     /// Reads and runs entries until the session ends; returns the exit code.
     func loop() -> Int32 {
         while true {
-            fflush(StdIO.out)
+            StdIO.flush()
             Completion.entrySoFar = entry.text
             switch reader.readLine(prompt: prompt) {
             case .endOfInput:
@@ -99,6 +100,10 @@ final class REPL {
                 if !reader.isInteractive { return Runner.Exit.ok }
             case .interrupted:
                 entry.clear()
+            case .invalidUTF8(let bytes):
+                // The parser says where the bad byte is; the entry so far is dropped with it.
+                entry.clear()
+                do { _ = try session.run(bytes: bytes) } catch { report(error) }
             case .line(let line):
                 if entry.isEmpty, let command = SessionCommand.parse(line) {
                     reader.addHistory(line.trimmingSpaces)
@@ -126,21 +131,23 @@ final class REPL {
         }
     }
 
-    /// Runs a script file into the session (`:load`, `nn -i`).
-    func load(_ path: String) {
+    /// Runs a script file into the session (`:load`, `nn -i`); false when
+    /// the file cannot be read (an error in the script is reported, and the
+    /// session goes on with the variables set before it).
+    @discardableResult
+    func load(_ path: String) -> Bool {
         let path = REPL.expandingTilde(path)
-        let text: String
-        switch Files.script(at: path) {
-        case .success(let t): text = t
-        case .failure(let why):
-            complain("cannot read '\(path)': \(why)")
-            return
+        let bytes: [UInt8]
+        do { bytes = try Files.read(path) } catch {
+            complain("cannot read '\(path)': \(error)")
+            return false
         }
         do {
-            _ = try SessionSignals.running { try session.load(text, path: path) }
+            _ = try SessionSignals.running { try session.load(bytes: bytes, path: path) }
         } catch {
             report(error)
         }
+        return true
     }
 
     /// Prints a value that is not nil (tensors as the tensor engine prints them, elided when large).
@@ -151,25 +158,24 @@ final class REPL {
 
     /// Prints an error as scripts do, with the entry as its source.
     func report(_ error: any Error) {
-        fflush(StdIO.out)
         var text = session.interpreter.render(error, color: colorErrors)
         if let e = error as? ScriptError, e.kind == .interrupted {
             text += "\n(stopped; every variable keeps the value it had at that point)"
         }
-        fputs(text + "\n", StdIO.err)
+        if let lost = StdIO.failure(.out), text.contains(lost.description) { StdIO.noteOutputFailureReported() }
+        StdIO.complain(text + "\n")
     }
 
     /// Prints a line of the session's own output.
     func say(_ text: String) {
-        fputs(text + "\n", StdIO.out)
-        fflush(StdIO.out)
+        StdIO.say(text + "\n")
+        StdIO.flush()
     }
 
     /// Prints a complaint about a command.
     func complain(_ text: String) {
-        fflush(StdIO.out)
         let label = colorErrors ? "\u{1B}[1;31merror:\u{1B}[0m " : "error: "
-        fputs(label + text + "\n", StdIO.err)
+        StdIO.complain(label + text + "\n")
     }
 
     /// `~/x` as `$HOME/x`.

@@ -13,7 +13,7 @@ struct Runner {
     /// Exit codes (sysexits.h).
     enum Exit {
         static let ok: Int32 = 0, usage: Int32 = 64, syntax: Int32 = 65, noInput: Int32 = 66
-        static let runtime: Int32 = 70, interrupted: Int32 = 130
+        static let runtime: Int32 = 70, ioError: Int32 = 74, interrupted: Int32 = 130
     }
 
     let seed: UInt64
@@ -22,11 +22,8 @@ struct Runner {
     /// A new interpreter writing to stdout/stderr, with Ctrl-C wired to its interrupt.
     func makeInterpreter(arguments: [String], repl: Bool = false) -> Interpreter {
         let interp = Interpreter(options: .init(
-            output: { text in fputs(text, StdIO.out) },
-            errorOutput: { text in
-                fflush(StdIO.out)
-                fputs(text, StdIO.err)
-            },
+            output: { text in try StdIO.write(text, to: .out) },
+            errorOutput: { text in StdIO.complain(text) },
             seed: seed, allowsRedeclaration: repl, arguments: arguments,
             interruptTaken: {
                 // fit took the Ctrl-C and returned: the next press is a first one again.
@@ -38,32 +35,32 @@ struct Runner {
     }
 
     func runFile(_ path: String, arguments: [String]) -> Int32 {
-        switch Files.script(at: path) {
-        case .success(let text):
-            return runSource(text, name: path, arguments: arguments, printResult: false)
-        case .failure(let why):
-            fputs("nn: cannot read '\(path)': \(why)\n", StdIO.err)
+        let bytes: [UInt8]
+        do { bytes = try Files.read(path) } catch {
+            StdIO.complain("nn: cannot read '\(path)': \(error)\n")
             return Exit.noInput
         }
+        return runSource(bytes, name: path, arguments: arguments, printResult: false)
     }
 
+    /// Runs standard input as a script (its bytes as they are: the parser checks the UTF-8).
     func runStandardInput(arguments: [String]) -> Int32 {
-        switch Files.script(fd: 0) {
-        case .success(let text):
-            return runSource(text, name: "<stdin>", arguments: arguments, printResult: false)
-        case .failure(let why):
-            fputs("nn: cannot read standard input: \(why)\n", StdIO.err)
+        let bytes: [UInt8]
+        do { bytes = try Files.readStandardInput() } catch {
+            StdIO.complain("nn: cannot read standard input: \(error)\n")
             return Exit.noInput
         }
+        return runSource(bytes, name: "<stdin>", arguments: arguments, printResult: false)
     }
 
-    /// Runs source text; reports errors on stderr; returns the exit code.
-    func runSource(_ text: String, name: String, arguments: [String], printResult: Bool) -> Int32 {
+    /// Runs source bytes (a file's, standard input's, `-e`'s); reports errors
+    /// on stderr; returns the exit code.
+    func runSource(_ bytes: [UInt8], name: String, arguments: [String], printResult: Bool) -> Int32 {
         let interp = makeInterpreter(arguments: arguments)
-        defer { fflush(StdIO.out) }
+        defer { StdIO.flush() }
         do {
-            let value = try interp.run(source: text, name: name)
-            if printResult, !value.isNil { fputs(value.repr + "\n", StdIO.out) }
+            let value = try interp.run(bytes: bytes, name: name)
+            if printResult, !value.isNil { try StdIO.write(value.repr + "\n", to: .out) }
             return Exit.ok
         } catch {
             return report(error, interp)
@@ -72,8 +69,9 @@ struct Runner {
 
     /// Prints an error and returns its exit code.
     func report(_ error: any Error, _ interp: Interpreter) -> Int32 {
-        fflush(StdIO.out)
-        fputs(interp.render(error, color: color) + "\n", StdIO.err)
+        let text = interp.render(error, color: color)
+        if let lost = StdIO.failure(.out), text.contains(lost.description) { StdIO.noteOutputFailureReported() }
+        StdIO.complain(text + "\n")
         switch error {
         case is SyntaxError: return Exit.syntax
         case let e as ScriptError: return e.kind == .interrupted ? Exit.interrupted : Exit.runtime
@@ -82,7 +80,7 @@ struct Runner {
     }
 
     func dumpBuiltins() -> Int32 {
-        fputs(Registry().markdown(), StdIO.out)
+        StdIO.say(Registry().markdown())
         return Exit.ok
     }
 
@@ -102,44 +100,65 @@ enum Interactive {
     nonisolated(unsafe) static var session: ((Interpreter, Runner) -> Int32)?
 }
 
-/// Reading whole scripts, up to a size limit.
+/// Reading whole scripts, as bytes (the parser checks the UTF-8 and says
+/// where it is wrong), up to a size limit.
 enum Files {
     /// The largest script nn reads: 64 MiB. A script from `/dev/zero` or an
     /// endless pipe stops here with an error instead of growing until the
     /// process runs out of memory (documented in docs/language.md, Limits).
     static let maxScriptBytes = 1 << 26
 
-    /// Why a script could not be read: the system's reason, or the size limit.
-    struct Failure: Error, CustomStringConvertible {
+    /// Why a file could not be read: the system's reason.
+    struct ReadError: Error, CustomStringConvertible {
         let description: String
-        static func system() -> Failure { Failure(description: String(cString: strerror(errno))) }
+        init(_ code: Int32) { description = String(cString: strerror(code)) }
+        init(_ text: String) { description = text }
     }
 
-    /// The text of the file at `path`.
-    static func script(at path: String) -> Result<String, Failure> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(.system()) }
+    /// The bytes of the file at `path` (a folder is refused by the system:
+    /// "Is a directory"). A path given on the command line is opened by its
+    /// bytes as given, even when they are not UTF-8.
+    static func read(_ path: String) throws(ReadError) -> [UInt8] {
+        let fd = (rawArgument(path) + [0]).withUnsafeBufferPointer { name in
+            name.withMemoryRebound(to: CChar.self) { $0.baseAddress.map { open($0, O_RDONLY) } ?? -1 }
+        }
+        guard fd >= 0 else { throw ReadError(errno) }
         defer { close(fd) }
-        return script(fd: fd)
+        return try readAll(fd)
     }
 
-    /// Everything file descriptor `fd` holds, up to `maxScriptBytes` (more
-    /// is an error, never a silently cut script).
-    static func script(fd: Int32) -> Result<String, Failure> {
+    /// Every byte of standard input.
+    static func readStandardInput() throws(ReadError) -> [UInt8] {
+        if StdIO.inputClosed { throw ReadError(EBADF) }
+        return try readAll(0)
+    }
+
+    /// Reads `fd` to its end; an error other than an interrupted read is thrown.
+    static func readAll(_ fd: Int32) throws(ReadError) -> [UInt8] {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { return .failure(.system()) }
-            if n == 0 { break }
+            let n = systemRead(fd, &buffer, buffer.count)
+            if n == 0 { return bytes }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(errno)
+            }
             guard bytes.count + n <= maxScriptBytes else {
-                return .failure(Failure(description: "a script may be at most \(maxScriptBytes >> 20) MiB and this one is larger (is it a device or an endless pipe?)"))
+                throw ReadError("a script may be at most \(maxScriptBytes >> 20) MiB and this one is larger (is it a device or an endless pipe?)")
             }
             bytes += buffer[0..<n]
         }
-        return .success(String(decoding: bytes, as: UTF8.self))
     }
+}
+
+/// `read(2)` (named apart from ``Files/read(_:)``).
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.read(fd, buffer, count)
+    #else
+    return Darwin.read(fd, buffer, count)
+    #endif
 }
 
 /// SIGINT: the first Ctrl-C interrupts the running script; a second one
@@ -157,14 +176,4 @@ enum Signals {
             Signals.target?.interrupt()
         }
     }
-}
-
-/// The process's standard streams (our own `FILE`s, so no shared C globals are touched).
-enum StdIO {
-    nonisolated(unsafe) static let out: UnsafeMutablePointer<FILE> = fdopen(1, "w")
-    nonisolated(unsafe) static let err: UnsafeMutablePointer<FILE> = {
-        let f: UnsafeMutablePointer<FILE> = fdopen(2, "w")
-        setvbuf(f, nil, _IONBF, 0)
-        return f
-    }()
 }

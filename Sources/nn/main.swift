@@ -19,7 +19,8 @@ struct NNCommand: ParsableCommand {
             nn -i FILE.nn [ARGS]   run a script (ARGS as above), then stay interactive with its variables
 
             Exit codes: 0 success, 64 usage, 65 syntax error, 66 unreadable file,
-            70 runtime error, 130 interrupted.
+            70 runtime error, 74 output lost (a write to stdout or stderr failed),
+            130 interrupted.
             """,
         version: Runner.version
     )
@@ -56,11 +57,11 @@ struct NNCommand: ParsableCommand {
         if interactiveScript == nil, let first = script.first, first.hasPrefix("-"), first != "-" {
             switch first {
             case "--version":
-                print(Runner.version)
-                throw ExitCode(0)
+                StdIO.say(Runner.version + "\n")
+                throw ExitCode(StdIO.finish(Runner.Exit.ok))
             case "--help", "-h":
-                print(NNCommand.helpMessage())
-                throw ExitCode(0)
+                StdIO.say(NNCommand.helpMessage() + "\n")
+                throw ExitCode(StdIO.finish(Runner.Exit.ok))
             default:
                 throw ValidationError("unknown option '\(first)'")
             }
@@ -70,7 +71,7 @@ struct NNCommand: ParsableCommand {
         } else if dumpBuiltins {
             code = runner.dumpBuiltins()
         } else if let e {
-            code = runner.runSource(e, name: "-e", arguments: script, printResult: true)
+            code = runner.runSource(rawArgument(e), name: "-e", arguments: script, printResult: true)
         } else if let first = script.first, first != "-" {
             code = runner.runFile(first, arguments: Array(script.dropFirst()))
         } else if script.first == "-" || isatty(0) == 0 {
@@ -78,8 +79,23 @@ struct NNCommand: ParsableCommand {
         } else {
             code = runner.interactive()
         }
-        throw ExitCode(code)
+        throw ExitCode(StdIO.finish(code))
     }
 }
 
+/// The bytes of the command-line argument that reads as `text`: Swift
+/// repairs invalid UTF-8 in arguments to U+FFFD, and the parser should see
+/// (and report) the bytes as given, as it does for a file.
+func rawArgument(_ text: String) -> [UInt8] {
+    for i in 1..<Int(CommandLine.argc) {
+        guard let arg = CommandLine.unsafeArgv[i] else { continue }
+        let bytes = UnsafeRawBufferPointer(start: arg, count: strlen(arg))
+        if String(decoding: bytes, as: UTF8.self) == text { return Array(bytes) }
+    }
+    return Array(text.utf8)
+}
+
+// First, before any file or pipe is opened: a closed stdin, stdout or stderr
+// must not hand its number to a file the script opens.
+StdIO.reserveStandardDescriptors()
 NNCommand.main()

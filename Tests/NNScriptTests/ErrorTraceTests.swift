@@ -90,3 +90,45 @@ struct ErrorTraceTests {
         #expect(notes(source) == ["in a(), called here", "in b(), called here", "in c(), called here"])
     }
 }
+
+/// Issue 15: an nn function called back by a library object (a `Sequential`)
+/// has its trace note at the object's call, never at the stdlib's first line.
+@Suite("Error traces through library objects")
+struct ObjectCallTraceTests {
+    @Test func functionInSequentialPointsAtTheModelCall() {
+        let nn = Interpreter(options: .init(output: { _ in }))
+        let source = """
+            fn bad(x) {
+              return x + [1, 2, 3]
+            }
+            let m = Sequential(Linear(2, 3), bad)
+            m(zeros([4, 2]))
+            """
+        do {
+            try nn.run(source: source, name: "seq.nn")
+            Issue.record("expected an error")
+        } catch {
+            let text = nn.render(error)
+            #expect(text.contains("seq.nn:2:10: error: unsupported operand types for +: tensor and list"))
+            #expect(text.contains("seq.nn:5:1: note: in bad(), called here"))
+            #expect(!text.contains("stdlib/"), "\(text)")
+        }
+    }
+
+    /// A function called by the host (no script running) has no call site:
+    /// its frame is left out rather than shown at some file's 1:1.
+    @Test func hostCallHasNoInventedFrame() throws {
+        let nn = Interpreter(options: .init(output: { _ in }))
+        try nn.run(source: "fn bad(x) = x + [1]", name: "host.nn")
+        let bad = try #require(nn["bad"])
+        do {
+            _ = try nn.call(bad, [.number(1)])
+            Issue.record("expected an error")
+        } catch {
+            let text = nn.render(error)
+            #expect(text.contains("host.nn:1:13: error: unsupported operand types for +"), "\(text)")
+            #expect(!text.contains("note:"), "\(text)")
+            #expect(!text.contains("stdlib/"), "\(text)")
+        }
+    }
+}
