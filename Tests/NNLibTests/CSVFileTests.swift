@@ -22,7 +22,7 @@ import Darwin
     @Test func folderSaysItIsAFolder() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(throws: TensorError(op: "read_csv", "cannot read '\(dir)': it is a folder, not a file")) {
+        #expect(throws: TensorError(op: "read_csv", "cannot read '\(dir)': it is a folder, not a regular file; nn reads only regular files")) {
             try readCSV(path: dir)
         }
     }
@@ -33,7 +33,7 @@ import Darwin
         let fifo = dir + "/pipe.csv"
         try #require(mkfifo(fifo, 0o600) == 0)
         // No writer ever opens it: reading would block forever; the refusal comes first.
-        #expect(throws: TensorError(op: "read_csv", "cannot read '\(fifo)': it is a FIFO (named pipe), not a regular file")) {
+        #expect(throws: TensorError(op: "read_csv", "cannot read '\(fifo)': it is a FIFO (named pipe), not a regular file; nn reads only regular files")) {
             try readCSV(path: fifo)
         }
     }
@@ -41,13 +41,13 @@ import Darwin
     @Test func missingFileAndMissingFolder() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(throws: TensorError(op: "read_csv", "cannot read '\(dir)/none.csv': no such file")) {
+        #expect(throws: TensorError(op: "read_csv", "cannot read '\(dir)/none.csv': No such file or directory")) {
             try readCSV(path: dir + "/none.csv")
         }
-        // A file inside a regular file: the system's reason, not "no such file".
+        // A file inside a regular file: the system's reason (strerror), not "no such file".
         let plain = dir + "/plain.csv"
         try "a\n1\n".write(toFile: plain, atomically: true, encoding: .utf8)
-        #expect(throws: TensorError(op: "read_csv", "cannot read '\(plain)/x.csv': not a directory")) {
+        #expect(throws: TensorError(op: "read_csv", "cannot read '\(plain)/x.csv': Not a directory")) {
             try readCSV(path: plain + "/x.csv")
         }
     }
