@@ -54,7 +54,10 @@ extension Kernels {
             x.withUnsafeBufferPointer { px in
                 guard let base = px.baseAddress else { return }
                 let src = SendablePointer(UnsafeMutablePointer(mutating: base)), dst = SendablePointer(po)
-                if inner == 1 {
+                if inner == 1 && outer == 1 && kind == .sum {
+                    // one long row: its pairwise tree split across cores
+                    dst.base[0] = parallelRowSum(UnsafePointer(src.base), r)
+                } else if inner == 1 {
                     parallelRows(outer, rowLength: r) { rows in
                         for o in rows {
                             let row = UnsafePointer(src.base + o * r)

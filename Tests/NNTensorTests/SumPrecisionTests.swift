@@ -128,8 +128,25 @@ import Testing
         #expect(close(x.grad?.doubles ?? [], [0.6, 0.8], atol: 0, rtol: 1e-6))
     }
 
+    @Test func longRowsSummedOnSeveralCoresGiveTheSameBits() {
+        // the subtrees of the pairwise tree are summed on several cores and
+        // added back in the same tree: the same bits as one core, any core count
+        for n in [Kernels.parallelSumLength, 1_000_003, 3 << 19] {
+            let x = Self.values(n, seed: UInt64(n) &* 3)
+            let d = x.map(Double.init)
+            x.withUnsafeBufferPointer { p in
+                guard let b = p.baseAddress else { return }
+                #expect(Kernels.parallelRowSum(b, n).bitPattern == Kernels.rowSum(b, n).bitPattern, "float, n = \(n)")
+            }
+            d.withUnsafeBufferPointer { p in
+                guard let b = p.baseAddress else { return }
+                #expect(Kernels.parallelRowSum(b, n).bitPattern == Kernels.rowSum(b, n).bitPattern, "double, n = \(n)")
+            }
+        }
+    }
+
     @Test func pairwiseSplitsStayInsideTheRowAtBlockMultiples() {
-        for n in [257, 300, 511, 512, 513, 1_000, 4_097, 1 << 20] {
+        for n in [513, 600, 1_023, 1_024, 1_025, 2_000, 4_097, 1 << 20] {
             let h = Kernels.pairwiseSplit(n)
             #expect(h > 0 && h < n && h % Kernels.rowBlock == 0, "n = \(n): split at \(h)")
         }
