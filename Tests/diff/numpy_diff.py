@@ -229,6 +229,12 @@ KNOWN_FAILURES = {
     "round-digits": "round(digits:)",
     # axis: -1 on 0-d tensors (issue 13, being fixed)
     "axis-on-0d": "axis: -1 on 0-d tensors",
+    # nested int-list indices (issue 13, being fixed); a 2-d tensor index is
+    # flattened the same way (found here):
+    #   reshape(arange(12), [3, 4])[tensor([[0, 1], [2, 0]])].shape  -> [4, 4], NumPy (2, 2, 4)
+    "nested-index": "nested int-list / 2-d tensor indices",
+    # chained index assignment m[0][1] = 7 (issue 13, being fixed)
+    "chained-setindex": "chained index assignment m[0][1] = v",
 }
 
 
@@ -679,6 +685,17 @@ def gen_index(rng):
     shape = random_shape(rng, rank=rng.randint(1, 3), hi=5)
     a = with_view(rng, make_input(rng, shape, dt))
     items = random_index(rng, shape)
+    known = None
+    r = rng.random()
+    if r < 0.1 and shape[0] > 0:
+        # a 2-d index (a nested list or a 2-d tensor): NumPy gathers an array of rows
+        d = shape[0]
+        rows = [[rng.randint(-d, d - 1) for _ in range(2)] for _ in range(rng.randint(1, 2))]
+        items = [(f"tensor({rows})" if rng.random() < 0.5 else str(rows), np.array(rows))]
+        known = "nested-index"
+    elif r < 0.25:
+        # an int list given as a tensor: the same as the list
+        items = [(f"tensor({t})", o) if isinstance(o, list) and o else (t, o) for t, o in items]
     nn = f"({a.nn})[{', '.join(t for t, _ in items)}]"
     x = a.arr
     idx = tuple(o for _, o in items)
@@ -688,7 +705,7 @@ def gen_index(rng):
             return np.array(x[idx], dtype=dt)
         except IndexError:
             raise ExpectError("index out of range")
-    return Case("index", nn.split(")[")[-1], nn, ref)
+    return Case("index", nn.split(")[")[-1], nn, ref, known=known)
 
 
 def gen_setindex(rng):
@@ -710,6 +727,14 @@ def gen_setindex(rng):
         val = number_for(rng, dt)
         v_arr, v_nn = np.array(dt(val)), nn_number(val)
     nn = f"let y = clone({a.nn})\ny[{', '.join(t for t, _ in items)}] = {v_nn}\ny"
+    chained = len(shape) >= 2 and rng.random() < 0.1
+    if chained:
+        # y[i][j] = v writes through the view y[i], as NumPy
+        i, j = rng.randrange(shape[0]), rng.randrange(shape[1])
+        val = number_for(rng, dt)
+        v_arr, v_nn = np.array(dt(val)), nn_number(val)
+        nn = f"let y = clone({a.nn})\ny[{i}][{j}] = {v_nn}\ny"
+        idx = (i, j)
 
     def ref():
         y = x.copy()
@@ -718,7 +743,8 @@ def gen_setindex(rng):
         except (IndexError, ValueError):
             raise ExpectError("index out of range or shapes")
         return y
-    return Case("setindex", f"[{', '.join(t for t, _ in items)}] = {v_arr.shape}", nn, ref)
+    return Case("setindex", "chained" if chained else f"[{', '.join(t for t, _ in items)}] = {v_arr.shape}", nn, ref,
+                known="chained-setindex" if chained else None)
 
 
 # ---------------------------------------------------------------- shape ops
