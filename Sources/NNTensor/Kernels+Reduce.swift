@@ -6,6 +6,9 @@
 /// reduced with eight-lane SIMD accumulators; otherwise rows of `inner`
 /// elements are combined elementwise (also contiguous, also vectorised).
 /// Axes that are not consecutive are reduced one block at a time.
+///
+/// Sums are pairwise (`Kernels+Sum.swift`): the rounding error of a sum of
+/// `n` terms grows as `O(ε log n)`, not `O(ε n)`, along either layout.
 extension Kernels {
     enum Reduction { case sum, max, min }
 
@@ -51,7 +54,10 @@ extension Kernels {
             x.withUnsafeBufferPointer { px in
                 guard let base = px.baseAddress else { return }
                 let src = SendablePointer(UnsafeMutablePointer(mutating: base)), dst = SendablePointer(po)
-                if inner == 1 {
+                if inner == 1 && outer == 1 && kind == .sum {
+                    // one long row: its pairwise tree split across cores
+                    dst.base[0] = parallelRowSum(UnsafePointer(src.base), r)
+                } else if inner == 1 {
                     parallelRows(outer, rowLength: r) { rows in
                         for o in rows {
                             let row = UnsafePointer(src.base + o * r)
@@ -65,6 +71,12 @@ extension Kernels {
                 } else {
                     // split the inner dimension across cores; each chunk walks every outer slice
                     parallelFor(inner, grain: Swift.max(64, parallelGrain / Swift.max(r * outer, 1))) { cols in
+                        if kind == .sum {
+                            for o in 0..<outer {
+                                columnSum(UnsafePointer(src.base + o * r * inner), r, inner, cols, dst.base + o * inner)
+                            }
+                            return
+                        }
                         for o in 0..<outer {
                             let y = dst.base + o * inner
                             let s = src.base + o * r * inner
@@ -72,7 +84,7 @@ extension Kernels {
                             for k in 1..<Swift.max(r, 1) {
                                 let row = s + k * inner
                                 switch kind {
-                                case .sum: for j in cols { y[j] += row[j] }
+                                case .sum: break  // columnSum above
                                 case .max: for j in cols { let v = row[j]; y[j] = (v > y[j] || v != v) ? v : y[j] }
                                 case .min: for j in cols { let v = row[j]; y[j] = (v < y[j] || v != v) ? v : y[j] }
                                 }
@@ -92,21 +104,6 @@ extension Kernels {
     @inline(__always)
     static func store8<T: TensorScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
-    }
-
-    /// `Σ p[0..<n]` with four eight-lane accumulators.
-    @inline(__always)
-    static func rowSum<T: TensorScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
-        var a0 = SIMD8<T>(), a1 = SIMD8<T>(), a2 = SIMD8<T>(), a3 = SIMD8<T>()
-        var i = 0
-        while i &+ 32 <= n {
-            a0 += load8(p + i); a1 += load8(p + i + 8); a2 += load8(p + i + 16); a3 += load8(p + i + 24)
-            i &+= 32
-        }
-        while i &+ 8 <= n { a0 += load8(p + i); i &+= 8 }
-        var s = ((a0 + a1) + (a2 + a3)).sum()
-        while i < n { s += p[i]; i &+= 1 }
-        return s
     }
 
     /// The largest (`max`) or smallest element of `p[0..<n]`, `n > 0`;
@@ -204,38 +201,6 @@ extension Kernels {
         }
         let d = unsafeBitCast(v, to: SIMD8<Double>.self)
         return unsafeBitCast(SIMD8<Double>(lowHalf: exp4(d.lowHalf), highHalf: exp4(d.highHalf)), to: SIMD8<T>.self)
-    }
-
-    /// `Σ exp(x[i] - shift)`, also storing each term in `y` when given.
-    @inline(__always)
-    static func rowExpSum<T: TensorScalar>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>?, _ n: Int, shift: T) -> T {
-        var a0 = SIMD8<T>(), a1 = SIMD8<T>()
-        let m = SIMD8<T>(repeating: shift)
-        var i = 0
-        while i &+ 16 <= n {
-            let e0 = vexp(load8(x + i) - m), e1 = vexp(load8(x + i + 8) - m)
-            if let y { store8(e0, y + i); store8(e1, y + i + 8) }
-            a0 += e0; a1 += e1
-            i &+= 16
-        }
-        if i &+ 8 <= n {
-            let e0 = vexp(load8(x + i) - m)
-            if let y { store8(e0, y + i) }
-            a0 += e0
-            i &+= 8
-        }
-        var s = (a0 + a1).sum()
-        // Fewer than 8 elements remain: one partial vector, padded with -inf.
-        if i < n {
-            var v = SIMD8<T>(repeating: -.infinity)
-            for j in 0..<(n &- i) { v[j] = x[i &+ j] }
-            let e = vexp(v - m)
-            for j in 0..<(n &- i) {
-                y?[i &+ j] = e[j]
-                s += e[j]
-            }
-        }
-        return s
     }
 
     /// The index of the first largest (`max`) or smallest element along the

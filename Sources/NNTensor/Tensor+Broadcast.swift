@@ -44,30 +44,15 @@ extension Tensor {
         return Tensor.record(.sumTo, out, [self]) { g, ctx in [try g.expand(ctx.inputs[0].shape)] }
     }
 
-    /// Sums `x` (of `inShape`) into `outShape`, which broadcasts to `inShape`.
+    /// Sums `x` (of `inShape`) into `outShape`, which broadcasts to `inShape`:
+    /// the pairwise reduction kernel (`Kernels.reduce`) over the leading
+    /// dimensions `outShape` lacks and those where it has 1. Both layouts
+    /// agree, since reduced dimensions are kept as 1.
     static func sumKernel<T: TensorScalar>(_ x: [T], _ inShape: [Int], _ outShape: [Int]) -> [T] {
-        let n = outShape.reduce(1, *)
-        var out = [T](repeating: 0, count: n)
-        guard !x.isEmpty else { return out }
-        let so = Shape.broadcastStrides(outShape, to: inShape)
-        out.withUnsafeMutableBufferPointer { po in
-            x.withUnsafeBufferPointer { px in
-                guard let base = px.baseAddress else { return }
-                if n == 1 {
-                    // Eight-lane partial sums (Kernels.rowSum), not one serial chain.
-                    po[0] = Kernels.rowSum(base, px.count)
-                    return
-                }
-                Kernels.forEachRow(inShape, so, so) { oo, io, _, _, offIn, len in
-                    if io == 0 {
-                        po[oo] += Kernels.rowSum(base + offIn, len)
-                    } else {
-                        for j in 0..<len { po[oo + j] += px[offIn + j] }
-                    }
-                }
-            }
-        }
-        return out
+        let lead = inShape.count - outShape.count
+        var axes = Array(0..<lead)
+        for (i, d) in outShape.enumerated() where d == 1 { axes.append(lead + i) }
+        return Kernels.reduce(.sum, x, inShape, axes)
     }
 
     /// The sum over `axes` (all when nil), keeping reduced dimensions as 1

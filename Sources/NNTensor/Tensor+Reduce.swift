@@ -45,7 +45,8 @@ extension Tensor {
         let r = try reduction(axes, keepdims: keepdims, op: "mean")
         let n = Double(r.size)
         let sum = reduced(.sum, r)
-        let out = Tensor.unary(sum, { $0 / Float(n) }, { $0 / n })
+        // Float(n) would round counts above 2²⁴; divide in Double
+        let out = Tensor.unary(sum, { Float(Double($0) / n) }, { $0 / n })
         return Tensor.record(.mean, out, [self]) { g, ctx in
             [try (g.reshape(r.kept) / n).expand(ctx.inputs[0].shape)]
         }
@@ -161,8 +162,7 @@ extension Tensor {
         switch p {
         case 2:
             let r = try reduction(axes, keepdims: keepdims, op: "norm")
-            let squares = Tensor.unary(self, { $0 * $0 }, { $0 * $0 })
-            let out = Tensor.unary(squares.reduced(.sum, r), { $0.squareRoot() }, { $0.squareRoot() })
+            let out = try euclideanNorm(r)
             return Tensor.record(.norm, out, [self]) { g, ctx in
                 let nk = try ctx.output.reshape(r.kept)
                 let zero = nk.detach().mask({ $0 == 0 }, { $0 == 0 })
@@ -173,6 +173,31 @@ extension Tensor {
         case -.infinity: return try abs().min(axes: axes, keepdims: keepdims)
         case 0: return try ne(0).sum(axes: axes, keepdims: keepdims).detach()
         default: return try abs().pow(p).sum(axes: axes, keepdims: keepdims).pow(1 / p)
+        }
+    }
+
+    /// `sqrt(Σ x²)` over `r`, untracked. Where `Σ x²` overflows or falls
+    /// below `leastNormal / ε` (float32: |x| beyond about 1.8e19, or all below
+    /// about 3e-16), every output is recomputed as `m · sqrt(Σ (x / m)²)` with
+    /// `m = max |x|` (as LAPACK's `nrm2` scales), so the norm is right wherever
+    /// it is representable: `norm([3e20, 4e20])` is `5e20`, not `inf`.
+    private func euclideanNorm(_ r: Reduction) throws -> Tensor {
+        let squares = Tensor.unary(self, { $0 * $0 }, { $0 * $0 })
+        let direct = Tensor.unary(squares.reduced(.sum, r), { $0.squareRoot() }, { $0.squareRoot() })
+        let single = dtype == .float32
+        let lo = single ? Double(Float.leastNormalMagnitude / Float.ulpOfOne) : Double.leastNormalMagnitude / Double.ulpOfOne
+        let hi = single ? Double(Float.greatestFiniteMagnitude) : Double.greatestFiniteMagnitude
+        // the direct norm is sqrt of the sum: compare its square with the range
+        guard direct.doubles.contains(where: { !$0.isNaN && !($0 * $0 >= lo && $0 * $0 <= hi) }) else { return direct }
+        return try GradMode.noGrad {
+            let m = Tensor.unary(self, { Swift.abs($0) }, { Swift.abs($0) })
+                .reduced(.max, Reduction(axes: r.axes, kept: r.kept, out: r.kept, size: r.size))
+            // 0 (all zeros, or an empty axis), inf and nan scale by 1: the direct sum is right there
+            let scale = Tensor.unary(m, { $0.isFinite && $0 > 0 ? $0 : 1 }, { $0.isFinite && $0 > 0 ? $0 : 1 })
+            let q = try self.detach() / scale
+            let s = Tensor.unary(Tensor.unary(q, { $0 * $0 }, { $0 * $0 }).reduced(.sum, r),
+                                 { $0.squareRoot() }, { $0.squareRoot() })
+            return try s * scale.reshape(r.out)
         }
     }
 

@@ -88,7 +88,8 @@ extension Kernels {
         }
     }
 
-    /// The columns `cols` of an `[r, inner]` slice, softmaxed down each column.
+    /// The columns `cols` of an `[r, inner]` slice, softmaxed down each column;
+    /// `r ≥ 1`.
     static func softmaxColumns<T: TensorScalar>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
                                                 _ r: Int, _ inner: Int, _ cols: Range<Int>, log: Bool) {
         let w = cols.count, c0 = cols.lowerBound
@@ -105,8 +106,9 @@ extension Kernels {
                     let row = x + k * inner + c0, dst = y + k * inner + c0
                     for j in 0..<w { dst[j] = row[j] - m[j] }
                     apply(.exp, UnsafePointer(dst), dst, w)
-                    for j in 0..<w { s[j] += dst[j] }
                 }
+                // the column sums of the terms, pairwise (Kernels+Sum.swift)
+                if let sp = s.baseAddress { columnSum(UnsafePointer(y + c0), r, inner, 0..<w, sp) }
                 if log {
                     for j in 0..<w { s[j] = T(libmLog(Double(s[j]))) }
                     for k in 0..<r {

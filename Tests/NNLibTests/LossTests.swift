@@ -116,4 +116,19 @@ import NNTensor
         #expect(try accuracy(binary, try Tensor(shape: [4], values: [0, 1, 0, 0])) == 0.75)
         #expect(throws: TensorError.self) { try oneHot(labels, classes: 2) }
     }
+
+    @Test func float32LossesOverManyElementsKeepFloat32Precision() throws {
+        // mse and cross-entropy reduce through the pairwise sums: a serial
+        // float32 sum of 10⁶ terms would be off by ~1e-4 relative
+        let n = 1_000_000
+        let x = (0..<n).map { Float(0.5 + Double(($0 &* 7919) % 1000) / 1000) }
+        let pred = try Tensor(shape: [n], array: x), zero = try Tensor.zeros([n])
+        let want = x.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(n)
+        #expect(abs(try mse(pred, zero).item() - want) / want <= 16 * Double(Float.ulpOfOne))
+        // one sample of n classes, label 0: loss = log Σ exp(x) - x₀
+        let logits = try pred.reshape([1, n]), label = try Tensor(shape: [1], values: [0])
+        let lse = log(x.reduce(0.0) { $0 + exp(Double($1)) })
+        let ce = lse - Double(x[0])
+        #expect(abs(try crossEntropy(logits, label).item() - ce) / ce <= 16 * Double(Float.ulpOfOne) * lse / ce)
+    }
 }
