@@ -53,13 +53,22 @@ extension Module {
         let missing = own.map(\.name).filter { given[$0] == nil }
         let unexpected = entries.map(\.name).filter { !ownNames.contains($0) }
         var problems: [String] = []
+        var dtypes: [(given: DType, model: DType, names: [String])] = []
         for (name, target) in own {
             guard let t = given[name] else { continue }
             if t.shape != target.shape {
                 problems.append("'\(name)' has shape \(FileShape.text(t.shape)) in the state dict but \(FileShape.text(target.shape)) in the model")
             } else if t.dtype != target.dtype {
-                problems.append("'\(name)' is \(t.dtype) in the state dict but \(target.dtype) in the model (convert with .to(\"\(target.dtype)\"))")
+                if let i = dtypes.firstIndex(where: { $0.given == t.dtype && $0.model == target.dtype }) {
+                    dtypes[i].names.append(name)
+                } else {
+                    dtypes.append((t.dtype, target.dtype, [name]))
+                }
             }
+        }
+        for d in dtypes {
+            let names = d.names.map { "'\($0)'" }.joined(separator: ", ")
+            problems.append("\(names) \(d.names.count == 1 ? "is" : "are") \(d.given) in the state dict but \(d.model) in the model (convert with .to(\"\(d.model)\"), or make the model \(d.given))")
         }
         if strict {
             if !missing.isEmpty { problems.append("missing from the state dict: " + missing.map { "'\($0)'" }.joined(separator: ", ")) }
