@@ -19,10 +19,11 @@ extension Builtins {
     }
 
     /// `(name, tensor)` pairs of a record whose values are all tensors; `what` names it in errors.
-    static func namedTensors(_ r: RecordRef, _ a: BuiltinArguments, what: String) throws -> [(name: String, tensor: Tensor)] {
+    static func namedTensors(_ r: RecordRef, _ a: BuiltinArguments, what: String,
+                             hint: String = "; only tensors can be saved (a model's weights: save(model, path) or model.state_dict())") throws -> [(name: String, tensor: Tensor)] {
         try r.fields.map { name, value in
             guard case .tensor(let t) = value else {
-                throw a.error("\(what) field '\(name)' is \(value.typeName); only tensors can be saved (a model's weights: save(model, path) or model.state_dict())")
+                throw a.error("\(what) field '\(name)' is \(value.typeName)\(hint)")
             }
             return (name, t.detach())
         }

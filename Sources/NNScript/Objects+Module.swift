@@ -60,7 +60,7 @@ final class ModuleObject: ScriptObject {
         Method("load_state_dict", [.required("state_dict"), .optional("strict", .bool(true))],
                summary: "Copies a record `name -> tensor` (from `state_dict()` or `load(path)`) into the model; returns `{missing_keys, unexpected_keys}`. Shapes and dtypes must match; with `strict: true` (the default) so must the names, and nothing is copied unless all do.") { o, a in
             let r = try a.record(0)
-            let named = try Builtins.namedTensors(r, a, what: "the state dict's")
+            let named = try Builtins.namedTensors(r, a, what: "the state dict's", hint: ", not a tensor")
             let report: Module.LoadReport
             do {
                 report = try o.module.loadStateDictionary(named, strict: try a.bool(1))
