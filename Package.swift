@@ -58,7 +58,7 @@ let package = Package(
         ),
         .executableTarget(name: "NNBench", dependencies: ["NNScript", "NNTensor", "NNLib"]),
         .testTarget(name: "NNTensorTests", dependencies: ["NNTensor"]),
-        .testTarget(name: "NNLibTests", dependencies: ["NNLib", "NNTensor"]),
+        .testTarget(name: "NNLibTests", dependencies: ["NNLib", "NNTensor", "NNFiles", "CZlib"]),
         .testTarget(name: "NNSyntaxTests", dependencies: ["NNSyntax"]),
         .testTarget(name: "NNPlotTests", dependencies: ["NNPlot", "NNFiles"]),
         .testTarget(name: "NNFilesTests", dependencies: ["NNFiles"]),

@@ -69,12 +69,26 @@ struct PyDictParser {
         switch s[pos] {
         case UInt8(ascii: "'"), UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "("): return .tuple(try tuple())
-        case UInt8(ascii: "["): return .other("a list")
+        case UInt8(ascii: "["): try skipList(); return .other("a list")
         default:
             if word("True") { return .bool(true) }
             if word("False") { return .bool(false) }
             throw fail("expected a string, True, False or a tuple")
         }
+    }
+
+    /// Skips a bracketed list (a structured dtype's fields), strings included.
+    private mutating func skipList() throws(Failure) {
+        var depth = 0
+        repeat {
+            guard pos < s.count else { throw fail("an unterminated list") }
+            switch s[pos] {
+            case UInt8(ascii: "["), UInt8(ascii: "("): depth += 1; pos += 1
+            case UInt8(ascii: "]"), UInt8(ascii: ")"): depth -= 1; pos += 1
+            case UInt8(ascii: "'"), UInt8(ascii: "\""): _ = try string()
+            default: pos += 1
+            }
+        } while depth > 0
     }
 
     private mutating func word(_ w: String) -> Bool {
