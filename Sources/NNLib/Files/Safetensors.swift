@@ -112,7 +112,9 @@ extension TensorFiles {
             entries.append((name, element, shape, count, begin, end))
         }
         // Contiguous, in order, covering the data exactly (as the reference reader requires).
-        let ordered = entries.sorted { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        // (Ties, from empty tensors, keep the header's order.)
+        let ordered = entries.enumerated().sorted { ($0.element.begin, $0.element.end, $0.offset) < ($1.element.begin, $1.element.end, $1.offset) }
+            .map(\.element)
         var expected = 0
         for e in ordered {
             guard e.begin == expected else {

@@ -113,11 +113,11 @@ enum Zip {
             }
             let l = Int(local)
             let dataStart = l + 30 + u16(l + 26) + u16(l + 28)
-            guard u16(l + 26) == nameLength, Array(b[(l + 30)..<(l + 30 + nameLength)]) == Array(b[nameStart..<extraStart]) else {
-                throw fail("\(what): the local header names a different member")
-            }
             guard dataStart <= cdStart, csize <= UInt64(cdStart - dataStart) else {
                 throw fail("\(what): its data (\(csize) bytes at offset \(dataStart)) reaches past the central directory")
+            }
+            guard u16(l + 26) == nameLength, Array(b[(l + 30)..<(l + 30 + nameLength)]) == Array(b[nameStart..<extraStart]) else {
+                throw fail("\(what): the local header names a different member")
             }
             let dataEnd = dataStart + Int(csize)
             guard method == 0 || method == 8 else {
