@@ -154,6 +154,15 @@ import Testing
         let second = cd + 46 + "w.npy".utf8.count
         for k in 0..<4 { overlap[second + 42 + k] = 0 }
         #expect(reason { try TensorFiles.decodeNPZ(overlap, path: "f") }.contains("local header names a different member"))
+        // A member whose data holds a copy of another's local header and data; the
+        // directory entry of the second points into the first: overlapping members.
+        let b = TensorFiles.encodeNPY(Self.t64)
+        let single = try encodeZip([("b.npy", b)])
+        let inner = Array(single.prefix(35 + b.count))
+        var nested = try encodeZip([("a.npy", inner), ("b.npy", b)])
+        let cd2 = Int(TensorFiles.read(nested, nested.count - 6, as: UInt32.self)) + 46 + 5
+        for (k, byte) in [UInt8(35), 0, 0, 0].enumerated() { nested[cd2 + 42 + k] = byte }
+        #expect(reason { try TensorFiles.decodeNPZ(nested, path: "f") }.contains("members 'a.npy' and 'b.npy' overlap in the file"))
         // A member that is not .npy; a member whose .npy is damaged names FILE[member].
         let other = try encodeZip([("a.txt", Array("hi".utf8))])
         #expect(reason { try TensorFiles.decodeNPZ(other, path: "f") }.contains("member 'a.txt' is not a .npy file"))
