@@ -11,6 +11,7 @@
 //                  |
 //                 nn (executable: CLI + REPL) -> CReadline (GPL: only linked here)
 //
+//   NNLib -> CZlib (zlib: CRC-32 and inflate for .npz files)
 //   NNFiles (no dependencies: the file gate and the one atomic writer) is used
 //   by NNPlot, NNLib, NNScript and nn: every file nn writes or reads goes through it.
 import PackageDescription
@@ -33,13 +34,14 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "NNTensor",
             dependencies: [.target(name: "CBLAS", condition: .when(traits: ["BLAS"]))],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .target(name: "NNFiles"),
-        .target(name: "NNLib", dependencies: ["NNTensor", "NNFiles"]),
+        .target(name: "NNLib", dependencies: ["NNTensor", "NNFiles", "CZlib"]),
         .target(name: "NNSyntax"),
         .target(name: "NNPlot", dependencies: ["NNFiles"]),
         .target(
@@ -56,7 +58,7 @@ let package = Package(
         ),
         .executableTarget(name: "NNBench", dependencies: ["NNScript", "NNTensor", "NNLib"]),
         .testTarget(name: "NNTensorTests", dependencies: ["NNTensor"]),
-        .testTarget(name: "NNLibTests", dependencies: ["NNLib", "NNTensor"]),
+        .testTarget(name: "NNLibTests", dependencies: ["NNLib", "NNTensor", "NNFiles", "CZlib"]),
         .testTarget(name: "NNSyntaxTests", dependencies: ["NNSyntax"]),
         .testTarget(name: "NNPlotTests", dependencies: ["NNPlot", "NNFiles"]),
         .testTarget(name: "NNFilesTests", dependencies: ["NNFiles"]),

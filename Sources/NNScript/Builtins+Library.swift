@@ -1,7 +1,7 @@
 /// The library builtins (layers, losses, optimizers, schedules, data,
-/// training, Hessian tools, plots), in the order `help` and the docs list them.
+/// training, Hessian tools, plots, files), in the order `help` and the docs list them.
 extension Builtins {
     static var library: [Builtin] {
-        layers + losses + optimizers + schedules + data + training + hessianTools + plots
+        layers + losses + optimizers + schedules + data + training + hessianTools + plots + files
     }
 }

@@ -54,6 +54,22 @@ final class ModuleObject: ScriptObject {
         Method("buffers", summary: "The buffers (running statistics) by name, as a record.") { o, _ in
             .record(o.module.namedBuffers.map { ($0.name, .tensor($0.tensor)) })
         },
+        Method("state_dict", summary: "Every parameter and buffer by PyTorch name (`0.weight` `[out, in]`, `1.running_mean`, `1.num_batches_tracked`), as a record of snapshots: later training does not change them.") { o, _ in
+            Builtins.recordValue(o.module.stateDictionary())
+        },
+        Method("load_state_dict", [.required("state_dict"), .optional("strict", .bool(true))],
+               summary: "Copies a record `name -> tensor` (from `state_dict()` or `load(path)`) into the model; returns `{missing_keys, unexpected_keys}`. Shapes and dtypes must match; with `strict: true` (the default) so must the names, and nothing is copied unless all do.") { o, a in
+            let r = try a.record(0)
+            let named = try Builtins.namedTensors(r, a, what: "the state dict's", hint: ", not a tensor")
+            let report: Module.LoadReport
+            do {
+                report = try o.module.loadStateDictionary(named, strict: try a.bool(1))
+            } catch let e as TensorError {
+                throw BuiltinError(e.description)
+            }
+            return .record([("missing_keys", .list(report.missing.map { .string($0) })),
+                            ("unexpected_keys", .list(report.unexpected.map { .string($0) }))])
+        },
         Method("train", [.optional("mode", .bool(true))],
                summary: "Sets training mode (Dropout drops, BatchNorm uses batch statistics); returns the model.") { o, a in
             o.module.train(try a.bool(0))

@@ -64,6 +64,7 @@ struct SignatureTests {
         Call("hessian_trace", "f", "w0"), Call("spectral_density", "f", "w0"), Call("minimum_ratio", "f", "w0"),
         Call("find_critical_point", "f", "w0"),
         Call("plot", "[1, 2, 3]"), Call("hist", "[1, 2, 3]"), Call("surface", "fn(x, y) = x * y"),
+        Call("write_csv", "csv_path + \".out.csv\"", "ones([2, 2])"),
     ]
 
     /// Runs `source` after the setup; the error message, or nil.

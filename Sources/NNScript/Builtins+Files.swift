@@ -1,0 +1,111 @@
+import NNFiles
+import NNLib
+import NNTensor
+
+/// Files: tensors, records of tensors and models to `.npy`, `.npz` and
+/// `.safetensors` and back; tables to CSV.
+extension Builtins {
+    /// The tensor file formats, chosen by the file name's extension.
+    enum TensorFormat: String {
+        case npy = ".npy", npz = ".npz", safetensors = ".safetensors"
+
+        static let list = "'.npy' (one tensor), '.safetensors' or '.npz' (a record of tensors, or a model)"
+
+        init?(path: String) {
+            let lower = path.lowercased()
+            guard let f = [TensorFormat.npy, .npz, .safetensors].first(where: { lower.hasSuffix($0.rawValue) }) else { return nil }
+            self = f
+        }
+    }
+
+    /// `(name, tensor)` pairs of a record whose values are all tensors; `what` names it in errors.
+    static func namedTensors(_ r: RecordRef, _ a: BuiltinArguments, what: String,
+                             hint: String = "; only tensors can be saved (a model's weights: save(model, path) or model.state_dict())") throws -> [(name: String, tensor: Tensor)] {
+        try r.fields.map { name, value in
+            guard case .tensor(let t) = value else {
+                throw a.error("\(what) field '\(name)' is \(value.typeName)\(hint)")
+            }
+            return (name, t.detach())
+        }
+    }
+
+    static let fileDoc = "\n\nFiles are written atomically (a temporary file, flushed, then renamed over the old one), so a reader or a crash never sees half a file; nn writes only to a new file or over a regular one (never through a symbolic link, into a FIFO or a device). Reading never executes anything (there is no pickle): a damaged or hostile file is an error naming the file and the field. See docs/persistence.md."
+
+    static let files: [Builtin] = [
+        Builtin("save", [.required("x"), .required("path")], area: "Files",
+                summary: "Saves a tensor to `.npy`, or a record of tensors or a model (its `state_dict()`) to `.safetensors` or `.npz`.",
+                discussion: "The format follows the file name: `.npy` (NumPy, one tensor), `.safetensors` (Hugging Face; `safetensors.torch.load_file` and `torch` read it) or `.npz` (NumPy, `np.load`; members stored uncompressed). Tensors are written in their dtype (float32 `F32`/`<f4`, float64 `F64`/`<f8`, bool `BOOL`/`|b1`), little-endian, C order; a tensor that requires grad is saved by value. `load` reads them back." + fileDoc) { a in
+            let path = try a.string(1)
+            guard let format = TensorFormat(path: path) else {
+                throw a.error("cannot write '\(FilePath.printable(path))': the name does not say the format; end it with \(TensorFormat.list)")
+            }
+            do {
+                switch (a[0], format) {
+                case (.tensor(let t), .npy):
+                    try TensorFiles.writeNPY(t.detach(), to: path)
+                case (.tensor, _):
+                    throw a.error("cannot write '\(FilePath.printable(path))': a \(format.rawValue) file holds named tensors; save a record, save({x: t}, \"\(FilePath.printable(path))\"), or name the file .npy")
+                case (.record, .npy), (.object(is ModuleObject), .npy):
+                    throw a.error("cannot write '\(FilePath.printable(path))': a .npy file holds one tensor; save a record of tensors or a model to .safetensors or .npz")
+                case (.record(let r), _):
+                    let named = try namedTensors(r, a, what: "the record's")
+                    try write(named, format, path)
+                case (.object(let o as ModuleObject), _):
+                    try write(o.module.stateDictionary(), format, path)
+                default:
+                    throw a.bad(0, "tensor, record of tensors or model")
+                }
+            } catch let e as FileError {
+                throw a.error(e.description)
+            }
+            return .nil
+        },
+        Builtin("load", [.required("path")], area: "Files",
+                summary: "Reads a `.npy` file as a tensor, or a `.safetensors` or `.npz` file as a record `name -> tensor`.",
+                discussion: "The format follows the file name. float32, float64 and bool data keep their dtype; float16 and bfloat16 become float32 (exactly); integer data (int8 to int64, uint8 to uint64, such as PyTorch's `num_batches_tracked`) becomes float64 when every value is exact (|v| ≤ 2^53), else it is an error. `.npy` files in Fortran order are read in C order; big-endian data is swapped. `.npz` members may be stored or deflated (`np.savez_compressed`). A record's fields are in file order; load a model's weights with `model.load_state_dict(load(path))`." + fileDoc) { a in
+            let path = try a.string(0)
+            guard let format = TensorFormat(path: path) else {
+                throw a.error("cannot read '\(FilePath.printable(path))': the name does not say the format; nn reads \(TensorFormat.list)")
+            }
+            do {
+                switch format {
+                case .npy: return .tensor(try TensorFiles.readNPY(path))
+                case .npz: return recordValue(try TensorFiles.readNPZ(path).tensors)
+                case .safetensors: return recordValue(try TensorFiles.readSafetensors(path).tensors)
+                }
+            } catch {
+                throw a.error("\(error)")
+            }
+        },
+        Builtin("write_csv", [.required("path"), .required("X"), .optional("y"), .optional("header")], area: "Files",
+                summary: "Writes `X` `[N, D]` (and `y` `[N]` as the last column) as a CSV file with a header row: the inverse of `read_csv`.",
+                discussion: "The header is `header` (a list of D names, D + 1 with `y`) or `x1, ..., xD, y`. Each number is written in the shortest form that reads back to the same value in its dtype, so `read_csv(path, target: \"y\")` returns the same tensors bit for bit (in the same dtype); a bool is `1` or `0`; NaN is written `NaN` (a missing value to `read_csv`); an infinity is an error. Names with commas or quotes are quoted." + fileDoc) { a in
+            let path = try a.string(0)
+            let x = try tensorArg(a, 1)
+            let y: Tensor? = a[2].isNil ? nil : try tensorArg(a, 2)
+            var header: [String]?
+            if !a[3].isNil {
+                header = try a.sequence(3).map { v in
+                    guard case .string(let s) = v else { throw a.bad(3, message: "header must be a list of strings, got a \(v.typeName) in it") }
+                    return s
+                }
+            }
+            try writeCSV(path: path, X: x, y: y, header: header)
+            return .nil
+        },
+    ]
+
+    /// Writes named tensors in `format` (`.safetensors` or `.npz`).
+    static func write(_ named: [(name: String, tensor: Tensor)], _ format: TensorFormat, _ path: String) throws(FileError) {
+        switch format {
+        case .safetensors: try TensorFiles.writeSafetensors(TensorArchive(tensors: named), to: path)
+        case .npz: try TensorFiles.writeNPZ(named, to: path)
+        case .npy: throw FileError(.write, path, "a .npy file holds one tensor")
+        }
+    }
+
+    /// A record `name -> tensor`.
+    static func recordValue(_ named: [(name: String, tensor: Tensor)]) -> Value {
+        .record(named.map { ($0.name, .tensor($0.tensor)) })
+    }
+}
