@@ -6,19 +6,60 @@ import Darwin
 
 /// Runs work on a fresh thread with a large native stack and waits for it.
 enum LargeStack {
+    /// Why the work did not get the stack it asked for.
+    struct Shortfall {
+        /// The stack size asked for, in bytes.
+        let requested: Int
+        /// The error of the refused thread creation (an `errno` value).
+        let error: Int32
+        /// The size of the thread that was made instead; nil: the work ran
+        /// on the calling thread.
+        let granted: Int?
+    }
+
     private final class Job {
         let work: () -> Void
         init(_ work: @escaping () -> Void) { self.work = work }
     }
 
-    static func run<T>(stackSize: Int, _ work: @escaping () -> T) -> T {
-        var result: T?
-        let job = Job { result = work() }
+    /// The smallest stack tried before giving up on a new thread.
+    static let smallestStack = 4 << 20
+
+    /// Runs `work` on a new thread with a `stackSize`-byte stack, and waits.
+    ///
+    /// When the system refuses a thread that big (a small address space,
+    /// `ulimit -v`), a quarter of the size is tried, and so on down to
+    /// ``smallestStack``; when every size is refused, `work` runs on the
+    /// calling thread. `work` is told of the shortfall, so it can say so;
+    /// either way the native stack guard (``NativeStack``) bounds the
+    /// recursion to what the stack allows.
+    static func run<T>(stackSize: Int, _ work: @escaping (Shortfall?) -> T) -> T {
+        let requested = max(stackSize, 1 << 20)
+        var size = requested
+        var firstError: Int32 = 0
+        while true {
+            var result: T?
+            let shortfall = firstError == 0 ? nil : Shortfall(requested: requested, error: firstError, granted: size)
+            let rc = runThread(stackSize: size) { result = work(shortfall) }
+            if rc == 0, let result { return result }
+            if firstError == 0 { firstError = rc == 0 ? EAGAIN : rc }
+            guard size / 4 >= smallestStack, size > smallestStack else { break }
+            size /= 4
+        }
+        return work(Shortfall(requested: requested, error: firstError, granted: nil))
+    }
+
+    /// Runs `body` on a new thread with a `stackSize`-byte stack and waits
+    /// for it; returns 0, or the error that kept the thread from starting
+    /// (then `body` did not run).
+    private static func runThread(stackSize: Int, _ body: @escaping () -> Void) -> Int32 {
         var attr = pthread_attr_t()
         pthread_attr_init(&attr)
         defer { pthread_attr_destroy(&attr) }
-        pthread_attr_setstacksize(&attr, max(stackSize, 1 << 20))
-        let raw = Unmanaged.passRetained(job).toOpaque()
+        let sized = pthread_attr_setstacksize(&attr, stackSize)
+        guard sized == 0 else { return sized }
+        let raw = Unmanaged.passRetained(Job(body)).toOpaque()
+        defer { Unmanaged<Job>.fromOpaque(raw).release() }
         #if canImport(Darwin)
         var thread: pthread_t?
         #else
@@ -32,13 +73,12 @@ enum LargeStack {
             #endif
             return nil
         }, raw)
-        defer { Unmanaged<Job>.fromOpaque(raw).release() }
-        guard rc == 0 else { return work() }
+        guard rc == 0 else { return rc }
         #if canImport(Darwin)
         if let thread { pthread_join(thread, nil) }
         #else
         pthread_join(thread, nil)
         #endif
-        return result ?? work()
+        return 0
     }
 }
