@@ -10,8 +10,8 @@ enum LargeStack {
     struct Shortfall {
         /// The stack size asked for, in bytes.
         let requested: Int
-        /// The error of the refused thread creation (an `errno` value).
-        let error: Int32
+        /// Why: the system's error, or the address-space limit.
+        let reason: String
         /// The size of the thread that was made instead; nil: the work ran
         /// on the calling thread.
         let granted: Int?
@@ -27,8 +27,9 @@ enum LargeStack {
 
     /// Runs `work` on a new thread with a `stackSize`-byte stack, and waits.
     ///
-    /// When the system refuses a thread that big (a small address space,
-    /// `ulimit -v`), a quarter of the size is tried, and so on down to
+    /// When the system refuses a thread that big, or it would take more than
+    /// an eighth of a limited address space (`ulimit -v`, leaving the rest
+    /// for tensors), a quarter of the size is tried, and so on down to
     /// ``smallestStack``; when every size is refused, `work` runs on the
     /// calling thread. `work` is told of the shortfall, so it can say so;
     /// either way the native stack guard (``NativeStack``) bounds the
@@ -36,17 +37,34 @@ enum LargeStack {
     static func run<T>(stackSize: Int, _ work: @escaping (Shortfall?) -> T) -> T {
         let requested = max(stackSize, 1 << 20)
         var size = requested
-        var firstError: Int32 = 0
+        var reason: String?
+        let cap = addressSpaceLimit.map { $0 / 8 }
         while true {
-            var result: T?
-            let shortfall = firstError == 0 ? nil : Shortfall(requested: requested, error: firstError, granted: size)
-            let rc = runThread(stackSize: size) { result = work(shortfall) }
-            if rc == 0, let result { return result }
-            if firstError == 0 { firstError = rc == 0 ? EAGAIN : rc }
-            guard size / 4 >= smallestStack, size > smallestStack else { break }
+            if let cap, size > cap {
+                reason = reason ?? "the address space is limited to \(NativeStack.mebibytes(cap * 8)) by ulimit -v"
+            } else {
+                var result: T?
+                let shortfall = reason.map { Shortfall(requested: requested, reason: $0, granted: size) }
+                let rc = runThread(stackSize: size) { result = work(shortfall) }
+                if rc == 0, let result { return result }
+                reason = reason ?? String(cString: strerror(rc == 0 ? EAGAIN : rc))
+            }
+            guard size / 4 >= smallestStack else { break }
             size /= 4
         }
-        return work(Shortfall(requested: requested, error: firstError, granted: nil))
+        return work(Shortfall(requested: requested, reason: reason ?? "", granted: nil))
+    }
+
+    /// The process's address-space limit in bytes (`RLIMIT_AS`), nil when unlimited.
+    static var addressSpaceLimit: Int? {
+        var limit = rlimit()
+        #if canImport(Glibc)
+        let got = getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
+        #else
+        let got = getrlimit(RLIMIT_AS, &limit)
+        #endif
+        guard got == 0, limit.rlim_cur < rlim_t(Int.max) else { return nil }  // RLIM_INFINITY is all ones
+        return Int(limit.rlim_cur)
     }
 
     /// Runs `body` on a new thread with a `stackSize`-byte stack and waits

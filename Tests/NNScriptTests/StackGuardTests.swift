@@ -63,7 +63,7 @@ struct StackGuardTests {
         final class Log { var text = "" }
         let log = Log()
         let nn = Interpreter(options: .init(output: { _ in }, errorOutput: { log.text += $0 }, stackSize: 1 << 50))
-        #expect(log.text.contains("warning: the system refused a 1073741824 MiB stack for the evaluation thread"), "\(log.text)")
+        #expect(log.text.contains("warning: no 1073741824 MiB stack for the evaluation thread"), "\(log.text)")
         #expect(try nn.run(source: "fn f(n) = if n == 0 { 0 } else { 1 + f(n - 1) }\nf(100)", name: "ok.nn").repr == "100")
         #expect(try nn.run(source: "f(200)", name: "again.nn").repr == "200")
         // Said once per interpreter, not at every run.
