@@ -33,7 +33,10 @@ public final class Interpreter {
         public var seed: UInt64
         /// The deepest nesting of nn calls before `stack overflow`.
         public var maxCallDepth: Int
-        /// Bytes of native stack for the evaluation thread.
+        /// Bytes of native stack for the evaluation thread. When the system
+        /// refuses that much, a quarter is tried, and so on (with a warning
+        /// on `errorOutput`); every call checks the stack left, so deep
+        /// recursion ends in `stack overflow` whatever the size.
         public var stackSize: Int
         /// Allows `let` to redeclare a global (for REPL sessions).
         public var allowsRedeclaration: Bool
