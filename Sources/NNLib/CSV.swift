@@ -43,8 +43,11 @@ let missingMarkers: Set<String> = ["", "NA", "N/A", "NaN", "nan", "NULL", "null"
 /// Rows are numbered from 1 after the header; `notes` says what was done.
 /// The file is read through the gate (`NNFiles.FileReader`): only a regular
 /// file of at most 1 GiB (never a FIFO or a device such as `/dev/zero`).
+/// `checkpoint` runs before each row is split, checked and converted: throw
+/// from it to stop reading (the interpreter's Ctrl-C).
 public func readCSV(path: String, target: String? = nil, encode: Bool = false,
-                    missing: MissingValues = .refuse, dtype: DType = .float32) throws -> CSVTable {
+                    missing: MissingValues = .refuse, dtype: DType = .float32,
+                    checkpoint: () throws -> Void = {}) throws -> CSVTable {
     var data: [UInt8]
     do {
         data = try FileReader.read(path, limit: 1 << 30)
@@ -61,13 +64,15 @@ public func readCSV(path: String, target: String? = nil, encode: Bool = false,
         }
         throw TensorError(op: "read_csv", "'\(path)' is not UTF-8 text\(place) (save it as UTF-8)")
     }
-    return try parseCSV(text, name: path, target: target, encode: encode, missing: missing, dtype: dtype)
+    return try parseCSV(text, name: path, target: target, encode: encode, missing: missing, dtype: dtype,
+                        checkpoint: checkpoint)
 }
 
 /// Parses CSV text (see `readCSV`); `name` is used in messages.
 public func parseCSV(_ text: String, name: String = "<text>", target: String? = nil, encode: Bool = false,
-                     missing: MissingValues = .refuse, dtype: DType = .float32) throws -> CSVTable {
-    let records = try splitCSVRecords(text, name: name)
+                     missing: MissingValues = .refuse, dtype: DType = .float32,
+                     checkpoint: () throws -> Void = {}) throws -> CSVTable {
+    let records = try splitCSVRecords(text, name: name, checkpoint: checkpoint)
     guard let header = records.first?.fields else {
         throw TensorError(op: "read_csv", "\(name) is empty (expected a header row)")
     }
@@ -90,6 +95,7 @@ public func parseCSV(_ text: String, name: String = "<text>", target: String? = 
     var dropped: [Int] = []
     var isText = [Bool](repeating: false, count: header.count)
     for (r, rec) in rows.enumerated() {
+        try checkpoint()
         let row = r + 1
         guard rec.fields.count == header.count else {
             throw TensorError(op: "read_csv", "\(name): row \(row) (line \(rec.line)) has \(rec.fields.count) fields but the header has \(header.count) columns")
@@ -136,6 +142,7 @@ public func parseCSV(_ text: String, name: String = "<text>", target: String? = 
     xs.reserveCapacity(kept.count * featureIdx.count)
     var ys: [Double] = []
     for cells in kept {
+        try checkpoint()
         for j in featureIdx { xs.append(codes[j]?[cells[j]] ?? parseNumber(cells[j]) ?? 0) }
         if let t = targetIndex { ys.append(codes[t]?[cells[t]] ?? parseNumber(cells[t]) ?? 0) }
     }
@@ -156,7 +163,8 @@ func parseNumber(_ s: String) -> Double? {
 /// commas separate fields, a field may be quoted with `"` (inside, `""` is
 /// a literal quote and commas are kept), and unquoted fields are trimmed of
 /// spaces and tabs. Each record keeps its 1-based line number.
-func splitCSVRecords(_ text: String, name: String) throws -> [(line: Int, fields: [String])] {
+func splitCSVRecords(_ text: String, name: String,
+                     checkpoint: () throws -> Void = {}) throws -> [(line: Int, fields: [String])] {
     let space: UInt8 = 0x20, tab: UInt8 = 0x09, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
     let comma: UInt8 = 0x2C, quote: UInt8 = 0x22
     var text = text
@@ -165,6 +173,7 @@ func splitCSVRecords(_ text: String, name: String) throws -> [(line: Int, fields
         var lineStart = 0, lineNumber = 0
         let n = b.count
         while lineStart < n {
+            try checkpoint()
             var lineEnd = lineStart
             while lineEnd < n && b[lineEnd] != lf { lineEnd += 1 }
             lineNumber += 1

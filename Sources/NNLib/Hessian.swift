@@ -52,6 +52,11 @@ public enum Hessian {
         public let parameterDType: DType
         /// The point the objective was made at: the parameters' values.
         public let point: [Double]
+        /// Called between the steps of every tool (each Hessian row, each
+        /// Hessian-vector product, so each Lanczos or Hutchinson step): a
+        /// caller stops a long computation by throwing from it (the
+        /// interpreter throws its `interrupted` error here after Ctrl-C).
+        public var checkpoint: () throws -> Void = {}
         let source: Source
 
         enum Source {
@@ -200,8 +205,11 @@ public enum Hessian {
         let flatGradient: Tensor
         let dtype: DType
         let op: String
+        /// The objective's ``Objective/checkpoint``.
+        let checkpoint: () throws -> Void
 
         init(objective: Objective, leaves: [Tensor], op: String) throws {
+            checkpoint = objective.checkpoint
             let y = try objective.loss(leaves, op: op)
             let gs = try Tensor.gradients(of: y, wrt: leaves, createGraph: true).map { $0.to(objective.dtype) }
             pieces = gs
@@ -235,7 +243,7 @@ public enum Hessian {
         }
 
         /// `H[rows, columns]`, `Double`, row-major: one backward pass per
-        /// row `r`, through the recorded gradient of the parameter holding
+        /// row `r` (with a ``checkpoint`` before each), through the recorded gradient of the parameter holding
         /// `θ[r]` only, seeded with its one-hot `e_r`.
         func rows(_ rows: Range<Int>, columns: Range<Int>) throws -> [Double] {
             let width = columns.count
@@ -247,6 +255,7 @@ public enum Hessian {
                 let piece = pieces[i]
                 var e = [Double](repeating: 0, count: piece.count)
                 for r in local {
+                    try checkpoint()
                     let o = r - entry.range.lowerBound
                     e[o] = 1
                     let seed = try Tensor(shape: piece.shape, values: e, dtype: dtype)
@@ -267,6 +276,7 @@ public enum Hessian {
         }
 
         func hvp(seed: Tensor) throws -> [Double] {
+            try checkpoint()
             let hs = try GradMode.with(enabled: true) {
                 try Tensor.gradients(of: flatGradient, wrt: leaves, seed: seed, createGraph: false)
             }

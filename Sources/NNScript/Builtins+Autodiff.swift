@@ -82,9 +82,11 @@ extension Builtins {
             let f = try a.callable(0)
             switch try point(a, 1) {
             case .tensor(let t, let n):
-                return try result(try Autodiff.jacobian(scalarFunction(f, a.interpreter, "jacobian"), at: t), n)
+                return try result(try Autodiff.jacobian(scalarFunction(f, a.interpreter, "jacobian"), at: t,
+                                                        checkpoint: a.interpreter.pollInterrupt), n)
             case .list(let ts):
-                return .list(try Autodiff.jacobian(listFunction(f, a.interpreter, "jacobian"), at: ts).map { .tensor($0) })
+                return .list(try Autodiff.jacobian(listFunction(f, a.interpreter, "jacobian"), at: ts,
+                                               checkpoint: a.interpreter.pollInterrupt).map { .tensor($0) })
             }
         },
         Builtin("no_grad", [.required("f")], area: "Autodiff",

@@ -43,7 +43,8 @@ extension Builtins {
             case "drop": missing = .drop
             default: throw a.bad(3, message: "missing must be \"error\" or \"drop\", got \(Value.quote(m))")
             }
-            let t = try readCSV(path: path, target: target, encode: try a.bool(2), missing: missing, dtype: try dtypeOption(a, 4))
+            let t = try readCSV(path: path, target: target, encode: try a.bool(2), missing: missing, dtype: try dtypeOption(a, 4),
+                            checkpoint: a.interpreter.pollInterrupt)
             let name = path.split(separator: "/").last.map(String.init) ?? path
             return .object(CSVObject(t, name: name))
         },

@@ -39,6 +39,9 @@ extension Builtins {
     static let lossDoc = "\n\nThe loss is `f` at `x` (an nn function of a tensor, or of a list of tensors), or a model's: `(model, loss: cross_entropy, data: (X, y))` with respect to all its parameters in one flat vector (`model.named_parameters()` order). A model may be an nn function over `params: [W1, b1]`. The loss is computed in float64 whatever the model's dtype (a float32 point, the data, and a model's parameters and buffers are widened for the analysis and left as they were; a function must then accept float64 tensors), except by `hessian(f, x)` and `hvp(f, x, v)` of a function, the autodiff transforms, which work in `x`'s dtype. Layers are in `mode: \"eval\"` (the default: BatchNorm uses running statistics, Dropout is off, so the loss is one deterministic function) or \"train\" while the loss is evaluated."
 
     /// Builds the objective, runs `body`, and restores the model's mode.
+    ///
+    /// Ctrl-C is polled before each evaluation of the loss and at the
+    /// objective's checkpoints (each Hessian row, each Hessian-vector product).
     static func withObjective<R>(_ a: BuiltinArguments, _ i: LossArgs = LossArgs(),
                                  _ body: (Hessian.Objective) throws -> R) throws -> R {
         let interp = a.interpreter
@@ -51,17 +54,19 @@ extension Builtins {
             switch try point(a, i.x) {
             case .tensor(let t, _):
                 let name = g.functionName
-                let obj = try Hessian.Objective(flat: t) { w in
+                var obj = try Hessian.Objective(flat: t) { w in
                     try interp.pollInterrupt()
                     return try asTensor(try interp.call(g, [.tensor(w)]), like: w, name)
                 }
+                obj.checkpoint = interp.pollInterrupt
                 return try body(obj)
             case .list(let ts):
                 let lf = listFunction(g, interp, op)
-                let obj = try Hessian.Objective(parameters: ts) { ps in
+                var obj = try Hessian.Objective(parameters: ts) { ps in
                     try interp.pollInterrupt()
                     return try lf(ps)
                 }
+                obj.checkpoint = interp.pollInterrupt
                 return try body(obj)
             }
         }
@@ -84,10 +89,11 @@ extension Builtins {
         let modes = module?.namedModules.map { ($0.module, $0.module.isTraining) } ?? []
         module?.train(modeName == "train")
         defer { for (m, t) in modes { m.train(t) } }
-        let obj = try Hessian.Objective(parameters: named, buffers: module?.namedBuffers.map(\.tensor) ?? []) {
+        var obj = try Hessian.Objective(parameters: named, buffers: module?.namedBuffers.map(\.tensor) ?? []) {
             try interp.pollInterrupt()
             return try lossFn(try forward(x), y)
         }
+        obj.checkpoint = interp.pollInterrupt
         return try body(obj)
     }
 
@@ -124,9 +130,11 @@ extension Builtins {
         try checkFunctionForm(a, LossArgs())
         switch try point(a, 1) {
         case .tensor(let t, let n):
-            return try result(try Autodiff.hessian(scalarFunction(f, a.interpreter, "hessian"), at: t), n)
+            return try result(try Autodiff.hessian(scalarFunction(f, a.interpreter, "hessian"), at: t,
+                                                        checkpoint: a.interpreter.pollInterrupt), n)
         case .list(let ts):
-            return .tensor(try Autodiff.hessian(listFunction(f, a.interpreter, "hessian"), at: ts))
+            return .tensor(try Autodiff.hessian(listFunction(f, a.interpreter, "hessian"), at: ts,
+                                                 checkpoint: a.interpreter.pollInterrupt))
         }
     }
 

@@ -41,3 +41,17 @@ extension Interpreter {
         return result
     }
 }
+
+extension Interpreter {
+    /// The end of a top-level run: an interrupt still pending is taken here,
+    /// so a script that finished while Ctrl-C was pending (it came during
+    /// its last builtin, after the last safe point) ends `interrupted`
+    /// rather than succeeding, and no interrupt outlives its run to stop the
+    /// next one.
+    func takingLateInterrupt<E>(_ outcome: Result<Result<Value, Unwind>, E>) -> Result<Result<Value, Unwind>, E> {
+        guard rt.interrupt.isSet else { return outcome }
+        rt.interrupt.clear()
+        guard case .success(.success) = outcome else { return outcome }
+        return .success(.failure(.error(ScriptError("interrupted", kind: .interrupted))))
+    }
+}

@@ -35,7 +35,10 @@ public final class Interpreter {
         public var seed: UInt64
         /// The deepest nesting of nn calls before `stack overflow`.
         public var maxCallDepth: Int
-        /// Bytes of native stack for the evaluation thread.
+        /// Bytes of native stack for the evaluation thread. When the system
+        /// refuses that much, a quarter is tried, and so on (with a warning
+        /// on `errorOutput`); every call checks the stack left, so deep
+        /// recursion ends in `stack overflow` whatever the size.
         public var stackSize: Int
         /// Allows `let` to redeclare a global (for REPL sessions).
         public var allowsRedeclaration: Bool
@@ -78,6 +81,8 @@ public final class Interpreter {
     public var rng: RandomGenerator
     let rt: Runtime
     private var running = false
+    /// True once the evaluation thread's stack shortfall was reported.
+    var warnedStack = false
     /// True once an interrupt was taken softly in the current top-level run
     /// (see ``softStoppable(_:stoppedEarly:)``); later ones are hard.
     var softStopUsed = false
@@ -110,8 +115,10 @@ public final class Interpreter {
         registry.register(builtin)
     }
 
-    /// Stops the running script at its next loop iteration or call with an
-    /// `interrupted` error. Safe to call from any thread or a signal handler's thread.
+    /// Stops the running script at its next loop iteration, nn call or step
+    /// of a long builtin with an `interrupted` error (a script that finishes
+    /// first ends with that error too). Safe to call from any thread or a
+    /// signal handler's thread.
     public func interrupt() { rt.interrupt.set() }
 
     /// A global variable's value (nil when undefined); setting defines it.
@@ -176,26 +183,21 @@ public final class Interpreter {
         return try execute(program)
     }
 
-    /// Compiles and runs a parsed program on the large-stack thread.
+    /// Compiles and runs a parsed program on the large-stack thread (both
+    /// walk the tree recursively, so both need its stack).
     private func execute(_ program: Program) throws -> Value {
-        let compiler = Compiler(rt: rt, registry: registry, allowGlobalRedeclaration: options.allowsRedeclaration)
-        let (body, frameSize) = compiler.compile(program)
-        guard compiler.diagnostics.isEmpty else {
-            throw SyntaxError(diagnostics: compiler.diagnostics, isIncomplete: false)
-        }
-        let work = { [rt] () throws(Unwind) -> Value in
-            let fp = try rt.pushFrame(frameSize, "<script>", body.range)
-            defer { rt.popFrame(fp, frameSize) }
-            return try body.eval(Frame(fp: fp, env: nil))
-        }
         let result: Result<Value, Unwind>
         if running {
-            result = Result { () throws(Unwind) in try work() }
+            result = try compileAndRun(program)
         } else {
             running = true
             softStopUsed = false
             defer { running = false }
-            result = LargeStack.run(stackSize: options.stackSize) { Result { () throws(Unwind) in try work() } }
+            result = try LargeStack.run(stackSize: options.stackSize) { [self] shortfall in
+                let bounds = rt.guardNativeStack()
+                if let shortfall { warn(shortfall, bounds) }
+                return takingLateInterrupt(Result { () throws(SyntaxError) in try compileAndRun(program) })
+            }.get()
         }
         switch result {
         case .success(let v): return v
@@ -208,8 +210,23 @@ public final class Interpreter {
         }
     }
 
+    /// Compiles `program` (throwing its static errors) and runs it on this thread.
+    private func compileAndRun(_ program: Program) throws(SyntaxError) -> Result<Value, Unwind> {
+        let compiler = Compiler(rt: rt, registry: registry, allowGlobalRedeclaration: options.allowsRedeclaration)
+        let (body, frameSize) = compiler.compile(program)
+        guard compiler.diagnostics.isEmpty else {
+            throw SyntaxError(diagnostics: compiler.diagnostics, isIncomplete: false)
+        }
+        return Result { [rt] () throws(Unwind) -> Value in
+            let fp = try rt.pushFrame(frameSize, "<script>", body.range)
+            defer { rt.popFrame(fp, frameSize) }
+            return try body.eval(Frame(fp: fp, env: nil))
+        }
+    }
+
     /// Calls a function value (nn function, builtin or callable object) from Swift.
     public func call(_ function: Value, _ arguments: [Value], named: [(label: String, value: Value)] = []) throws -> Value {
+        if !running { rt.guardNativeStack() }  // on the caller's thread
         do {
             return try rt.call(function, Arguments(arguments, named: named), range: rt.callSite)
         } catch {

@@ -3,19 +3,33 @@ import NNTensor
 
 extension Runtime {
     /// Reserves a frame of `size` slots on the value stack, all `nil`.
+    ///
+    /// Every nn call starts here or in ``invoke(_:_:caller:range:)``, which
+    /// refuse it when an interrupt is pending (the `interrupted` error) or a
+    /// stack is full: more than ``maxDepth`` nested calls, the value stack,
+    /// or the native stack (`stack overflow`); see ``InterruptFlag``.
     @inline(__always)
     func pushFrame(_ size: Int, _ name: @autoclosure () -> String, _ range: SourceRange) throws(Unwind) -> UnsafeMutablePointer<Value> {
         let fp = sp
-        guard depth < maxDepth, fp + size <= stackEnd else { throw overflow(name(), range) }
+        guard depth < maxDepth, fp + size <= stackEnd, NativeStack.here() > interrupt.callGuard else {
+            throw refused(name(), size, range)
+        }
         fp.initialize(repeating: .nil, count: size)
         sp = fp + size
         depth += 1
         return fp
     }
 
+    /// Why a call may not start: a pending interrupt, or a stack that is full
+    /// (the call depth, the native stack, or the value stack).
     @inline(never)
-    private func overflow(_ name: String, _ range: SourceRange) -> Unwind {
-        .fail("stack overflow (more than \(maxDepth) nested calls, in \(name))", range)
+    private func refused(_ name: String, _ size: Int, _ range: SourceRange) -> Unwind {
+        if interrupt.isSet { return interrupted(range) }
+        if depth >= maxDepth { return .fail("stack overflow (more than \(maxDepth) nested calls, in \(name))", range) }
+        if sp + size > stackEnd {
+            return .fail("stack overflow (the local variables of \(depth) nested calls fill the value stack, in \(name))", range)
+        }
+        return .fail("stack overflow (the native stack is used up after \(depth) nested calls, in \(name))", range)
     }
 
     @inline(__always)
@@ -49,7 +63,9 @@ extension Runtime {
         // argument slot is initialized with its value (parameters come
         // first, so size >= n >= argc).
         let fp = sp
-        guard depth < maxDepth, fp + size <= stackEnd else { throw overflow(t.closure.name, range) }
+        guard depth < maxDepth, fp + size <= stackEnd, NativeStack.here() > interrupt.callGuard else {
+            throw refused(t.closure.name, size, range)
+        }
         (fp + argc).initialize(repeating: .nil, count: size - argc)
         sp = fp + size
         depth += 1

@@ -41,6 +41,9 @@ final class Runtime {
     }
     /// The deepest allowed nesting of nn calls.
     let maxDepth: Int
+    /// The bounds of the native stack the guard was last set up for
+    /// (see ``guardNativeStack()``), to skip asking again on the same thread.
+    var guardedStack: NativeStack.Bounds?
     /// The innermost builtin call (for errors raised from callbacks).
     var callSite: SourceRange {
         @inline(__always) get { regs.pointee.callSite }
@@ -83,38 +86,15 @@ final class Runtime {
 
     @inline(__always)
     func checkInterrupt(_ range: SourceRange) throws(Unwind) {
-        if interrupt.isSet {
-            interrupt.clear()
-            throw .error(ScriptError("interrupted", at: range, kind: .interrupted))
-        }
+        if interrupt.isSet { throw interrupted(range) }
     }
-}
 
-/// A thread-safe flag set by `Interpreter.interrupt()` (e.g. from a SIGINT handler).
-///
-/// An interrupt is normally *hard*: it sets the flag the evaluator polls at
-/// its safe points, which stop the script with the `interrupted` error. While
-/// a *soft stop* is armed (``arm()``: `fit` runs and no press has been taken
-/// softly in this run yet), the next interrupt only marks the soft stop
-/// requested (``softStopRequested``), so `fit` can end training at its next
-/// step and return what it has; any later interrupt is hard again.
-final class InterruptFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    /// 0: no soft stop armed; 1: armed; 2: armed and an interrupt took it.
-    private let soft = Atomic<Int>(0)
-    var isSet: Bool { flag.load(ordering: .relaxed) }
-    /// An interrupt: taken by an armed soft stop, else the hard flag.
-    func set() {
-        if soft.compareExchange(expected: 1, desired: 2, ordering: .sequentiallyConsistent).exchanged { return }
-        flag.store(true, ordering: .relaxed)
+    /// Takes the pending interrupt: clears the flag, returns the `interrupted` error.
+    @inline(never)
+    func interrupted(_ range: SourceRange) -> Unwind {
+        interrupt.clear()
+        return .error(ScriptError("interrupted", at: range, kind: .interrupted))
     }
-    func clear() { flag.store(false, ordering: .relaxed) }
-    /// Arms a soft stop; false when one is armed already (the outer one keeps it).
-    func arm() -> Bool { soft.compareExchange(expected: 0, desired: 1, ordering: .sequentiallyConsistent).exchanged }
-    /// True when an interrupt was taken by the armed soft stop.
-    var softStopRequested: Bool { soft.load(ordering: .relaxed) == 2 }
-    /// Disarms the soft stop; returns true when an interrupt was taken by it.
-    func disarm() -> Bool { soft.exchange(0, ordering: .sequentiallyConsistent) == 2 }
 }
 
 /// One global variable. Compiled code holds the cell directly, so reading a

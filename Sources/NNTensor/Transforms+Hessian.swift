@@ -6,10 +6,13 @@ extension Autodiff {
     ///
     /// Rows and columns follow the inputs in order, each flattened row-major:
     /// input `i` occupies `flatRanges(xs)[i]`. Nestable like `hessian(_:at:)`.
-    public static func hessian(_ f: ([Tensor]) throws -> Tensor, at xs: [Tensor]) throws -> Tensor {
+    /// `checkpoint` runs before each row: throw from it to stop early.
+    public static func hessian(_ f: ([Tensor]) throws -> Tensor, at xs: [Tensor],
+                               checkpoint: () throws -> Void = {}) throws -> Tensor {
         try transform(xs) { scope in
             let y = try f(scope.inputs)
-            return try flatHessian(of: y, wrt: scope.inputs, createGraph: scope.needsGraph(y), op: "hessian")
+            return try flatHessian(of: y, wrt: scope.inputs, createGraph: scope.needsGraph(y), op: "hessian",
+                                   checkpoint: checkpoint)
         }
     }
 
@@ -60,7 +63,8 @@ extension Autodiff {
 
     /// `[N, N]` Hessian of `y` with respect to `targets`: the recorded
     /// gradient, then one backward pass per gradient element.
-    static func flatHessian(of y: Tensor, wrt targets: [Tensor], createGraph: Bool, op: String) throws -> Tensor {
+    static func flatHessian(of y: Tensor, wrt targets: [Tensor], createGraph: Bool, op: String,
+                            checkpoint: () throws -> Void = {}) throws -> Tensor {
         try requireScalar(y, op: op)
         var n = 0
         for t in targets { n += t.count }
@@ -71,6 +75,7 @@ extension Autodiff {
         rows.reserveCapacity(n)
         for g in gs {
             for j in 0..<g.count {
+                try checkpoint()
                 let seed = oneHot(j, shape: g.shape, dtype: g.dtype)
                 rows.append(try Tensor.gradients(of: g, wrt: targets, seed: seed, createGraph: createGraph))
             }

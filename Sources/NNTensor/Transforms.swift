@@ -76,20 +76,24 @@ public enum Autodiff {
     ///
     /// `J[i…, j…] = ∂f(x)[i…] / ∂x[j…]`, built row by row: one backward pass
     /// per output element, seeded with that element's one-hot cotangent.
-    public static func jacobian(_ f: (Tensor) throws -> Tensor, at x: Tensor) throws -> Tensor {
-        try jacobian({ try f($0[0]) }, at: [x])[0]
+    /// `checkpoint` runs before each row: throw from it to stop early.
+    public static func jacobian(_ f: (Tensor) throws -> Tensor, at x: Tensor,
+                                checkpoint: () throws -> Void = {}) throws -> Tensor {
+        try jacobian({ try f($0[0]) }, at: [x], checkpoint: checkpoint)[0]
     }
 
     /// The Jacobians of `f` with respect to each of several inputs: the
     /// `i`-th has shape `f(xs).shape + xs[i].shape` (JAX's `jacobian` with
     /// several `argnums`). One backward pass per output element serves all.
-    public static func jacobian(_ f: ([Tensor]) throws -> Tensor, at xs: [Tensor]) throws -> [Tensor] {
+    public static func jacobian(_ f: ([Tensor]) throws -> Tensor, at xs: [Tensor],
+                                checkpoint: () throws -> Void = {}) throws -> [Tensor] {
         try transform(xs) { scope in
             let y = try f(scope.inputs)
             for x in xs { _ = try Shape.count(y.shape + x.shape, op: "jacobian") }
             let graph = scope.needsGraph(y)
             var rows = [[Tensor]](repeating: [], count: xs.count)
             for i in 0..<y.count {
+                try checkpoint()
                 let seed = oneHot(i, shape: y.shape, dtype: y.dtype)
                 let gs = try Tensor.gradients(of: y, wrt: scope.inputs, seed: seed, createGraph: graph)
                 for (k, g) in gs.enumerated() { rows[k].append(g) }
@@ -108,7 +112,9 @@ public enum Autodiff {
     /// backward pass recorded, then `H[j…, k…] = ∂g[j…]/∂x[k…]` by one
     /// backward pass through `g` per gradient element (seeded with the
     /// one-hot `e_j`). Exact to rounding, and symmetric to rounding.
-    public static func hessian(_ f: (Tensor) throws -> Tensor, at x: Tensor) throws -> Tensor {
+    /// `checkpoint` runs before each row: throw from it to stop early.
+    public static func hessian(_ f: (Tensor) throws -> Tensor, at x: Tensor,
+                               checkpoint: () throws -> Void = {}) throws -> Tensor {
         try transform([x]) { scope in
             let xi = scope.inputs[0]
             let y = try f(xi)
@@ -120,6 +126,7 @@ public enum Autodiff {
             var rows: [Tensor] = []
             rows.reserveCapacity(x.count)
             for j in 0..<x.count {
+                try checkpoint()
                 let seed = oneHot(j, shape: g.shape, dtype: g.dtype)
                 rows.append(try Tensor.gradients(of: g, wrt: [xi], seed: seed, createGraph: graph)[0])
             }

@@ -1,0 +1,70 @@
+import Synchronization
+
+/// A thread-safe flag set by `Interpreter.interrupt()` (e.g. from a SIGINT
+/// watcher thread), which doubles as the native stack guard of nn calls.
+///
+/// An interrupt is normally *hard*: it sets the flag the evaluator polls at
+/// its safe points (loop iterations, nn calls, the steps of long builtins),
+/// which stop the script with the `interrupted` error. While a *soft stop* is
+/// armed (``arm()``: `fit` runs and no press has been taken softly in this
+/// run yet), the next interrupt only marks the soft stop requested
+/// (``softStopRequested``), so `fit` can end training at its next step and
+/// return what it has; any later interrupt is hard again.
+///
+/// One word, ``callGuard``, serves both checks of a call, so a call pays one
+/// load and one compare for them (as Go's stack guard doubles as its
+/// preemption request):
+///
+/// ```
+/// callGuard = UInt.max        while an interrupt is pending
+///           = stackLimit      otherwise: the lowest native stack address a call may start at
+/// a call may start  ⇔  address of a local in the caller > callGuard
+/// ```
+final class InterruptFlag: Sendable {
+    /// ``callGuard``'s storage.
+    private let word = Atomic<UInt>(0)
+    /// The guard's value while no interrupt is pending (0: no native limit known).
+    private let limit = Atomic<UInt>(0)
+    /// 0: no soft stop armed; 1: armed; 2: armed and an interrupt took it.
+    private let soft = Atomic<Int>(0)
+
+    /// True while a hard interrupt is pending.
+    var isSet: Bool { word.load(ordering: .relaxed) == .max }
+
+    /// `UInt.max` while an interrupt is pending, else ``stackLimit``.
+    var callGuard: UInt {
+        @inline(__always) get { word.load(ordering: .relaxed) }
+    }
+
+    /// The lowest native stack address at which an nn call may start on the
+    /// evaluating thread (0 when unknown: then only the call depth is limited).
+    var stackLimit: UInt { limit.load(ordering: .relaxed) }
+
+    /// An interrupt: taken by an armed soft stop, else the hard flag.
+    func set() {
+        if soft.compareExchange(expected: 1, desired: 2, ordering: .sequentiallyConsistent).exchanged { return }
+        word.store(.max, ordering: .sequentiallyConsistent)
+    }
+
+    /// Takes back a pending interrupt.
+    func clear() { word.store(limit.load(ordering: .relaxed), ordering: .sequentiallyConsistent) }
+
+    /// Sets the native stack limit for the thread that evaluates from now on,
+    /// keeping a pending interrupt pending.
+    func setStackLimit(_ newLimit: UInt) {
+        limit.store(newLimit, ordering: .relaxed)
+        var current = word.load(ordering: .relaxed)
+        while current != .max {
+            let r = word.compareExchange(expected: current, desired: newLimit, ordering: .sequentiallyConsistent)
+            if r.exchanged { break }
+            current = r.original
+        }
+    }
+
+    /// Arms a soft stop; false when one is armed already (the outer one keeps it).
+    func arm() -> Bool { soft.compareExchange(expected: 0, desired: 1, ordering: .sequentiallyConsistent).exchanged }
+    /// True when an interrupt was taken by the armed soft stop.
+    var softStopRequested: Bool { soft.load(ordering: .relaxed) == 2 }
+    /// Disarms the soft stop; returns true when an interrupt was taken by it.
+    func disarm() -> Bool { soft.exchange(0, ordering: .sequentiallyConsistent) == 2 }
+}
