@@ -61,7 +61,7 @@ for name, shape in {"product_2p64": "[2**32, 2**32]", "product_3x2p62": "[3, 2**
     for fn in ["zeros", "ones", "randn", "rand"]:
         case("sizes", f"{fn}_{name}", 70, f"let t = {fn}({shape})\nprint(t.shape)\n", f"{fn}({shape})")
     case("sizes", f"full_{name}", 70, f"let t = full({shape}, 1)\nprint(t.shape)\n")
-    case("sizes", f"reshape_to_{name}", 70, f"let t = zeros([0]).reshape({shape})\nprint(t.shape)\n")
+    survive("sizes", f"reshape_to_{name}", f"let t = zeros([0]).reshape({shape})\nprint(t.shape)\n")
 case("sizes", "oom_randn_30000_square", 70, "let t = randn([30000, 30000])\nlet u = t * 2\nprint(u.shape)\n",
      "randn([30000, 30000]) under ulimit -v: out of memory is an error")
 case("sizes", "oom_many_1gib", 70, "let keep = []\nfor i in range(64) { keep.append(zeros([2**28])) }\nprint(len(keep))\n")
@@ -74,7 +74,7 @@ case("sizes", "concat_empty_huge", 70,
      "let a = zeros([0, 2**62])\nlet t = concat([a, a, a], axis: 1)\nprint(t.shape)\n")
 case("sizes", "concat_product_overflow", 70,
      "let a = zeros([0, 2**61])\nlet t = concat([a, a, a, a, a], axis: 1)\nprint(t.shape)\n")
-case("sizes", "stack_empty_huge", 70, "let a = zeros([0, 2**62])\nlet t = stack([a, a, a])\nprint(t.shape)\n")
+survive("sizes", "stack_empty_huge", "let a = zeros([0, 2**62])\nlet t = stack([a, a, a])\nprint(t.shape)\n")
 case("sizes", "matmul_empty_huge", 70, "let a = zeros([2**31, 0])\nlet t = matmul(a, zeros([0, 2**31]))\nprint(t.shape)\n")
 case("sizes", "broadcast_empty_huge", 70, "let t = zeros([0, 1, 2**40]) + zeros([2**40, 1])\nprint(t.shape)\n")
 case("sizes", "transpose_empty_huge", 70, "let t = zeros([0, 2**62]).transpose()\nprint(t.shape)\nprint(t.sum(axis: 1))\n")
@@ -110,9 +110,12 @@ for d in [257, 1000, 100_000, 1_000_000]:
     case("nesting", f"mixed_{d}", 65, "print(" + "([{" * (d // 3) + "\n")
     case("nesting", f"minus_{d}", 65, "print(" + "-" * d + "1)\n")
     case("nesting", f"not_{d}", 65, "print(" + "not " * d + "true)\n")
-    case("nesting", f"call_chain_{d}", 65, "print(f" + "()" * d + ")\n")
-    case("nesting", f"index_chain_{d}", 65, "print(x" + "[0]" * d + ")\n")
-    case("nesting", f"member_chain_{d}", 65, "print(x" + ".a" * d + ")\n")
+    # Postfix chains are not nesting: up to Parser.maxHeight (4096) they parse
+    # and fail at run time (nothing is defined); taller ones are refused.
+    chain = 65 if d > 4096 else 70
+    case("nesting", f"call_chain_{d}", chain, "print(f" + "()" * d + ")\n")
+    case("nesting", f"index_chain_{d}", chain, "print(x" + "[0]" * d + ")\n")
+    case("nesting", f"member_chain_{d}", chain, "print(x" + ".a" * d + ")\n")
 for n in [4097, 100_000]:
     case("nesting", f"plus_chain_{n}", 65, "print(1" + " + 1" * n + ")\n")
     case("nesting", f"pow_chain_{n}", 65, "print(1" + " ** 1" * n + ")\n")
@@ -188,8 +191,9 @@ for k, ch in {"rlo": "\u202e", "zwj": "\u200d", "zwsp": "\u200b", "nbsp": "\u00a
               "combining_acute": "\u0301", "emoji": "\U0001f600", "cyrillic_a": "\u0430",
               "vertical_tab": "\x0b", "form_feed": "\x0c", "escape": "\x1b", "bell": "\x07", "del": "\x7f"}.items():
     case("encodings", f"char_{k}", 65, f"let x = 1{ch}2\nprint(x)\n", f"U+{ord(ch):04X} between tokens")
-    case("encodings", f"ident_{k}", 70, f"let a{ch}b = 1\nprint(a{ch}b)\nerror(\"survived\")\n".replace("error", "error"),
-         f"U+{ord(ch):04X} inside an identifier: an error, or a name")
+    # Only letters continue a name: every other character is refused (65).
+    case("encodings", f"ident_{k}", 70 if ch.isalpha() else 65, f"let a{ch}b = 1\nprint(a{ch}b)\nerror(\"survived\")\n",
+         f"U+{ord(ch):04X} inside an identifier: a letter continues the name, anything else is refused")
 for k, esc in {"surrogate": r"\u{D800}", "above_max": r"\u{110000}", "huge": r"\u{FFFFFFFFFFFFFFFF}",
                "empty": r"\u{}", "unclosed": r"\u{41", "no_brace": r"\u0041", "bad_hex": r"\u{zz}",
                "unknown_escape": r"\q", "x_escape": r"\x41", "trailing_backslash": "\\"}.items():
@@ -198,11 +202,11 @@ case("encodings", "unterminated_string_eof", 65, 'print("abc\n')
 case("encodings", "unterminated_string_10mb", 65, 'print("' + "a" * 10_000_000 + "\n")
 case("encodings", "error_at_end_of_10mb_line", 65, "let x = " + "1 + " * 2_500_000 + ")\n",
      "an error on a 10 MB line: the caret window")
-case("encodings", "cr_only_lines", 70, "print(1)\rprint(2)\rprint(undefined_name)\r")
+case("encodings", "cr_only_lines", 65, "print(1)\rprint(2)\rprint(undefined_name)\r")
 case("encodings", "crlf_lines", 70, "print(1)\r\nprint(undefined_name)\r\n")
 case("encodings", "tabs_before_error", 65, "\t\t\tlet x = )\n")
 case("encodings", "long_identifier_1mb", 70, "let " + "a" * 1_000_000 + " = 1\nprint(b" + "a" * 1_000_000 + ")\n")
-case("encodings", "combining_after_quote", 70, 'let s = "a"\u0301\nprint(s)\nerror("survived")\n')
+case("encodings", "combining_after_quote", 65, 'let s = "a"\u0301\nprint(s)\nerror("survived")\n')
 case("encodings", "string_grapheme_huge", 70, 'let s = "e' + "\u0301" * 100_000 + '"\nprint(len(s))\nerror("survived")\n')
 
 # ---------------------------------------------------------------- numbers at the edges
@@ -210,13 +214,20 @@ for k, lit in {"1e309": "1e309", "1e-400": "1e-400", "digits_400": "9" * 400, "d
                "max_double": "1.7976931348623157e308", "denormal": "5e-324", "exp_huge": "1e99999999999999999999",
                "neg_zero": "-0.0"}.items():
     survive("numbers", f"literal_{k}", f"let x = {lit}\nprint(x)\n", f"the literal {lit[:40]}")
-for k, bad_lit in {"exp_no_digits": "1e", "exp_sign_only": "1e+", "double_dot": "1..2", "trailing_dot_e": "1.e5x",
-                   "hex": "0xZZ", "binary": "0b102", "underscore_end": "1_", "two_exps": "1e5e5", "dot_only": ".",
+for k, bad_lit in {"exp_no_digits": "1e", "exp_sign_only": "1e+",
+                   "hex": "0xZZ", "binary": "0b102", "two_exps": "1e5e5", "dot_only": ".",
                    "dots": "1.2.3"}.items():
     case("numbers", f"literal_{k}", 65, f"let x = {bad_lit}\nprint(x)\n", f"the malformed number {bad_lit}")
-for k, expr in {"int_div_zero": "1 // 0", "mod_zero": "1 % 0", "mod_zero_neg": "-7 % 0",
+# Accepted forms: `1..2` is a range, `1_` is 1 (digit separators), `1.e5x`
+# is the property e5x of 1 (a runtime error).
+for k, lit in {"double_dot": "1..2", "underscore_end": "1_", "trailing_dot_e": "1.e5x"}.items():
+    survive("numbers", f"literal_{k}", f"let x = {lit}\nprint(x)\n", f"the number-like {lit}")
+# nn has no `//` or `<<`: refused by the parser.
+for k, expr in {"int_div_zero": "1 // 0", "tensor_intdiv_zero": "tensor([1, 2]) // 0", "shift_like": "1 << 64"}.items():
+    case("numbers", k, 65, f"print({expr})\n", expr)
+for k, expr in { "mod_zero": "1 % 0", "mod_zero_neg": "-7 % 0",
                 "div_zero": "1 / 0", "pow_huge": "2 ** 2**62", "pow_neg_frac": "(-8) ** (1/3)",
-                "tensor_mod_zero": "tensor([1, 2]) % 0", "tensor_intdiv_zero": "tensor([1, 2]) // 0",
+                "tensor_mod_zero": "tensor([1, 2]) % 0",
                 "round_inf": "round(inf)", "round_digits_neg": "round(123.456, digits: -400)",
                 "round_digits_frac": "round(1.5, digits: 0.5)", "index_fraction": "[1, 2, 3][1.5]",
                 "index_2p53p1": "[1, 2, 3][2**53 + 1]", "index_neg_zero": "[1, 2, 3][-0.0]",
@@ -237,8 +248,7 @@ for k, expr in {"int_div_zero": "1 // 0", "mod_zero": "1 % 0", "mod_zero_neg": "
                 "clamp_reversed": "clamp(tensor([1.0]), 2, 1)", "sqrt_neg_tensor": "sqrt(tensor([-1.0]))",
                 "log_zero": "log(0)", "exp_1000": "exp(1000)", "float64_tiny_sum": "tensor([5e-324], dtype: \"float64\").sum()",
                 "mean_int_overflow": "tensor([3e38, 3e38]).mean()", "sum_overflow": "tensor([3e38, 3e38]).sum()",
-                "softmax_huge": "softmax(tensor([1e38, -1e38]))", "std_one": "tensor([1.0]).std()",
-                "shift_like": "1 << 64"}.items():
+                "softmax_huge": "softmax(tensor([1e38, -1e38]))", "std_one": "tensor([1.0]).std()"}.items():
     survive("numbers", k, f"print({expr})\n", expr)
 
 # ---------------------------------------------------------------- NaN and inf
@@ -337,12 +347,12 @@ for k, path in {"missing": '"no/such/file.csv"', "directory": "script_dir()", "d
                 "root": '"/"', "number_path": "42", "list_path": "[1]", "tensor_path": "zeros([2])"}.items():
     case("files", f"read_csv_path_{k}", 70, f"let t = read_csv({path})\nprint(t)\nerror(\"survived\")\n", f"read_csv({path[:30]})")
 for k, path in {"directory": "script_dir()", "missing_dir": '"/no/such/dir/x.svg"', "nul": '"a\\u{0}zzz.svg"',
-                "png": '"/tmp/nn-hostile-never.png"', "empty": '""', "dev_full": '"/dev/full"',
+                "png": '"never.png"', "empty": '""', "dev_full": '"/dev/full"',
                 "root": '"/"', "proc": '"/proc/self/status"', "long": '"' + "a" * 5000 + '.svg"'}.items():
     case("files", f"savefig_{k}", 70, f"plot(tensor([1, 2, 3]))\nsavefig({path})\nerror(\"survived\")\n", f"savefig({path[:30]})")
     case("files", f"plot_file_{k}", 70, f"plot(tensor([1, 2, 3]), file: {path})\nerror(\"survived\")\n")
-case("files", "savefig_huge_size", 70, 'plot(tensor([1, 2]))\nsavefig("/tmp/nn-hostile.svg", width: 2**40, height: 2**40)\nerror("survived")\n')
-case("files", "savefig_nan_size", 70, 'plot(tensor([1, 2]))\nsavefig("/tmp/nn-hostile.svg", width: nan, height: -1)\nerror("survived")\n')
+case("files", "savefig_huge_size", 70, 'plot(tensor([1, 2]))\nsavefig("hostile.svg", width: 2**40, height: 2**40)\nerror("survived")\n')
+case("files", "savefig_nan_size", 70, 'plot(tensor([1, 2]))\nsavefig("hostile.svg", width: nan, height: -1)\nerror("survived")\n')
 case("files", "plot_width_huge", 70, "plot(tensor([1, 2]), width: 2**40, height: 2**40, ascii: true)\nerror(\"survived\")\n")
 
 BIG_BYTES = 16_000  # larger cases and fixtures are not kept in git

@@ -29,11 +29,13 @@ final class Watchdog: Sendable {
 }
 
 extension Interpreter {
-    /// A sendable way to reach `interrupt()` from the watchdog's thread
-    /// (`interrupt()` is documented as safe from any thread).
-    struct Handle: @unchecked Sendable {
-        let interpreter: Interpreter
-        func interrupt() { interpreter.interrupt() }
+    /// A sendable, weak way to reach `interrupt()` from the watchdog's thread
+    /// (`interrupt()` is documented as safe from any thread). Weak, so a
+    /// pending watchdog never keeps a finished interpreter alive.
+    final class Handle: @unchecked Sendable {
+        weak var interpreter: Interpreter?
+        init(interpreter: Interpreter) { self.interpreter = interpreter }
+        func interrupt() { interpreter?.interrupt() }
     }
 }
 
