@@ -76,9 +76,12 @@ public func parseCSV(_ text: String, name: String = "<text>", target: String? = 
     guard let header = records.first?.fields else {
         throw TensorError(op: "read_csv", "\(name) is empty (expected a header row)")
     }
+    // A set, not a scan of the columns before each one: a header of a
+    // million columns must not take hours (issue 15).
+    var seen = Set<String>(minimumCapacity: header.count)
     for (j, h) in header.enumerated() {
         if h.isEmpty { throw TensorError(op: "read_csv", "\(name): column \(j + 1) of the header has no name") }
-        if header[..<j].contains(h) { throw TensorError(op: "read_csv", "\(name): column name '\(h)' appears twice in the header") }
+        if !seen.insert(h).inserted { throw TensorError(op: "read_csv", "\(name): column name '\(h)' appears twice in the header") }
     }
     var targetIndex: Int?
     if let target {

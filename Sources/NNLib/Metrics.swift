@@ -15,7 +15,9 @@ public func classLabels(_ target: Tensor, classes: Int, op: String = "labels", w
             throw TensorError(op: op, "\(what) \(v) at index \(i) is not an integer (class labels must be whole numbers in 0..<\(classes))")
         }
         guard v >= 0, v < Double(classes) else {
-            throw TensorError(op: op, "\(what) \(Int(v)) at index \(i) is out of range for \(classes) classes (labels must be in 0..<\(classes))")
+            // `Int(v)` traps for a label like 1e30: show such a one as a double.
+            let shown = abs(v) < 0x1p53 ? String(Int(v)) : String(v)
+            throw TensorError(op: op, "\(what) \(shown) at index \(i) is out of range for \(classes) classes (labels must be in 0..<\(classes))")
         }
         out.append(Int(v))
     }

@@ -88,7 +88,7 @@ enum Suggest {
         let limit = max(1, min(3, a.count / 3 + 1))
         var best: (String, Int)?
         for c in candidates where c != name {
-            let d = distance(a, Array(c.unicodeScalars))
+            let d = distance(a, Array(c.unicodeScalars), limit: limit)
             if d <= limit, best.map({ d < $0.1 || (d == $0.1 && c < $0.0) }) ?? true {
                 best = (c, d)
             }
@@ -96,24 +96,36 @@ enum Suggest {
         return best?.0
     }
 
-    /// Optimal-string-alignment distance (Levenshtein plus transpositions).
-    static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        if abs(a.count - b.count) > 3 { return 4 }
-        var prev2 = [Int](repeating: 0, count: b.count + 1)
-        var prev = Array(0...b.count)
-        var cur = [Int](repeating: 0, count: b.count + 1)
+    /// Optimal-string-alignment distance (Levenshtein plus transpositions),
+    /// or `limit + 1` when it is more than `limit`.
+    ///
+    /// Only the band `|i - j| <= limit` of the table can hold a distance
+    /// within `limit`, so the cost is O(len * limit), not O(len^2): a
+    /// misspelled name of a million characters is answered at once.
+    static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int {
+        let over = limit + 1
+        if abs(a.count - b.count) > limit { return over }
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        // Rows of the table; cells outside the band stay `over`.
+        var prev2 = [Int](repeating: over, count: b.count + 1)
+        var prev = (0...b.count).map { min($0, over) }
+        var cur = [Int](repeating: over, count: b.count + 1)
         for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count {
+            let lo = max(1, i - limit), hi = min(b.count, i + limit)
+            cur[0] = min(i, over)
+            if lo > 1 { cur[lo - 1] = over }
+            var rowMin = cur[0]
+            for j in lo...hi {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
                 var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
                     v = min(v, prev2[j - 2] + 1)
                 }
-                cur[j] = v
+                cur[j] = min(v, over)
+                rowMin = min(rowMin, cur[j])
             }
+            if hi < b.count { cur[hi + 1] = over }
+            if rowMin >= over { return over }
             (prev2, prev, cur) = (prev, cur, prev2)
         }
         return prev[b.count]

@@ -67,4 +67,18 @@ import NNTensor
         }
         #expect(throws: TensorError.self) { try readCSV(path: "/nonexistent/file.csv") }
     }
+
+    /// A header of 300,000 columns is checked for duplicates in one pass
+    /// (issue 15: the check scanned every earlier column, 4.5e10 string
+    /// comparisons here, so the wide file of the hostile corpus hung).
+    @Test func wideHeaderDuplicateFoundInOnePass() throws {
+        let n = 300_000
+        let names = (0..<n).map { "c\($0)" }
+        let text = (names + ["c7"]).joined(separator: ",") + "\n" + Array(repeating: "1", count: n + 1).joined(separator: ",") + "\n"
+        #expect(throws: TensorError(op: "read_csv", "<text>: column name 'c7' appears twice in the header")) {
+            try parseCSV(text)
+        }
+        let wide = try parseCSV(names.joined(separator: ",") + "\n" + Array(repeating: "2", count: n).joined(separator: ",") + "\n")
+        #expect(wide.X.shape == [1, n])
+    }
 }
