@@ -26,9 +26,24 @@ enum Operators {
             return .bool(try ordered(a, b, op))
         case .add:
             switch (a, b) {
-            case (.string(let s), .string(let t)): return .string(s + t)
-            case (.list(let l), .list(let m)): return .list(l.items + m.items)
-            case (.tuple(let l), .tuple(let m)): return .tuple(l + m)
+            // the same size limits as repetition: a string of at most 2**28
+            // bytes, a list or tuple of at most 2**26 items (a doubling loop
+            // ends in this error, not in the allocator's crash)
+            case (.string(let s), .string(let t)):
+                guard s.utf8.count + t.utf8.count <= 1 << 28 else {
+                    throw BuiltinError("cannot join strings of \(s.utf8.count) and \(t.utf8.count) bytes (a string may hold at most 2**28 bytes)")
+                }
+                return .string(s + t)
+            case (.list(let l), .list(let m)):
+                guard l.items.count + m.items.count <= 1 << 26 else {
+                    throw BuiltinError("cannot join lists of \(l.items.count) and \(m.items.count) items (a list may hold at most 2**26 items)")
+                }
+                return .list(l.items + m.items)
+            case (.tuple(let l), .tuple(let m)):
+                guard l.count + m.count <= 1 << 26 else {
+                    throw BuiltinError("cannot join tuples of \(l.count) and \(m.count) items (a tuple may hold at most 2**26 items)")
+                }
+                return .tuple(l + m)
             case (.string, _), (_, .string):
                 throw BuiltinError("cannot add \(a.typeName) and \(b.typeName) (convert with str() or use interpolation \"{x}\")")
             default: break
