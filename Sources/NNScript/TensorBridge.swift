@@ -10,7 +10,11 @@ enum TensorBridge {
         case .multiply: return try a * b
         case .divide: return try a / b
         case .power:
-            if b.shape.isEmpty, !b.isTracked { return try Builtins.sized(a, "pow").pow(try b.item()) }
+            // a 0-d exponent of the same dtype takes the scalar path; other
+            // dtypes are refused by Tensor.pow as + - * / refuse them
+            if b.shape.isEmpty, !b.isTracked, b.dtype == a.dtype || b.isBool {
+                return try Builtins.sized(a, "pow").pow(try b.item())
+            }
             return try Tensor.pow(a, b)
         case .matmul: return try a.matmul(b)
         case .equal: return try a.eq(b)

@@ -354,6 +354,8 @@ extension Kernels {
 @inline(__always) func libmCos(_ x: Double) -> Double { cos(x) }
 @inline(__always) func libmErf(_ x: Float) -> Float { erff(x) }
 @inline(__always) func libmErf(_ x: Double) -> Double { erf(x) }
+@inline(__always) func libmErfc(_ x: Float) -> Float { erfcf(x) }
+@inline(__always) func libmErfc(_ x: Double) -> Double { erfc(x) }
 @inline(__always) func libmPow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
 @inline(__always) func libmPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
 @inline(__always) func libmLog1p(_ x: Float) -> Float { log1pf(x) }

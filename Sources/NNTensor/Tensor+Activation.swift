@@ -37,9 +37,13 @@ extension Tensor {
     /// Gradient: `g * (Φ(x) + x * φ(x))` with `φ(x) = exp(-x²/2) / √(2π)`,
     /// written with `erf` and `exp` so it differentiates again.
     public func gelu() -> Tensor {
-        let r32 = Float(0.5).squareRoot(), r64 = Double(0.5).squareRoot()
-        let out = Tensor.parallelUnary(self, { 0.5 * $0 * (1 + libmErf($0 * r32)) },
-                                       { 0.5 * $0 * (1 + libmErf($0 * r64)) })
+        let r64 = Double(0.5).squareRoot()
+        // Φ(x) = erfc(-x/√2)/2, not (1 + erf(x/√2))/2: the sum cancels for
+        // x < -1 (float32 gelu(-4.33) lost 0.15%), erfc keeps every digit.
+        // float32 is computed in Double (then rounded once), so its argument
+        // carries no float32 rounding into erfc's steep tail
+        let out = Tensor.parallelUnary(self, { Float(0.5 * Double($0) * libmErfc(-Double($0) * r64)) },
+                                       { 0.5 * $0 * libmErfc(-$0 * r64) })
         return Tensor.record(.gelu, out, [self]) { g, ctx in
             let x = ctx.inputs[0]
             let cdf = try (x * r64).erf() * 0.5 + 0.5
