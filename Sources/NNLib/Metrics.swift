@@ -48,7 +48,22 @@ public func predictedClasses(_ scores: Tensor, threshold: Double = 0, op: String
     guard scores.rank == 1 || (scores.rank == 2 && scores.shape[1] == 1) else {
         throw TensorError(op: op, "expected scores of shape [N, C] or [N], got \(scores.shape)")
     }
-    return scores.doubles.map { $0 > threshold ? 1 : 0 }
+    let values = scores.doubles
+    // Whole numbers other than 0 and 1 read as binary scores would be a
+    // guess: [0, 1, 2, 3] may be class labels (then 2 and 3 are out of
+    // range) or logits. Real scores are almost never whole numbers, so this
+    // is an error naming both readings, never a silent answer.
+    if !values.isEmpty, values.allSatisfy({ $0.isFinite && $0.rounded() == $0 }),
+       let i = values.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+        let top = Int(values.max() ?? 1)
+        throw TensorError(op: op, "the predictions are whole numbers and \(fmtNumber(values[i])) at index \(i) is neither 0 nor 1, so they could be class labels or binary scores: pass labels with classes: \(Swift.max(top + 1, 3)), or scores as an [N, C] tensor")
+    }
+    return values.map { $0 > threshold ? 1 : 0 }
+}
+
+/// A number as nn prints it in messages (integral values without a fraction).
+private func fmtNumber(_ v: Double) -> String {
+    v.rounded() == v && Swift.abs(v) < 1e15 ? String(Int(v)) : String(v)
 }
 
 /// The fraction of samples whose predicted class equals the label, in
