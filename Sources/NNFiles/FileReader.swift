@@ -31,8 +31,25 @@ public enum FileReader {
             throw FileError(.read, path, "it is \(size) bytes; files over \(limit) bytes are refused")
         }
         // Read to the end, but never past the limit (the file may grow while read).
+        switch readToEnd(fd, limit: limit, reserve: size) {
+        case .success(let bytes?): return bytes
+        case .success(nil): throw FileError(.read, path, "it grew past \(limit) bytes while being read")
+        case .failure(let failure): throw FileError(.read, path, FilePath.systemError(failure.code))
+        }
+    }
+
+    /// A failed `read(2)`: its `errno`.
+    public struct ReadFailure: Error, Sendable {
+        public let code: Int32
+    }
+
+    /// Every byte `fd` gives until its end (any kind of file: a pipe too),
+    /// retrying interrupted reads; `nil` once more than `limit` bytes come
+    /// (`/dev/zero`, an endless pipe). The one read loop nn has: the gate
+    /// above and the command line's script reading both use it.
+    public static func readToEnd(_ fd: Int32, limit: Int, reserve: Int = 0) -> Result<[UInt8]?, ReadFailure> {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(size)
+        bytes.reserveCapacity(Swift.min(reserve, limit))
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buffer.withUnsafeMutableBytes { raw -> Int in
@@ -44,14 +61,11 @@ public enum FileReader {
             }
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
-                throw FileError(.read, path, FilePath.systemError())
+                return .failure(ReadFailure(code: errno))
             }
-            if n == 0 { break }
-            guard bytes.count + n <= limit else {
-                throw FileError(.read, path, "it grew past \(limit) bytes while being read")
-            }
+            if n == 0 { return .success(bytes) }
+            guard bytes.count + n <= limit else { return .success(nil) }
             bytes += buffer[0..<n]
         }
-        return bytes
     }
 }

@@ -6,7 +6,6 @@ extension Tensor {
     /// Gradient: `g.sumTo(input.shape)`.
     public func expand(_ shape: [Int]) throws -> Tensor {
         if shape == self.shape { return self }
-        if isBool { return try keepingBool { try $0.expand(shape) } }
         let b = try Shape.broadcast(self.shape, shape, op: "expand")
         guard b == shape else {
             throw TensorError(op: "expand", "cannot broadcast shape \(fmt(self.shape)) to \(fmt(shape))")
@@ -19,7 +18,7 @@ extension Tensor {
         case .float64(let x):
             out = Tensor(shape: shape, storage: .float64(Kernels.zip(x, self.shape, [0], [], shape, { a, _ in a })))
         case .bool:
-            return try asFloat.expand(shape)
+            return try keepingBool { try $0.expand(shape) }
         }
         return Tensor.record(.expand, out, [self]) { g, ctx in [try g.sumTo(ctx.inputs[0].shape)] }
     }

@@ -27,12 +27,11 @@ extension Tensor {
     /// The gather through `plan` (recorded as `index`).
     func gathered(_ plan: IndexPlan) -> Tensor {
         if plan.isIdentity { return self }
-        if isBool { return keepingBool { $0.gathered(plan) } }
         let out: Tensor
         switch storage {
         case .float32(let x): out = Tensor(shape: plan.outShape, storage: .float32(Kernels.gather(x, plan)))
         case .float64(let x): out = Tensor(shape: plan.outShape, storage: .float64(Kernels.gather(x, plan)))
-        case .bool: return asFloat.gathered(plan)
+        case .bool: return keepingBool { $0.gathered(plan) }
         }
         return Tensor.record(.index, out, [self]) { g, _ in [g.scattered(plan)] }
     }

@@ -27,13 +27,12 @@ extension Tensor {
     /// `permute` with an already validated permutation of `0..<rank`.
     func permuted(_ perm: [Int]) -> Tensor {
         if perm == Array(0..<rank) { return self }
-        if isBool { return keepingBool { $0.permuted(perm) } }
         let outShape = perm.map { shape[$0] }
         let out: Tensor
         switch storage {
         case .float32(let x): out = Tensor(shape: outShape, storage: .float32(Kernels.permute(x, shape, perm)))
         case .float64(let x): out = Tensor(shape: outShape, storage: .float64(Kernels.permute(x, shape, perm)))
-        case .bool: return asFloat.permuted(perm)
+        case .bool: return keepingBool { $0.permuted(perm) }
         }
         return Tensor.record(.permute, out, [self]) { g, _ in
             var inverse = [Int](repeating: 0, count: perm.count)

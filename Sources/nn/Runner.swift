@@ -1,4 +1,5 @@
 import NNScript
+import NNFiles
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -133,32 +134,15 @@ enum Files {
         return try readAll(0)
     }
 
-    /// Reads `fd` to its end; an error other than an interrupted read is thrown.
+    /// Reads `fd` to its end, at most `maxScriptBytes` (NNFiles' read loop).
     static func readAll(_ fd: Int32) throws(ReadError) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = systemRead(fd, &buffer, buffer.count)
-            if n == 0 { return bytes }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ReadError(errno)
-            }
-            guard bytes.count + n <= maxScriptBytes else {
-                throw ReadError("a script may be at most \(maxScriptBytes >> 20) MiB and this one is larger (is it a device or an endless pipe?)")
-            }
-            bytes += buffer[0..<n]
+        switch FileReader.readToEnd(fd, limit: maxScriptBytes) {
+        case .success(let bytes?): return bytes
+        case .success(nil):
+            throw ReadError("a script may be at most \(maxScriptBytes >> 20) MiB and this one is larger (is it a device or an endless pipe?)")
+        case .failure(let failure): throw ReadError(failure.code)
         }
     }
-}
-
-/// `read(2)` (named apart from ``Files/read(_:)``).
-private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    return Glibc.read(fd, buffer, count)
-    #else
-    return Darwin.read(fd, buffer, count)
-    #endif
 }
 
 /// SIGINT: the first Ctrl-C interrupts the running script; a second one

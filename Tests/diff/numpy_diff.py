@@ -397,37 +397,37 @@ def gen_clamp(rng):
     return Case("clamp", f"clamp {lo} {hi}", f"clamp({', '.join(args)})", ref, zero_sign=False)
 
 
+def partner_or_number(rng, shape, dt):
+    """The other operand: a number (30%) or a tensor broadcasting with `shape`,
+    as (NumPy array, nn source)."""
+    if rng.random() < 0.3:
+        v = number_for(rng, dt)
+        return np.array(dt(v)), nn_number(v)
+    b = with_view(rng, make_input(rng, broadcast_partner(rng, shape), dt))
+    return b.arr, b.nn
+
+
 def gen_where(rng):
     dt = pick_dtype(rng)
     shape = random_shape(rng, hi=3)
     c = with_view(rng, make_input(rng, broadcast_partner(rng, shape), dt))
     a = with_view(rng, make_input(rng, shape, dt))
-    if rng.random() < 0.3:
-        v = number_for(rng, dt)
-        b_arr, b_nn = np.array(dt(v)), nn_number(v)
-    else:
-        b = with_view(rng, make_input(rng, broadcast_partner(rng, shape), dt))
-        b_arr, b_nn = b.arr, b.nn
+    b_arr, b_nn = partner_or_number(rng, shape, dt)
     ca, aa = c.arr, a.arr
+    if rng.random() < 0.5:
+        # a mask from a comparison, as where is mostly used
+        t0 = number_for(rng, dt)
+        cond, desc, cond_nn = (lambda x: x > dt(t0)), "where(c > t)", f"({c.nn}) > {nn_number(t0)}"
+    else:
+        cond, desc, cond_nn = (lambda x: x != 0), "where", c.nn
 
     def ref():
         try:
             out = np.broadcast_shapes(ca.shape, aa.shape, b_arr.shape)
         except ValueError:
             raise ExpectError("shapes do not broadcast")
-        return np.broadcast_to(np.where(ca != 0, aa, b_arr.astype(dt)), out).astype(dt)
-    if rng.random() < 0.5:
-        # a mask from a comparison, as where is mostly used
-        t0 = number_for(rng, dt)
-
-        def ref_cmp():
-            try:
-                out = np.broadcast_shapes(ca.shape, aa.shape, b_arr.shape)
-            except ValueError:
-                raise ExpectError("shapes do not broadcast")
-            return np.broadcast_to(np.where(ca > dt(t0), aa, b_arr.astype(dt)), out).astype(dt)
-        return Case("where", "where(c > t)", f"where(({c.nn}) > {nn_number(t0)}, {a.nn}, {b_nn})", ref_cmp)
-    return Case("where", "where", f"where({c.nn}, {a.nn}, {b_nn})", ref)
+        return np.broadcast_to(np.where(cond(ca), aa, b_arr.astype(dt)), out).astype(dt)
+    return Case("where", desc, f"where({cond_nn}, {a.nn}, {b_nn})", ref)
 
 
 # ---------------------------------------------------------------- reductions
@@ -851,12 +851,7 @@ def gen_compare(rng):
     dt = pick_dtype(rng)
     shape = random_shape(rng, hi=3)
     a = with_view(rng, make_input(rng, shape, dt))
-    if rng.random() < 0.3:
-        v = number_for(rng, dt)
-        b_arr, b_nn = np.array(dt(v)), nn_number(v)
-    else:
-        b = with_view(rng, make_input(rng, broadcast_partner(rng, shape), dt))
-        b_arr, b_nn = b.arr, b.nn
+    b_arr, b_nn = partner_or_number(rng, shape, dt)
     op = rng.choice(list(CMP_OPS))
     aa = a.arr
 

@@ -35,6 +35,7 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+from torch_common import start   # noqa: E402
 from torch_diff import run_nn   # noqa: E402
 
 OP_FILE = os.path.join(HERE, "..", "..", "Sources", "NNTensor", "Op.swift")
@@ -108,31 +109,11 @@ def draw(rng, torch, gens, forced):
 
 
 def main(argv):
-    count = int(os.environ.get("NN_AUTODIFF_PROGRAMS", "100"))
-    seed, keep = 0, None
-    args = list(argv)
-    while args:
-        a = args.pop(0)
-        if a == "--seed":
-            seed = int(args.pop(0))
-        elif a == "--keep":
-            keep = args.pop(0)
-            os.makedirs(keep, exist_ok=True)
-        else:
-            count = int(a)
-    try:
-        import torch
-    except Exception as e:   # noqa: BLE001 - any import failure means: skip
-        print(f"torch autodiff differential test skipped: torch does not import here ({type(e).__name__}: {e}); "
-              "install it (pip install torch) or put it on PYTHONPATH to run it")
-        return 0
+    started = start(argv, "torch autodiff differential test", "torch_autodiff.py", "NN_AUTODIFF_PROGRAMS", 100)
+    if isinstance(started, int):
+        return started
+    torch, count, seed, keep, nn_bin = started
     warnings.filterwarnings("ignore")
-    torch.set_default_dtype(torch.float64)
-    torch.use_deterministic_algorithms(True)
-    nn_bin = os.environ.get("NN_BIN")
-    if not nn_bin or not os.access(nn_bin, os.X_OK):
-        print("torch_autodiff.py: set NN_BIN to the nn binary", file=sys.stderr)
-        return 2
     from autodiff_numbers import QUANTITIES as NUMBER_QUANTITIES, draw_numbers, nn_number_case, number_generators, \
         torch_number_case
     from autodiff_quantities import NN_HELPERS, QUANTITIES, compare, nn_case, plan, torch_case

@@ -52,3 +52,37 @@ class Case:
         self.id = None
 
 
+def start(argv, label, script, count_env, default_count):
+    """The drivers' common start: `[COUNT] [--seed S] [--keep DIR]` (COUNT
+    defaults to $count_env or `default_count`), torch imported in float64 and
+    deterministic, NN_BIN checked. Returns (torch, count, seed, keep, nn_bin),
+    or an exit status: 0 when torch does not import (the test skips, saying
+    so), 2 without an nn binary."""
+    import os
+    import sys
+    count = int(os.environ.get(count_env, str(default_count)))
+    seed, keep = 0, None
+    args = list(argv)
+    while args:
+        a = args.pop(0)
+        if a == "--seed":
+            seed = int(args.pop(0))
+        elif a == "--keep":
+            keep = args.pop(0)
+            os.makedirs(keep, exist_ok=True)
+        else:
+            count = int(a)
+    try:
+        import torch
+    except Exception as e:   # noqa: BLE001 - any import failure means: skip
+        print(f"{label} skipped: torch does not import here ({type(e).__name__}: {e}); "
+              "install it (pip install torch) or put it on PYTHONPATH to run it")
+        return 0
+    torch.set_default_dtype(torch.float64)
+    torch.use_deterministic_algorithms(True)
+    nn_bin = os.environ.get("NN_BIN")
+    if not nn_bin or not os.access(nn_bin, os.X_OK):
+        print(f"{script}: set NN_BIN to the nn binary", file=sys.stderr)
+        return 2
+    return torch, count, seed, keep, nn_bin
+

@@ -30,6 +30,7 @@ import tempfile
 TOL = 1e-10
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_common import start   # noqa: E402
 
 
 # ------------------------------------------------------------------- running
@@ -84,30 +85,10 @@ def compare(case, got):
 
 
 def main(argv):
-    cases_per_kind = int(os.environ.get("NN_DIFF_CASES", "12"))
-    seed, keep = 0, None
-    args = list(argv)
-    while args:
-        a = args.pop(0)
-        if a == "--seed":
-            seed = int(args.pop(0))
-        elif a == "--keep":
-            keep = args.pop(0)
-            os.makedirs(keep, exist_ok=True)
-        else:
-            cases_per_kind = int(a)
-    try:
-        import torch
-    except Exception as e:   # noqa: BLE001 - any import failure means: skip
-        print(f"torch differential test skipped: torch does not import here ({type(e).__name__}: {e}); "
-              "install it (pip install torch) or put it on PYTHONPATH to run it")
-        return 0
-    torch.set_default_dtype(torch.float64)
-    torch.use_deterministic_algorithms(True)
-    nn_bin = os.environ.get("NN_BIN")
-    if not nn_bin or not os.access(nn_bin, os.X_OK):
-        print("torch_diff.py: set NN_BIN to the nn binary", file=sys.stderr)
-        return 2
+    started = start(argv, "torch differential test", "torch_diff.py", "NN_DIFF_CASES", 12)
+    if isinstance(started, int):
+        return started
+    torch, cases_per_kind, seed, keep, nn_bin = started
     from torch_cases import layer_cases, loss_cases, optimizer_cases, schedule_cases
     rng = random.Random(seed)
     areas = [("optimizers", optimizer_cases), ("schedules", schedule_cases), ("layers", layer_cases),
