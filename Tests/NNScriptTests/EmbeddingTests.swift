@@ -126,7 +126,7 @@ struct EmbeddingTests {
     @Test func stdlibIsCurrentAndLoads() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let generated = try String(contentsOf: root.appendingPathComponent("Sources/NNScript/Stdlib+Generated.swift"),
+        let generated = try String(contentsOf: root.appendingPathComponent("Sources/NNScript/Embedding/Stdlib+Generated.swift"),
                                    encoding: .utf8)
         let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("stdlib").path)
             .filter { $0.hasSuffix(".nn") }

@@ -65,7 +65,7 @@ enum Help {
     /// The Markdown of `docs/builtins.md`.
     static func markdown(_ builtins: [Builtin]) -> String {
         var out = "# Builtins\n\n"
-        out += "Generated from the builtins registry (`Sources/NNScript/Builtins+*.swift`); do not edit.\n"
+        out += "Generated from the builtins registry (`Sources/NNScript/Builtins/`); do not edit.\n"
         out += "Regenerate with `nn --dump-builtins > docs/builtins.md` (a test fails when this file is stale).\n\n"
         out += "Every builtin can also be called with method syntax: `t.sum(axis: 1)` is `sum(t, axis: 1)`.\n"
         var areas: [String: [Builtin]] = [:]
