@@ -64,6 +64,20 @@ public final class Builtin: @unchecked Sendable {
         self.givenPrefixes = (0...parameters.count).map { k in
             (0..<parameters.count).map { $0 < k }
         }
+        self.parameterNames = parameters.map(\.name)
+    }
+
+    /// The parameter names, in order: a body's read by name is resolved
+    /// against them (see ``slot(_:)``).
+    let parameterNames: [String]
+
+    /// The slot of parameter `name`, or nil when the builtin declares none so
+    /// named. A scan of a handful of short strings (stored inline, compared
+    /// in a word or two): cheaper than hashing the name.
+    @inline(__always)
+    func slot(_ name: String) -> Int? {
+        for i in parameterNames.indices where parameterNames[i] == name { return i }
+        return nil
     }
 
     /// Parameters before this index that have no default must be given.
@@ -166,8 +180,7 @@ public struct BuiltinArguments {
 
     /// The value of the parameter named `name`.
     public subscript(_ name: String) -> Value {
-        guard let i = builtin.parameters.firstIndex(where: { $0.name == name }) else { return .nil }
-        return values[i]
+        get throws { values[try slot(name)] }
     }
 
     /// True when parameter `i` was passed (not defaulted).
@@ -277,4 +290,51 @@ extension Int {
         guard d.isFinite, d.rounded() == d, d >= -9.2e18, d <= 9.2e18 else { return nil }
         self.init(d)
     }
+}
+
+/// Reading arguments by the names the declaration gives them.
+///
+/// Every read names its parameter (`a.number("lr")`), so adding, removing or
+/// reordering parameters cannot shift what a body reads. A name the builtin
+/// does not declare is a bug in nn itself: the read throws an internal
+/// error rather than guessing (and `RegistryTests` checks every read in the
+/// builtin tables against the declarations).
+extension BuiltinArguments {
+    /// The slot of parameter `name`, or the internal error for an undeclared name.
+    @inline(__always)
+    public func slot(_ name: String) throws -> Int {
+        if let i = builtin.slot(name) { return i }
+        throw BuiltinError("internal error: '\(builtin.name)' reads an undeclared argument '\(name)'")
+    }
+
+    /// The value of parameter `name` (its default, or `nil`, when omitted).
+    public func value(_ name: String) throws -> Value { values[try slot(name)] }
+
+    /// True when parameter `name` was passed (not defaulted).
+    public func has(_ name: String) throws -> Bool { given[try slot(name)] }
+
+    /// `#1` or `'axis'`: how a message names parameter `name`.
+    public func label(_ name: String) throws -> String { label(try slot(name)) }
+
+    /// The uniform bad-argument error for parameter `name`.
+    public func bad(_ name: String, _ expected: String, got: Value? = nil) throws -> BuiltinError {
+        bad(try slot(name), expected, got: got)
+    }
+
+    /// A bad-argument error for parameter `name` with free text.
+    public func bad(_ name: String, message: String) throws -> BuiltinError {
+        bad(try slot(name), message: message)
+    }
+
+    public func number(_ name: String) throws -> Double { try number(try slot(name)) }
+    public func optionalNumber(_ name: String) throws -> Double? { try optionalNumber(try slot(name)) }
+    public func int(_ name: String) throws -> Int { try int(try slot(name)) }
+    public func optionalInt(_ name: String) throws -> Int? { try optionalInt(try slot(name)) }
+    public func string(_ name: String) throws -> String { try string(try slot(name)) }
+    public func bool(_ name: String) throws -> Bool { try bool(try slot(name)) }
+    public func list(_ name: String) throws -> ListRef { try list(try slot(name)) }
+    public func sequence(_ name: String) throws -> [Value] { try sequence(try slot(name)) }
+    public func record(_ name: String) throws -> RecordRef { try record(try slot(name)) }
+    public func callable(_ name: String) throws -> Value { try callable(try slot(name)) }
+    public func needed(_ name: String, _ hint: String = "") throws -> Value { try needed(try slot(name), hint) }
 }
