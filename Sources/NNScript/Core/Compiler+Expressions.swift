@@ -4,43 +4,43 @@ extension Compiler {
     func compile(_ e: Expr) -> Node {
         let r = e.range
         switch e.kind {
-        case .number(let d): return ConstNode(.number(d), range: r, rt: rt)
-        case .string(let s): return ConstNode(.string(s), range: r, rt: rt)
-        case .boolean(let b): return ConstNode(.bool(b), range: r, rt: rt)
-        case .nilLiteral, .invalid: return ConstNode(.nil, range: r, rt: rt)
+        case .number(let d): return ConstNode(.number(d), range: r)
+        case .string(let s): return ConstNode(.string(s), range: r)
+        case .boolean(let b): return ConstNode(.bool(b), range: r)
+        case .nilLiteral, .invalid: return ConstNode(.nil, range: r)
         case .interpolation(let parts):
             let nodes = parts.map { p -> Node in
                 switch p {
-                case .literal(let s): ConstNode(.string(s), range: r, rt: rt)
+                case .literal(let s): ConstNode(.string(s), range: r)
                 case .expression(let x): compile(x)
                 }
             }
-            return InterpolationNode(parts: nodes, range: r, rt: rt)
+            return InterpolationNode(parts: nodes, range: r)
         case .identifier(let name):
             return compileName(name, r)
         case .tuple(let items):
-            return TupleNode(items: items.map(compile), range: r, rt: rt)
+            return TupleNode(items: items.map(compile), range: r)
         case .list(let items):
-            return ListNode(items: items.map(compile), range: r, rt: rt)
+            return ListNode(items: items.map(compile), range: r)
         case .record(let fields):
             var seen: Set<String> = []
             for f in fields where !seen.insert(f.key).inserted {
                 error("duplicate field '\(f.key)' in record", f.keyRange)
             }
-            return RecordNode(keys: fields.map(\.key), values: fields.map { compile($0.value) }, range: r, rt: rt)
+            return RecordNode(keys: fields.map(\.key), values: fields.map { compile($0.value) }, range: r)
         case .unary(let op, let x):
             let n = compile(x)
             switch op {
             case .negate:
-                if let c = n as? ConstNode, case .number(let d) = c.value { return ConstNode(.number(-d), range: r, rt: rt) }
-                return NegateNode(n, range: r, rt: rt)
-            case .plus: return PlusNode(n, range: r, rt: rt)
-            case .not: return NotNode(n, range: r, rt: rt)
+                if let c = n as? ConstNode, case .number(let d) = c.value { return ConstNode(.number(-d), range: r) }
+                return NegateNode(n, range: r)
+            case .plus: return PlusNode(n, range: r)
+            case .not: return NotNode(n, range: r)
             }
         case .binary(let op, let a, let b):
-            return BinaryNode.make(op, compile(a), compile(b), range: r, rt: rt)
+            return BinaryNode.make(op, compile(a), compile(b), range: r)
         case .range(let lo, let hi, let inclusive):
-            return RangeNode(lower: compile(lo), upper: compile(hi), inclusive: inclusive, range: r, rt: rt)
+            return RangeNode(lower: compile(lo), upper: compile(hi), inclusive: inclusive, range: r)
         case .call(let callee, let arguments):
             var positional: [Node] = [], labels: [String] = [], named: [Node] = []
             for a in arguments {
@@ -53,26 +53,26 @@ extension Compiler {
             }
             if case .member(let base, let name) = callee.kind {
                 let b = compile(base)
-                let call = CallNode(callee: b, args: positional, labels: labels, named: named, range: r, rt: rt)
-                return MethodCallNode(base: b, name: name.name, call: call, builtin: registry[name.name], range: r, rt: rt)
+                let call = CallNode(callee: b, args: positional, labels: labels, named: named, range: r)
+                return MethodCallNode(base: b, name: name.name, call: call, builtin: registry[name.name], range: r)
             }
             let calleeNode = compile(callee)
             if let g = calleeNode as? GlobalGet {
-                return GlobalCallNode(cell: g.cell, callee: g, args: positional, labels: labels, named: named, range: r, rt: rt)
+                return GlobalCallNode(cell: g.cell, callee: g, args: positional, labels: labels, named: named, range: r)
             }
             if let c = calleeNode as? ConstNode, case .builtin(let b) = c.value {
-                return BuiltinCallNode(builtin: b, callee: c, args: positional, labels: labels, named: named, range: r, rt: rt)
+                return BuiltinCallNode(builtin: b, callee: c, args: positional, labels: labels, named: named, range: r)
             }
-            return CallNode(callee: calleeNode, args: positional, labels: labels, named: named, range: r, rt: rt)
+            return CallNode(callee: calleeNode, args: positional, labels: labels, named: named, range: r)
         case .index(let base, let items):
-            return IndexNode(base: compile(base), items: items.map(compileIndexItem), range: r, rt: rt)
+            return IndexNode(base: compile(base), items: items.map(compileIndexItem), range: r)
         case .member(let base, let name):
-            return MemberNode(base: compile(base), name: name.name, range: r, rt: rt)
+            return MemberNode(base: compile(base), name: name.name, range: r)
         case .function(let decl):
             return compileFunction(decl)
         case .conditional(let c, let then, let elseBranch):
             return IfNode(condition: compile(c), then: compileBlock(then), otherwise: elseBranch.map(compile),
-                          range: r, rt: rt)
+                          range: r)
         case .block(let b):
             return compileBlock(b)
         case .tryCatch(let body, let errorName, let handler):
@@ -82,7 +82,7 @@ extension Compiler {
             let h = compileStatements(handler.statements, endsWithSemicolon: handler.endsWithSemicolon, range: handler.range)
             closeScope()
             return TryNode(body: b, binder: catchBinder, handler: h,
-                           handlerEnvSize: scope.createsEnv ? max(1, scope.envSize) : 0, range: r, rt: rt)
+                           handlerEnvSize: scope.createsEnv ? max(1, scope.envSize) : 0, range: r)
         }
     }
 
@@ -90,22 +90,23 @@ extension Compiler {
     func compileName(_ name: String, _ r: SourceRange) -> Node {
         if let (loc, depth) = lookup(name) {
             switch loc {
-            case .stack(let s): return LocalGet(slot: s, range: r, rt: rt)
-            case .env(let s): return EnvGet(depth: depth, slot: s, range: r, rt: rt)
-            case .global(let c): return GlobalGet(cell: c, visible: visibleNames, declared: true, range: r, rt: rt)
+            case .stack(let s): return LocalGet(slot: s, range: r)
+            case .env(let s): return EnvGet(depth: depth, slot: s, range: r)
+            case .global(let c): return GlobalGet(cell: c, visible: visibleNames, declared: true, range: r)
             }
         }
-        if let c = rt.globals[name] { return GlobalGet(cell: c, visible: visibleNames, range: r, rt: rt) }
-        if let b = registry[name] { return ConstNode(.builtin(b), range: r, rt: rt) }
+        if let c = rt.globals[name] { return GlobalGet(cell: c, visible: visibleNames, range: r) }
+        if let b = registry[name] { return ConstNode(.builtin(b), range: r) }
         // Late-bound: a global that may be defined later (a REPL entry, or a
         // function calling one declared further down).
-        return GlobalGet(cell: rt.cell(name), visible: visibleNames, range: r, rt: rt)
+        return GlobalGet(cell: rt.cell(name), visible: visibleNames, range: r)
     }
 
     func compileIndexItem(_ item: IndexItem) -> IndexItemNode {
         switch item {
-        case .expression(let e): .single(compile(e))
-        case .slice(let a, let b, let c, let r): .slice(a.map(compile), b.map(compile), c.map(compile), r)
+        case .expression(let e): .single(Child(compile(e)))
+        case .slice(let a, let b, let c, let r):
+            .slice(a.map { Child(compile($0)) }, b.map { Child(compile($0)) }, c.map { Child(compile($0)) }, r)
         }
     }
 

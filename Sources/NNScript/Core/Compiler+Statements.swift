@@ -23,7 +23,7 @@ extension Compiler {
            only is LocalSet || only is EnvSet || only is GlobalSet || only is LetNode {
             return only
         }
-        return BlockNode(statements: nodes, last: last, range: range, rt: rt)
+        return BlockNode(statements: nodes, last: last, range: range)
     }
 
     /// Compiles a block in a scope of its own.
@@ -31,7 +31,7 @@ extension Compiler {
         let scope = openScope(envMode: Compiler.containsFunction(b))
         let body = compileStatements(b.statements, endsWithSemicolon: b.endsWithSemicolon, range: b.range)
         closeScope()
-        if scope.createsEnv { return ScopeNode(envSize: scope.envSize, body: body, range: b.range, rt: rt) }
+        if scope.createsEnv { return ScopeNode(envSize: scope.envSize, body: body, range: b.range) }
         return body
     }
 
@@ -42,13 +42,13 @@ extension Compiler {
         case .letBinding(let pattern, let value):
             let v = compile(value)
             let b = declarePattern(pattern)
-            return LetNode(binder: b, value: v, range: s.range, rt: rt)
+            return LetNode(binder: b, value: v, range: s.range)
         case .function(let decl):
             guard let name = decl.name else { return compileFunction(decl) }
             let loc = current.names[name.name] ?? declare(name.name, name.range)
             current.hoisted.remove(name.name)
             let fnNode = compileFunction(decl)
-            return LetNode(binder: binder(for: loc), value: fnNode, range: s.range, rt: rt)
+            return LetNode(binder: binder(for: loc), value: fnNode, range: s.range)
         case .assignment(let target, let op, let value):
             return compileAssignment(target, op?.binaryOperator, value, s.range)
         case .whileLoop(let condition, let body):
@@ -56,7 +56,7 @@ extension Compiler {
             function.loopDepth += 1
             let b = compileBlock(body)
             function.loopDepth -= 1
-            return WhileNode(condition: c, body: b, range: s.range, rt: rt)
+            return WhileNode(condition: c, body: b, range: s.range)
         case .forLoop(let pattern, let sequence, let body):
             let seq = compile(sequence)
             let scope = openScope(envMode: Compiler.containsFunction(body))
@@ -66,16 +66,16 @@ extension Compiler {
             function.loopDepth -= 1
             closeScope()
             return ForNode(binder: binder, sequence: seq, body: b,
-                           envSize: scope.createsEnv ? max(1, scope.envSize) : 0, range: s.range, rt: rt)
+                           envSize: scope.createsEnv ? max(1, scope.envSize) : 0, range: s.range)
         case .breakLoop:
             if function.loopDepth == 0 { error("'break' outside a loop", s.range) }
-            return BreakNode(range: s.range, rt: rt)
+            return BreakNode(range: s.range)
         case .continueLoop:
             if function.loopDepth == 0 { error("'continue' outside a loop", s.range) }
-            return ContinueNode(range: s.range, rt: rt)
+            return ContinueNode(range: s.range)
         case .returnValue(let value):
             if function.isScript { error("'return' outside a function", s.range) }
-            return ReturnNode(value: value.map(compile), range: s.range, rt: rt)
+            return ReturnNode(value: value.map(compile), range: s.range)
         }
     }
 
@@ -83,15 +83,15 @@ extension Compiler {
         switch target {
         case .name(let id):
             var v = compile(value)
-            if let op { v = BinaryNode.make(op, compileName(id.name, id.range), v, range: range, rt: rt) }
+            if let op { v = BinaryNode.make(op, compileName(id.name, id.range), v, range: range) }
             if let (loc, depth) = lookup(id.name) {
                 switch loc {
-                case .stack(let s): return LocalSet(slot: s, value: v, range: range, rt: rt)
-                case .env(let s): return EnvSet(depth: depth, slot: s, value: v, range: range, rt: rt)
-                case .global(let c): return GlobalSet(cell: c, visible: visibleNames, value: v, range: range, rt: rt)
+                case .stack(let s): return LocalSet(slot: s, value: v, range: range)
+                case .env(let s): return EnvSet(depth: depth, slot: s, value: v, range: range)
+                case .global(let c): return GlobalSet(cell: c, visible: visibleNames, value: v, range: range)
                 }
             }
-            return GlobalSet(cell: rt.cell(id.name), visible: visibleNames, value: v, range: id.range, rt: rt)
+            return GlobalSet(cell: rt.cell(id.name), visible: visibleNames, value: v, range: id.range)
         case .index(let base, let items):
             // `m[0][1] = v` is a chain of index levels on one root, `m`.
             var levels = [items]
@@ -107,10 +107,10 @@ extension Compiler {
             default: kind = .temporary
             }
             return IndexSetNode(base: compile(root), levels: levels.map { $0.map(compileIndexItem) }, root: kind,
-                                value: compile(value), op: op, range: range, rt: rt)
+                                value: compile(value), op: op, range: range)
         case .member(let base, let name):
             return MemberSetNode(base: compile(base), name: name.name, value: compile(value), op: op,
-                                 range: range, rt: rt)
+                                 range: range)
         }
     }
 
@@ -149,6 +149,6 @@ extension Compiler {
             name: decl.name?.name ?? "<lambda>", paramNames: decl.parameters.map(\.name.name),
             defaults: defaults, frameSize: inner.maxSlot, envSize: envMode ? max(1, scope.envSize) : 0,
             envParams: envParams, body: body, range: decl.range)
-        return FunctionNode(proto: proto, range: decl.range, rt: rt)
+        return FunctionNode(proto: proto, range: decl.range)
     }
 }

@@ -11,43 +11,43 @@ enum IndexArg {
 final class MemberNode: Node {
     let base: Child
     let name: String
-    init(base: Node, name: String, range: SourceRange, rt: Runtime) {
+    init(base: Node, name: String, range: SourceRange) {
         self.base = Child(base)
         self.name = name
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let v = try base.eval(f)
         if case .record(let r) = v, let x = r[name] { return x }
         do {
-            return try Access.member(v, name, rt.interpreter)
+            return try Access.member(v, name, f.rt.interpreter)
         } catch {
-            throw rt.wrap(error, range)
+            throw Unwind.wrap(error, range)
         }
     }
 }
 
 /// `base.name = value` (or `op=`).
 final class MemberSetNode: Node {
-    let base: Node
+    let base: Child
     let name: String
-    let value: Node
+    let value: Child
     let op: BinaryOperator?
-    init(base: Node, name: String, value: Node, op: BinaryOperator?, range: SourceRange, rt: Runtime) {
-        self.base = base
+    init(base: Node, name: String, value: Node, op: BinaryOperator?, range: SourceRange) {
+        self.base = Child(base)
         self.name = name
-        self.value = value
+        self.value = Child(value)
         self.op = op
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let target = try base.eval(f)
         var v = try value.eval(f)
         do {
-            if let op { v = try Operators.binary(op, try Access.member(target, name, rt.interpreter), v) }
-            try Access.setMember(target, name, v, rt.interpreter)
+            if let op { v = try Operators.binary(op, try Access.member(target, name, f.rt.interpreter), v) }
+            try Access.setMember(target, name, v, f.rt.interpreter)
         } catch {
-            throw rt.wrap(error, range)
+            throw Unwind.wrap(error, range)
         }
         return .nil
     }
@@ -55,12 +55,12 @@ final class MemberSetNode: Node {
 
 /// `base[items]`.
 final class IndexNode: Node {
-    let base: Node
+    let base: Child
     let items: [IndexItemNode]
-    init(base: Node, items: [IndexItemNode], range: SourceRange, rt: Runtime) {
-        self.base = base
+    init(base: Node, items: [IndexItemNode], range: SourceRange) {
+        self.base = Child(base)
         self.items = items
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let b = try base.eval(f)
@@ -70,10 +70,10 @@ final class IndexNode: Node {
             let i = Int(exactly: d) ?? Int.min
             if i >= 0, i < l.items.count { return l.items[i] }
             if i < 0, i >= -l.items.count { return l.items[l.items.count + i] }
-            do { return try Access.index(b, [.value(.number(d))]) } catch { throw rt.wrap(error, range) }
+            do { return try Access.index(b, [.value(.number(d))]) } catch { throw Unwind.wrap(error, range) }
         }
         let args = try IndexItemNode.evaluate(items, f)
-        do { return try Access.index(b, args) } catch { throw rt.wrap(error, range) }
+        do { return try Access.index(b, args) } catch { throw Unwind.wrap(error, range) }
     }
 }
 
@@ -86,20 +86,20 @@ final class IndexSetNode: Node {
     /// them would be lost: an error.
     enum Root { case place, transposed, temporary }
 
-    let base: Node
+    let base: Child
     /// The index items of each level: `m[0][1]` has two, `[[0], [1]]`.
     let levels: [[IndexItemNode]]
     let root: Root
-    let value: Node
+    let value: Child
     let op: BinaryOperator?
     init(base: Node, levels: [[IndexItemNode]], root: Root, value: Node, op: BinaryOperator?,
-         range: SourceRange, rt: Runtime) {
-        self.base = base
+         range: SourceRange) {
+        self.base = Child(base)
         self.levels = levels
         self.root = root
-        self.value = value
+        self.value = Child(value)
         self.op = op
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
 
     /// `base[a][b] = v`: a tensor index is a copy (`m[0]` is a new tensor),
@@ -117,9 +117,9 @@ final class IndexSetNode: Node {
                 if let op { v = try Operators.binary(op, try Access.index(b, args), v) }
                 try Access.setIndex(b, args, v)
             } catch {
-                throw rt.wrap(error, range)
+                throw Unwind.wrap(error, range)
             }
-            noteWrite(b)
+            noteWrite(b, f)
             return .nil
         }
         var containers = [b]
@@ -127,7 +127,7 @@ final class IndexSetNode: Node {
         var current = b
         for level in levels.dropLast() {
             let args = try IndexItemNode.evaluate(level, f)
-            do { current = try Access.index(current, args) } catch { throw rt.wrap(error, range) }
+            do { current = try Access.index(current, args) } catch { throw Unwind.wrap(error, range) }
             outerArgs.append(args)
             containers.append(current)
         }
@@ -140,16 +140,16 @@ final class IndexSetNode: Node {
                 if case .tensor = containers[i] { try Access.setIndex(containers[i], outerArgs[i], containers[i + 1]) }
             }
         } catch {
-            throw rt.wrap(error, range)
+            throw Unwind.wrap(error, range)
         }
-        for c in containers { noteWrite(c) }
+        for c in containers { noteWrite(c, f) }
         return .nil
     }
 
     /// Remembers where a tensor was written in place, for the error that
     /// backward gives if a recorded op had used its old values.
-    private func noteWrite(_ v: Value) {
-        guard case .tensor(let t) = v, let file = rt.interpreter.sources[range.file] else { return }
+    private func noteWrite(_ v: Value, _ f: Frame) {
+        guard case .tensor(let t) = v, let file = f.rt.interpreter.sources[range.file] else { return }
         let r = range
         t.writeSite = { "\(file.name.split(separator: "/").last.map(String.init) ?? file.name):\(file.lineColumn(of: r).line)" }
     }
@@ -166,8 +166,8 @@ final class IndexSetNode: Node {
 
 /// A compiled index item.
 enum IndexItemNode {
-    case single(Node)
-    case slice(Node?, Node?, Node?, SourceRange)
+    case single(Child)
+    case slice(Child?, Child?, Child?, SourceRange)
 
     static func evaluate(_ items: [IndexItemNode], _ f: Frame) throws(Unwind) -> [IndexArg] {
         var out: [IndexArg] = []
@@ -182,7 +182,7 @@ enum IndexItemNode {
         return out
     }
 
-    private static func bound(_ n: Node?, _ f: Frame) throws(Unwind) -> Int? {
+    private static func bound(_ n: Child?, _ f: Frame) throws(Unwind) -> Int? {
         guard let n else { return nil }
         let v = try n.eval(f)
         if case .nil = v { return nil }

@@ -17,7 +17,7 @@ struct CallTarget {
         self.function = function
         (paramCount, frameSize, envSize, body, env) = function._withUnsafeGuaranteedRef { c in
             unowned(unsafe) let p = c.proto
-            return (p.paramCount, p.frameSize, p.envSize, p.bodyRef, c.env.map { Unmanaged.passUnretained($0) })
+            return (p.paramCount, p.frameSize, p.envSize, p.body.unretained, c.env.map { Unmanaged.passUnretained($0) })
         }
     }
 
@@ -30,39 +30,30 @@ struct CallTarget {
 
 /// A call: `callee(args)`.
 class CallNode: Node {
-    let callee: Node
-    /// The positional argument nodes (owned).
-    let args: [Node]
-    /// `args` for the call path, unretained, in a buffer this node owns:
-    /// reading it needs no retain (an array property is retained per call),
-    /// and each argument is evaluated without a retain (``Node/eval(_:_:)``).
-    let argRefs: UnsafeMutableBufferPointer<Unmanaged<Node>>
-    let hasNamed: Bool
-    let calleeRef: Unmanaged<Node>
+    let callee: Child
+    /// The positional arguments.
+    let args: Children
+    /// The named arguments and their labels.
+    let named: Children
     let labels: [String]
-    let named: [Node]
-    init(callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange, rt: Runtime) {
-        self.callee = callee
-        self.calleeRef = Unmanaged.passUnretained(callee)
-        self.args = args
-        argRefs = .allocate(capacity: args.count)
-        _ = argRefs.initialize(from: args.lazy.map { Unmanaged.passUnretained($0) })
-        hasNamed = !named.isEmpty
+    let hasNamed: Bool
+    init(callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange) {
+        self.callee = Child(callee)
+        self.args = Children(args)
+        self.named = Children(named)
         self.labels = labels
-        self.named = named
-        super.init(range: range, rt: rt)
+        hasNamed = !named.isEmpty
+        super.init(range: range)
     }
 
-    deinit { argRefs.deallocate() }
-
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let c = try Node.eval(calleeRef, f)
+        let c = try callee.eval(f)
         if case .function(let clo) = c {
             // The call target does not own the closure: `clo` must outlive the call.
             defer { extendLifetime(clo) }
-            return try rt.invoke(CallTarget(clo), self, caller: f, range: range)
+            return try f.rt.invoke(CallTarget(clo), self, caller: f, range: range)
         }
-        return try rt.call(c, evaluateArguments(f), range: range)
+        return try f.rt.call(c, evaluateArguments(f), range: range)
     }
 
     @inline(__always)
@@ -70,9 +61,9 @@ class CallNode: Node {
         var pos: [Value] = []
         pos.reserveCapacity(args.count + 1)
         if let receiver { pos.append(receiver) }
-        for a in argRefs { pos.append(try Node.eval(a, f)) }
+        for i in 0..<args.count { pos.append(try args.eval(i, f)) }
         var nv: [(label: String, value: Value)] = []
-        for i in 0..<named.count { nv.append((labels[i], try named[i].eval(f))) }
+        for i in 0..<named.count { nv.append((labels[i], try named.eval(i, f))) }
         return Arguments(pos, named: nv)
     }
 }
@@ -81,9 +72,9 @@ class CallNode: Node {
 /// read from the global's cell in place rather than copied out as a value.
 final class GlobalCallNode: CallNode {
     let cell: GlobalCell
-    init(cell: GlobalCell, callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange, rt: Runtime) {
+    init(cell: GlobalCell, callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange) {
         self.cell = cell
-        super.init(callee: callee, args: args, labels: labels, named: named, range: range, rt: rt)
+        super.init(callee: callee, args: args, labels: labels, named: named, range: range)
     }
 
     override func eval(_ f: Frame) throws(Unwind) -> Value {
@@ -92,49 +83,49 @@ final class GlobalCallNode: CallNode {
         // it reassigns the global meanwhile.
         cell.pin()
         defer { cell.unpin() }
-        return try rt.invoke(CallTarget(function), self, caller: f, range: range)
+        return try f.rt.invoke(CallTarget(function), self, caller: f, range: range)
     }
 }
 
 /// A call of a builtin by name, `abs(x)`: the builtin is known when the
 /// call is compiled (the callee node holds it).
 final class BuiltinCallNode: CallNode {
-    unowned(unsafe) let builtin: Builtin
-    init(builtin: Builtin, callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange, rt: Runtime) {
+    let builtin: Builtin
+    init(builtin: Builtin, callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange) {
         self.builtin = builtin
-        super.init(callee: callee, args: args, labels: labels, named: named, range: range, rt: rt)
+        super.init(callee: callee, args: args, labels: labels, named: named, range: range)
     }
 
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         if !hasNamed {
-            if argRefs.count == 1, let quick = builtin.quick1 {
-                let x = try Node.eval(argRefs[0], f)
+            if args.count == 1, let quick = builtin.quick1 {
+                let x = try args.eval(0, f)
                 if let v = quick(x) { return v }
-                return try rt.callBuiltin(builtin, Arguments([x]), range: range)
+                return try f.rt.callBuiltin(builtin, Arguments([x]), range: range)
             }
-            if argRefs.count == 2, let quick = builtin.quick2 {
-                let x = try Node.eval(argRefs[0], f), y = try Node.eval(argRefs[1], f)
+            if args.count == 2, let quick = builtin.quick2 {
+                let x = try args.eval(0, f), y = try args.eval(1, f)
                 if let v = quick(x, y) { return v }
-                return try rt.callBuiltin(builtin, Arguments([x, y]), range: range)
+                return try f.rt.callBuiltin(builtin, Arguments([x, y]), range: range)
             }
         }
-        return try rt.callBuiltin(builtin, evaluateArguments(f), range: range)
+        return try f.rt.callBuiltin(builtin, evaluateArguments(f), range: range)
     }
 }
 
 /// A method call `base.name(args)`: a record field or object member that is
 /// callable, else the builtin `name` with `base` as its first argument.
 final class MethodCallNode: Node {
-    let base: Node
+    let base: Child
     let name: String
     let call: CallNode
     let builtin: Builtin?
-    init(base: Node, name: String, call: CallNode, builtin: Builtin?, range: SourceRange, rt: Runtime) {
-        self.base = base
+    init(base: Node, name: String, call: CallNode, builtin: Builtin?, range: SourceRange) {
+        self.base = Child(base)
         self.name = name
         self.call = call
         self.builtin = builtin
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
 
     override func eval(_ f: Frame) throws(Unwind) -> Value {
@@ -144,14 +135,14 @@ final class MethodCallNode: Node {
             if let v = r[name] {
                 if case .function(let clo) = v {
                     defer { extendLifetime(clo) }  // the record may drop it during the call
-                    return try rt.invoke(CallTarget(clo), call, caller: f, range: range)
+                    return try f.rt.invoke(CallTarget(clo), call, caller: f, range: range)
                 }
-                return try rt.call(v, call.evaluateArguments(f), range: range)
+                return try f.rt.call(v, call.evaluateArguments(f), range: range)
             }
         case .object(let o):
             let m: Value?
-            do { m = try o.member(name, in: rt.interpreter) } catch { throw rt.wrap(error, range) }
-            if let m { return try rt.call(m, call.evaluateArguments(f), range: range) }
+            do { m = try o.member(name, in: f.rt.interpreter) } catch { throw Unwind.wrap(error, range) }
+            if let m { return try f.rt.call(m, call.evaluateArguments(f), range: range) }
         default:
             break
         }
@@ -161,6 +152,6 @@ final class MethodCallNode: Node {
             }
             throw .fail("\(recv.typeName) has no method '\(name)'", range)
         }
-        return try rt.callBuiltin(builtin, call.evaluateArguments(f, receiver: recv), range: range)
+        return try f.rt.callBuiltin(builtin, call.evaluateArguments(f, receiver: recv), range: range)
     }
 }

@@ -2,56 +2,48 @@ import NNSyntax
 import NNTensor
 
 /// A block: statements in order; its value is that of `last` (or nil).
-///
-/// The children are held strongly by `owned`; evaluation reaches them
-/// through `Unmanaged` references (``Node/eval(_:_:)``), so running a block
-/// costs no retain/release per statement (they were a third of a tight
-/// loop's time).
 final class BlockNode: Node {
-    private let owned: [Node]
-    private let statements: [Unmanaged<Node>]
-    private let last: Unmanaged<Node>?
-    init(statements: [Node], last: Node?, range: SourceRange, rt: Runtime) {
-        owned = statements + [last].compactMap { $0 }
-        self.statements = statements.map { Unmanaged.passUnretained($0) }
-        self.last = last.map { Unmanaged.passUnretained($0) }
-        super.init(range: range, rt: rt)
+    let statements: Children
+    let last: Child?
+    init(statements: [Node], last: Node?, range: SourceRange) {
+        self.statements = Children(statements)
+        self.last = last.map(Child.init)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        for s in statements { try Node.exec(s, f) }
-        if let last { return try Node.eval(last, f) }
-        return .nil
+        for i in 0..<statements.count { try statements.exec(i, f) }
+        return try last?.eval(f) ?? .nil
     }
     override func exec(_ f: Frame) throws(Unwind) {
-        for s in statements { try Node.exec(s, f) }
-        if let last { try Node.exec(last, f) }
+        for i in 0..<statements.count { try statements.exec(i, f) }
+        try last?.exec(f)
     }
 }
 
 /// Runs `body` in a fresh heap environment (a scope whose variables closures capture).
 final class ScopeNode: Node {
     let envSize: Int
-    let body: Node
-    init(envSize: Int, body: Node, range: SourceRange, rt: Runtime) {
+    let body: Child
+    init(envSize: Int, body: Node, range: SourceRange) {
         self.envSize = envSize
-        self.body = body
-        super.init(range: range, rt: rt)
+        self.body = Child(body)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let e = Env(parent: f.env, size: envSize)
         defer { extendLifetime(e) }
-        return try body.eval(Frame(fp: f.fp, env: e))
+        return try body.eval(f.with(env: e))
     }
 }
 
 final class IfNode: Node {
     let condition: Child, then: Child
     let otherwise: Child?
-    init(condition: Node, then: Node, otherwise: Node?, range: SourceRange, rt: Runtime) {
+    init(condition: Node, then: Node, otherwise: Node?, range: SourceRange) {
         self.condition = Child(condition)
         self.then = Child(then)
         self.otherwise = otherwise.map(Child.init)
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         if try condition.test(f, "if") { return try then.eval(f) }
@@ -67,16 +59,14 @@ final class IfNode: Node {
 
 final class WhileNode: Node {
     let condition: Child, body: Child
-    let interrupt: InterruptFlag
-    init(condition: Node, body: Node, range: SourceRange, rt: Runtime) {
+    init(condition: Node, body: Node, range: SourceRange) {
         self.condition = Child(condition)
         self.body = Child(body)
-        self.interrupt = rt.interrupt
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         while try condition.test(f, "while") {
-            if interrupt.isSet { try rt.checkInterrupt(range) }
+            try f.rt.checkInterrupt(range)
             do {
                 try body.exec(f)
             } catch {
@@ -100,13 +90,13 @@ final class ContinueNode: Node {
 }
 
 final class ReturnNode: Node {
-    let value: Node?
-    init(value: Node?, range: SourceRange, rt: Runtime) {
-        self.value = value
-        super.init(range: range, rt: rt)
+    let value: Child?
+    init(value: Node?, range: SourceRange) {
+        self.value = value.map(Child.init)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        rt.returned = try value?.eval(f) ?? .nil
+        f.rt.setReturned(try value?.eval(f) ?? .nil)
         throw .returnValue
     }
 }
@@ -118,26 +108,24 @@ final class ReturnNode: Node {
 /// iteration's values.
 final class ForNode: Node {
     let binder: Binder
-    let sequence: Node
+    let sequence: Child
     let body: Child
     let envSize: Int
-    let interrupt: InterruptFlag
-    init(binder: Binder, sequence: Node, body: Node, envSize: Int, range: SourceRange, rt: Runtime) {
-        self.interrupt = rt.interrupt
+    init(binder: Binder, sequence: Node, body: Node, envSize: Int, range: SourceRange) {
         self.binder = binder
-        self.sequence = sequence
+        self.sequence = Child(sequence)
         self.body = Child(body)
         self.envSize = envSize
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
 
     /// Runs one iteration; returns false on `break`.
     @inline(__always)
     func step(_ v: Value, _ f: Frame) throws(Unwind) -> Bool {
-        try rt.checkInterrupt(range)
+        try f.rt.checkInterrupt(range)
         let e = envSize > 0 ? Env(parent: f.env, size: envSize) : nil
         defer { extendLifetime(e) }
-        let g = e != nil ? Frame(fp: f.fp, env: e) : f
+        let g = e != nil ? f.with(env: e) : f
         try binder.bind(v, g)
         do {
             try body.exec(g)
@@ -159,7 +147,7 @@ final class ForNode: Node {
                 // The hot path: a counting loop into a stack slot.
                 var i = lo
                 while i < hi {
-                    if interrupt.isSet { try rt.checkInterrupt(range) }
+                    try f.rt.checkInterrupt(range)
                     f.fp[slot] = .number(Double(i))
                     do {
                         try body.exec(f)
@@ -195,16 +183,16 @@ final class ForNode: Node {
             guard let n = t.shape.first else { throw .fail("cannot iterate over a 0-d tensor", sequence.range) }
             for i in 0..<n {
                 let row: Tensor
-                do { row = try t.index([.index(i)]) } catch { throw rt.wrap(error, sequence.range) }
+                do { row = try t.index([.index(i)]) } catch { throw Unwind.wrap(error, sequence.range) }
                 guard try step(.tensor(row), f) else { break }
             }
         case .object(let o):
             let next: (() throws -> Value?)?
-            do { next = try o.makeIterator(in: rt.interpreter) } catch { throw rt.wrap(error, sequence.range) }
+            do { next = try o.makeIterator(in: f.rt.interpreter) } catch { throw Unwind.wrap(error, sequence.range) }
             guard let next else { throw .fail("cannot iterate over a \(o.typeName)", sequence.range) }
             while true {
                 let v: Value?
-                do { v = try next() } catch { throw rt.wrap(error, sequence.range) }
+                do { v = try next() } catch { throw Unwind.wrap(error, sequence.range) }
                 guard let v, try step(v, f) else { break }
             }
         default:
@@ -216,18 +204,19 @@ final class ForNode: Node {
 
 /// `try { body } catch e { handler }`.
 final class TryNode: Node {
-    let body: Node
+    let body: Child
     let binder: Binder?
-    let handler: Node
+    let handler: Child
     let handlerEnvSize: Int
-    init(body: Node, binder: Binder?, handler: Node, handlerEnvSize: Int, range: SourceRange, rt: Runtime) {
-        self.body = body
+    init(body: Node, binder: Binder?, handler: Node, handlerEnvSize: Int, range: SourceRange) {
+        self.body = Child(body)
         self.binder = binder
-        self.handler = handler
+        self.handler = Child(handler)
         self.handlerEnvSize = handlerEnvSize
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let rt = f.rt
         let savedSP = rt.sp, savedDepth = rt.depth
         do {
             return try body.eval(f)
@@ -237,7 +226,7 @@ final class TryNode: Node {
             rt.depth = savedDepth
             let scope = handlerEnvSize > 0 ? Env(parent: f.env, size: handlerEnvSize) : nil
             defer { extendLifetime(scope) }
-            let g = scope != nil ? Frame(fp: f.fp, env: scope) : f
+            let g = scope != nil ? f.with(env: scope) : f
             if let binder { try binder.bind(e.payload?.value ?? .string(e.message), g) }
             return try handler.eval(g)
         }
@@ -247,9 +236,9 @@ final class TryNode: Node {
 /// An anonymous or named function literal: makes a closure over the current environment.
 final class FunctionNode: Node {
     let proto: FunctionProto
-    init(proto: FunctionProto, range: SourceRange, rt: Runtime) {
+    init(proto: FunctionProto, range: SourceRange) {
         self.proto = proto
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         .function(Closure(proto: proto, env: f.env))
@@ -257,56 +246,50 @@ final class FunctionNode: Node {
 }
 
 final class ListNode: Node {
-    let items: [Node]
-    init(items: [Node], range: SourceRange, rt: Runtime) {
-        self.items = items
-        super.init(range: range, rt: rt)
+    let items: Children
+    init(items: [Node], range: SourceRange) {
+        self.items = Children(items)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        var out: [Value] = []
-        out.reserveCapacity(items.count)
-        for i in items { out.append(try i.eval(f)) }
-        return .list(ListRef(out))
+        .list(ListRef(try items.evalAll(f)))
     }
 }
 
 final class TupleNode: Node {
-    let items: [Node]
-    init(items: [Node], range: SourceRange, rt: Runtime) {
-        self.items = items
-        super.init(range: range, rt: rt)
+    let items: Children
+    init(items: [Node], range: SourceRange) {
+        self.items = Children(items)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        var out: [Value] = []
-        out.reserveCapacity(items.count)
-        for i in items { out.append(try i.eval(f)) }
-        return .tuple(out)
+        .tuple(try items.evalAll(f))
     }
 }
 
 final class RecordNode: Node {
     let keys: [String]
-    let values: [Node]
-    init(keys: [String], values: [Node], range: SourceRange, rt: Runtime) {
+    let values: Children
+    init(keys: [String], values: [Node], range: SourceRange) {
         self.keys = keys
-        self.values = values
-        super.init(range: range, rt: rt)
+        self.values = Children(values)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let r = RecordRef()
-        for i in keys.indices { r[keys[i]] = try values[i].eval(f) }
+        for i in keys.indices { r[keys[i]] = try values.eval(i, f) }
         return .record(r)
     }
 }
 
 final class RangeNode: Node {
-    let lower: Node, upper: Node
+    let lower: Child, upper: Child
     let inclusive: Bool
-    init(lower: Node, upper: Node, inclusive: Bool, range: SourceRange, rt: Runtime) {
-        self.lower = lower
-        self.upper = upper
+    init(lower: Node, upper: Node, inclusive: Bool, range: SourceRange) {
+        self.lower = Child(lower)
+        self.upper = Child(upper)
         self.inclusive = inclusive
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let a = try lower.eval(f), b = try upper.eval(f)

@@ -1,12 +1,11 @@
 import NNSyntax
 
-/// An operand of a binary operator. A local variable and a number literal are
-/// read in place, with no call; anything else is a child node, evaluated
-/// without a retain/release (see ``Node/eval(_:_:)``).
+/// How a binary operator reads an operand: a local variable and a number
+/// literal in place, with no call; anything else by evaluating the child.
 enum Operand {
     case local(Int)
     case number(Double)
-    case node(Unmanaged<Node>)
+    case node
 
     init(_ node: Node) {
         if let get = node as? LocalGet {
@@ -14,40 +13,88 @@ enum Operand {
         } else if let c = node as? ConstNode, case .number(let x) = c.value {
             self = .number(x)
         } else {
-            self = .node(.passUnretained(node))
-        }
-    }
-
-    @inline(__always)
-    func value(_ f: Frame) throws(Unwind) -> Value {
-        switch self {
-        case .local(let slot): return f.fp[slot]
-        case .number(let x): return .number(x)
-        case .node(let n): return try Node.eval(n, f)
+            self = .node
         }
     }
 }
 
-/// A binary operator node: numbers inline, everything else through ``Operators``.
-class BinaryNode: Node {
-    let lhs: Node, rhs: Node
-    /// `lhs` and `rhs` for the hot path: read in place when a local or a number.
-    let l: Operand, r: Operand
+/// A binary operator: numbers inline, everything else through ``Operators``.
+///
+/// One class for every operator but `and`/`or`: the common operands (a
+/// local and a number literal, or two locals holding numbers, as in `n - 1`
+/// and `i < n`) are read in place and answered with no call, and a
+/// comparison used as a condition answers a Bool without making a `Value`.
+final class BinaryNode: Node {
     let op: BinaryOperator
-    init(_ op: BinaryOperator, _ lhs: Node, _ rhs: Node, range: SourceRange, rt: Runtime) {
+    let lhs: Child, rhs: Child
+    /// How `lhs` and `rhs` are read.
+    let l: Operand, r: Operand
+
+    init(_ op: BinaryOperator, _ lhs: Node, _ rhs: Node, range: SourceRange) {
         self.op = op
-        self.lhs = lhs
-        self.rhs = rhs
+        self.lhs = Child(lhs)
+        self.rhs = Child(rhs)
         self.l = Operand(lhs)
         self.r = Operand(rhs)
-        super.init(range: range, rt: rt)
+        super.init(range: range)
+    }
+
+    /// Builds the node for `op` (`and` and `or` short-circuit: ``LogicNode``).
+    static func make(_ op: BinaryOperator, _ l: Node, _ r: Node, range: SourceRange) -> Node {
+        switch op {
+        case .and, .or: LogicNode(isAnd: op == .and, l, r, range: range)
+        default: BinaryNode(op, l, r, range: range)
+        }
+    }
+
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        if let (x, y) = quick(f), let v = BinaryNode.numeric(op, x, y) { return v }
+        return try general(f)
+    }
+
+    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        if let (x, y) = quick(f), let b = BinaryNode.compare(op, x, y) { return b }
+        return try truth(general(f), range, context)
+    }
+
+    /// `op` on two numbers, or nil for `@` (numbers cannot be multiplied as matrices).
+    @inline(__always)
+    static func numeric(_ op: BinaryOperator, _ x: Double, _ y: Double) -> Value? {
+        switch op {
+        case .add: .number(x + y)
+        case .subtract: .number(x - y)
+        case .multiply: .number(x * y)
+        case .divide: .number(x / y)
+        case .remainder: .number(Operators.remainder(x, y))
+        case .power: .number(Operators.power(x, y))
+        case .less: .bool(x < y)
+        case .lessEqual: .bool(x <= y)
+        case .greater: .bool(x > y)
+        case .greaterEqual: .bool(x >= y)
+        case .equal: .bool(x == y)
+        case .notEqual: .bool(x != y)
+        default: nil
+        }
+    }
+
+    /// A comparison of two numbers, or nil when `op` is not a comparison.
+    @inline(__always)
+    static func compare(_ op: BinaryOperator, _ x: Double, _ y: Double) -> Bool? {
+        switch op {
+        case .less: x < y
+        case .lessEqual: x <= y
+        case .greater: x > y
+        case .greaterEqual: x >= y
+        case .equal: x == y
+        case .notEqual: x != y
+        default: nil
+        }
     }
 
     /// Both operands as numbers, read in place with nothing evaluated, when
-    /// they are a local and a number literal or two locals holding numbers
-    /// (`n - 1`, `i < n`): the commonest operands, answered without a call.
+    /// they are a local and a number literal or two locals holding numbers.
     @inline(__always)
-    final func quick(_ f: Frame) -> (Double, Double)? {
+    func quick(_ f: Frame) -> (Double, Double)? {
         switch (l, r) {
         case (.local(let a), .number(let y)):
             if case .number(let x) = f.fp[a] { return (x, y) }
@@ -59,214 +106,68 @@ class BinaryNode: Node {
         return nil
     }
 
-    /// Any operands: evaluated, then numbers inline, anything else through
-    /// ``Operators``. Kept out of line so the operator nodes' quick paths
-    /// stay small (no stack frame to speak of).
-    @inline(never)
-    final func general(_ f: Frame) throws(Unwind) -> Value {
-        let a = try l.value(f), b = try r.value(f)
-        if case .number(let x) = a, case .number(let y) = b {
-            switch op {
-            case .add: return .number(x + y)
-            case .subtract: return .number(x - y)
-            case .multiply: return .number(x * y)
-            case .divide: return .number(x / y)
-            case .less: return .bool(x < y)
-            case .lessEqual: return .bool(x <= y)
-            case .greater: return .bool(x > y)
-            case .greaterEqual: return .bool(x >= y)
-            case .equal: return .bool(x == y)
-            case .notEqual: return .bool(x != y)
-            default: break
-            }
+    @inline(__always)
+    private func value(_ o: Operand, _ child: Child, _ f: Frame) throws(Unwind) -> Value {
+        switch o {
+        case .local(let slot): return f.fp[slot]
+        case .number(let x): return .number(x)
+        case .node: return try child.eval(f)
         }
-        return try slow(a, b)
     }
 
-    /// ``general(_:)`` as a condition: it must give a bool.
+    /// Any operands: evaluated, then numbers inline, anything else through
+    /// ``Operators``. Kept out of line so the quick paths stay small.
     @inline(never)
-    final func testGeneral(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
-        try truth(general(f), range, context)
-    }
-
-    /// The slow path, with errors placed at this node.
-    @inline(never)
-    final func slow(_ a: Value, _ b: Value) throws(Unwind) -> Value {
+    func general(_ f: Frame) throws(Unwind) -> Value {
+        let a = try value(l, lhs, f), b = try value(r, rhs, f)
+        if case .number(let x) = a, case .number(let y) = b, let v = BinaryNode.numeric(op, x, y) { return v }
         do {
             return try Operators.binary(op, a, b)
         } catch {
-            throw rt.wrap(error, range)
-        }
-    }
-
-    /// Builds the specialised node for `op`.
-    static func make(_ op: BinaryOperator, _ l: Node, _ r: Node, range: SourceRange, rt: Runtime) -> Node {
-        switch op {
-        case .add: AddNode(op, l, r, range: range, rt: rt)
-        case .subtract: SubNode(op, l, r, range: range, rt: rt)
-        case .multiply: MulNode(op, l, r, range: range, rt: rt)
-        case .divide: DivNode(op, l, r, range: range, rt: rt)
-        case .less: LessNode(op, l, r, range: range, rt: rt)
-        case .lessEqual: LessEqualNode(op, l, r, range: range, rt: rt)
-        case .greater: GreaterNode(op, l, r, range: range, rt: rt)
-        case .greaterEqual: GreaterEqualNode(op, l, r, range: range, rt: rt)
-        case .equal: EqualNode(op, l, r, range: range, rt: rt)
-        case .notEqual: NotEqualNode(op, l, r, range: range, rt: rt)
-        case .and: AndNode(op, l, r, range: range, rt: rt)
-        case .or: OrNode(op, l, r, range: range, rt: rt)
-        default: GenericBinaryNode(op, l, r, range: range, rt: rt)
+            throw Unwind.wrap(error, range)
         }
     }
 }
 
-final class AddNode: BinaryNode {
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if let (x, y) = quick(f) { return .number(x + y) }
-        return try general(f)
+/// `a and b` (`b` is evaluated only when `a` is true) and `a or b` (only
+/// when `a` is false).
+final class LogicNode: Node {
+    let isAnd: Bool
+    let lhs: Child, rhs: Child
+    init(isAnd: Bool, _ lhs: Node, _ rhs: Node, range: SourceRange) {
+        self.isAnd = isAnd
+        self.lhs = Child(lhs)
+        self.rhs = Child(rhs)
+        super.init(range: range)
     }
-}
-
-final class SubNode: BinaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if let (x, y) = quick(f) { return .number(x - y) }
-        return try general(f)
-    }
-}
-
-final class MulNode: BinaryNode {
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if let (x, y) = quick(f) { return .number(x * y) }
-        return try general(f)
-    }
-}
-
-final class DivNode: BinaryNode {
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if let (x, y) = quick(f) { return .number(x / y) }
-        return try general(f)
-    }
-}
-
-final class LessNode: BinaryNode {
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if let (x, y) = quick(f) { return .bool(x < y) }
-        return try general(f)
+        .bool(try test(f, isAnd ? "and" : "or"))
     }
     override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
-        if let (x, y) = quick(f) { return x < y }
-        return try testGeneral(f, context)
-    }
-}
-
-final class LessEqualNode: BinaryNode {
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if let (x, y) = quick(f) { return .bool(x <= y) }
-        return try general(f)
-    }
-    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
-        if let (x, y) = quick(f) { return x <= y }
-        return try testGeneral(f, context)
-    }
-}
-
-final class GreaterNode: BinaryNode {
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if let (x, y) = quick(f) { return .bool(x > y) }
-        return try general(f)
-    }
-    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
-        if let (x, y) = quick(f) { return x > y }
-        return try testGeneral(f, context)
-    }
-}
-
-final class GreaterEqualNode: BinaryNode {
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if let (x, y) = quick(f) { return .bool(x >= y) }
-        return try general(f)
-    }
-    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
-        if let (x, y) = quick(f) { return x >= y }
-        return try testGeneral(f, context)
-    }
-}
-
-final class EqualNode: BinaryNode {
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if let (x, y) = quick(f) { return .bool(x == y) }
-        return try general(f)
-    }
-    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
-        if let (x, y) = quick(f) { return x == y }
-        return try testGeneral(f, context)
-    }
-}
-
-final class NotEqualNode: BinaryNode {
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if let (x, y) = quick(f) { return .bool(x != y) }
-        return try general(f)
-    }
-    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
-        if let (x, y) = quick(f) { return x != y }
-        return try testGeneral(f, context)
-    }
-}
-
-final class GenericBinaryNode: BinaryNode {
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        let a = try l.value(f), b = try r.value(f)
-        if case .number(let x) = a, case .number(let y) = b, op != .matmul {
-            switch op {
-            case .remainder: return .number(Operators.remainder(x, y))
-            case .power: return .number(Operators.power(x, y))
-            default: break
-            }
-        }
-        return try slow(a, b)
-    }
-}
-
-/// `a and b`: `b` is evaluated only when `a` is true.
-final class AndNode: BinaryNode {
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        .bool(try test(f, "and"))
-    }
-    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
-        guard try lhs.test(f, "and") else { return false }
-        return try rhs.test(f, "and")
-    }
-}
-
-/// `a or b`: `b` is evaluated only when `a` is false.
-final class OrNode: BinaryNode {
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        .bool(try test(f, "or"))
-    }
-    override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
-        if try lhs.test(f, "or") { return true }
-        return try rhs.test(f, "or")
+        let context = isAnd ? "and" : "or"
+        if try lhs.test(f, context) != isAnd { return !isAnd }
+        return try rhs.test(f, context)
     }
 }
 
 final class NegateNode: Node {
-    let operand: Node
-    init(_ operand: Node, range: SourceRange, rt: Runtime) {
-        self.operand = operand
-        super.init(range: range, rt: rt)
+    let operand: Child
+    init(_ operand: Node, range: SourceRange) {
+        self.operand = Child(operand)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let v = try operand.eval(f)
         if case .number(let x) = v { return .number(-x) }
-        do { return try Operators.negate(v) } catch { throw rt.wrap(error, range) }
+        do { return try Operators.negate(v) } catch { throw Unwind.wrap(error, range) }
     }
 }
 
 final class PlusNode: Node {
-    let operand: Node
-    init(_ operand: Node, range: SourceRange, rt: Runtime) {
-        self.operand = operand
-        super.init(range: range, rt: rt)
+    let operand: Child
+    init(_ operand: Node, range: SourceRange) {
+        self.operand = Child(operand)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let v = try operand.eval(f)
@@ -278,10 +179,10 @@ final class PlusNode: Node {
 }
 
 final class NotNode: Node {
-    let operand: Node
-    init(_ operand: Node, range: SourceRange, rt: Runtime) {
-        self.operand = operand
-        super.init(range: range, rt: rt)
+    let operand: Child
+    init(_ operand: Node, range: SourceRange) {
+        self.operand = Child(operand)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         .bool(try !operand.test(f, "not"))
@@ -311,10 +212,9 @@ func conditionError(_ v: Value, _ range: SourceRange, _ context: String) -> Unwi
         return .fail("\(what) must be a bool, got \(v.typeName)\(hint)", range)
 }
 
-extension Runtime {
-
+extension Unwind {
     /// Turns a Swift error from an operator or builtin into an ``Unwind`` at `range`.
-    func wrap(_ error: any Error, _ range: SourceRange) -> Unwind {
+    static func wrap(_ error: any Error, _ range: SourceRange) -> Unwind {
         switch error {
         case let e as ScriptError: return .error(e)
         case let e as BuiltinError: return .fail(e.message, range)
@@ -326,15 +226,15 @@ extension Runtime {
 
 /// An interpolated string: literal parts and `{expr}` parts, concatenated.
 final class InterpolationNode: Node {
-    let parts: [Node]
-    init(parts: [Node], range: SourceRange, rt: Runtime) {
-        self.parts = parts
-        super.init(range: range, rt: rt)
+    let parts: Children
+    init(parts: [Node], range: SourceRange) {
+        self.parts = Children(parts)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         var s = ""
-        for p in parts {
-            let v = try p.eval(f)
+        for i in 0..<parts.count {
+            let v = try parts.eval(i, f)
             if case .string(let t) = v { s += t } else { s += v.description }
         }
         return .string(s)

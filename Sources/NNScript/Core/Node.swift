@@ -1,20 +1,19 @@
 import NNSyntax
 
-/// A node of the compiled tree: the resolver turns the AST into these, with
+/// A node of the compiled tree: the compiler turns the AST into these, with
 /// every variable reference bound to a stack slot, an environment slot or a
 /// global cell, so evaluation does no lookup by name.
 ///
 /// Each subclass overrides ``eval(_:)``. Errors and `break`/`continue`/
-/// `return` leave through typed throws of ``Unwind``.
+/// `return` leave through typed throws of ``Unwind``. A node holds its
+/// children as ``Child`` or ``Children`` and nothing of the runtime: the
+/// runtime comes with the ``Frame``.
 class Node {
     /// The source of the expression or statement, for error messages.
     let range: SourceRange
-    /// The runtime the tree was compiled for.
-    let rt: Runtime
 
-    init(range: SourceRange, rt: Runtime) {
+    init(range: SourceRange) {
         self.range = range
-        self.rt = rt
     }
 
     func eval(_ f: Frame) throws(Unwind) -> Value { .nil }
@@ -30,76 +29,21 @@ class Node {
     func exec(_ f: Frame) throws(Unwind) { _ = try eval(f) }
 }
 
-extension Node {
-    /// Evaluates a child held by its parent, without retaining it for the call.
-    ///
-    /// Calling `child.eval(f)` on a stored reference makes Swift retain the
-    /// child around the call; parents keep their children alive anyway, so
-    /// the hot paths hold children as ``Child`` (or, for arrays of them, an
-    /// `Unmanaged` buffer) and come here.
-    @inline(__always)
-    static func eval(_ node: Unmanaged<Node>, _ f: Frame) throws(Unwind) -> Value {
-        var value = Value.nil
-        var failure: Unwind?
-        node._withUnsafeGuaranteedRef { n in
-            do throws(Unwind) { value = try n.eval(f) } catch { failure = error }
-        }
-        if let failure { throw failure }
-        return value
+/// A node evaluated only for its effect (assignments, `let`, loops): its
+/// value is nil, and ``eval(_:)`` is ``exec(_:)``.
+class StatementNode: Node {
+    override final func eval(_ f: Frame) throws(Unwind) -> Value {
+        try exec(f)
+        return .nil
     }
-
-    /// Runs a statement held by its parent, without retaining it for the call.
-    @inline(__always)
-    static func exec(_ node: Unmanaged<Node>, _ f: Frame) throws(Unwind) {
-        var failure: Unwind?
-        node._withUnsafeGuaranteedRef { n in
-            do throws(Unwind) { try n.exec(f) } catch { failure = error }
-        }
-        if let failure { throw failure }
-    }
-
-    /// Tests a condition held by its parent, without retaining it for the call.
-    @inline(__always)
-    static func test(_ node: Unmanaged<Node>, _ f: Frame, _ context: String) throws(Unwind) -> Bool {
-        var value = false
-        var failure: Unwind?
-        node._withUnsafeGuaranteedRef { n in
-            do throws(Unwind) { value = try n.test(f, context) } catch { failure = error }
-        }
-        if let failure { throw failure }
-        return value
-    }
-}
-
-/// A child node as its parent holds it: owned, and evaluated without the
-/// retain and release that calling a method on a stored reference costs
-/// (see ``Node/eval(_:_:)``).
-struct Child {
-    /// The node (owned).
-    let node: Node
-    private let ref: Unmanaged<Node>
-
-    init(_ node: Node) {
-        self.node = node
-        ref = .passUnretained(node)
-    }
-
-    @inline(__always)
-    func eval(_ f: Frame) throws(Unwind) -> Value { try Node.eval(ref, f) }
-
-    @inline(__always)
-    func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool { try Node.test(ref, f, context) }
-
-    @inline(__always)
-    func exec(_ f: Frame) throws(Unwind) { try Node.exec(ref, f) }
 }
 
 /// A literal or folded constant.
 final class ConstNode: Node {
     let value: Value
-    init(_ value: Value, range: SourceRange, rt: Runtime) {
+    init(_ value: Value, range: SourceRange) {
         self.value = value
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value { value }
 }
@@ -108,24 +52,20 @@ final class ConstNode: Node {
 
 final class LocalGet: Node {
     let slot: Int
-    init(slot: Int, range: SourceRange, rt: Runtime) {
+    init(slot: Int, range: SourceRange) {
         self.slot = slot
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value { f.fp[slot] }
 }
 
-final class LocalSet: Node {
+final class LocalSet: StatementNode {
     let slot: Int
     let value: Child
-    init(slot: Int, value: Node, range: SourceRange, rt: Runtime) {
+    init(slot: Int, value: Node, range: SourceRange) {
         self.slot = slot
         self.value = Child(value)
-        super.init(range: range, rt: rt)
-    }
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        try exec(f)
-        return .nil
+        super.init(range: range)
     }
     override func exec(_ f: Frame) throws(Unwind) {
         f.fp[slot] = try value.eval(f)
@@ -134,26 +74,22 @@ final class LocalSet: Node {
 
 final class EnvGet: Node {
     let depth: Int, slot: Int
-    init(depth: Int, slot: Int, range: SourceRange, rt: Runtime) {
+    init(depth: Int, slot: Int, range: SourceRange) {
         self.depth = depth
         self.slot = slot
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value { f.envSlots(depth)[slot] }
 }
 
-final class EnvSet: Node {
+final class EnvSet: StatementNode {
     let depth: Int, slot: Int
     let value: Child
-    init(depth: Int, slot: Int, value: Node, range: SourceRange, rt: Runtime) {
+    init(depth: Int, slot: Int, value: Node, range: SourceRange) {
         self.depth = depth
         self.slot = slot
         self.value = Child(value)
-        super.init(range: range, rt: rt)
-    }
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        try exec(f)
-        return .nil
+        super.init(range: range)
     }
     override func exec(_ f: Frame) throws(Unwind) {
         let v = try value.eval(f)
@@ -167,50 +103,37 @@ final class GlobalGet: Node {
     let visible: [String]
     /// The program declares this global (further down).
     let declared: Bool
-    init(cell: GlobalCell, visible: [String], declared: Bool = false, range: SourceRange, rt: Runtime) {
+    init(cell: GlobalCell, visible: [String], declared: Bool = false, range: SourceRange) {
         self.cell = cell
         self.visible = visible
         self.declared = declared
-        super.init(range: range, rt: rt)
+        super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         if cell.isDefined { return cell.value }
         if declared { throw .fail("'\(cell.name)' is used before its declaration", range) }
-        throw .fail("undefined name '\(cell.name)'" + rt.suggestion(cell.name, extra: visible), range)
+        throw .fail("undefined name '\(cell.name)'" + f.rt.runtime.suggestion(cell.name, extra: visible), range)
     }
 }
 
 /// `name = value` for a global; an error when `name` was never declared.
-final class GlobalSet: Node {
+final class GlobalSet: StatementNode {
     let cell: GlobalCell
     let visible: [String]
     let value: Child
-    init(cell: GlobalCell, visible: [String], value: Node, range: SourceRange, rt: Runtime) {
+    init(cell: GlobalCell, visible: [String], value: Node, range: SourceRange) {
         self.cell = cell
         self.visible = visible
         self.value = Child(value)
-        super.init(range: range, rt: rt)
-    }
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        try exec(f)
-        return .nil
+        super.init(range: range)
     }
     override func exec(_ f: Frame) throws(Unwind) {
         let v = try value.eval(f)
         guard cell.isDefined else {
             throw .fail("cannot assign to '\(cell.name)': it was never declared (use 'let \(cell.name) = ...')"
-                        + rt.suggestion(cell.name, extra: visible, globalsOnly: true), range)
+                        + f.rt.runtime.suggestion(cell.name, extra: visible, globalsOnly: true), range)
         }
         cell.value = v
-    }
-}
-
-extension Runtime {
-    /// `; did you mean 'x'?` among globals, builtins and the given local names.
-    func suggestion(_ name: String, extra: [String], globalsOnly: Bool = false) -> String {
-        var names = extra + definedGlobalNames
-        if !globalsOnly { names += interpreter.registry.names }
-        return LibraryTypes.methodHint(name) ?? Suggest.didYouMean(name, among: names)
     }
 }
 
@@ -249,17 +172,13 @@ indirect enum Binder {
 }
 
 /// `let pattern = value`.
-final class LetNode: Node {
+final class LetNode: StatementNode {
     let binder: Binder
     let value: Child
-    init(binder: Binder, value: Node, range: SourceRange, rt: Runtime) {
+    init(binder: Binder, value: Node, range: SourceRange) {
         self.binder = binder
         self.value = Child(value)
-        super.init(range: range, rt: rt)
-    }
-    override func eval(_ f: Frame) throws(Unwind) -> Value {
-        try exec(f)
-        return .nil
+        super.init(range: range)
     }
     override func exec(_ f: Frame) throws(Unwind) {
         try binder.bind(try value.eval(f), f)

@@ -1,7 +1,7 @@
 import NNSyntax
 import NNTensor
 
-extension Runtime {
+extension RuntimeRef {
     /// Reserves a frame of `size` slots on the value stack, all `nil`.
     ///
     /// Every nn call starts here or in ``invoke(_:_:caller:range:)``, which
@@ -11,7 +11,7 @@ extension Runtime {
     @inline(__always)
     func pushFrame(_ size: Int, _ name: @autoclosure () -> String, _ range: SourceRange) throws(Unwind) -> UnsafeMutablePointer<Value> {
         let fp = sp
-        guard depth < maxDepth, fp + size <= stackEnd, NativeStack.here() > interrupt.callGuard else {
+        guard depth < regs.pointee.maxDepth, fp + size <= regs.pointee.stackEnd, NativeStack.here() > callGuard else {
             throw refused(name(), size, range)
         }
         fp.initialize(repeating: .nil, count: size)
@@ -24,9 +24,10 @@ extension Runtime {
     /// (the call depth, the native stack, or the value stack).
     @inline(never)
     private func refused(_ name: String, _ size: Int, _ range: SourceRange) -> Unwind {
-        if interrupt.isSet { return interrupted(range) }
+        let maxDepth = regs.pointee.maxDepth
+        if interruptPending { return interrupted(range) }
         if depth >= maxDepth { return .fail("stack overflow (more than \(maxDepth) nested calls, in \(name))", range) }
-        if sp + size > stackEnd {
+        if sp + size > regs.pointee.stackEnd {
             return .fail("stack overflow (the local variables of \(depth) nested calls fill the value stack, in \(name))", range)
         }
         return .fail("stack overflow (the native stack is used up after \(depth) nested calls, in \(name))", range)
@@ -56,14 +57,13 @@ extension Runtime {
     @inline(__always)
     func invoke(_ t: CallTarget, _ call: CallNode, caller f: Frame, range: SourceRange) throws(Unwind) -> Value {
         let n = t.paramCount, size = t.frameSize
-        let args = call.argRefs
-        let argc = args.count
+        let argc = call.args.count
         if argc > n { throw arityError(t.closure.proto, argc + call.named.count, range) }
         // Push the frame: the slots after the arguments start nil; each
         // argument slot is initialized with its value (parameters come
         // first, so size >= n >= argc).
         let fp = sp
-        guard depth < maxDepth, fp + size <= stackEnd, NativeStack.here() > interrupt.callGuard else {
+        guard depth < regs.pointee.maxDepth, fp + size <= regs.pointee.stackEnd, NativeStack.here() > callGuard else {
             throw refused(t.closure.name, size, range)
         }
         (fp + argc).initialize(repeating: .nil, count: size - argc)
@@ -71,7 +71,7 @@ extension Runtime {
         depth += 1
         for i in 0..<argc {
             do {
-                (fp + i).initialize(to: try Node.eval(args[i], f))
+                (fp + i).initialize(to: try call.args.eval(i, f))
             } catch {
                 (fp + i).initialize(repeating: .nil, count: argc - i)
                 popFrame(fp, size)
@@ -96,10 +96,10 @@ extension Runtime {
                           caller f: Frame, range: SourceRange) throws(Unwind) {
         let p = c.proto
         var given = [Bool](repeating: false, count: p.paramCount)
-        for i in 0..<call.argRefs.count { given[i] = true }
+        for i in 0..<call.args.count { given[i] = true }
         for j in 0..<call.named.count {
             let i = try namedIndex(p, call.labels[j], given, range)
-            fp[i] = try call.named[j].eval(f)
+            fp[i] = try call.named.eval(j, f)
             given[i] = true
         }
         try fillDefaults(c, fp, given, range)
@@ -130,7 +130,7 @@ extension Runtime {
     @inline(__always)
     private func enter(_ t: CallTarget, _ fp: UnsafeMutablePointer<Value>, _ range: SourceRange) throws(Unwind) -> Value {
         if t.envSize > 0 { return try enterWithEnv(t.closure, fp, range) }
-        return try run(t.function, t.body, Frame(fp: fp, envRef: t.env), range)
+        return try run(t.function, t.body, Frame(fp: fp, envRef: t.env, rt: self), range)
     }
 
     /// Enters a function some of whose parameters live in a fresh environment (closures capture them).
@@ -140,7 +140,7 @@ extension Runtime {
         let e = Env(parent: c.env, size: p.envSize)
         defer { extendLifetime(e) }
         for (pi, slot) in p.envParams { e.slots[slot] = fp[pi] }
-        return try run(.passUnretained(c), p.bodyRef, Frame(fp: fp, env: e), range)
+        return try run(.passUnretained(c), p.body.unretained, Frame(fp: fp, env: e, rt: self), range)
     }
 
     /// Runs a function's body: `return` ends it; errors gain a trace line.
@@ -148,7 +148,7 @@ extension Runtime {
     private func run(_ function: Unmanaged<Closure>, _ body: Unmanaged<Node>, _ frame: Frame,
                      _ range: SourceRange) throws(Unwind) -> Value {
         do {
-            return try Node.eval(body, frame)
+            return try Child.eval(body, frame)
         } catch {
             switch error {
             case .returnValue: return takeReturned()
@@ -179,7 +179,7 @@ extension Runtime {
             guard let d = p.defaults[i] else {
                 throw .fail("\(p.name): missing argument '\(p.paramNames[i])'", range)
             }
-            fp[i] = try d.eval(Frame(fp: fp, env: c.env))
+            fp[i] = try d.eval(Frame(fp: fp, env: c.env, rt: self))
         }
     }
 
@@ -201,7 +201,7 @@ extension Runtime {
             callSite = range
             defer { callSite = saved }
             let result: Value?
-            do { result = try o.call(arguments, in: interpreter) } catch { throw wrap(error, range) }
+            do { result = try o.call(arguments, in: interpreter) } catch { throw Unwind.wrap(error, range) }
             guard let result else { throw .fail("a \(o.typeName) is not callable", range) }
             return result
         default:
@@ -218,7 +218,7 @@ extension Runtime {
             var bound = try b.bind(arguments, interpreter: interpreter)
             return try b.body(&bound)
         } catch {
-            throw wrap(error, range)
+            throw Unwind.wrap(error, range)
         }
     }
 }

@@ -1,77 +1,93 @@
 import NNSyntax
-import Synchronization
 
 /// The evaluation state of one interpreter: the value stack that holds the
-/// local variables of active calls, the call depth, the globals and the
-/// interrupt flag. Owned by an ``Interpreter``; never shared between threads
-/// while a script runs.
+/// local variables of active calls, the call depth, the globals, the
+/// interrupt flag and the script heap. Owned by its ``Interpreter`` (and by
+/// nothing else: compiled code never holds a runtime); never shared between
+/// threads while a script runs.
+///
+/// The state the evaluator touches on every call lives in ``Registers``,
+/// behind one pointer that every ``Frame`` carries (``RuntimeRef``), so the
+/// call path reaches it with no reference counting and no dynamic
+/// exclusivity check. Code runs on the runtime of whoever calls it: a
+/// function made by one interpreter and called from another runs on the
+/// caller's stack, prints to the caller's output and returns through the
+/// caller's registers.
 final class Runtime {
+    /// The registers of the evaluator (see ``RuntimeRef``).
+    let regs: UnsafeMutablePointer<Registers>
     /// The value stack: each active call's locals are a window of it.
     let stack: UnsafeMutablePointer<Value>
-    /// One past the last slot of `stack`.
-    let stackEnd: UnsafeMutablePointer<Value>
-    /// The first free slot and the number of active nn calls, behind a
-    /// pointer so the call path needs no dynamic exclusivity checks.
-    let regs: UnsafeMutablePointer<Registers>
-    struct Registers {
-        var sp: UnsafeMutablePointer<Value>
-        var depth: Int
-        var returned: Value
-        var callSite: SourceRange
-    }
-    var sp: UnsafeMutablePointer<Value> {
-        @inline(__always) get { regs.pointee.sp }
-        @inline(__always) set { regs.pointee.sp = newValue }
-    }
-    var depth: Int {
-        @inline(__always) get { regs.pointee.depth }
-        @inline(__always) set { regs.pointee.depth = newValue }
-    }
-    /// The value of the `return` being unwound (see ``Unwind/returnValue``).
-    var returned: Value {
-        @inline(__always) get { regs.pointee.returned }
-        @inline(__always) set { regs.pointee.returned = newValue }
-    }
-
-    /// Takes the value of the `return` being unwound, leaving nil.
-    func takeReturned() -> Value {
-        let v = regs.pointee.returned
-        regs.pointee.returned = .nil
-        return v
-    }
-    /// The deepest allowed nesting of nn calls.
-    let maxDepth: Int
-    /// The bounds of the native stack the guard was last set up for
-    /// (see ``guardNativeStack()``), to skip asking again on the same thread.
-    var guardedStack: NativeStack.Bounds?
-    /// The innermost builtin call (for errors raised from callbacks).
-    var callSite: SourceRange {
-        @inline(__always) get { regs.pointee.callSite }
-        @inline(__always) set { regs.pointee.callSite = newValue }
-    }
     /// Global variables by name.
     var globals: [String: GlobalCell] = [:]
     /// Set from any thread to stop the running script.
     let interrupt: InterruptFlag
     /// The interpreter that owns this runtime (for builtins).
+    ///
+    /// Unretained: the interpreter owns the runtime, only the interpreter's
+    /// own entry points start evaluation on it, and compiled code holds no
+    /// runtime, so the interpreter is alive whenever this is read.
     unowned(unsafe) var interpreter: Interpreter!
+    /// The bounds of the native stack the guard was last set up for
+    /// (see ``guardNativeStack()``), to skip asking again on the same thread.
+    var guardedStack: NativeStack.Bounds?
+
+    struct Registers {
+        /// The first free slot of the value stack.
+        var sp: UnsafeMutablePointer<Value>
+        /// The number of active nn calls.
+        var depth: Int
+        /// The value of the `return` being unwound (see ``Unwind/returnValue``).
+        var returned: Value
+        /// The innermost builtin call (for errors raised from callbacks).
+        var callSite: SourceRange
+        /// One past the last slot of the value stack.
+        let stackEnd: UnsafeMutablePointer<Value>
+        /// The deepest allowed nesting of nn calls.
+        let maxDepth: Int
+        /// The runtime's interrupt flag (owned by the runtime).
+        let interrupt: Unmanaged<InterruptFlag>
+        /// The runtime these registers belong to (it owns them).
+        let owner: Unmanaged<Runtime>
+    }
 
     init(stackSlots: Int, maxDepth: Int, interrupt: InterruptFlag) {
         stack = UnsafeMutablePointer<Value>.allocate(capacity: stackSlots)
-        stackEnd = stack + stackSlots
         regs = .allocate(capacity: 1)
-        regs.initialize(to: Registers(sp: stack, depth: 0, returned: .nil, callSite: .none))
-        self.maxDepth = maxDepth
         self.interrupt = interrupt
+        regs.initialize(to: Registers(sp: stack, depth: 0, returned: .nil, callSite: .none,
+                                      stackEnd: stack + stackSlots, maxDepth: maxDepth,
+                                      interrupt: .passUnretained(interrupt), owner: .passUnretained(self)))
     }
 
     deinit {
-        let used = sp - stack
+        let used = regs.pointee.sp - stack
         if used > 0 { stack.deinitialize(count: used) }
         stack.deallocate()
         regs.deinitialize(count: 1)
         regs.deallocate()
     }
+
+    /// The handle compiled code runs with.
+    var ref: RuntimeRef { RuntimeRef(regs: regs) }
+
+    var sp: UnsafeMutablePointer<Value> {
+        get { regs.pointee.sp }
+        set { regs.pointee.sp = newValue }
+    }
+    var depth: Int {
+        get { regs.pointee.depth }
+        set { regs.pointee.depth = newValue }
+    }
+    var maxDepth: Int { regs.pointee.maxDepth }
+    /// The innermost builtin call (for errors raised from callbacks).
+    var callSite: SourceRange {
+        get { regs.pointee.callSite }
+        set { regs.pointee.callSite = newValue }
+    }
+
+    /// Takes the value of the `return` being unwound, leaving nil.
+    func takeReturned() -> Value { ref.takeReturned() }
 
     /// The cell of global `name`, created undefined when absent.
     func cell(_ name: String) -> GlobalCell {
@@ -84,161 +100,72 @@ final class Runtime {
     /// The names of every defined global.
     var definedGlobalNames: [String] { globals.values.filter(\.isDefined).map(\.name) }
 
+    /// `; did you mean 'x'?` among globals, builtins and the given local names.
+    func suggestion(_ name: String, extra: [String], globalsOnly: Bool = false) -> String {
+        var names = extra + definedGlobalNames
+        if !globalsOnly { names += interpreter.registry.names }
+        return LibraryTypes.methodHint(name) ?? Suggest.didYouMean(name, among: names)
+    }
+}
+
+/// The evaluator's handle on the running runtime: a pointer to its
+/// ``Runtime/Registers``, carried by every ``Frame``.
+///
+/// Valid while its runtime is: compiled code receives it only through the
+/// frames of a run, and the run's interpreter owns the runtime.
+struct RuntimeRef {
+    let regs: UnsafeMutablePointer<Runtime.Registers>
+
+    /// The runtime itself, for the slow paths (builtins, globals, errors).
+    var runtime: Runtime { regs.pointee.owner.takeUnretainedValue() }
+    /// The interpreter running the code.
+    var interpreter: Interpreter { runtime.interpreter }
+
+    var sp: UnsafeMutablePointer<Value> {
+        @inline(__always) get { regs.pointee.sp }
+        @inline(__always) nonmutating set { regs.pointee.sp = newValue }
+    }
+    var depth: Int {
+        @inline(__always) get { regs.pointee.depth }
+        @inline(__always) nonmutating set { regs.pointee.depth = newValue }
+    }
+    var callSite: SourceRange {
+        @inline(__always) get { regs.pointee.callSite }
+        @inline(__always) nonmutating set { regs.pointee.callSite = newValue }
+    }
+
+    /// The pending interrupt word (see ``InterruptFlag/callGuard``).
+    var callGuard: UInt {
+        @inline(__always) get { regs.pointee.interrupt._withUnsafeGuaranteedRef { $0.callGuard } }
+    }
+
+    /// True while an interrupt (or a collection of the heap) is pending.
+    var interruptPending: Bool {
+        @inline(__always) get { regs.pointee.interrupt._withUnsafeGuaranteedRef { $0.isSet } }
+    }
+
+    /// Parks the value of a `return` until its call takes it.
+    @inline(__always)
+    func setReturned(_ v: Value) { regs.pointee.returned = v }
+
+    /// Takes the value of the `return` being unwound, leaving nil.
+    @inline(__always)
+    func takeReturned() -> Value {
+        let v = regs.pointee.returned
+        regs.pointee.returned = .nil
+        return v
+    }
+
+    /// The safe point of loops: throws `interrupted` when Ctrl-C is pending.
     @inline(__always)
     func checkInterrupt(_ range: SourceRange) throws(Unwind) {
-        if interrupt.isSet { throw interrupted(range) }
+        if interruptPending { throw interrupted(range) }
     }
 
     /// Takes the pending interrupt: clears the flag, returns the `interrupted` error.
     @inline(never)
     func interrupted(_ range: SourceRange) -> Unwind {
-        interrupt.clear()
+        regs.pointee.interrupt._withUnsafeGuaranteedRef { $0.clear() }
         return .error(ScriptError("interrupted", at: range, kind: .interrupted))
-    }
-}
-
-/// One global variable. Compiled code holds the cell directly, so reading a
-/// global costs no lookup by name.
-///
-/// Calling the function a global holds is the commonest call, so the cell
-/// also keeps that function unretained (``function``) and counts the calls
-/// running through it (``pin()``/``unpin()``): while any run, a replaced
-/// value is parked rather than released, so a function that reassigns its
-/// own name finishes safely. That spares an atomic retain and release per call.
-final class GlobalCell {
-    let name: String
-    /// The state lives behind a pointer so the evaluator's reads and writes
-    /// need no dynamic exclusivity checks.
-    private let state: UnsafeMutablePointer<State>
-
-    private struct State {
-        var value: Value = .nil
-        var isDefined = false
-        var function: Unmanaged<Closure>?
-        var pins = 0
-        var parked: [Value] = []
-    }
-
-    init(name: String) {
-        self.name = name
-        state = .allocate(capacity: 1)
-        state.initialize(to: State())
-    }
-
-    deinit {
-        state.deinitialize(count: 1)
-        state.deallocate()
-    }
-
-    var value: Value {
-        @inline(__always) get { state.pointee.value }
-        set {
-            if state.pointee.pins > 0 { state.pointee.parked.append(state.pointee.value) }
-            if case .function(let c) = newValue {
-                state.pointee.function = .passUnretained(c)
-            } else {
-                state.pointee.function = nil
-            }
-            state.pointee.value = newValue
-        }
-    }
-
-    var isDefined: Bool {
-        @inline(__always) get { state.pointee.isDefined }
-        @inline(__always) set { state.pointee.isDefined = newValue }
-    }
-
-    /// The nn function the global holds, not retained: valid while pinned.
-    var function: Unmanaged<Closure>? {
-        @inline(__always) get { state.pointee.function }
-    }
-
-    /// Marks a call through ``function`` as running.
-    @inline(__always)
-    func pin() { state.pointee.pins += 1 }
-
-    /// Ends a call through ``function``; the last one out releases any
-    /// values replaced meanwhile.
-    @inline(__always)
-    func unpin() {
-        state.pointee.pins -= 1
-        if state.pointee.pins == 0, !state.pointee.parked.isEmpty { state.pointee.parked.removeAll() }
-    }
-}
-
-/// A compiled function: parameters, frame layout and body.
-final class FunctionProto {
-    let name: String
-    let paramNames: [String]
-    /// `paramNames.count`, read on every call.
-    let paramCount: Int
-    /// Default-value expressions (nil: required), evaluated at call time in
-    /// the scope where the function is written.
-    let defaults: [Node?]
-    /// Stack slots of the frame (parameters first).
-    let frameSize: Int
-    /// Size of the heap environment made at entry (0: none).
-    let envSize: Int
-    /// Parameters that live in the environment: (parameter index, env slot).
-    let envParams: [(Int, Int)]
-    /// The body.
-    let body: Node
-    /// The body for the call path, evaluated without a retain/release.
-    let bodyRef: Unmanaged<Node>
-    /// The whole function.
-    let range: SourceRange
-
-    init(name: String, paramNames: [String], defaults: [Node?], frameSize: Int, envSize: Int,
-         envParams: [(Int, Int)], body: Node, range: SourceRange) {
-        self.name = name
-        self.paramNames = paramNames
-        self.paramCount = paramNames.count
-        self.defaults = defaults
-        self.frameSize = frameSize
-        self.envSize = envSize
-        self.envParams = envParams
-        self.body = body
-        self.bodyRef = Unmanaged.passUnretained(body)
-        self.range = range
-    }
-}
-
-/// Where the compiled code runs: the frame's first stack slot and the
-/// innermost heap environment.
-struct Frame {
-    let fp: UnsafeMutablePointer<Value>
-    /// Not owned: whoever makes a frame keeps its environment alive while the
-    /// frame is in use (a call's closure holds it; a fresh scope's is held by
-    /// a local). Owning it would cost a retain and release on every call.
-    /// (An `Unmanaged` rather than `unowned(unsafe)`: reading the latter
-    /// retains, and Swift 6.3 at -Onone builds `Optional<Frame>` wrongly with it.)
-    let envRef: Unmanaged<Env>?
-
-    @inline(__always)
-    init(fp: UnsafeMutablePointer<Value>, env: Env?) {
-        self.fp = fp
-        envRef = env.map { .passUnretained($0) }
-    }
-
-    @inline(__always)
-    init(fp: UnsafeMutablePointer<Value>, envRef: Unmanaged<Env>?) {
-        self.fp = fp
-        self.envRef = envRef
-    }
-
-    /// The environment, retained (to capture it or make a child scope).
-    var env: Env? { envRef?.takeUnretainedValue() }
-
-    /// The slots of the environment `depth` scopes out, reached without
-    /// retaining any environment on the way.
-    @inline(__always)
-    func envSlots(_ depth: Int) -> UnsafeMutablePointer<Value> {
-        var e = envRef.unsafelyUnwrapped
-        var d = depth
-        while d > 0 {
-            e = e._withUnsafeGuaranteedRef { Unmanaged.passUnretained($0.parent.unsafelyUnwrapped) }
-            d -= 1
-        }
-        return e._withUnsafeGuaranteedRef { $0.slots }
     }
 }

@@ -133,41 +133,6 @@ public final class RecordRef {
     }
 }
 
-/// A function written in nn: its compiled prototype and captured environment.
-public final class Closure {
-    let proto: FunctionProto
-    let env: Env?
-
-    init(proto: FunctionProto, env: Env?) {
-        self.proto = proto
-        self.env = env
-    }
-
-    /// The function's name (`<lambda>` for anonymous functions).
-    public var name: String { proto.name }
-    /// The parameter names, in order.
-    public var parameterNames: [String] { proto.paramNames }
-}
-
-/// A heap environment: the variables of one scope that closures may capture.
-final class Env {
-    let parent: Env?
-    let slots: UnsafeMutablePointer<Value>
-    let size: Int
-
-    init(parent: Env?, size: Int) {
-        self.parent = parent
-        self.size = size
-        slots = .allocate(capacity: max(size, 1))
-        slots.initialize(repeating: .nil, count: size)
-    }
-
-    deinit {
-        slots.deinitialize(count: size)
-        slots.deallocate()
-    }
-}
-
 extension Value {
     /// The language's name for this value's type, as `type(x)` returns it.
     public var typeName: String {

@@ -217,10 +217,11 @@ public final class Interpreter {
         guard compiler.diagnostics.isEmpty else {
             throw SyntaxError(diagnostics: compiler.diagnostics, isIncomplete: false)
         }
-        return Result { [rt] () throws(Unwind) -> Value in
+        let rt = rt.ref
+        return Result { () throws(Unwind) -> Value in
             let fp = try rt.pushFrame(frameSize, "<script>", body.range)
             defer { rt.popFrame(fp, frameSize) }
-            return try body.eval(Frame(fp: fp, env: nil))
+            return try body.eval(Frame(fp: fp, env: nil, rt: rt))
         }
     }
 
@@ -228,7 +229,7 @@ public final class Interpreter {
     public func call(_ function: Value, _ arguments: [Value], named: [(label: String, value: Value)] = []) throws -> Value {
         if !running { rt.guardNativeStack() }  // on the caller's thread
         do {
-            return try rt.call(function, Arguments(arguments, named: named), range: rt.callSite)
+            return try rt.ref.call(function, Arguments(arguments, named: named), range: rt.callSite)
         } catch {
             switch error {
             case .error(let e): throw e

@@ -1,0 +1,70 @@
+import NNSyntax
+
+/// A compiled function: parameters, frame layout and body.
+final class FunctionProto {
+    let name: String
+    let paramNames: [String]
+    /// `paramNames.count`, read on every call.
+    let paramCount: Int
+    /// Default-value expressions (nil: required), evaluated at call time in
+    /// the scope where the function is written.
+    let defaults: [Child?]
+    /// Stack slots of the frame (parameters first).
+    let frameSize: Int
+    /// Size of the heap environment made at entry (0: none).
+    let envSize: Int
+    /// Parameters that live in the environment: (parameter index, env slot).
+    let envParams: [(Int, Int)]
+    /// The body.
+    let body: Child
+    /// The whole function.
+    let range: SourceRange
+
+    init(name: String, paramNames: [String], defaults: [Node?], frameSize: Int, envSize: Int,
+         envParams: [(Int, Int)], body: Node, range: SourceRange) {
+        self.name = name
+        self.paramNames = paramNames
+        self.paramCount = paramNames.count
+        self.defaults = defaults.map { $0.map(Child.init) }
+        self.frameSize = frameSize
+        self.envSize = envSize
+        self.envParams = envParams
+        self.body = Child(body)
+        self.range = range
+    }
+}
+
+/// A function written in nn: its compiled prototype and captured environment.
+public final class Closure {
+    let proto: FunctionProto
+    let env: Env?
+
+    init(proto: FunctionProto, env: Env?) {
+        self.proto = proto
+        self.env = env
+    }
+
+    /// The function's name (`<lambda>` for anonymous functions).
+    public var name: String { proto.name }
+    /// The parameter names, in order.
+    public var parameterNames: [String] { proto.paramNames }
+}
+
+/// A heap environment: the variables of one scope that closures may capture.
+final class Env {
+    let parent: Env?
+    let slots: UnsafeMutablePointer<Value>
+    let size: Int
+
+    init(parent: Env?, size: Int) {
+        self.parent = parent
+        self.size = size
+        slots = .allocate(capacity: max(size, 1))
+        slots.initialize(repeating: .nil, count: size)
+    }
+
+    deinit {
+        slots.deinitialize(count: size)
+        slots.deallocate()
+    }
+}
