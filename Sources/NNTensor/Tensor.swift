@@ -44,6 +44,7 @@ public final class Tensor: @unchecked Sendable {
         self.shape = shape
         self.storage = storage
         self.requiresGrad = requiresGrad
+        Tensor.noteMade(storage)
     }
 
     /// A tensor of `shape` holding `values` (row-major), in `dtype`.

@@ -92,14 +92,14 @@ extension Compiler {
             switch loc {
             case .stack(let s): return LocalGet(slot: s, range: r)
             case .env(let s): return EnvGet(depth: depth, slot: s, range: r)
-            case .global(let c): return GlobalGet(cell: c, visible: visibleNames, declared: true, range: r)
+            case .global(let c): return GlobalGet(cell: owner.use(c), visible: visibleNames, declared: true, range: r)
             }
         }
-        if let c = rt.globals[name] { return GlobalGet(cell: c, visible: visibleNames, range: r) }
+        if let c = rt.globals[name] { return GlobalGet(cell: owner.use(c), visible: visibleNames, range: r) }
         if let b = registry[name] { return ConstNode(.builtin(b), range: r) }
         // Late-bound: a global that may be defined later (a REPL entry, or a
         // function calling one declared further down).
-        return GlobalGet(cell: rt.cell(name), visible: visibleNames, range: r)
+        return GlobalGet(cell: owner.use(rt.cell(name)), visible: visibleNames, range: r)
     }
 
     func compileIndexItem(_ item: IndexItem) -> IndexItemNode {

@@ -88,10 +88,10 @@ extension Compiler {
                 switch loc {
                 case .stack(let s): return LocalSet(slot: s, value: v, range: range)
                 case .env(let s): return EnvSet(depth: depth, slot: s, value: v, range: range)
-                case .global(let c): return GlobalSet(cell: c, visible: visibleNames, value: v, range: range)
+                case .global(let c): return GlobalSet(cell: owner.use(c), visible: visibleNames, value: v, range: range)
                 }
             }
-            return GlobalSet(cell: rt.cell(id.name), visible: visibleNames, value: v, range: id.range)
+            return GlobalSet(cell: owner.use(rt.cell(id.name)), visible: visibleNames, value: v, range: id.range)
         case .index(let base, let items):
             // `m[0][1] = v` is a chain of index levels on one root, `m`.
             var levels = [items]
@@ -116,6 +116,9 @@ extension Compiler {
 
     /// Compiles a function literal or declaration into a closure-making node.
     func compileFunction(_ decl: FunctionDecl) -> Node {
+        // The new prototype owns what its defaults and body point at.
+        let outerOwner = owner
+        owner = CodeOwner()
         // Defaults are evaluated at call time in the scope where the function is written.
         let defaults = decl.parameters.map { $0.defaultValue.map(compile) }
         var seen: Set<String> = []
@@ -148,7 +151,8 @@ extension Compiler {
         let proto = FunctionProto(
             name: decl.name?.name ?? "<lambda>", paramNames: decl.parameters.map(\.name.name),
             defaults: defaults, frameSize: inner.maxSlot, envSize: envMode ? max(1, scope.envSize) : 0,
-            envParams: envParams, body: body, range: decl.range)
-        return FunctionNode(proto: proto, range: decl.range)
+            envParams: envParams, body: body, range: decl.range, owned: owner)
+        owner = outerOwner
+        return FunctionNode(proto: owner.own(proto), range: decl.range)
     }
 }

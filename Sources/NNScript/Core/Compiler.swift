@@ -62,6 +62,8 @@ final class Compiler {
     var diagnostics: [Diagnostic] = []
     var scopes: [Scope] = []
     var function: FunctionState
+    /// Owns the cells and prototypes the code being compiled points at.
+    var owner = CodeOwner()
 
     init(rt: Runtime, registry: Registry, allowGlobalRedeclaration: Bool) {
         self.rt = rt
@@ -70,15 +72,16 @@ final class Compiler {
         self.function = FunctionState(firstSlot: 0, isScript: true)
     }
 
-    /// Compiles a whole program; returns the script's body and its frame size.
-    func compile(_ program: Program) -> (body: Node, frameSize: Int) {
+    /// Compiles a whole program; returns the script's body, its frame size
+    /// and the owner of what the body points at (keep it while the body runs).
+    func compile(_ program: Program) -> (body: Node, frameSize: Int, owner: CodeOwner) {
         let global = Scope(createsEnv: false, function: function, isGlobal: true)
         scopes = [global]
         declareGlobals(program.statements)
         let body = compileStatements(program.statements, endsWithSemicolon: program.endsWithSemicolon,
                                      range: program.statements.first.map { $0.range.union(program.statements.last?.range ?? $0.range) } ?? .none)
         scopes = []
-        return (body, function.maxSlot)
+        return (body, function.maxSlot, owner)
     }
 
     /// Creates the cells of the program's top-level `let` and `fn` names.
@@ -188,7 +191,7 @@ final class Compiler {
         switch loc {
         case .stack(let s): .local(s)
         case .env(let s): .env(s)
-        case .global(let c): .global(c)
+        case .global(let c): .global(owner.use(c))
         }
     }
 

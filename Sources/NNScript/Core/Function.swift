@@ -19,9 +19,18 @@ final class FunctionProto {
     let body: Child
     /// The whole function.
     let range: SourceRange
+    /// The global cells its code uses, and the prototypes of the functions
+    /// written inside it: the code points at them unretained (``CellRef``,
+    /// ``FunctionNode``), the prototype owns them (see ``Heap``).
+    let cells: [GlobalCell]
+    let nested: [FunctionProto]
+    /// Its place in the heap.
+    var link = HeapLink()
 
     init(name: String, paramNames: [String], defaults: [Node?], frameSize: Int, envSize: Int,
-         envParams: [(Int, Int)], body: Node, range: SourceRange) {
+         envParams: [(Int, Int)], body: Node, range: SourceRange, owned: CodeOwner) {
+        self.cells = owned.cells
+        self.nested = owned.nested
         self.name = name
         self.paramNames = paramNames
         self.paramCount = paramNames.count
@@ -31,6 +40,29 @@ final class FunctionProto {
         self.envParams = envParams
         self.body = Child(body)
         self.range = range
+        Heap.track(self)
+    }
+
+    deinit { Heap.untrack(self) }
+}
+
+/// What compiled code points at without retaining, collected while it is
+/// compiled and handed to the prototype (or script) that owns the code.
+final class CodeOwner {
+    private(set) var cells: [GlobalCell] = []
+    private(set) var nested: [FunctionProto] = []
+    private var seen: Set<ObjectIdentifier> = []
+
+    /// The reference for code that uses `cell`; the owner keeps the cell.
+    func use(_ cell: GlobalCell) -> CellRef {
+        if seen.insert(ObjectIdentifier(cell)).inserted { cells.append(cell) }
+        return cell.ref
+    }
+
+    /// Keeps the prototype of a function written in the code.
+    func own(_ proto: FunctionProto) -> Unmanaged<FunctionProto> {
+        nested.append(proto)
+        return .passUnretained(proto)
     }
 }
 
@@ -38,11 +70,16 @@ final class FunctionProto {
 public final class Closure {
     let proto: FunctionProto
     let env: Env?
+    /// Its place in the heap.
+    var link = HeapLink()
 
     init(proto: FunctionProto, env: Env?) {
         self.proto = proto
         self.env = env
+        Heap.track(self)
     }
+
+    deinit { Heap.untrack(self) }
 
     /// The function's name (`<lambda>` for anonymous functions).
     public var name: String { proto.name }
@@ -55,15 +92,19 @@ final class Env {
     let parent: Env?
     let slots: UnsafeMutablePointer<Value>
     let size: Int
+    /// Its place in the heap.
+    var link = HeapLink()
 
     init(parent: Env?, size: Int) {
         self.parent = parent
         self.size = size
         slots = .allocate(capacity: max(size, 1))
         slots.initialize(repeating: .nil, count: size)
+        Heap.track(self)
     }
 
     deinit {
+        Heap.untrack(self)
         slots.deinitialize(count: size)
         slots.deallocate()
     }

@@ -11,27 +11,41 @@ import Synchronization
 /// (``softStopRequested``), so `fit` can end training at its next step and
 /// return what it has; any later interrupt is hard again.
 ///
+/// The same word also carries the heap's requests for a collection
+/// (``requestCollection()``): the evaluator's safe points test one word for
+/// "anything to attend to", and sort out which on the slow path.
+///
 /// One word, ``callGuard``, serves both checks of a call, so a call pays one
 /// load and one compare for them (as Go's stack guard doubles as its
 /// preemption request):
 ///
 /// ```
-/// callGuard = UInt.max        while an interrupt is pending
+/// callGuard = UInt.max        while an interrupt or a collection is pending
 ///           = stackLimit      otherwise: the lowest native stack address a call may start at
 /// a call may start  ⇔  address of a local in the caller > callGuard
 /// ```
 final class InterruptFlag: Sendable {
     /// ``callGuard``'s storage.
     private let word = Atomic<UInt>(0)
+    /// A hard interrupt is pending.
+    private let pending = Atomic<Bool>(false)
+    /// The heap asked for a collection.
+    private let collect = Atomic<Bool>(false)
     /// The guard's value while no interrupt is pending (0: no native limit known).
     private let limit = Atomic<UInt>(0)
     /// 0: no soft stop armed; 1: armed; 2: armed and an interrupt took it.
     private let soft = Atomic<Int>(0)
 
     /// True while a hard interrupt is pending.
-    var isSet: Bool { word.load(ordering: .relaxed) == .max }
+    var isSet: Bool { pending.load(ordering: .relaxed) }
 
-    /// `UInt.max` while an interrupt is pending, else ``stackLimit``.
+    /// True while an interrupt or a collection is pending: the evaluator's
+    /// one test at its safe points.
+    var needsAttention: Bool {
+        @inline(__always) get { word.load(ordering: .relaxed) == .max }
+    }
+
+    /// `UInt.max` while an interrupt or a collection is pending, else ``stackLimit``.
     var callGuard: UInt {
         @inline(__always) get { word.load(ordering: .relaxed) }
     }
@@ -43,11 +57,39 @@ final class InterruptFlag: Sendable {
     /// An interrupt: taken by an armed soft stop, else the hard flag.
     func set() {
         if soft.compareExchange(expected: 1, desired: 2, ordering: .sequentiallyConsistent).exchanged { return }
+        pending.store(true, ordering: .sequentiallyConsistent)
         word.store(.max, ordering: .sequentiallyConsistent)
     }
 
     /// Takes back a pending interrupt.
-    func clear() { word.store(limit.load(ordering: .relaxed), ordering: .sequentiallyConsistent) }
+    func clear() {
+        pending.store(false, ordering: .sequentiallyConsistent)
+        settle()
+    }
+
+    /// Asks the evaluator for a collection at its next safe point.
+    func requestCollection() {
+        collect.store(true, ordering: .sequentiallyConsistent)
+        word.store(.max, ordering: .sequentiallyConsistent)
+    }
+
+    /// Takes a pending collection request: true when there was one.
+    func takeCollectionRequest() -> Bool {
+        guard collect.exchange(false, ordering: .sequentiallyConsistent) else { return false }
+        settle()
+        return true
+    }
+
+    /// Lowers the word to the stack limit, then raises it again if a request
+    /// is (still, or newly) pending: a `set()` on another thread between the
+    /// two stores raises it itself (it stores the flag before the word), so
+    /// no request is ever left without the word raised.
+    private func settle() {
+        word.store(limit.load(ordering: .relaxed), ordering: .sequentiallyConsistent)
+        if pending.load(ordering: .sequentiallyConsistent) || collect.load(ordering: .sequentiallyConsistent) {
+            word.store(.max, ordering: .sequentiallyConsistent)
+        }
+    }
 
     /// Sets the native stack limit for the thread that evaluates from now on,
     /// keeping a pending interrupt pending.

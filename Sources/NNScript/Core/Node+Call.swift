@@ -71,8 +71,8 @@ class CallNode: Node {
 /// A call of a global by name, `f(args)`: the commonest call. The closure is
 /// read from the global's cell in place rather than copied out as a value.
 final class GlobalCallNode: CallNode {
-    let cell: GlobalCell
-    init(cell: GlobalCell, callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange) {
+    let cell: CellRef
+    init(cell: CellRef, callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange) {
         self.cell = cell
         super.init(callee: callee, args: args, labels: labels, named: named, range: range)
     }

@@ -234,14 +234,17 @@ final class TryNode: Node {
 }
 
 /// An anonymous or named function literal: makes a closure over the current environment.
+///
+/// The prototype is held unretained: the prototype (or script) that owns
+/// this code owns it (``CodeOwner``), so the heap counts that reference once.
 final class FunctionNode: Node {
-    let proto: FunctionProto
-    init(proto: FunctionProto, range: SourceRange) {
+    let proto: Unmanaged<FunctionProto>
+    init(proto: Unmanaged<FunctionProto>, range: SourceRange) {
         self.proto = proto
         super.init(range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        .function(Closure(proto: proto, env: f.env))
+        .function(Closure(proto: proto.takeUnretainedValue(), env: f.env))
     }
 }
 

@@ -1,7 +1,8 @@
 import NNSyntax
 
-/// How a binary operator reads an operand: a local variable and a number
-/// literal in place, with no call; anything else by evaluating the child.
+/// How a binary operator's general path reads an operand: a local variable
+/// and a number literal in place, with no call; anything else by
+/// evaluating the child.
 enum Operand {
     case local(Int)
     case number(Double)
@@ -16,26 +17,54 @@ enum Operand {
             self = .node
         }
     }
+
+    @inline(__always)
+    func read(_ child: Child, _ f: Frame) throws(Unwind) -> Value {
+        switch self {
+        case .local(let slot): return f.fp[slot]
+        case .number(let x): return .number(x)
+        case .node: return try child.eval(f)
+        }
+    }
 }
 
 /// A binary operator: numbers inline, everything else through ``Operators``.
 ///
-/// One class for every operator but `and`/`or`: the common operands (a
-/// local and a number literal, or two locals holding numbers, as in `n - 1`
-/// and `i < n`) are read in place and answered with no call, and a
-/// comparison used as a condition answers a Bool without making a `Value`.
+/// One class for every operator but `and`/`or`. The commonest operands, a
+/// local and a number literal or two locals (`n - 1`, `i < n`), are read in
+/// place and answered with no call: when the node is made, the operator and
+/// the shape of its operands become one code (``quick``), so a single jump
+/// reads the operands and applies the operator. A comparison used as a
+/// condition answers a Bool without making a `Value`.
 final class BinaryNode: Node {
     let op: BinaryOperator
     let lhs: Child, rhs: Child
-    /// How `lhs` and `rhs` are read.
+    /// The quick path: 0 for none, else `2 * i + 1` for operator `i` of
+    /// ``quickOperators`` on a local and a number, `2 * i + 2` on two locals.
+    let quick: Int
+    /// The left local's slot, the right local's slot, the right number.
+    let a: Int, b: Int, k: Double
+    /// How the general path reads each operand.
     let l: Operand, r: Operand
+
+    /// The operators with a quick path, in code order.
+    static let quickOperators: [BinaryOperator] = [.add, .subtract, .multiply, .divide, .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual]
 
     init(_ op: BinaryOperator, _ lhs: Node, _ rhs: Node, range: SourceRange) {
         self.op = op
         self.lhs = Child(lhs)
         self.rhs = Child(rhs)
-        self.l = Operand(lhs)
-        self.r = Operand(rhs)
+        var quick = 0, a = 0, b = 0, k = 0.0
+        if let i = BinaryNode.quickOperators.firstIndex(of: op), let l = lhs as? LocalGet {
+            a = l.slot
+            if let c = rhs as? ConstNode, case .number(let y) = c.value {
+                (quick, k) = (2 * i + 1, y)
+            } else if let r = rhs as? LocalGet {
+                (quick, b) = (2 * i + 2, r.slot)
+            }
+        }
+        (self.quick, self.a, self.b, self.k) = (quick, a, b, k)
+        (l, r) = (Operand(lhs), Operand(rhs))
         super.init(range: range)
     }
 
@@ -48,13 +77,56 @@ final class BinaryNode: Node {
     }
 
     override func eval(_ f: Frame) throws(Unwind) -> Value {
-        if let (x, y) = quick(f), let v = BinaryNode.numeric(op, x, y) { return v }
+        switch quick {
+        case 1: if case .number(let x) = f.fp[a] { return .number(x + k) }
+        case 2: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return .number(x + y) }
+        case 3: if case .number(let x) = f.fp[a] { return .number(x - k) }
+        case 4: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return .number(x - y) }
+        case 5: if case .number(let x) = f.fp[a] { return .number(x * k) }
+        case 6: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return .number(x * y) }
+        case 7: if case .number(let x) = f.fp[a] { return .number(x / k) }
+        case 8: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return .number(x / y) }
+        case 9: if case .number(let x) = f.fp[a] { return .bool(x < k) }
+        case 10: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return .bool(x < y) }
+        case 11: if case .number(let x) = f.fp[a] { return .bool(x <= k) }
+        case 12: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return .bool(x <= y) }
+        case 13: if case .number(let x) = f.fp[a] { return .bool(x > k) }
+        case 14: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return .bool(x > y) }
+        case 15: if case .number(let x) = f.fp[a] { return .bool(x >= k) }
+        case 16: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return .bool(x >= y) }
+        case 17: if case .number(let x) = f.fp[a] { return .bool(x == k) }
+        case 18: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return .bool(x == y) }
+        case 19: if case .number(let x) = f.fp[a] { return .bool(x != k) }
+        case 20: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return .bool(x != y) }
+        default: break
+        }
         return try general(f)
     }
 
     override func test(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
-        if let (x, y) = quick(f), let b = BinaryNode.compare(op, x, y) { return b }
-        return try truth(general(f), range, context)
+        switch quick {
+        case 9: if case .number(let x) = f.fp[a] { return x < k }
+        case 10: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return x < y }
+        case 11: if case .number(let x) = f.fp[a] { return x <= k }
+        case 12: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return x <= y }
+        case 13: if case .number(let x) = f.fp[a] { return x > k }
+        case 14: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return x > y }
+        case 15: if case .number(let x) = f.fp[a] { return x >= k }
+        case 16: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return x >= y }
+        case 17: if case .number(let x) = f.fp[a] { return x == k }
+        case 18: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return x == y }
+        case 19: if case .number(let x) = f.fp[a] { return x != k }
+        case 20: if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return x != y }
+        default: break
+        }
+        return try testGeneral(f, context)
+    }
+
+    /// ``general(_:)`` as a condition: it must give a bool. Out of line, so
+    /// the quick path of ``test(_:_:)`` keeps a small stack frame.
+    @inline(never)
+    func testGeneral(_ f: Frame, _ context: String) throws(Unwind) -> Bool {
+        try truth(general(f), range, context)
     }
 
     /// `op` on two numbers, or nil for `@` (numbers cannot be multiplied as matrices).
@@ -77,49 +149,11 @@ final class BinaryNode: Node {
         }
     }
 
-    /// A comparison of two numbers, or nil when `op` is not a comparison.
-    @inline(__always)
-    static func compare(_ op: BinaryOperator, _ x: Double, _ y: Double) -> Bool? {
-        switch op {
-        case .less: x < y
-        case .lessEqual: x <= y
-        case .greater: x > y
-        case .greaterEqual: x >= y
-        case .equal: x == y
-        case .notEqual: x != y
-        default: nil
-        }
-    }
-
-    /// Both operands as numbers, read in place with nothing evaluated, when
-    /// they are a local and a number literal or two locals holding numbers.
-    @inline(__always)
-    func quick(_ f: Frame) -> (Double, Double)? {
-        switch (l, r) {
-        case (.local(let a), .number(let y)):
-            if case .number(let x) = f.fp[a] { return (x, y) }
-        case (.local(let a), .local(let b)):
-            if case .number(let x) = f.fp[a], case .number(let y) = f.fp[b] { return (x, y) }
-        default:
-            break
-        }
-        return nil
-    }
-
-    @inline(__always)
-    private func value(_ o: Operand, _ child: Child, _ f: Frame) throws(Unwind) -> Value {
-        switch o {
-        case .local(let slot): return f.fp[slot]
-        case .number(let x): return .number(x)
-        case .node: return try child.eval(f)
-        }
-    }
-
     /// Any operands: evaluated, then numbers inline, anything else through
     /// ``Operators``. Kept out of line so the quick paths stay small.
     @inline(never)
     func general(_ f: Frame) throws(Unwind) -> Value {
-        let a = try value(l, lhs, f), b = try value(r, rhs, f)
+        let a = try l.read(lhs, f), b = try r.read(rhs, f)
         if case .number(let x) = a, case .number(let y) = b, let v = BinaryNode.numeric(op, x, y) { return v }
         do {
             return try Operators.binary(op, a, b)

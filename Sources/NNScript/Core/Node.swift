@@ -98,12 +98,12 @@ final class EnvSet: StatementNode {
 }
 
 final class GlobalGet: Node {
-    let cell: GlobalCell
+    let cell: CellRef
     /// Names visible where the reference is written, for "did you mean".
     let visible: [String]
     /// The program declares this global (further down).
     let declared: Bool
-    init(cell: GlobalCell, visible: [String], declared: Bool = false, range: SourceRange) {
+    init(cell: CellRef, visible: [String], declared: Bool = false, range: SourceRange) {
         self.cell = cell
         self.visible = visible
         self.declared = declared
@@ -118,10 +118,10 @@ final class GlobalGet: Node {
 
 /// `name = value` for a global; an error when `name` was never declared.
 final class GlobalSet: StatementNode {
-    let cell: GlobalCell
+    let cell: CellRef
     let visible: [String]
     let value: Child
-    init(cell: GlobalCell, visible: [String], value: Node, range: SourceRange) {
+    init(cell: CellRef, visible: [String], value: Node, range: SourceRange) {
         self.cell = cell
         self.visible = visible
         self.value = Child(value)
@@ -143,7 +143,7 @@ final class GlobalSet: StatementNode {
 indirect enum Binder {
     case local(Int)
     case env(Int)
-    case global(GlobalCell)
+    case global(CellRef)
     case wildcard
     case destructure([Binder], tuple: Bool, range: SourceRange)
 

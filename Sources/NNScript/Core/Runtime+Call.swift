@@ -11,8 +11,8 @@ extension RuntimeRef {
     @inline(__always)
     func pushFrame(_ size: Int, _ name: @autoclosure () -> String, _ range: SourceRange) throws(Unwind) -> UnsafeMutablePointer<Value> {
         let fp = sp
-        guard depth < regs.pointee.maxDepth, fp + size <= regs.pointee.stackEnd, NativeStack.here() > callGuard else {
-            throw refused(name(), size, range)
+        if !(depth < regs.pointee.maxDepth && fp + size <= regs.pointee.stackEnd && NativeStack.here() > callGuard) {
+            try admit(name(), size, range)
         }
         fp.initialize(repeating: .nil, count: size)
         sp = fp + size
@@ -20,8 +20,17 @@ extension RuntimeRef {
         return fp
     }
 
-    /// Why a call may not start: a pending interrupt, or a stack that is full
-    /// (the call depth, the native stack, or the value stack).
+    /// The slow path of a call's guard: attends to a pending collection or
+    /// interrupt, then lets the call start, or says why it may not: a stack
+    /// that is full (the call depth, the native stack, or the value stack).
+    @inline(never)
+    private func admit(_ name: String, _ size: Int, _ range: SourceRange) throws(Unwind) {
+        if needsAttention { try attend(range) }
+        if depth < regs.pointee.maxDepth && sp + size <= regs.pointee.stackEnd && NativeStack.here() > callGuard { return }
+        throw refused(name, size, range)
+    }
+
+    /// Why a call may not start: a stack that is full.
     @inline(never)
     private func refused(_ name: String, _ size: Int, _ range: SourceRange) -> Unwind {
         let maxDepth = regs.pointee.maxDepth
@@ -63,8 +72,8 @@ extension RuntimeRef {
         // argument slot is initialized with its value (parameters come
         // first, so size >= n >= argc).
         let fp = sp
-        guard depth < regs.pointee.maxDepth, fp + size <= regs.pointee.stackEnd, NativeStack.here() > callGuard else {
-            throw refused(t.closure.name, size, range)
+        if !(depth < regs.pointee.maxDepth && fp + size <= regs.pointee.stackEnd && NativeStack.here() > callGuard) {
+            try admit(t.closure.name, size, range)
         }
         (fp + argc).initialize(repeating: .nil, count: size - argc)
         sp = fp + size

@@ -31,6 +31,9 @@ final class Runtime {
     /// The bounds of the native stack the guard was last set up for
     /// (see ``guardNativeStack()``), to skip asking again on the same thread.
     var guardedStack: NativeStack.Bounds?
+    /// The lists, records, environments, closures, prototypes and cells
+    /// made while this runtime evaluates (see ``Heap``).
+    let heap: Heap
 
     struct Registers {
         /// The first free slot of the value stack.
@@ -55,6 +58,7 @@ final class Runtime {
         stack = UnsafeMutablePointer<Value>.allocate(capacity: stackSlots)
         regs = .allocate(capacity: 1)
         self.interrupt = interrupt
+        heap = Heap(interrupt: interrupt)
         regs.initialize(to: Registers(sp: stack, depth: 0, returned: .nil, callSite: .none,
                                       stackEnd: stack + stackSlots, maxDepth: maxDepth,
                                       interrupt: .passUnretained(interrupt), owner: .passUnretained(self)))
@@ -92,7 +96,7 @@ final class Runtime {
     /// The cell of global `name`, created undefined when absent.
     func cell(_ name: String) -> GlobalCell {
         if let c = globals[name] { return c }
-        let c = GlobalCell(name: name)
+        let c = GlobalCell(name: name, heap: heap)
         globals[name] = c
         return c
     }
@@ -139,10 +143,13 @@ struct RuntimeRef {
         @inline(__always) get { regs.pointee.interrupt._withUnsafeGuaranteedRef { $0.callGuard } }
     }
 
-    /// True while an interrupt (or a collection of the heap) is pending.
-    var interruptPending: Bool {
-        @inline(__always) get { regs.pointee.interrupt._withUnsafeGuaranteedRef { $0.isSet } }
+    /// True while an interrupt or a collection of the heap is pending.
+    var needsAttention: Bool {
+        @inline(__always) get { regs.pointee.interrupt._withUnsafeGuaranteedRef { $0.needsAttention } }
     }
+
+    /// True while a hard interrupt is pending.
+    var interruptPending: Bool { regs.pointee.interrupt._withUnsafeGuaranteedRef { $0.isSet } }
 
     /// Parks the value of a `return` until its call takes it.
     @inline(__always)
@@ -156,9 +163,18 @@ struct RuntimeRef {
         return v
     }
 
-    /// The safe point of loops: throws `interrupted` when Ctrl-C is pending.
+    /// The safe point of loops: collects the heap when it asked, and throws
+    /// `interrupted` when Ctrl-C is pending.
     @inline(__always)
     func checkInterrupt(_ range: SourceRange) throws(Unwind) {
+        if needsAttention { try attend(range) }
+    }
+
+    /// The slow path of a safe point.
+    @inline(never)
+    func attend(_ range: SourceRange) throws(Unwind) {
+        let flag = regs.pointee.interrupt
+        if flag._withUnsafeGuaranteedRef({ $0.takeCollectionRequest() }) { runtime.heap.collect() }
         if interruptPending { throw interrupted(range) }
     }
 

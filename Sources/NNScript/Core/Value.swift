@@ -48,12 +48,17 @@ public final class ListRef {
         @inline(__always) _modify { yield &storage.pointee }
     }
 
+    /// Its place in the heap.
+    var link = HeapLink()
+
     public init(_ items: [Value] = []) {
         storage = .allocate(capacity: 1)
         storage.initialize(to: items)
+        Heap.track(self)
     }
 
     deinit {
+        Heap.untrack(self)
         Teardown.release(list: &storage.pointee)
         storage.deinitialize(count: 1)
         storage.deallocate()
@@ -82,9 +87,19 @@ public final class RecordRef {
         @inline(__always) _modify { yield &storage.pointee.values }
     }
 
+    /// Its place in the heap.
+    var link = HeapLink()
+
     public init() {
         storage = .allocate(capacity: 1)
         storage.initialize(to: Fields())
+        Heap.track(self)
+    }
+
+    /// Removes every field.
+    func removeAll() {
+        keys = []
+        values = []
     }
 
     public convenience init(_ fields: [(String, Value)]) {
@@ -127,6 +142,7 @@ public final class RecordRef {
     public var fields: [(String, Value)] { Array(zip(keys, values)) }
 
     deinit {
+        Heap.untrack(self)
         Teardown.release(list: &storage.pointee.values)
         storage.deinitialize(count: 1)
         storage.deallocate()

@@ -105,9 +105,12 @@ public final class Interpreter {
     }
 
     deinit {
-        // Break the cycle globals -> closures -> nodes -> runtime.
-        for c in rt.globals.values { c.value = .nil }
+        // The globals go; what they alone kept, cycles included, is freed now.
+        // Whatever a host still holds (a function value it copied out) stays
+        // valid: compiled code holds no runtime, and the heap lets go of it.
         rt.globals = [:]
+        rt.heap.collect()
+        rt.heap.detachAll()
     }
 
     /// Adds a Swift function callable from nn (replacing any builtin of that name).
@@ -188,7 +191,7 @@ public final class Interpreter {
     private func execute(_ program: Program) throws -> Value {
         let result: Result<Value, Unwind>
         if running {
-            result = try compileAndRun(program)
+            result = try Heap.withCurrent(rt.heap) { () throws(SyntaxError) in try compileAndRun(program) }
         } else {
             running = true
             softStopUsed = false
@@ -196,7 +199,9 @@ public final class Interpreter {
             result = try LargeStack.run(stackSize: options.stackSize) { [self] shortfall in
                 let bounds = rt.guardNativeStack()
                 if let shortfall { warn(shortfall, bounds) }
-                return takingLateInterrupt(Result { () throws(SyntaxError) in try compileAndRun(program) })
+                return takingLateInterrupt(Result { () throws(SyntaxError) in
+                    try Heap.withCurrent(rt.heap) { () throws(SyntaxError) in try compileAndRun(program) }
+                })
             }.get()
         }
         switch result {
@@ -213,12 +218,14 @@ public final class Interpreter {
     /// Compiles `program` (throwing its static errors) and runs it on this thread.
     private func compileAndRun(_ program: Program) throws(SyntaxError) -> Result<Value, Unwind> {
         let compiler = Compiler(rt: rt, registry: registry, allowGlobalRedeclaration: options.allowsRedeclaration)
-        let (body, frameSize) = compiler.compile(program)
+        let (body, frameSize, owner) = compiler.compile(program)
         guard compiler.diagnostics.isEmpty else {
             throw SyntaxError(diagnostics: compiler.diagnostics, isIncomplete: false)
         }
         let rt = rt.ref
         return Result { () throws(Unwind) -> Value in
+            // The owner holds the cells and prototypes the body points at.
+            defer { extendLifetime(owner) }
             let fp = try rt.pushFrame(frameSize, "<script>", body.range)
             defer { rt.popFrame(fp, frameSize) }
             return try body.eval(Frame(fp: fp, env: nil, rt: rt))
@@ -229,7 +236,9 @@ public final class Interpreter {
     public func call(_ function: Value, _ arguments: [Value], named: [(label: String, value: Value)] = []) throws -> Value {
         if !running { rt.guardNativeStack() }  // on the caller's thread
         do {
-            return try rt.ref.call(function, Arguments(arguments, named: named), range: rt.callSite)
+            return try Heap.withCurrent(rt.heap) { () throws(Unwind) in
+                try rt.ref.call(function, Arguments(arguments, named: named), range: rt.callSite)
+            }
         } catch {
             switch error {
             case .error(let e): throw e
