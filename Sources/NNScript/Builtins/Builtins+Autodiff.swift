@@ -26,12 +26,13 @@ extension Builtins {
         case list([Tensor])
     }
 
-    static func point(_ a: BuiltinArguments, _ i: Int) throws -> Point {
-        switch a[i] {
+    /// Argument `name` as the point of differentiation.
+    static func point(_ a: BuiltinArguments, _ name: String) throws -> Point {
+        switch try a[name] {
         case .tensor(let t): return .tensor(t, fromNumber: false)
         case .number(let d): return .tensor(Tensor(scalar: d, dtype: .float64), fromNumber: true)
-        case .list, .tuple: return .list(try tensorList(a, i))
-        default: throw a.bad(i, "tensor")
+        case .list, .tuple: return .list(try tensorList(a, name))
+        default: throw try a.bad(name, "tensor")
         }
     }
 
@@ -54,20 +55,20 @@ extension Builtins {
         Builtin("grad", [.required("f"), .optional("x")], area: "Autodiff",
                 summary: "The gradient of scalar function `f` at `x`; `grad(f)` is the function `x => grad(f, x)`.",
                 discussion: "`x` is a tensor, a number (the result is then a number) or a list of tensors (`f` receives the list; the result is a list of gradients). Gradients are themselves differentiable, so `grad(grad(f))` works.") { a in
-            let f = try a.callable(0)
-            if a[1].isNil {
+            let f = try a.callable("f")
+            if try a["x"].isNil {
                 let interp = a.interpreter
                 return .builtin(Builtin("grad(\(f.functionName))", [.required("x")], area: "Autodiff",
                                         summary: "The gradient of \(f.functionName).") { b in
-                    try gradValue(f, try point(b, 0), interp)
+                    try gradValue(f, try point(b, "x"), interp)
                 })
             }
-            return try gradValue(f, try point(a, 1), a.interpreter)
+            return try gradValue(f, try point(a, "x"), a.interpreter)
         },
         Builtin("value_and_grad", [.required("f"), .required("x")], area: "Autodiff",
                 summary: "The tuple `(f(x), grad(f, x))`, computed in one pass.") { a in
-            let f = try a.callable(0)
-            switch try point(a, 1) {
+            let f = try a.callable("f")
+            switch try point(a, "x") {
             case .tensor(let t, let n):
                 let (v, g) = try Autodiff.valueAndGrad(scalarFunction(f, a.interpreter, "value_and_grad"), at: t)
                 return .tuple([try result(v, n), try result(g, n)])
@@ -79,8 +80,8 @@ extension Builtins {
         Builtin("jacobian", [.required("f"), .required("x")], area: "Autodiff",
                 summary: "The Jacobian of `f` at `x`: shape `f(x).shape + x.shape`.",
                 discussion: "```\nJ[i, j] = d f(x)[i] / d x[j]\n```\n`x` may be a list of tensors: `f` receives the list, and the result is the list of Jacobians, one per input (`f(x).shape + x[k].shape` each).") { a in
-            let f = try a.callable(0)
-            switch try point(a, 1) {
+            let f = try a.callable("f")
+            switch try point(a, "x") {
             case .tensor(let t, let n):
                 return try result(try Autodiff.jacobian(scalarFunction(f, a.interpreter, "jacobian"), at: t,
                                                         checkpoint: a.interpreter.pollInterrupt), n)
@@ -91,7 +92,7 @@ extension Builtins {
         },
         Builtin("no_grad", [.required("f")], area: "Autodiff",
                 summary: "Calls `f()` without recording operations for autodiff; returns its result.") { a in
-            let f = try a.callable(0)
+            let f = try a.callable("f")
             return try GradMode.noGrad { try a.interpreter.call(f, []) }
         },
     ]

@@ -10,15 +10,16 @@ extension Builtins {
         Builtin("print", [.variadic("values"), .optional("sep", .string(" ")), .optional("end", .string("\n"))],
                 area: "Core", summary: "Prints values separated by spaces, then a newline; returns nil.",
                 discussion: "Strings print without quotes; numbers in the shortest form that reads back the same (`print(2 ** 10)` shows `1024`, `print(0.1 + 0.2)` shows `0.30000000000000004`).") { a in
-            let sep = try a.string(1), end = try a.string(2)
+            let sep = try a.string("sep"), end = try a.string("end")
             try a.interpreter.write(a.rest.map(\.description).joined(separator: sep) + end)
             return .nil
         },
         Builtin("assert", [.required("condition"), .optional("message")], area: "Core",
                 summary: "Raises an error when `condition` is false.") { a in
-            guard case .bool(let ok) = a[0] else { throw a.bad(0, "bool") }
+            guard case .bool(let ok) = try a["condition"] else { throw try a.bad("condition", "bool") }
             if !ok {
-                let msg: String = if case .nil = a[1] { "assertion failed" } else { "assertion failed: \(a[1].description)" }
+                let message = try a["message"]
+                let msg: String = if case .nil = message { "assertion failed" } else { "assertion failed: \(message.description)" }
                 throw BuiltinError(msg)
             }
             return .nil
@@ -26,36 +27,38 @@ extension Builtins {
         Builtin("assert_close", [.required("a"), .required("b"), .optional("tol", .number(1e-6))], area: "Core",
                 summary: "Raises an error unless `a` and `b` agree within `tol` elementwise.",
                 discussion: "Numbers, tensors and (nested) lists compare elementwise: `abs(a - b) <= tol * (1 + abs(b))`.") { a in
-            let tol = try a.number(2)
-            let x = try NumberList.flatNumbers(a[0], "assert_close"), y = try NumberList.flatNumbers(a[1], "assert_close")
+            let tol = try a.number("tol"), va = try a["a"], vb = try a["b"]
+            let x = try NumberList.flatNumbers(va, "assert_close"), y = try NumberList.flatNumbers(vb, "assert_close")
             guard x.count == y.count else {
                 throw BuiltinError("assert_close: sizes differ (\(x.count) and \(y.count) elements)")
             }
             for i in x.indices where !(abs(x[i] - y[i]) <= tol * (1 + abs(y[i]))) {
-                throw BuiltinError("assert_close: \(a[0].repr) and \(a[1].repr) differ at element \(i) (\(Value.formatNumber(x[i])) vs \(Value.formatNumber(y[i])), tol \(Value.formatNumber(tol)))")
+                throw BuiltinError("assert_close: \(va.repr) and \(vb.repr) differ at element \(i) (\(Value.formatNumber(x[i])) vs \(Value.formatNumber(y[i])), tol \(Value.formatNumber(tol)))")
             }
             return .nil
         },
         Builtin("error", [.required("message")], area: "Core",
                 summary: "Raises an error; `catch e` receives `message` as given.") { a in
-            var e = ScriptError(a[0].description, at: a.interpreter.rt.callSite)
-            e.payload = PayloadBox(a[0])
+            let message = try a["message"]
+            var e = ScriptError(message.description, at: a.interpreter.rt.callSite)
+            e.payload = PayloadBox(message)
             throw e
         },
         Builtin("type", [.required("x")], area: "Core",
                 summary: "The name of a value's type: \"number\", \"string\", \"bool\", \"nil\", \"list\", \"record\", \"tuple\", \"function\", \"tensor\", \"range\", or a library type.") { a in
-            .string(a[0].typeName)
+            .string(try a["x"].typeName)
         },
         Builtin("str", [.required("x")], area: "Core", summary: "The text `print` would show for `x`.") { a in
-            .string(a[0].description)
+            .string(try a["x"].description)
         },
         Builtin("repr", [.required("x")], area: "Core", summary: "The text of `x` as it is shown inside a list (strings quoted).") { a in
-            .string(a[0].repr)
+            .string(try a["x"].repr)
         },
         Builtin("number", [.required("x")], area: "Core",
                 summary: "Converts a string (or a one-element tensor, or a bool) to a number.") { a in
-            switch a[0] {
-            case .number: return a[0]
+            let x = try a["x"]
+            switch x {
+            case .number: return x
             case .bool(let b): return .number(b ? 1 : 0)
             case .string(let s):
                 guard let d = Double(s.trimmingCharacters(in: .whitespaces)) else {
@@ -63,7 +66,7 @@ extension Builtins {
                 }
                 return .number(d)
             case .tensor(let t): return .number(try t.item())
-            default: throw a.bad(0, "string or number")
+            default: throw try a.bad("x", "string or number")
             }
         },
         Builtin("len", [.required("x")], area: "Core",
@@ -75,7 +78,7 @@ extension Builtins {
                     default: nil
                     }
                 }) { a in
-            switch a[0] {
+            switch try a["x"] {
             case .list(let l): return .number(Double(l.items.count))
             case .tuple(let t): return .number(Double(t.count))
             case .string(let s): return .number(Double(s.count))
@@ -86,23 +89,24 @@ extension Builtins {
                 return .number(Double(n))
             case .object(let o) where o.length != nil:
                 return .number(Double(o.length ?? 0))
-            default: throw a.bad(0, "list, string, record or tensor")
+            default: throw try a.bad("x", "list, string, record or tensor")
             }
         },
         Builtin("range", [.required("a"), .optional("b"), .optional("step")], area: "Core",
                 summary: "`range(n)` is `0..n`; `range(a, b)` is `a..b`; with `step`, a list `[a, a+step, ...]` stopping before `b`.") { a in
-            func bound(_ i: Int) throws -> Int {
-                let d = try a.number(i)
-                guard d.isFinite, d.rounded() == d else { throw a.bad(i, message: "integer expected, got \(a[i].repr)") }
-                guard let n = RangeNode.bound(a[i]) else { throw a.bad(i, message: RangeNode.boundMessage(a[i])) }
+            func bound(_ name: String) throws -> Int {
+                let d = try a.number(name)
+                let v = try a.value(name)
+                guard d.isFinite, d.rounded() == d else { throw try a.bad(name, message: "integer expected, got \(v.repr)") }
+                guard let n = RangeNode.bound(v) else { throw try a.bad(name, message: RangeNode.boundMessage(v)) }
                 return n
             }
-            let x = try bound(0)
-            guard case .nil = a[1] else {
-                let y = try bound(1)
-                if case .nil = a[2] { return .range(x, y) }
-                let s = try bound(2)
-                guard s != 0 else { throw a.bad(2, message: "step cannot be zero") }
+            let x = try bound("a")
+            guard case .nil = try a["b"] else {
+                let y = try bound("b")
+                if case .nil = try a["step"] { return .range(x, y) }
+                let s = try bound("step")
+                guard s != 0 else { throw try a.bad("step", message: "step cannot be zero") }
                 let n = s > 0 ? max(0, (y - x + s - 1) / s) : max(0, (x - y - s - 1) / -s)
                 guard n <= 1 << 26 else { throw BuiltinError("range: too many elements (\(n))") }
                 return .list((0..<n).map { .number(Double(x + $0 * s)) })
@@ -125,14 +129,14 @@ extension Builtins {
         },
         Builtin("seed", [.required("n")], area: "Core",
                 summary: "Resets the interpreter's random generator to seed `n`, for reproducible runs.") { a in
-            let n = try a.int(0)
-            guard n >= 0 else { throw a.bad(0, message: "a seed must be non-negative") }
+            let n = try a.int("n")
+            guard n >= 0 else { throw try a.bad("n", message: "a seed must be non-negative") }
             a.interpreter.rng = RandomGenerator(seed: UInt64(n))
             return .nil
         },
         Builtin("help", [.optional("name")], area: "Core",
                 summary: "Shows the documentation of a builtin (by name or value), or lists all builtins.") { a in
-            try a.interpreter.write(try Help.text(for: a[0], in: a.interpreter) + "\n")
+            try a.interpreter.write(try Help.text(for: try a["name"], in: a.interpreter) + "\n")
             return .nil
         },
     ]

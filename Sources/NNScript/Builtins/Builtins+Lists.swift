@@ -9,9 +9,9 @@ extension Builtins {
                     l.items.append(value)
                     return list
                 }) { a in
-            let l = try a.list(0)
-            l.items.append(a[1])
-            return a[0]
+            let l = try a.list("list")
+            l.items.append(try a["value"])
+            return try a["list"]
         }
     }
 
@@ -20,25 +20,25 @@ extension Builtins {
         appending("push", summary: "Same as `append`."),
         Builtin("pop", [.required("list"), .optional("index")], area: "Lists",
                 summary: "Removes and returns the last element (or the one at `index`).") { a in
-            let l = try a.list(0)
+            let l = try a.list("list"), index = try a["index"]
             guard !l.items.isEmpty else { throw BuiltinError("pop: the list is empty") }
-            if case .nil = a[1] { return l.items.removeLast() }
-            let i = try Access.position(a[1], count: l.items.count, what: "list")
+            if case .nil = index { return l.items.removeLast() }
+            let i = try Access.position(index, count: l.items.count, what: "list")
             return l.items.remove(at: i)
         },
         Builtin("insert", [.required("list"), .required("index"), .required("value")], area: "Lists",
                 summary: "Inserts `value` before position `index` (in place).") { a in
-            let l = try a.list(0)
-            var i = try a.int(1)
+            let l = try a.list("list")
+            var i = try a.int("index")
             if i < 0 { i += l.items.count }
-            l.items.insert(a[2], at: min(max(i, 0), l.items.count))
+            l.items.insert(try a["value"], at: min(max(i, 0), l.items.count))
             return .nil
         },
         Builtin("extend", [.required("list"), .required("values")], area: "Lists",
                 summary: "Appends every element of `values` to `list` (in place).") { a in
-            let l = try a.list(0)
-            l.items += try a.sequence(1)
-            return a[0]
+            let l = try a.list("list")
+            l.items += try a.sequence("values")
+            return try a["list"]
         },
         Builtin("copy", [.required("x")], area: "Lists",
                 summary: "An independent copy: a list or record (shallow), a tensor (as `clone`), a model (deep).",
@@ -51,7 +51,8 @@ extension Builtins {
                 functions are values and are returned as they are. Any other library object (an optimizer, \
                 a data loader, ...) cannot be copied: that is an error naming its type, never an alias.
                 """) { a in
-            switch a[0] {
+            let x = try a["x"]
+            switch x {
             case .list(let l): return .list(l.items)
             case .record(let r): return .record(r.fields)
             case .tensor(let t): return .tensor(t.clone())
@@ -60,57 +61,58 @@ extension Builtins {
                     throw a.error("an object of type \(o.typeName) cannot be copied; make a new one instead")
                 }
                 return .object(c)
-            case .number, .string, .bool, .nil, .tuple, .range, .function, .builtin: return a[0]
+            case .number, .string, .bool, .nil, .tuple, .range, .function, .builtin: return x
             }
         },
         Builtin("contains", [.required("collection"), .required("value")], area: "Lists",
                 summary: "True when a list/tuple holds `value`, a string contains a substring, or a record has a field named `value`.") { a in
-            switch a[0] {
-            case .list(let l): return .bool(l.items.contains { Operators.equal($0, a[1]) })
-            case .tuple(let t): return .bool(t.contains { Operators.equal($0, a[1]) })
+            let value = try a["value"]
+            switch try a["collection"] {
+            case .list(let l): return .bool(l.items.contains { Operators.equal($0, value) })
+            case .tuple(let t): return .bool(t.contains { Operators.equal($0, value) })
             case .string(let s):
                 // The empty string is in every string (Foundation's contains says no).
-                let sub = try a.string(1)
+                let sub = try a.string("value")
                 return .bool(sub.isEmpty || s.contains(sub))
-            case .record(let r): return .bool(r[try a.string(1)] != nil)
+            case .record(let r): return .bool(r[try a.string("value")] != nil)
             case .range(let lo, let hi):
-                guard case .number(let d) = a[1] else { return .bool(false) }
+                guard case .number(let d) = value else { return .bool(false) }
                 return .bool(d.rounded() == d && d >= Double(lo) && d < Double(hi))
-            default: throw a.bad(0, "list, string or record")
+            default: throw try a.bad("collection", "list, string or record")
             }
         },
         Builtin("index_of", [.required("list"), .required("value")], area: "Lists",
                 summary: "The first position of `value` in a list, or nil.") { a in
-            let items = try a.sequence(0)
-            return items.firstIndex { Operators.equal($0, a[1]) }.map { .number(Double($0)) } ?? .nil
+            let items = try a.sequence("list"), value = try a["value"]
+            return items.firstIndex { Operators.equal($0, value) }.map { .number(Double($0)) } ?? .nil
         },
         Builtin("list", [.required("x")], area: "Lists",
                 summary: "A new list of the elements of a list, tuple, range, string (characters), record (values) or tensor (first axis).") { a in
-            .list(try Iterate.elements(a[0], "list", in: a.interpreter))
+            .list(try Iterate.elements(try a["x"], "list", in: a.interpreter))
         },
         Builtin("tuple", [.required("x")], area: "Lists", summary: "A tuple of the elements of a list or other sequence.") { a in
-            .tuple(try Iterate.elements(a[0], "tuple", in: a.interpreter))
+            .tuple(try Iterate.elements(try a["x"], "tuple", in: a.interpreter))
         },
         Builtin("keys", [.required("record")], area: "Lists",
                 summary: "The field names of a record, in order; for a library object (a model, a result), its member names.") { a in
-            if case .object(let o) = a[0] { return .list(o.memberNames.map { .string($0) }) }
-            return .list(try a.record(0).keys.map { .string($0) })
+            if case .object(let o) = try a["record"] { return .list(o.memberNames.map { .string($0) }) }
+            return .list(try a.record("record").keys.map { .string($0) })
         },
         Builtin("values", [.required("record")], area: "Lists", summary: "The field values of a record, in order.") { a in
-            .list(try a.record(0).values)
+            .list(try a.record("record").values)
         },
         Builtin("items", [.required("record")], area: "Lists", summary: "The fields of a record as `(name, value)` tuples.") { a in
-            .list(try a.record(0).fields.map { .tuple([.string($0.0), $0.1]) })
+            .list(try a.record("record").fields.map { .tuple([.string($0.0), $0.1]) })
         },
         Builtin("map", [.required("xs"), .required("f")], area: "Lists",
                 summary: "A new list of `f(x)` for each element `x`.") { a in
-            let f = try a.callable(1)
-            return .list(try Iterate.elements(a[0], "map", in: a.interpreter).map { try a.interpreter.call(f, [$0]) })
+            let f = try a.callable("f")
+            return .list(try Iterate.elements(try a["xs"], "map", in: a.interpreter).map { try a.interpreter.call(f, [$0]) })
         },
         Builtin("filter", [.required("xs"), .required("f")], area: "Lists",
                 summary: "A new list of the elements for which `f(x)` is true.") { a in
-            let f = try a.callable(1)
-            return .list(try Iterate.elements(a[0], "filter", in: a.interpreter).filter { x in
+            let f = try a.callable("f")
+            return .list(try Iterate.elements(try a["xs"], "filter", in: a.interpreter).filter { x in
                 guard case .bool(let keep) = try a.interpreter.call(f, [x]) else {
                     throw BuiltinError("filter: the function must return a bool")
                 }
@@ -119,10 +121,10 @@ extension Builtins {
         },
         Builtin("sorted", [.required("xs"), .optional("key")], area: "Lists",
                 summary: "A new list sorted ascending (numbers, strings, or lists/tuples lexicographically), by `key(x)` when given.") { a in
-            let items = try Iterate.elements(a[0], "sorted", in: a.interpreter)
+            let items = try Iterate.elements(try a["xs"], "sorted", in: a.interpreter)
             let keys: [Value]
-            if case .nil = a[1] { keys = items } else {
-                let f = try a.callable(1)
+            if case .nil = try a["key"] { keys = items } else {
+                let f = try a.callable("key")
                 keys = try items.map { try a.interpreter.call(f, [$0]) }
             }
             var order = Array(items.indices)
@@ -137,27 +139,27 @@ extension Builtins {
             return .list(order.map { items[$0] })
         },
         Builtin("reversed", [.required("xs")], area: "Lists", summary: "A new list with the elements in reverse order.") { a in
-            .list(try Iterate.elements(a[0], "reversed", in: a.interpreter).reversed())
+            .list(try Iterate.elements(try a["xs"], "reversed", in: a.interpreter).reversed())
         },
         Builtin("join", [.required("xs"), .optional("sep", .string(""))], area: "Lists",
                 summary: "The elements' texts joined with `sep`: `join([1, 2], \", \")` is `\"1, 2\"`.") { a in
-            .string(try Iterate.elements(a[0], "join", in: a.interpreter).map(\.description).joined(separator: try a.string(1)))
+            .string(try Iterate.elements(try a["xs"], "join", in: a.interpreter).map(\.description).joined(separator: try a.string("sep")))
         },
         Builtin("upper", [.required("s")], area: "Lists", summary: "The string in upper case.") { a in
-            .string(try a.string(0).uppercased())
+            .string(try a.string("s").uppercased())
         },
         Builtin("lower", [.required("s")], area: "Lists", summary: "The string in lower case.",
                 discussion: "As Python's `str.lower`: each character's full lower-case mapping, and a capital sigma that ends a word becomes the final form `ς`: `lower(\"ΑΣ\")` is `\"ας\"`, as in Python.") { a in
-            .string(lowercase(try a.string(0)))
+            .string(lowercase(try a.string("s")))
         },
         Builtin("trim", [.required("s")], area: "Lists", summary: "The string without leading and trailing whitespace.") { a in
-            .string(try a.string(0).trimmingCharacters(in: .whitespacesAndNewlines))
+            .string(try a.string("s").trimmingCharacters(in: .whitespacesAndNewlines))
         },
         Builtin("replace", [.required("s"), .required("old"), .required("new")], area: "Lists",
                 summary: "The string with every occurrence of `old` replaced by `new`.") { a in
-            let old = try a.string(1)
-            guard !old.isEmpty else { throw a.bad(1, message: "cannot replace an empty string") }
-            return .string(try a.string(0).replacingOccurrences(of: old, with: try a.string(2)))
+            let old = try a.string("old")
+            guard !old.isEmpty else { throw try a.bad("old", message: "cannot replace an empty string") }
+            return .string(try a.string("s").replacingOccurrences(of: old, with: try a.string("new")))
         },
     ]
 }

@@ -25,28 +25,29 @@ extension Builtins {
         Builtin("logical_and", [.required("a"), .required("b")], area: "Tensors",
                 summary: "Elementwise `a and b` of two masks (bool tensors, broadcast), as `torch.logical_and`.",
                 discussion: "Numbers are read as `x != 0`. The language's `and` is for bools only (it short-circuits).") { a in
-            .tensor(try Tensor.logicalAnd(try maskArg(a, 0), try maskArg(a, 1)))
+            .tensor(try Tensor.logicalAnd(try maskArg(a, "a"), try maskArg(a, "b")))
         },
         Builtin("logical_or", [.required("a"), .required("b")], area: "Tensors",
                 summary: "Elementwise `a or b` of two masks (bool tensors, broadcast), as `torch.logical_or`.") { a in
-            .tensor(try Tensor.logicalOr(try maskArg(a, 0), try maskArg(a, 1)))
+            .tensor(try Tensor.logicalOr(try maskArg(a, "a"), try maskArg(a, "b")))
         },
         Builtin("logical_xor", [.required("a"), .required("b")], area: "Tensors",
                 summary: "Elementwise exclusive or of two masks (bool tensors, broadcast), as `torch.logical_xor`.") { a in
-            .tensor(try Tensor.logicalXor(try maskArg(a, 0), try maskArg(a, 1)))
+            .tensor(try Tensor.logicalXor(try maskArg(a, "a"), try maskArg(a, "b")))
         },
         Builtin("logical_not", [.required("a")], area: "Tensors",
                 summary: "Elementwise `not` of a mask (a bool tensor), as `torch.logical_not`.") { a in
-            .tensor(try maskArg(a, 0).logicalNot())
+            .tensor(try maskArg(a, "a").logicalNot())
         },
     ]
 
     /// A mask argument: a tensor, or nested lists of bools or numbers.
-    static func maskArg(_ a: BuiltinArguments, _ i: Int) throws -> Tensor {
-        switch a[i] {
+    static func maskArg(_ a: BuiltinArguments, _ name: String) throws -> Tensor {
+        let v = try a[name]
+        switch v {
         case .tensor(let t): return t
-        case .list, .tuple, .bool: return try TensorBridge.make(a[i], dtype: nil, a.builtin.name)
-        default: throw a.bad(i, "bool tensor")
+        case .list, .tuple, .bool: return try TensorBridge.make(v, dtype: nil, a.builtin.name)
+        default: throw try a.bad(name, "bool tensor")
         }
     }
 
@@ -54,15 +55,16 @@ extension Builtins {
     /// elements (or `f` of them), stopping at the first that decides.
     static func anyAll(_ a: BuiltinArguments, isAny: Bool) throws -> Value {
         let name = a.builtin.name
-        if case .tensor(let t) = a[0], a[1].isNil {
-            let axes = try TensorBridge.axes(a[2], name), keep = try a.bool(3)
+        let subject = try a["x"], fArg = try a["f"], axis = try a["axis"]
+        if case .tensor(let t) = subject, fArg.isNil {
+            let axes = try TensorBridge.axes(axis, name), keep = try a.bool("keepdims")
             let r = isAny ? try t.any(axes: axes, keepdims: keep) : try t.all(axes: axes, keepdims: keep)
             if axes == nil && !keep { return .bool(r.bools.first ?? !isAny) }
             return .tensor(r)
         }
-        guard a[2].isNil else { throw a.bad(2, message: "axis is for a tensor without f") }
-        let f: Value? = a[1].isNil ? nil : try a.callable(1)
-        for x in try Iterate.elements(a[0], name) {
+        guard axis.isNil else { throw try a.bad("axis", message: "axis is for a tensor without f") }
+        let f: Value? = fArg.isNil ? nil : try a.callable("f")
+        for x in try Iterate.elements(subject, name) {
             let v = try f.map { try a.interpreter.call($0, [x]) } ?? x
             let truth: Bool
             switch v {

@@ -17,11 +17,11 @@ extension Builtins {
                             tensor: @escaping @Sendable (Tensor) throws -> Tensor) -> Builtin {
         Builtin(name, [.required("x")], area: "Math", summary: summary, discussion: discussion,
                 quick1: { x in if case .number(let d) = x { .number(number(d)) } else { nil } }) { a in
-            switch a[0] {
+            switch try a["x"] {
             case .number(let d): return .number(number(d))
             case .tensor(let t):
                 return .tensor(try tensor(try sized(t, name)))
-            default: throw a.bad(0, "number or tensor")
+            default: throw try a.bad("x", "number or tensor")
             }
         }
     }
@@ -43,20 +43,20 @@ extension Builtins {
                     number: { $0 * (1 + Foundation.erf($0 / 2.0.squareRoot())) / 2 }, tensor: { $0.gelu() }),
         Builtin("leaky_relu", [.required("x"), .optional("slope", .number(0.01))], area: "Math",
                 summary: "`x` where positive, `slope * x` elsewhere.") { a in
-            let s = try a.number(1)
-            switch a[0] {
+            let s = try a.number("slope")
+            switch try a["x"] {
             case .number(let d): return .number(d > 0 ? d : s * d)
             case .tensor(let t): return .tensor(try sized(t, "leaky_relu").leakyRelu(slope: s))
-            default: throw a.bad(0, "number or tensor")
+            default: throw try a.bad("x", "number or tensor")
             }
         },
         Builtin("softplus", [.required("x"), .optional("beta", .number(1)), .optional("threshold", .number(20))], area: "Math",
                 summary: "A smooth rectifier.", discussion: "```\nsoftplus(x) = log(1 + exp(beta * x)) / beta   (x itself where beta * x > threshold)\n```") { a in
-            let beta = try a.number(1), th = try a.number(2)
-            switch a[0] {
+            let beta = try a.number("beta"), th = try a.number("threshold")
+            switch try a["x"] {
             case .number(let d): return .number(beta * d > th ? d : Foundation.log1p(Foundation.exp(beta * d)) / beta)
             case .tensor(let t): return .tensor(try sized(t, "softplus").softplus(beta: beta, threshold: th))
-            default: throw a.bad(0, "number or tensor")
+            default: throw try a.bad("x", "number or tensor")
             }
         },
         Builtin("floor", [.required("x")], area: "Math", summary: "The largest integer not above `x`.") { a in
@@ -68,52 +68,53 @@ extension Builtins {
         Builtin("round", [.required("x"), .optional("digits")], area: "Math",
                 summary: "`x` rounded to an integer, or to `digits` decimals (halves to even, as Python).",
                 discussion: "Rounds the exact binary value, as Python's `round`: `round(2.675, 2)` is `2.67` (2.675 is 2.67499999... in binary), `round(5297.85, 1)` is `5297.9`. Negative `digits` round to tens, hundreds, ...; a number with fewer decimals than `digits` is returned as it is, and a finite number never becomes `inf` (a result too large is an error). Without `digits` the result is an integer, so never `-0`; with `digits` a zero keeps the sign of `x` (`round(-0.04, 1)` is `-0`), as Python's floats. A tensor rounds elementwise in its own dtype (a float32 tensor rounds its float32 values).") { a in
-            if case .nil = a[1] {
-                switch a[0] {
+            let x = try a["x"]
+            if case .nil = try a["digits"] {
+                switch x {
                 case .number(let d): return .number(integral(d.rounded(.toNearestOrEven)))
                 case .tensor(let t):
                     _ = try sized(t, "round", dtype: .float64)
                     return .tensor(try Tensor(shape: t.shape, values: t.doubles.map { $0.rounded(.toNearestOrEven) }, dtype: t.dtype))
-                default: throw a.bad(0, "number or tensor")
+                default: throw try a.bad("x", "number or tensor")
                 }
             }
-            let digits = try a.int(1)
-            switch a[0] {
+            let digits = try a.int("digits")
+            switch x {
             case .number(let d): return .number(try Tensor.roundedDecimal(d, digits: digits))
             case .tensor(let t): return .tensor(try sized(t, "round", dtype: .float64).rounded(digits: digits))
-            default: throw a.bad(0, "number or tensor")
+            default: throw try a.bad("x", "number or tensor")
             }
         },
         Builtin("clamp", [.required("x"), .needed("min", when: "max is omitted; give min:, max: or both"),
                           .needed("max", when: "min is omitted; give min:, max: or both")], area: "Math",
                 summary: "`x` limited to `[min, max]` (either bound may be omitted, not both).",
                 discussion: "`x` itself when it lies within the bounds (so `clamp(-0.0, 0)` is `-0`, and NaN stays NaN), otherwise the bound it crosses; for a tensor, elementwise, the same rule.") { a in
-            if a[1].isNil && a[2].isNil { _ = try a.needed(1) }
-            let lo = try a.optionalNumber(1), hi = try a.optionalNumber(2)
-            switch a[0] {
+            if try a["min"].isNil, try a["max"].isNil { _ = try a.needed("min") }
+            let lo = try a.optionalNumber("min"), hi = try a.optionalNumber("max")
+            switch try a["x"] {
             case .number(let d):
-                if lo?.isNaN == true { throw a.bad(1, message: "min is NaN") }
-                if hi?.isNaN == true { throw a.bad(2, message: "max is NaN") }
+                if lo?.isNaN == true { throw try a.bad("min", message: "min is NaN") }
+                if hi?.isNaN == true { throw try a.bad("max", message: "max is NaN") }
                 var y = d
                 if let lo, y < lo { y = lo }
                 if let hi, y > hi { y = hi }
                 return .number(y)
             case .tensor(let t): return .tensor(try sized(t, "clamp").clamp(min: lo, max: hi))
-            default: throw a.bad(0, "number or tensor")
+            default: throw try a.bad("x", "number or tensor")
             }
         },
         Builtin("pow", [.required("x"), .required("p")], area: "Math", summary: "`x ** p`.") { a in
-            try Operators.binary(.power, a[0], a[1])
+            try Operators.binary(.power, try a["x"], try a["p"])
         },
         Builtin("is_nan", [.required("x")], area: "Math",
                 summary: "True when the number `x` is not a number (nan); of a tensor, a bool tensor (`torch.isnan`).") { a in
-            if case .tensor(let t) = a[0] { return .tensor(t.isNaN()) }
-            return .bool(try a.number(0).isNaN)
+            if case .tensor(let t) = try a["x"] { return .tensor(t.isNaN()) }
+            return .bool(try a.number("x").isNaN)
         },
         Builtin("is_finite", [.required("x")], area: "Math",
                 summary: "True when the number `x` is neither infinite nor nan; of a tensor, a bool tensor (`torch.isfinite`).") { a in
-            if case .tensor(let t) = a[0] { return .tensor(t.isFinite()) }
-            return .bool(try a.number(0).isFinite)
+            if case .tensor(let t) = try a["x"] { return .tensor(t.isFinite()) }
+            return .bool(try a.number("x").isFinite)
         },
         Builtin("pi", [], area: "Math", summary: "The number π.") { _ in .number(Double.pi) },
         Builtin("inf", [], area: "Math", summary: "Positive infinity.") { _ in .number(Double.infinity) },
@@ -126,12 +127,12 @@ extension Builtins {
     private static func integral(_ d: Double) -> Double { d == 0 ? 0 : d }
 
     private static func rounding(_ a: BuiltinArguments, _ rule: FloatingPointRoundingRule) throws -> Value {
-        switch a[0] {
+        switch try a["x"] {
         case .number(let d): return .number(integral(d.rounded(rule)))
         case .tensor(let t):
             _ = try sized(t, a.builtin.name, dtype: .float64)
             return .tensor(try Tensor(shape: t.shape, values: t.doubles.map { $0.rounded(rule) }, dtype: t.dtype))
-        default: throw a.bad(0, "number or tensor")
+        default: throw try a.bad("x", "number or tensor")
         }
     }
 }
