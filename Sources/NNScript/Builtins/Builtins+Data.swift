@@ -19,9 +19,11 @@ extension Builtins {
         return try DataArg.pair(xv, a.builtin.name)
     }
 
-    /// The targets `y`: needed with a tensor X, omitted with a Dataset or an `(X, y)` pair.
-    static func yParam(_ x: String) -> BuiltinParameter {
-        .needed("y", when: "\(x) is a tensor; omit it when \(x) is a Dataset or an (X, y) pair")
+    /// When the targets `y` are needed: with a tensor `x`, not with a Dataset or an
+    /// `(X, y)` pair. The declarations spell the parameter out as a plain `.needed`
+    /// entry, so a scan of the sources reads its name.
+    static func yNeeded(_ x: String) -> String {
+        "\(x) is a tensor; omit it when \(x) is a Dataset or an (X, y) pair"
     }
 
     static func count(_ a: BuiltinArguments, _ name: String) throws -> Int {
@@ -49,7 +51,7 @@ extension Builtins {
             let name = path.split(separator: "/").last.map(String.init) ?? path
             return .object(CSVObject(t, name: name))
         },
-        Builtin("split", [.required("x"), yParam("x"), .needed("ratios", when: "splitting data, not a string: for example [0.8, 0.2]"), .optional("seed", .number(0)),
+        Builtin("split", [.required("x"), .needed("y", when: yNeeded("x")), .needed("ratios", when: "splitting data, not a string: for example [0.8, 0.2]"), .optional("seed", .number(0)),
                           .optional("stratify", .bool(false))], area: "Data",
                 summary: "Splits `(X, y)` at random into parts in the proportions `ratios` (e.g. `[0.8, 0.2]`); `split(s, sep)` splits a string.",
                 discussion: "Returns a tuple of Datasets (`let (train, val) = split(X, y, [0.8, 0.2], seed: 0)`, then `train.X`, `train.y`). Part sizes are `floor(N * r)` with the remainder handed out from the first part. With `stratify: true`, `y` holds class labels and each class is split in the same proportions. Deterministic for a seed.\n\nWith a string, `split(s, sep)` is the parts of `s` between occurrences of `sep` (by default, runs of whitespace).") { a in
@@ -69,7 +71,7 @@ extension Builtins {
             let parts = try NNLib.split(x, y, ratios: ratios, seed: UInt64(s), stratify: try a.bool("stratify"))
             return .tuple(parts.map { .object(DatasetObject($0)) })
         },
-        Builtin("kfold", [.required("x"), yParam("x"), .optional("k", .number(5)), .optional("seed", .number(0)),
+        Builtin("kfold", [.required("x"), .needed("y", when: yNeeded("x")), .optional("k", .number(5)), .optional("seed", .number(0)),
                           .optional("shuffle", .bool(true))], area: "Data",
                 summary: "The `k` folds of k-fold cross-validation, as a list of `(train, val)` Dataset pairs.",
                 discussion: "The rows are shuffled once (deterministically for `seed`) and cut into `k` consecutive parts, the first `N % k` one row larger (scikit-learn's `KFold`); fold `i` validates on part `i` and trains on the rest, so every row is validated exactly once: `for (train, val) in kfold(X, y, k: 5, seed: 0) { ... }`.") { a in
@@ -84,7 +86,7 @@ extension Builtins {
                 discussion: "```\nnorm(x) = (x - mean) / std      # the training mean and population std (ddof 0)\n```\nas scikit-learn's `StandardScaler`; a constant column gets std 1, \"constant\" meaning a variance within the rounding error of the column's magnitude (`var ≤ N·ε·var + (N·|mean|·ε)²`, scikit-learn's rule), so `[0.1, 0.1, 0.1]` is constant although its computed std is `1.4e-17`. `norm.mean` and `norm.std` are the statistics.") { a in
             .object(StandardizerObject(try NNLib.standardize(try tensorArg(a, "X"))))
         },
-        Builtin("DataLoader", [.required("X"), yParam("X"), .optional("batch_size", .number(32)), .optional("shuffle", .bool(true)),
+        Builtin("DataLoader", [.required("X"), .needed("y", when: yNeeded("X")), .optional("batch_size", .number(32)), .optional("shuffle", .bool(true)),
                                .optional("seed"), .optional("drop_last", .bool(false))], area: "Data",
                 summary: "Mini-batches `(xb, yb)` of the rows of `X` and `y`: `for (xb, yb) in loader` is one epoch.",
                 discussion: "With `shuffle` each epoch has a new permutation that depends only on `seed` and the epoch number:\n```\norder(e) = permutation(N) drawn from RandomGenerator(seed + e * 0x9E3779B97F4A7C15)\n```\nThe last batch is smaller unless `drop_last: true`. `X` may be a Dataset (then `y` is omitted). Without `seed`, one is drawn from the interpreter's generator.") { a in

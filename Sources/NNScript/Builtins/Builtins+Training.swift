@@ -87,7 +87,7 @@ extension Builtins {
             if let e = (progress as? LivePlotProgress)?.writeError { throw e }
             return .object(HistoryObject(h))
         },
-        Builtin("evaluate", [.required("model"), .required("X"), yParam("X"), .required("loss"), .optional("batch_size", .number(1024))],
+        Builtin("evaluate", [.required("model"), .required("X"), .needed("y", when: yNeeded("X")), .required("loss"), .optional("batch_size", .number(1024))],
                 area: "Training",
                 summary: "The loss (and accuracy, for class scores) of `model` on `(X, y)`, in eval mode and without recording.",
                 discussion: "Each batch's loss is weighted by its size, so the result is the mean over samples for a mean-reduced loss. `X` may be a Dataset (then `y` is omitted). Returns `{loss, accuracy}` (accuracy nil for regression).") { a in
@@ -102,7 +102,7 @@ extension Builtins {
                 "loss \(Convert.short(e.loss))" + (e.accuracy.map { ", accuracy \(Convert.short($0))" } ?? "")
             })
         },
-        Builtin("cross_validate", [.required("make_model"), .required("X"), yParam("X"), .required("loss"), .optional("k", .number(5)),
+        Builtin("cross_validate", [.required("make_model"), .required("X"), .needed("y", when: yNeeded("X")), .required("loss"), .optional("k", .number(5)),
                                    .optional("epochs", .number(10)), .optional("batch_size", .number(32)), .optional("score", .string("loss")),
                                    .optional("seed", .number(0))], area: "Training",
                 summary: "k-fold cross-validation of a model recipe: the score of each fold, their mean and standard deviation.",
