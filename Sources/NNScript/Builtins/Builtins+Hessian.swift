@@ -4,12 +4,9 @@ import NNTensor
 /// Second-order inspection: Hessians of functions and models, critical
 /// points, saddle escape, Taylor checks and spectra by Lanczos.
 extension Builtins {
-    /// Where the arguments that define a loss sit in a builtin's parameter list.
-    struct LossArgs {
-        var f = 0, x = 1, loss = 2, data = 3, params = 4, mode = 5
-    }
-
     /// The parameters that define the loss: `f(x)`, or `model` with `loss:` and `data:`.
+    /// The helpers below read them by these names (`f`, `x`, `loss`, `data`,
+    /// `params`, `mode`), wherever a builtin places them (`hvp` puts `v` after `x`).
     static let lossParams: [BuiltinParameter] = [
         .required("f"), xParam, lossParam, dataParam, paramsParam, .optional("mode", .string("eval")),
     ]
@@ -20,19 +17,19 @@ extension Builtins {
     static let paramsParam = BuiltinParameter.needed("params", when: "f is a model written as an nn function: the tensors to differentiate")
 
     /// The `mode` argument: "eval" or "train" (checked in both forms, though only a model's layers have a mode).
-    static func hessianMode(_ a: BuiltinArguments, _ i: Int) throws -> String {
-        let modeName = try a.string(i)
+    static func hessianMode(_ a: BuiltinArguments, _ name: String) throws -> String {
+        let modeName = try a.string(name)
         guard modeName == "eval" || modeName == "train" else {
-            throw a.bad(i, message: "mode must be \"eval\" or \"train\", got \(Value.quote(modeName))"
+            throw try a.bad(name, message: "mode must be \"eval\" or \"train\", got \(Value.quote(modeName))"
                         + Suggest.didYouMean(modeName, among: ["eval", "train"]))
         }
         return modeName
     }
 
     /// The function form `f(x)` takes no `params:` (they are for a model written as a function).
-    static func checkFunctionForm(_ a: BuiltinArguments, _ i: LossArgs) throws {
-        _ = try hessianMode(a, i.mode)
-        guard a[i.params].isNil else {
+    static func checkFunctionForm(_ a: BuiltinArguments) throws {
+        _ = try hessianMode(a, "mode")
+        guard try a["params"].isNil else {
             throw a.error("params: is for a model written as an nn function (with loss: and data:); a function f(x) is differentiated at x")
         }
     }
@@ -42,16 +39,15 @@ extension Builtins {
     ///
     /// Ctrl-C is polled before each evaluation of the loss and at the
     /// objective's checkpoints (each Hessian row, each Hessian-vector product).
-    static func withObjective<R>(_ a: BuiltinArguments, _ i: LossArgs = LossArgs(),
-                                 _ body: (Hessian.Objective) throws -> R) throws -> R {
+    static func withObjective<R>(_ a: BuiltinArguments, _ body: (Hessian.Objective) throws -> R) throws -> R {
         let interp = a.interpreter
         let op = a.builtin.name
-        let f = a[i.f]
-        if a[i.loss].isNil && a[i.data].isNil {
-            let g = try a.callable(i.f)
-            _ = try a.needed(i.x)
-            try checkFunctionForm(a, i)
-            switch try point(a, i.x) {
+        let f = try a["f"]
+        if try a["loss"].isNil && a["data"].isNil {
+            let g = try a.callable("f")
+            _ = try a.needed("x")
+            try checkFunctionForm(a)
+            switch try point(a, "x") {
             case .tensor(let t, _):
                 let name = g.functionName
                 var obj = try Hessian.Objective(flat: t) { w in
@@ -71,20 +67,20 @@ extension Builtins {
             }
         }
         let (forward, module) = try ModuleBridge.model(f, interp, op)
-        let lossFn = try ModuleBridge.loss(try a.needed(i.loss), interp, op)
+        let lossFn = try ModuleBridge.loss(try a.needed("loss"), interp, op)
         // The tools compute in float64 (the parameters and buffers are
         // widened for each evaluation): the data are widened once here.
-        let (x32, y32) = try DataArg.pair(try a.needed(i.data), op)
+        let (x32, y32) = try DataArg.pair(try a.needed("data"), op)
         let x = x32.detach().to(.float64), y = y32.detach().to(.float64)
-        guard a[i.x].isNil else {
+        guard try a["x"].isNil else {
             throw a.error("x is the point of a function f(x); a model's point is its parameters, so omit x with loss: and data:")
         }
-        let modeName = try hessianMode(a, i.mode)
+        let modeName = try hessianMode(a, "mode")
         let named: [(name: String, tensor: Tensor)]
         if let module {
             named = module.namedParameters
         } else {
-            named = try Params.collect(try a.needed(i.params, "for example params: [W1, b1]"), op, interp).filter(\.requiresGrad).enumerated().map { ("p\($0.offset)", $0.element) }
+            named = try Params.collect(try a.needed("params", "for example params: [W1, b1]"), op, interp).filter(\.requiresGrad).enumerated().map { ("p\($0.offset)", $0.element) }
         }
         let modes = module?.namedModules.map { ($0.module, $0.module.isTraining) } ?? []
         module?.train(modeName == "train")
@@ -98,15 +94,15 @@ extension Builtins {
     }
 
     /// An optional tolerance argument (finite, >= 0).
-    static func tolerance(_ a: BuiltinArguments, _ i: Int) throws -> Double? {
-        guard let t = try a.optionalNumber(i) else { return nil }
-        guard t.isFinite, t >= 0 else { throw a.bad(i, message: "a tolerance must be a finite number >= 0, got \(Value.formatNumber(t))") }
+    static func tolerance(_ a: BuiltinArguments, _ name: String) throws -> Double? {
+        guard let t = try a.optionalNumber(name) else { return nil }
+        guard t.isFinite, t >= 0 else { throw try a.bad(name, message: "a tolerance must be a finite number >= 0, got \(Value.formatNumber(t))") }
         return t
     }
 
     /// Sets a model's parameters to the flat point `θ` (for `apply: true`).
-    static func apply(_ θ: [Double], to a: BuiltinArguments, _ i: LossArgs = LossArgs()) throws {
-        guard case .object(let o as ModuleObject) = a[i.f] else {
+    static func apply(_ θ: [Double], to a: BuiltinArguments) throws {
+        guard case .object(let o as ModuleObject) = try a["f"] else {
             throw a.error("apply: true sets a model's parameters; for a function, use the result's point")
         }
         let ps = o.module.namedParameters
@@ -114,10 +110,10 @@ extension Builtins {
         for (p, t) in zip(ps, try layout.unflatten(θ, dtype: ps.first?.tensor.dtype ?? .float32)) { try p.tensor.assign(t) }
     }
 
-    static func which(_ a: BuiltinArguments, _ i: Int) throws -> Hessian.Which {
-        let s = try a.string(i)
+    static func which(_ a: BuiltinArguments, _ name: String) throws -> Hessian.Which {
+        let s = try a.string(name)
         guard let w = Hessian.Which(rawValue: s) else {
-            throw a.bad(i, message: "which must be \"largest\", \"smallest\" or \"both\", got \(Value.quote(s))" +
+            throw try a.bad(name, message: "which must be \"largest\", \"smallest\" or \"both\", got \(Value.quote(s))" +
                         Suggest.didYouMean(s, among: Hessian.Which.allCases.map(\.rawValue)))
         }
         return w
@@ -125,10 +121,10 @@ extension Builtins {
 
     /// `hessian(f, x)` of an nn function: shape `x.shape + x.shape` (a number for a number).
     static func functionHessian(_ a: BuiltinArguments) throws -> Value {
-        let f = try a.callable(0)
-        _ = try a.needed(1)
-        try checkFunctionForm(a, LossArgs())
-        switch try point(a, 1) {
+        let f = try a.callable("f")
+        _ = try a.needed("x")
+        try checkFunctionForm(a)
+        switch try point(a, "x") {
         case .tensor(let t, let n):
             return try result(try Autodiff.hessian(scalarFunction(f, a.interpreter, "hessian"), at: t,
                                                         checkpoint: a.interpreter.pollInterrupt), n)
@@ -140,16 +136,16 @@ extension Builtins {
 
     /// `hvp(f, x, v)` of an nn function, by one double-backward pass.
     static func functionHVP(_ a: BuiltinArguments) throws -> Value {
-        let f = try a.callable(0)
-        _ = try a.needed(1)
-        try checkFunctionForm(a, LossArgs(f: 0, x: 1, loss: 3, data: 4, params: 5, mode: 6))
-        switch try point(a, 1) {
+        let f = try a.callable("f")
+        _ = try a.needed("x")
+        try checkFunctionForm(a)
+        switch try point(a, "x") {
         case .tensor(let t, let n):
-            let v = try operand(a[2], like: t, a, 2)
+            let v = try operand(try a["v"], like: t, a, "v")
             return try result(try Autodiff.hvp(scalarFunction(f, a.interpreter, "hvp"), at: t, v: v), n)
         case .list(let ts):
             // a list of points takes a list of directions, one per tensor
-            let vs = try tensorList(a, 2)
+            let vs = try tensorList(a, "v")
             return .list(try Autodiff.hvp(listFunction(f, a.interpreter, "hvp"), at: ts, v: vs).map { .tensor($0) })
         }
     }

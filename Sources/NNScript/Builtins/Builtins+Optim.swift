@@ -5,12 +5,12 @@ import NNTensor
 extension Builtins {
     /// The parameters to optimise: anything `parameters(x)` collects from.
     static func optimParams(_ a: BuiltinArguments) throws -> [Tensor] {
-        try Params.collect(a[0], a.builtin.name, a.interpreter).filter(\.requiresGrad)
+        try Params.collect(try a["params"], a.builtin.name, a.interpreter).filter(\.requiresGrad)
     }
 
-    static func betas(_ a: BuiltinArguments, _ i: Int) throws -> (Double, Double) {
-        let b = try Convert.doubles(a[i], "betas", a.builtin.name)
-        guard b.count == 2 else { throw a.bad(i, message: "betas must be two numbers [β1, β2], got \(b.count)") }
+    static func betas(_ a: BuiltinArguments, _ name: String) throws -> (Double, Double) {
+        let b = try Convert.doubles(try a[name], "betas", a.builtin.name)
+        guard b.count == 2 else { throw try a.bad(name, message: "betas must be two numbers [β1, β2], got \(b.count)") }
         return (b[0], b[1])
     }
 
@@ -25,45 +25,54 @@ extension Builtins {
                         .optional("weight_decay", .number(0)), .optional("nesterov", .bool(false))], area: "Optimizers",
                 summary: "Stochastic gradient descent with momentum, dampening, Nesterov and weight decay, as `torch.optim.SGD`.",
                 discussion: "For each parameter `θ` with gradient `∇`, at step `t`:\n```\ng = ∇ + weight_decay * θ\nif momentum != 0:\n    b = (t == 1) ? g : momentum * b + (1 - dampening) * g\n    g = nesterov ? g + momentum * b : b\nθ = θ - lr * g\n```\n" + paramsDoc) { a in
-            let o = try SGD(try optimParams(a), lr: try a.number(1), momentum: try a.number(2), dampening: try a.number(3),
-                            weightDecay: try a.number(4), nesterov: try a.bool(5))
-            return optimizer(o, [("momentum", a[2]), ("dampening", a[3]), ("weight_decay", a[4]), ("nesterov", a[5])])
+            let o = try SGD(try optimParams(a), lr: try a.number("lr"), momentum: try a.number("momentum"),
+                            dampening: try a.number("dampening"), weightDecay: try a.number("weight_decay"),
+                            nesterov: try a.bool("nesterov"))
+            return optimizer(o, [("momentum", try a["momentum"]), ("dampening", try a["dampening"]),
+                                 ("weight_decay", try a["weight_decay"]), ("nesterov", try a["nesterov"])])
         },
         Builtin("Adam", [.required("params"), .optional("lr", .number(1e-3)), .optional("betas", .numbers([0.9, 0.999])),
                          .optional("eps", .number(1e-8)), .optional("weight_decay", .number(0)), .optional("amsgrad", .bool(false))],
                 area: "Optimizers",
                 summary: "Adam (Kingma & Ba 2015), as `torch.optim.Adam`: momentum plus RMSProp scaling, bias-corrected.",
                 discussion: "```\ng = ∇ + weight_decay * θ\nm = β1 * m + (1 - β1) * g;   v = β2 * v + (1 - β2) * g²\nm̂ = m / (1 - β1^t);          v̂ = (amsgrad ? max(v̂max, v) : v) / (1 - β2^t)\nθ = θ - lr * m̂ / (sqrt(v̂) + eps)\n```\n" + paramsDoc) { a in
-            let o = try Adam(try optimParams(a), lr: try a.number(1), betas: try betas(a, 2), eps: try a.number(3),
-                             weightDecay: try a.number(4), amsgrad: try a.bool(5))
-            return optimizer(o, [("betas", a[2]), ("eps", a[3]), ("weight_decay", a[4]), ("amsgrad", a[5])])
+            let o = try Adam(try optimParams(a), lr: try a.number("lr"), betas: try betas(a, "betas"), eps: try a.number("eps"),
+                             weightDecay: try a.number("weight_decay"), amsgrad: try a.bool("amsgrad"))
+            return optimizer(o, [("betas", try a["betas"]), ("eps", try a["eps"]),
+                                 ("weight_decay", try a["weight_decay"]), ("amsgrad", try a["amsgrad"])])
         },
         Builtin("AdamW", [.required("params"), .optional("lr", .number(1e-3)), .optional("betas", .numbers([0.9, 0.999])),
                           .optional("eps", .number(1e-8)), .optional("weight_decay", .number(0.01)), .optional("amsgrad", .bool(false))],
                 area: "Optimizers",
                 summary: "Adam with decoupled weight decay (Loshchilov & Hutter 2019), as `torch.optim.AdamW`.",
                 discussion: "```\nθ = θ * (1 - lr * weight_decay)\nthen Adam's update with weight_decay 0\n```\nPyTorch's default `weight_decay` 0.01. " + paramsDoc) { a in
-            let o = try AdamW(try optimParams(a), lr: try a.number(1), betas: try betas(a, 2), eps: try a.number(3),
-                              weightDecay: try a.number(4), amsgrad: try a.bool(5))
-            return optimizer(o, [("betas", a[2]), ("eps", a[3]), ("weight_decay", a[4]), ("amsgrad", a[5])])
+            let o = try AdamW(try optimParams(a), lr: try a.number("lr"), betas: try betas(a, "betas"), eps: try a.number("eps"),
+                              weightDecay: try a.number("weight_decay"), amsgrad: try a.bool("amsgrad"))
+            return optimizer(o, [("betas", try a["betas"]), ("eps", try a["eps"]),
+                                 ("weight_decay", try a["weight_decay"]), ("amsgrad", try a["amsgrad"])])
         },
         Builtin("Adagrad", [.required("params"), .optional("lr", .number(0.01)), .optional("lr_decay", .number(0)),
                             .optional("weight_decay", .number(0)), .optional("initial_accumulator_value", .number(0)),
                             .optional("eps", .number(1e-10))], area: "Optimizers",
                 summary: "Adagrad (Duchi, Hazan & Singer 2011), as `torch.optim.Adagrad`.",
                 discussion: "Each coordinate's step is divided by the root of the *sum* of its squared gradients:\n```\nlr_t = lr / (1 + (t - 1) * lr_decay)\ng = ∇ + weight_decay * θ;   s = s + g²\nθ = θ - lr_t * g / (sqrt(s) + eps)\n```\n" + paramsDoc) { a in
-            let o = try Adagrad(try optimParams(a), lr: try a.number(1), lrDecay: try a.number(2), weightDecay: try a.number(3),
-                                initialAccumulatorValue: try a.number(4), eps: try a.number(5))
-            return optimizer(o, [("lr_decay", a[2]), ("weight_decay", a[3]), ("initial_accumulator_value", a[4]), ("eps", a[5])])
+            let o = try Adagrad(try optimParams(a), lr: try a.number("lr"), lrDecay: try a.number("lr_decay"),
+                                weightDecay: try a.number("weight_decay"),
+                                initialAccumulatorValue: try a.number("initial_accumulator_value"), eps: try a.number("eps"))
+            return optimizer(o, [("lr_decay", try a["lr_decay"]), ("weight_decay", try a["weight_decay"]),
+                                 ("initial_accumulator_value", try a["initial_accumulator_value"]), ("eps", try a["eps"])])
         },
         Builtin("RMSProp", [.required("params"), .optional("lr", .number(0.01)), .optional("alpha", .number(0.99)),
                             .optional("eps", .number(1e-8)), .optional("weight_decay", .number(0)), .optional("momentum", .number(0)),
                             .optional("centered", .bool(false))], area: "Optimizers",
                 summary: "RMSProp (Hinton 2012), as `torch.optim.RMSprop`, with optional centring and momentum.",
                 discussion: "Each coordinate's step is divided by the root of an exponential moving *mean* of its squared gradients:\n```\ng = ∇ + weight_decay * θ;   v = alpha * v + (1 - alpha) * g²\nṽ = centered ? v - ḡ² : v        (ḡ = alpha * ḡ + (1 - alpha) * g)\nmomentum > 0: b = momentum * b + g / (sqrt(ṽ) + eps);  θ = θ - lr * b\nelse:         θ = θ - lr * g / (sqrt(ṽ) + eps)\n```\n" + paramsDoc) { a in
-            let o = try RMSProp(try optimParams(a), lr: try a.number(1), alpha: try a.number(2), eps: try a.number(3),
-                                weightDecay: try a.number(4), momentum: try a.number(5), centered: try a.bool(6))
-            return optimizer(o, [("alpha", a[2]), ("eps", a[3]), ("weight_decay", a[4]), ("momentum", a[5]), ("centered", a[6])])
+            let o = try RMSProp(try optimParams(a), lr: try a.number("lr"), alpha: try a.number("alpha"), eps: try a.number("eps"),
+                                weightDecay: try a.number("weight_decay"), momentum: try a.number("momentum"),
+                                centered: try a.bool("centered"))
+            return optimizer(o, [("alpha", try a["alpha"]), ("eps", try a["eps"]),
+                                 ("weight_decay", try a["weight_decay"]), ("momentum", try a["momentum"]),
+                                 ("centered", try a["centered"])])
         },
     ]
 }

@@ -11,17 +11,17 @@ extension Builtins {
     ]
     static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file: \"name.svg\"` the picture is written as a standalone SVG instead (atomically; `width`/`height` are then pixels); the name must end in `.svg`, and nn writes only to a new file or over a regular one (never through a symbolic link, into a FIFO or a device; the mode is kept). `savefig(path)` writes the last picture again."
 
-    /// Draws `fig` in the terminal or writes it to `file:`; `t` is the index of `title`.
-    static func show(_ fig: any Plottable, _ a: BuiltinArguments, tail t: Int) throws -> Value {
+    /// Draws `fig` in the terminal or writes it to `file:` (the options of ``pictureTail``).
+    static func show(_ fig: any Plottable, _ a: BuiltinArguments) throws -> Value {
         let interp = a.interpreter
         interp.libraryState.lastFigure = fig
-        let toFile = !a[t + 3].isNil
-        let width = try size(a, t + 4, toFile ? svgSizes : textWidths), height = try size(a, t + 5, toFile ? svgSizes : textHeights)
+        let toFile = try !a["file"].isNil
+        let width = try size(a, "width", toFile ? svgSizes : textWidths), height = try size(a, "height", toFile ? svgSizes : textHeights)
         if toFile {
-            try write(fig, to: try a.string(t + 3), SVGOptions(width: width ?? 640, height: height ?? 420), a)
+            try write(fig, to: try a.string("file"), SVGOptions(width: width ?? 640, height: height ?? 420), a)
             return .nil
         }
-        let ascii: Bool? = a[t + 6].isNil ? nil : try a.bool(t + 6)
+        let ascii: Bool? = try a["ascii"].isNil ? nil : try a.bool("ascii")
         let term = PlotTerminal.detect(width: width, height: height, ascii: ascii)
         try interp.write(fig.renderText(term.options()) + "\n")
         return .nil
@@ -42,11 +42,11 @@ extension Builtins {
     static let textWidths = 16...2000, textHeights = 2...1000, svgSizes = 16...20_000
 
     /// An optional `width:`/`height:` argument, checked against `range` (never clamped silently).
-    static func size(_ a: BuiltinArguments, _ i: Int, _ range: ClosedRange<Int>) throws -> Int? {
-        guard let n = try a.optionalInt(i) else { return nil }
+    static func size(_ a: BuiltinArguments, _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let n = try a.optionalInt(name) else { return nil }
         guard range.contains(n) else {
             let unit = range == svgSizes ? "pixels" : "characters"
-            throw a.bad(i, message: "\(a.builtin.parameters[i].name) must be in \(range.lowerBound)...\(range.upperBound) \(unit), got \(n)")
+            throw try a.bad(name, message: "\(name) must be in \(range.lowerBound)...\(range.upperBound) \(unit), got \(n)")
         }
         return n
     }
@@ -161,73 +161,76 @@ extension Builtins {
                 summary: "Draws `plot(ys)`, `plot(xs, ys)`, several series `plot([s1, s2], labels: [...])`, a History's loss curves or a schedule's rates.",
                 discussion: "A series is a list of numbers or a 1-d tensor. `plot(h)` draws `fit`'s training and validation loss per epoch; `plot(sched, steps: 100)` the learning rate at steps `0..steps`; `plot(spectral_density(...))` the density. `logy: true` for a log y axis, `xlim:`/`ylim:` `[lo, hi]` fix the ranges, `style: \"markers\"` draws points." + pictureDoc) { a in
             let op = "plot"
-            let styleName = try a.string(6)
+            let styleName = try a.string("style")
             let style: Series.Style
             switch styleName {
             case "line": style = .line
             case "markers": style = .markers
-            default: throw a.bad(6, message: "style must be \"line\" or \"markers\", got \(Value.quote(styleName))")
+            default: throw try a.bad("style", message: "style must be \"line\" or \"markers\", got \(Value.quote(styleName))")
             }
-            let labels: [String] = try a[2].isNil ? [] : try a.sequence(2).map { v in
-                guard case .string(let s) = v else { throw a.bad(2, message: "labels must be strings") }
+            let labels: [String] = try a["labels"].isNil ? [] : try a.sequence("labels").map { v in
+                guard case .string(let s) = v else { throw try a.bad("labels", message: "labels must be strings") }
                 return s
             }
             func label(_ i: Int) -> String { i < labels.count ? labels[i] : "" }
-            var fig = Figure(title: try a.string(8), xLabel: try a.string(9), yLabel: try a.string(10), logY: try a.bool(3),
-                             xLimits: try limits(a[4], op, "xlim"), yLimits: try limits(a[5], op, "ylim"))
-            switch a[0] {
+            var fig = Figure(title: try a.string("title"), xLabel: try a.string("xlabel"), yLabel: try a.string("ylabel"),
+                             logY: try a.bool("logy"), xLimits: try limits(try a["xlim"], op, "xlim"),
+                             yLimits: try limits(try a["ylim"], op, "ylim"))
+            let x = try a["x"], y = try a["y"]
+            switch x {
             case .object(let h as HistoryObject):
                 let base = h.figure
                 fig.series = base.series
                 if fig.title.isEmpty { fig.title = base.title }
                 if fig.xLabel.isEmpty { fig.xLabel = base.xLabel }
                 if fig.yLabel.isEmpty { fig.yLabel = base.yLabel }
-                if !a.has(3) { fig.logY = base.logY }
+                if try !a.has("logy") { fig.logY = base.logY }
             case .object(let s as ScheduleObject):
-                let n = try a.int(7)
-                guard n >= 2, n <= 1_000_000 else { throw a.bad(7, message: "steps must be in 2...1000000, got \(n)") }
+                let n = try a.int("steps")
+                guard n >= 2, n <= 1_000_000 else { throw try a.bad("steps", message: "steps must be in 2...1000000, got \(n)") }
                 let ys = try (0..<n).map { try s.rate($0) }
                 fig.add(Series(y: ys, label: label(0), style: style))
                 if fig.title.isEmpty { fig.title = s.kind }
                 if fig.xLabel.isEmpty { fig.xLabel = "step" }
                 if fig.yLabel.isEmpty { fig.yLabel = "lr" }
             case .object(let r as ResultObject) where r.typeName == "SpectralDensity":
-                guard case .tensor(let g)? = r["grid"], case .tensor(let d)? = r["density"] else { throw a.bad(0, "series") }
+                guard case .tensor(let g)? = r["grid"], case .tensor(let d)? = r["density"] else { throw try a.bad("x", "series") }
                 fig.add(try Series(x: g.doubles, y: d.doubles, label: label(0), style: style))
                 if fig.title.isEmpty { fig.title = "eigenvalue density" }
                 if fig.xLabel.isEmpty { fig.xLabel = "eigenvalue" }
             default:
-                if a[1].isNil {
-                    let all = try multiSeries(a[0], op) ?? [try series(a[0], op)]
+                if y.isNil {
+                    let all = try multiSeries(x, op) ?? [try series(x, op)]
                     for (i, ys) in all.enumerated() { fig.add(Series(y: ys, label: label(i), style: style)) }
                 } else {
-                    let xs = try series(a[0], op)
-                    let all = try multiSeries(a[1], op) ?? [try series(a[1], op)]
+                    let xs = try series(x, op)
+                    let all = try multiSeries(y, op) ?? [try series(y, op)]
                     for (i, ys) in all.enumerated() { fig.add(try Series(x: xs, y: ys, label: label(i), style: style)) }
                 }
             }
-            return try show(fig, a, tail: 8)
+            return try show(fig, a)
         },
         Builtin("hist", [.required("values"), .optional("bins", .number(10)), .optional("range"), .optional("vertical", .bool(false))] + pictureTail,
                 area: "Plots",
                 summary: "A histogram of `values` in `bins` equal-width bins (eigenvalue spectra); `hist(spectral_density(...))` draws the density.",
                 discussion: "Bins as NumPy's `histogram`:\n```\nwidth = (hi - lo) / bins;   bin(v) = floor((v - lo) / width),  v == hi in the last bin\n```\n`range: [lo, hi]` fixes the bins (default: the values' min and max). NaN, infinite and out-of-range values are skipped and their numbers noted under the picture; when no value is left to draw, `hist` is an error saying why." + pictureDoc) { a in
-            let orientation: Histogram.Orientation = try a.bool(3) ? .vertical : .horizontal
-            let title = try a.string(4), xl = try a.string(5)
+            let orientation: Histogram.Orientation = try a.bool("vertical") ? .vertical : .horizontal
+            let title = try a.string("title"), xl = try a.string("xlabel")
             let h: Histogram
-            if case .object(let r as ResultObject) = a[0], r.typeName == "SpectralDensity",
+            let v = try a["values"]
+            if case .object(let r as ResultObject) = v, r.typeName == "SpectralDensity",
                case .tensor(let g)? = r["grid"], case .tensor(let d)? = r["density"] {
                 h = try Histogram(edges: edges(around: g.doubles), weights: d.doubles, title: title.isEmpty ? "eigenvalue density" : title,
                                   xLabel: xl.isEmpty ? "eigenvalue" : xl, orientation: orientation)
             } else {
                 let values: [Double]
-                if case .tensor(let t) = a[0] { values = t.doubles } else { values = try Convert.doubles(a[0], "values", "hist") }
-                let bins = try a.int(1)
-                let range = try binRange(values, bins: bins, given: try limits(a[2], "hist", "range"))
+                if case .tensor(let t) = v { values = t.doubles } else { values = try Convert.doubles(v, "values", "hist") }
+                let bins = try a.int("bins")
+                let range = try binRange(values, bins: bins, given: try limits(try a["range"], "hist", "range"))
                 h = try Histogram(values: values, bins: bins, range: range, title: title, xLabel: xl, orientation: orientation)
                 try requireCounted(h, of: values, a)
             }
-            return try show(h, a, tail: 4)
+            return try show(h, a)
         },
         Builtin("surface", [.required("f"), .optional("x", .numbers([-2, 2])), .optional("y", .numbers([-2, 2])),
                             .optional("resolution", .number(40)), .optional("paths"), .optional("labels"), .optional("points"),
@@ -235,13 +238,13 @@ extension Builtins {
                 summary: "A shaded map of a two-parameter loss `f` over `x: [lo, hi]` × `y: [lo, hi]`, with optimizer `paths:` and marked `points:`.",
                 discussion: "`f` takes a point `w` (a float64 tensor `[x, y]`, so `fn(w) = (1 - w[0] * w[1]) ** 2` works) or two numbers `fn(x, y)`. It is sampled on a `resolution × resolution` grid. `paths:` is a list of trajectories (each a list of points `[x, y]` or a tensor `[T, 2]`), named by `labels:`; `points:` a list of points `[x, y]`, records `{label, x, y}`, or `critical_point` results. `log: true` shades by `log10(z - min + δ)`; `contours: n` draws n contour lines." + pictureDoc) { a in
             let op = "surface"
-            let f = try a.callable(0)
-            guard let xr = try limits(a[1], op, "x"), let yr = try limits(a[2], op, "y") else { throw a.error("x and y must be [lo, hi]") }
-            let res = try a.int(3)
+            let f = try a.callable("f")
+            guard let xr = try limits(try a["x"], op, "x"), let yr = try limits(try a["y"], op, "y") else { throw a.error("x and y must be [lo, hi]") }
+            let res = try a.int("resolution")
             var s = try Surface(x: xr.range, y: yr.range, resolution: res, surfaceFunction(f, a.interpreter))
-            let names: [Value] = a[5].isNil ? [] : try a.sequence(5)
-            if !a[4].isNil {
-                s.paths = try a.sequence(4).enumerated().map { i, p in
+            let names: [Value] = try a["labels"].isNil ? [] : try a.sequence("labels")
+            if try !a["paths"].isNil {
+                s.paths = try a.sequence("paths").enumerated().map { i, p in
                     var name = "path \(i + 1)"
                     if i < names.count, case .string(let n) = names[i] { name = n }
                     if case .record(let r) = p, let pts = r["points"] {
@@ -251,12 +254,12 @@ extension Builtins {
                     return SurfacePath(name: name, points: try points(p, op))
                 }
             }
-            if !a[6].isNil {
-                s.marks = try a.sequence(6).map { m in
+            if try !a["points"].isNil {
+                s.marks = try a.sequence("points").map { m in
                     switch m {
                     case .object(let r as ResultObject):
                         guard case .tensor(let t)? = r["point"], t.count == 2, case .string(let k)? = r["kind"] else {
-                            throw a.bad(6, message: "a critical point of a 2-parameter function expected")
+                            throw try a.bad("points", message: "a critical point of a 2-parameter function expected")
                         }
                         let d = t.doubles
                         return SurfaceMark(label: k, x: d[0], y: d[1])
@@ -271,14 +274,14 @@ extension Builtins {
                     }
                 }
             }
-            s.logScale = try a.bool(7)
-            let c = try a.int(8)
-            guard (0...100).contains(c) else { throw a.bad(8, message: "contours must be in 0...100, got \(c)") }
+            s.logScale = try a.bool("log")
+            let c = try a.int("contours")
+            guard (0...100).contains(c) else { throw try a.bad("contours", message: "contours must be in 0...100, got \(c)") }
             if c > 0 { s.contours = .count(c) }
-            s.title = try a.string(9)
-            s.xLabel = try a.string(10)
-            s.yLabel = try a.string(11)
-            return try show(s, a, tail: 9)
+            s.title = try a.string("title")
+            s.xLabel = try a.string("xlabel")
+            s.yLabel = try a.string("ylabel")
+            return try show(s, a)
         },
         Builtin("savefig", [.required("path"), .optional("width", .number(640)), .optional("height", .number(420))], area: "Plots",
                 summary: "Writes the last picture drawn (`plot`, `hist`, `surface`, `fit(plot: true)`) as a standalone SVG file.",
@@ -286,8 +289,8 @@ extension Builtins {
             guard let fig = a.interpreter.libraryState.lastFigure else {
                 throw a.error("nothing has been drawn yet; call plot, hist or surface first")
             }
-            let width = try size(a, 1, svgSizes) ?? 640, height = try size(a, 2, svgSizes) ?? 420
-            try write(fig, to: try a.string(0), SVGOptions(width: width, height: height), a)
+            let width = try size(a, "width", svgSizes) ?? 640, height = try size(a, "height", svgSizes) ?? 420
+            try write(fig, to: try a.string("path"), SVGOptions(width: width, height: height), a)
             return .nil
         },
     ]

@@ -3,30 +3,30 @@ import NNTensor
 
 /// Learning-rate schedules: pure functions of the step, bound to an optimizer.
 extension Builtins {
-    /// The optimizer (argument 0, or nil when it is a number: an unbound
+    /// The optimizer (`opt`, or nil when it is a number: an unbound
     /// schedule) and the base rate (`lr:` when given, else the optimizer's
     /// rate, else the number).
-    static func scheduleBase(_ a: BuiltinArguments, lr: Int) throws -> (Optimizer?, Double) {
+    static func scheduleBase(_ a: BuiltinArguments) throws -> (Optimizer?, Double) {
         var opt: Optimizer?
         var base: Double?
-        switch a[0] {
+        switch try a["opt"] {
         case .object(let o as OptimizerObject):
             opt = o.optimizer
             base = o.optimizer.lr
         case .number(let d): base = d
         case .nil: break
-        default: throw a.bad(0, "optimizer or base learning rate")
+        default: throw try a.bad("opt", "optimizer or base learning rate")
         }
-        if let l = try a.optionalNumber(lr) { base = l }
+        if let l = try a.optionalNumber("lr") { base = l }
         guard let base else { throw a.error("give an optimizer or the base rate lr:") }
         return (opt, base)
     }
 
-    static func unit(_ a: BuiltinArguments, _ i: Int, default d: ScheduleUnit) throws -> ScheduleUnit {
-        if a[i].isNil { return d }
-        let s = try a.string(i)
+    static func unit(_ a: BuiltinArguments, _ name: String, default d: ScheduleUnit) throws -> ScheduleUnit {
+        if try a[name].isNil { return d }
+        let s = try a.string(name)
         guard let u = ScheduleUnit(rawValue: s) else {
-            throw a.bad(i, message: "unit must be \"epoch\" or \"batch\", got \(Value.quote(s))" + Suggest.didYouMean(s, among: ["epoch", "batch"]))
+            throw try a.bad(name, message: "unit must be \"epoch\" or \"batch\", got \(Value.quote(s))" + Suggest.didYouMean(s, among: ["epoch", "batch"]))
         }
         return u
     }
@@ -44,75 +44,75 @@ extension Builtins {
     static let schedules: [Builtin] = [
         Builtin("Constant", [.required("opt")] + scheduleTail, area: "Schedules",
                 summary: "The same learning rate at every step.", discussion: scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a, lr: 1)
-            return try scheduleValue("Constant", try .constant(base), opt, try unit(a, 2, default: .epoch))
+            let (opt, base) = try scheduleBase(a)
+            return try scheduleValue("Constant", try .constant(base), opt, try unit(a, "unit", default: .epoch))
         },
         Builtin("StepDecay", [.required("opt"), .required("every"), .optional("gamma", .number(0.1))] + scheduleTail,
                 area: "Schedules", summary: "Multiplies the rate by `gamma` every `every` steps, as `StepLR`.",
                 discussion: "```\nlr(t) = base * gamma ^ floor(t / every)\n```" + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a, lr: 3)
-            return try scheduleValue("StepDecay", try .stepDecay(base: base, every: try a.int(1), gamma: try a.number(2)), opt,
-                                     try unit(a, 4, default: .epoch))
+            let (opt, base) = try scheduleBase(a)
+            return try scheduleValue("StepDecay", try .stepDecay(base: base, every: try a.int("every"), gamma: try a.number("gamma")), opt,
+                                     try unit(a, "unit", default: .epoch))
         },
         Builtin("MultiStep", [.required("opt"), .required("milestones"), .optional("gamma", .number(0.1))] + scheduleTail,
                 area: "Schedules", summary: "Multiplies the rate by `gamma` at each milestone step, as `MultiStepLR`.",
                 discussion: "```\nlr(t) = base * gamma ^ (number of milestones <= t)\n```" + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a, lr: 3)
-            let ms = try Convert.ints(a[1], "milestones", "MultiStep")
-            return try scheduleValue("MultiStep", try .multiStep(base: base, milestones: ms, gamma: try a.number(2)), opt,
-                                     try unit(a, 4, default: .epoch))
+            let (opt, base) = try scheduleBase(a)
+            let ms = try Convert.ints(try a["milestones"], "milestones", "MultiStep")
+            return try scheduleValue("MultiStep", try .multiStep(base: base, milestones: ms, gamma: try a.number("gamma")), opt,
+                                     try unit(a, "unit", default: .epoch))
         },
         Builtin("Exponential", [.required("opt"), .required("gamma")] + scheduleTail, area: "Schedules",
                 summary: "Multiplies the rate by `gamma` every step, as `ExponentialLR`.",
                 discussion: "```\nlr(t) = base * gamma ^ t\n```" + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a, lr: 2)
-            return try scheduleValue("Exponential", try .exponential(base: base, gamma: try a.number(1)), opt,
-                                     try unit(a, 3, default: .epoch))
+            let (opt, base) = try scheduleBase(a)
+            return try scheduleValue("Exponential", try .exponential(base: base, gamma: try a.number("gamma")), opt,
+                                     try unit(a, "unit", default: .epoch))
         },
         Builtin("CosineDecay", [.required("opt"), .required("steps"), .optional("min_lr", .number(0))] + scheduleTail,
                 area: "Schedules", summary: "Cosine annealing from the base rate to `min_lr` over `steps`, then held, as `CosineAnnealingLR`.",
                 discussion: "```\nlr(t) = min_lr + (base - min_lr) * (1 + cos(π * min(t, steps) / steps)) / 2\n```" + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a, lr: 3)
-            return try scheduleValue("CosineDecay", try .cosine(base: base, steps: try a.int(1), minLr: try a.number(2)), opt,
-                                     try unit(a, 4, default: .epoch))
+            let (opt, base) = try scheduleBase(a)
+            return try scheduleValue("CosineDecay", try .cosine(base: base, steps: try a.int("steps"), minLr: try a.number("min_lr")), opt,
+                                     try unit(a, "unit", default: .epoch))
         },
         Builtin("LinearDecay", [.required("opt"), .required("steps"), .optional("end_lr", .number(0))] + scheduleTail,
                 area: "Schedules", summary: "Linear decay from the base rate to `end_lr` over `steps`, then held.",
                 discussion: "```\nlr(t) = base + (end_lr - base) * min(t, steps) / steps\n```" + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a, lr: 3)
-            return try scheduleValue("LinearDecay", try .linearDecay(base: base, steps: try a.int(1), endLr: try a.number(2)), opt,
-                                     try unit(a, 4, default: .epoch))
+            let (opt, base) = try scheduleBase(a)
+            return try scheduleValue("LinearDecay", try .linearDecay(base: base, steps: try a.int("steps"), endLr: try a.number("end_lr")), opt,
+                                     try unit(a, "unit", default: .epoch))
         },
         Builtin("Warmup", [.required("opt"), .required("steps"), .optional("then"), .optional("start_factor", .number(0))] + scheduleTail,
                 area: "Schedules", summary: "Linear warm-up over `steps` to the rate `then` starts at, then the schedule `then` (shifted to start at its step 0).",
                 discussion: "```\nlr(t) = then(0) * (start_factor + (1 - start_factor) * t / steps)   for t < steps\nlr(t) = then(t - steps)                                              after\n```\nWithout `then` the rate stays at the base rate after the warm-up. Stepped per \"batch\" by default." + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a, lr: 4)
+            let (opt, base) = try scheduleBase(a)
             var then = try Schedule.constant(base)
-            if !a[2].isNil {
-                guard case .object(let t as ScheduleObject) = a[2], let s = t.schedule else { throw a.bad(2, "schedule") }
+            if try !a["then"].isNil {
+                guard case .object(let t as ScheduleObject) = try a["then"], let s = t.schedule else { throw try a.bad("then", "schedule") }
                 then = s
             }
-            return try scheduleValue("Warmup", try .warmup(steps: try a.int(1), startFactor: try a.number(3), then: then), opt,
-                                     try unit(a, 5, default: .batch))
+            return try scheduleValue("Warmup", try .warmup(steps: try a.int("steps"), startFactor: try a.number("start_factor"), then: then), opt,
+                                     try unit(a, "unit", default: .batch))
         },
         Builtin("Transformer", [.required("opt"), .required("d_model"), .required("warmup"), .optional("scale", .number(1)),
                                 .optional("unit")], area: "Schedules",
                 summary: "The schedule of \"Attention Is All You Need\" (§5.3): linear rise for `warmup` steps, then `1/sqrt(t)` decay.",
                 discussion: "```\nlr(t) = scale * d_model^-0.5 * min(t^-0.5, t * warmup^-1.5),   t = max(step, 1)\n```\nThe rate does not depend on the optimizer's; stepped per \"batch\" by default. `opt` may be nil for a pure schedule.") { a in
             var opt: Optimizer?
-            switch a[0] {
+            switch try a["opt"] {
             case .object(let o as OptimizerObject): opt = o.optimizer
             case .nil, .number: break
-            default: throw a.bad(0, "optimizer")
+            default: throw try a.bad("opt", "optimizer")
             }
-            let s = try Schedule.transformer(dModel: try a.int(1), warmup: try a.int(2), scale: try a.number(3))
-            return try scheduleValue("Transformer", s, opt, try unit(a, 4, default: .batch))
+            let s = try Schedule.transformer(dModel: try a.int("d_model"), warmup: try a.int("warmup"), scale: try a.number("scale"))
+            return try scheduleValue("Transformer", s, opt, try unit(a, "unit", default: .batch))
         },
         Builtin("LambdaLR", [.required("opt"), .required("fn")] + scheduleTail, area: "Schedules",
                 summary: "The base rate times `fn(step)`, as PyTorch's `LambdaLR`.",
                 discussion: "```\nlr(t) = base * fn(t)\n```\n`fn` is an nn function of the step number returning a factor." + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a, lr: 2)
-            let f = try a.callable(1)
+            let (opt, base) = try scheduleBase(a)
+            let f = try a.callable("fn")
             let name = f.functionName
             let interp = a.interpreter
             let s = Schedule.custom("LambdaLR(base: \(base), fn: \(name))") { [weak interp] t in
@@ -123,7 +123,7 @@ extension Builtins {
                 }
                 return base * k
             }
-            return try scheduleValue("LambdaLR", s, opt, try unit(a, 3, default: .epoch))
+            return try scheduleValue("LambdaLR", s, opt, try unit(a, "unit", default: .epoch))
         },
         Builtin("ReduceOnPlateau", [.required("opt"), .optional("mode", .string("min")), .optional("factor", .number(0.1)),
                                     .optional("patience", .number(10)), .optional("threshold", .number(1e-4)),
@@ -131,17 +131,17 @@ extension Builtins {
                                     .optional("min_lr", .number(0)), .optional("eps", .number(1e-8))], area: "Schedules",
                 summary: "Multiplies the rate by `factor` when the monitored loss stops improving for more than `patience` epochs, as `ReduceLROnPlateau`.",
                 discussion: "```\nbetter(a) = mode == \"min\" ? a < best * (1 - threshold) : a > best * (1 + threshold)   (rel)\nbad epochs > patience  →  lr = max(lr * factor, min_lr); cooldown epochs follow\n```\n`sched.step(metric)` takes the epoch's loss; `fit` passes the validation loss (or the training loss).") { a in
-            guard case .object(let o as OptimizerObject) = a[0] else { throw a.bad(0, "optimizer") }
-            let modeName = try a.string(1), tm = try a.string(5)
+            guard case .object(let o as OptimizerObject) = try a["opt"] else { throw try a.bad("opt", "optimizer") }
+            let modeName = try a.string("mode"), tm = try a.string("threshold_mode")
             guard let mode = ReduceLROnPlateau.Mode(rawValue: modeName) else {
-                throw a.bad(1, message: "mode must be \"min\" or \"max\", got \(Value.quote(modeName))")
+                throw try a.bad("mode", message: "mode must be \"min\" or \"max\", got \(Value.quote(modeName))")
             }
             guard let thresholdMode = ReduceLROnPlateau.ThresholdMode(rawValue: tm) else {
-                throw a.bad(5, message: "threshold_mode must be \"rel\" or \"abs\", got \(Value.quote(tm))")
+                throw try a.bad("threshold_mode", message: "threshold_mode must be \"rel\" or \"abs\", got \(Value.quote(tm))")
             }
-            let p = try ReduceLROnPlateau(o.optimizer, mode: mode, factor: try a.number(2), patience: try a.int(3),
-                                          threshold: try a.number(4), thresholdMode: thresholdMode, cooldown: try a.int(6),
-                                          minLr: try a.number(7), eps: try a.number(8))
+            let p = try ReduceLROnPlateau(o.optimizer, mode: mode, factor: try a.number("factor"), patience: try a.int("patience"),
+                                          threshold: try a.number("threshold"), thresholdMode: thresholdMode,
+                                          cooldown: try a.int("cooldown"), minLr: try a.number("min_lr"), eps: try a.number("eps"))
             return .object(ScheduleObject(kind: "ReduceOnPlateau", schedule: nil, scheduler: p, optimizer: o.optimizer))
         },
     ]

@@ -8,18 +8,19 @@ import NNTensor
 
 /// The training loop, evaluation, cross-validation and the bias/variance diagnosis.
 extension Builtins {
-    /// The optimizer argument `i`, or Adam over `params` (or the model's parameters).
-    static func trainingOptimizer(_ a: BuiltinArguments, _ i: Int, params: Int, module: Module?) throws -> Optimizer {
-        if case .object(let o as OptimizerObject) = a[i] {
-            guard a[params].isNil else {
-                throw a.bad(params, message: "params: chooses what the default Adam trains; opt: already has its parameters")
+    /// The optimizer argument `name`, or Adam over `params` (or the model's parameters).
+    static func trainingOptimizer(_ a: BuiltinArguments, _ name: String, params: String, module: Module?) throws -> Optimizer {
+        let given = try a[name], ps0 = try a[params]
+        if case .object(let o as OptimizerObject) = given {
+            guard ps0.isNil else {
+                throw try a.bad(params, message: "params: chooses what the default Adam trains; opt: already has its parameters")
             }
             return o.optimizer
         }
-        guard a[i].isNil else { throw a.bad(i, "optimizer") }
+        guard given.isNil else { throw try a.bad(name, "optimizer") }
         let ps: [Tensor]
-        if !a[params].isNil {
-            ps = try Params.collect(a[params], a.builtin.name, a.interpreter).filter(\.requiresGrad)
+        if !ps0.isNil {
+            ps = try Params.collect(ps0, a.builtin.name, a.interpreter).filter(\.requiresGrad)
         } else if let module {
             ps = module.parameters
         } else {
@@ -29,14 +30,15 @@ extension Builtins {
     }
 
     /// The batches to train on: a DataLoader, or `(X, y)` made into one.
-    static func loader(_ a: BuiltinArguments, _ i: Int, batchSize: Int, seed: Int) throws -> DataLoader {
-        if case .object(let l as DataLoaderObject) = a[i] {
-            for j in [batchSize, seed] where a.has(j) {
-                throw a.bad(j, message: "the DataLoader has its own \(a.builtin.parameters[j].name); give \(a.builtin.parameters[j].name): when making it, not here")
+    static func loader(_ a: BuiltinArguments, _ name: String, batchSize: String, seed: String) throws -> DataLoader {
+        let data = try a[name]
+        if case .object(let l as DataLoaderObject) = data {
+            for own in [batchSize, seed] where try a.has(own) {
+                throw try a.bad(own, message: "the DataLoader has its own \(own); give \(own): when making it, not here")
             }
             return l.loader
         }
-        let (x, y) = try DataArg.pair(a[i], a.builtin.name)
+        let (x, y) = try DataArg.pair(data, a.builtin.name)
         return try DataLoader(x, y, batchSize: try a.int(batchSize), shuffle: true, seed: try Convert.seed(a, seed))
     }
 
@@ -56,23 +58,25 @@ extension Builtins {
                 summary: "Trains `model` on `data` for `epochs` and returns the History (per-epoch losses, accuracies, lr, seconds).",
                 discussion: "The usual PyTorch loop:\n```\nfor epoch in 1..=epochs:\n    model.train();  for (xb, yb) in data:\n        opt.zero_grad();  l = loss(model(xb), yb);  l.backward();  opt.step()\n    model.eval();   validation loss/accuracy;  schedule.step()\n```\n`data` is a DataLoader or `(X, y)` (then batches of `batch_size`, shuffled with `seed`); `val` a Dataset or `(X, y)`. `model` may be an nn function; without `opt:`, Adam(lr 1e-3) trains `params:` (or the model's parameters). A schedule steps per epoch or per batch as its `unit` says; ReduceOnPlateau gets the validation loss (else the training loss). Progress goes to stderr; `plot: true` draws the loss curve live.\n\nThe History has `train_loss`, `val_loss`, `train_acc`, `val_acc`, `lr` and `seconds` (lists, one entry per epoch), `epochs` and `interrupted`. Ctrl-C: the first press during `fit` (the first of the script run, or of the REPL entry) ends training after the current step, and `fit` returns the history so far with `interrupted: true` (a partly done epoch counts as an epoch, without validation), so `let h = fit(...)` still binds `h` and the script goes on; a second press interrupts as anywhere else.") { a in
             let interp = a.interpreter
-            let (forward, module) = try ModuleBridge.model(a[0], interp, "fit")
-            let lossFn = try ModuleBridge.loss(a[1], interp, "fit")
-            let opt = try trainingOptimizer(a, 2, params: 7, module: module)
-            let data = try loader(a, 3, batchSize: 8, seed: 9)
-            let epochs = try a.int(4)
-            let val: Dataset? = try a[5].isNil ? nil : { let (x, y) = try DataArg.pair(a[5], "fit", what: "val"); return try Dataset(X: x, y: y, op: "fit") }()
+            let (forward, module) = try ModuleBridge.model(try a["model"], interp, "fit")
+            let lossFn = try ModuleBridge.loss(try a["loss"], interp, "fit")
+            let opt = try trainingOptimizer(a, "opt", params: "params", module: module)
+            let data = try loader(a, "data", batchSize: "batch_size", seed: "seed")
+            let epochs = try a.int("epochs")
+            let valValue = try a["val"]
+            let val: Dataset? = try valValue.isNil ? nil : { let (x, y) = try DataArg.pair(valValue, "fit", what: "val"); return try Dataset(X: x, y: y, op: "fit") }()
             var sched: LearningRateScheduler?
-            if !a[6].isNil {
-                guard case .object(let s as ScheduleObject) = a[6] else { throw a.bad(6, "schedule") }
+            let schedule = try a["schedule"]
+            if !schedule.isNil {
+                guard case .object(let s as ScheduleObject) = schedule else { throw try a.bad("schedule", "schedule") }
                 guard let bound = s.scheduler, let so = s.optimizer else {
-                    throw a.bad(6, message: "the schedule is not bound to an optimizer; make it with \(s.kind)(opt, ...)")
+                    throw try a.bad("schedule", message: "the schedule is not bound to an optimizer; make it with \(s.kind)(opt, ...)")
                 }
-                guard so === opt else { throw a.bad(6, message: "the schedule is bound to a different optimizer than opt") }
+                guard so === opt else { throw try a.bad("schedule", message: "the schedule is bound to a different optimizer than opt") }
                 sched = bound
             }
-            let text = try a.bool(11) ? TextProgress(isTerminal: isatty(2) != 0, write: interp.options.errorOutput) : nil
-            let progress: ProgressReporter? = try a.bool(10)
+            let text = try a.bool("verbose") ? TextProgress(isTerminal: isatty(2) != 0, write: interp.options.errorOutput) : nil
+            let progress: ProgressReporter? = try a.bool("plot")
                 ? LivePlotProgress(inner: text, interp: interp, terminal: PlotTerminal.detect())
                 : text
             let setTraining: ((Bool) -> Void)? = module.map { m in { m.train($0) } }
@@ -83,37 +87,37 @@ extension Builtins {
             if let e = (progress as? LivePlotProgress)?.writeError { throw e }
             return .object(HistoryObject(h))
         },
-        Builtin("evaluate", [.required("model"), .required("X"), yParam("X"), .required("loss"), .optional("batch_size", .number(1024))],
+        Builtin("evaluate", [.required("model"), .required("X"), .needed("y", when: yNeeded("X")), .required("loss"), .optional("batch_size", .number(1024))],
                 area: "Training",
                 summary: "The loss (and accuracy, for class scores) of `model` on `(X, y)`, in eval mode and without recording.",
                 discussion: "Each batch's loss is weighted by its size, so the result is the mean over samples for a mean-reduced loss. `X` may be a Dataset (then `y` is omitted). Returns `{loss, accuracy}` (accuracy nil for regression).") { a in
             let interp = a.interpreter
-            let (forward, module) = try ModuleBridge.model(a[0], interp, "evaluate")
-            let (x, y) = try features(a, 1)
-            let lossFn = try ModuleBridge.loss(a[3], interp, "evaluate")
+            let (forward, module) = try ModuleBridge.model(try a["model"], interp, "evaluate")
+            let (x, y) = try features(a, "X", "y")
+            let lossFn = try ModuleBridge.loss(try a["loss"], interp, "evaluate")
             let e = try inEvalMode(module) {
-                try NNLib.evaluate(model: forward, loss: lossFn, X: x, y: y, batchSize: try a.int(4))
+                try NNLib.evaluate(model: forward, loss: lossFn, X: x, y: y, batchSize: try a.int("batch_size"))
             }
             return .object(ResultObject("Evaluation", [("loss", .number(e.loss)), ("accuracy", e.accuracy.map { .number($0) } ?? .nil)]) {
                 "loss \(Convert.short(e.loss))" + (e.accuracy.map { ", accuracy \(Convert.short($0))" } ?? "")
             })
         },
-        Builtin("cross_validate", [.required("make_model"), .required("X"), yParam("X"), .required("loss"), .optional("k", .number(5)),
+        Builtin("cross_validate", [.required("make_model"), .required("X"), .needed("y", when: yNeeded("X")), .required("loss"), .optional("k", .number(5)),
                                    .optional("epochs", .number(10)), .optional("batch_size", .number(32)), .optional("score", .string("loss")),
                                    .optional("seed", .number(0))], area: "Training",
                 summary: "k-fold cross-validation of a model recipe: the score of each fold, their mean and standard deviation.",
                 discussion: "For each fold of `kfold(X, y, k:, seed:)`, `make_model()` builds a fresh model (or a `(model, opt)` pair; Adam(lr 1e-3) otherwise), `fit` trains it on the fold's training rows for `epochs`, and it is scored on the validation rows by `score`: \"loss\" or \"accuracy\".\n```\nmean = Σ s_i / k,   std = sqrt(Σ (s_i - mean)² / k)\n```") { a in
             let interp = a.interpreter
-            let make = try a.callable(0)
-            let (x, y) = try features(a, 1)
-            let lossFn = try ModuleBridge.loss(a[3], interp, "cross_validate")
-            let scoreName = try a.string(7)
+            let make = try a.callable("make_model")
+            let (x, y) = try features(a, "X", "y")
+            let lossFn = try ModuleBridge.loss(try a["loss"], interp, "cross_validate")
+            let scoreName = try a.string("score")
             guard let score = FoldScore(rawValue: scoreName) else {
-                throw a.bad(7, message: "score must be \"loss\" or \"accuracy\", got \(Value.quote(scoreName))")
+                throw try a.bad("score", message: "score must be \"loss\" or \"accuracy\", got \(Value.quote(scoreName))")
             }
-            let epochs = try a.int(5), batch = try a.int(6), seed = try a.int(8)
-            guard seed >= 0 else { throw a.bad(8, message: "a seed must be non-negative") }
-            let cv = try NNLib.crossValidate(x, y, k: try a.int(4), seed: UInt64(seed)) { _, fold in
+            let epochs = try a.int("epochs"), batch = try a.int("batch_size"), seed = try a.int("seed")
+            guard seed >= 0 else { throw try a.bad("seed", message: "a seed must be non-negative") }
+            let cv = try NNLib.crossValidate(x, y, k: try a.int("k"), seed: UInt64(seed)) { _, fold in
                 var made = try interp.call(make, [])
                 var opt: Optimizer?
                 if case .tuple(let t) = made, t.count == 2 {
@@ -149,19 +153,19 @@ extension Builtins {
         Builtin("diagnose", [.required("results"), .required("acceptable_loss"), .optional("tolerance", .number(0.01))], area: "Training",
                 summary: "Says whether the losses of models of different capacity show an optimization issue, model bias or overfitting, and which rule fired.",
                 discussion: "`results` is a list of records `{name, capacity, train_loss, val_loss}`. Hung-yi Lee's flowchart starts from the training loss: large → model bias or optimization issue (compare capacities); small → look at the validation loss (large: overfitting, or mismatch). The first rule that holds decides:\n```\n1. optimization issue: a larger model's training loss is above acceptable_loss\n                      and above a smaller one's · (1 + tolerance)   (never when both fit)\n2. model bias:         even the lowest training loss is above acceptable_loss\n3. overfitting:        training loss <= acceptable_loss but validation loss above it\n4. no problem found\n```\n`tolerance` is the relative margin by which a larger model's training loss must exceed a smaller one's to count as higher.") { a in
-            let items = try a.sequence(0)
+            let items = try a.sequence("results")
             let results = try items.enumerated().map { i, v -> CapacityResult in
-                guard case .record(let r) = v else { throw a.bad(0, message: "item \(i) must be a record {name, capacity, train_loss, val_loss}") }
+                guard case .record(let r) = v else { throw try a.bad("results", message: "item \(i) must be a record {name, capacity, train_loss, val_loss}") }
                 func num(_ k: String) throws -> Double {
-                    guard case .number(let d)? = r[k] else { throw a.bad(0, message: "item \(i) needs a number '\(k)'") }
+                    guard case .number(let d)? = r[k] else { throw try a.bad("results", message: "item \(i) needs a number '\(k)'") }
                     return d
                 }
                 let name: String
                 if case .string(let s)? = r["name"] { name = s } else { name = "model \(i)" }
-                guard let cap = Int(exactlyChecked: try num("capacity")) else { throw a.bad(0, message: "item \(i): capacity must be an integer") }
+                guard let cap = Int(exactlyChecked: try num("capacity")) else { throw try a.bad("results", message: "item \(i): capacity must be an integer") }
                 return CapacityResult(name: name, capacity: cap, trainLoss: try num("train_loss"), valLoss: try num("val_loss"))
             }
-            let d = try NNLib.diagnose(results, acceptableLoss: try a.number(1), tolerance: try a.number(2))
+            let d = try NNLib.diagnose(results, acceptableLoss: try a.number("acceptable_loss"), tolerance: try a.number("tolerance"))
             return .object(ResultObject("Diagnosis", [("finding", .string(d.finding.rawValue)), ("rule", .string(d.rule)),
                                                       ("evidence", .string(d.evidence)), ("advice", .string(d.advice))]) { d.description })
         },

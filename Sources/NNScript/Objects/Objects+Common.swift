@@ -119,10 +119,10 @@ enum Convert {
     }
 
     /// A seed argument: nil draws one from the interpreter's generator.
-    static func seed(_ a: BuiltinArguments, _ i: Int) throws -> UInt64 {
-        if a[i].isNil { return a.interpreter.rng.next() }
-        let s = try a.int(i)
-        guard s >= 0 else { throw a.bad(i, message: "a seed must be non-negative") }
+    static func seed(_ a: BuiltinArguments, _ name: String) throws -> UInt64 {
+        if try a[name].isNil { return a.interpreter.rng.next() }
+        let s = try a.int(name)
+        guard s >= 0 else { throw try a.bad(name, message: "a seed must be non-negative") }
         return UInt64(s)
     }
 

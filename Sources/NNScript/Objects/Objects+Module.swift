@@ -59,11 +59,11 @@ final class ModuleObject: ScriptObject {
         },
         Method("load_state_dict", [.required("state_dict"), .optional("strict", .bool(true))],
                summary: "Copies a record `name -> tensor` (from `state_dict()` or `load(path)`) into the model; returns `{missing_keys, unexpected_keys}`. Shapes and dtypes must match; with `strict: true` (the default) so must the names, and nothing is copied unless all do.") { o, a in
-            let r = try a.record(0)
+            let r = try a.record("state_dict")
             let named = try Builtins.namedTensors(r, a, what: "the state dict's", hint: ", not a tensor")
             let report: Module.LoadReport
             do {
-                report = try o.module.loadStateDictionary(named, strict: try a.bool(1))
+                report = try o.module.loadStateDictionary(named, strict: try a.bool("strict"))
             } catch let e as TensorError {
                 throw BuiltinError(e.description)
             }
@@ -72,7 +72,7 @@ final class ModuleObject: ScriptObject {
         },
         Method("train", [.optional("mode", .bool(true))],
                summary: "Sets training mode (Dropout drops, BatchNorm uses batch statistics); returns the model.") { o, a in
-            o.module.train(try a.bool(0))
+            o.module.train(try a.bool("mode"))
             return .object(o)
         },
         Method("eval", summary: "Sets evaluation mode (Dropout off, BatchNorm uses running statistics); returns the model.") { o, _ in

@@ -117,18 +117,18 @@ final class ScheduleObject: ScriptObject {
     static let methods: [Method<ScheduleObject>] = [
         Method("step", [.optional("metric")],
                summary: "Advances the schedule one step and sets the optimizer's lr (ReduceOnPlateau needs the epoch's `metric`).") { s, a in
-            if a.has(0), !(s.scheduler is ReduceLROnPlateau) {
-                throw a.bad(0, message: "metric is for ReduceOnPlateau; \(s.kind) depends on the step count only")
+            if try a.has("metric"), !(s.scheduler is ReduceLROnPlateau) {
+                throw try a.bad("metric", message: "metric is for ReduceOnPlateau; \(s.kind) depends on the step count only")
             }
-            try s.step(metric: try a.optionalNumber(0))
+            try s.step(metric: try a.optionalNumber("metric"))
             return .nil
         },
         Method("lr_at", [.required("step")], summary: "The learning rate at `step` (0 before any step).") { s, a in
-            .number(try s.rate(a.int(0)))
+            .number(try s.rate(a.int("step")))
         },
         Method("lrs", [.required("steps")], summary: "The learning rates at steps `0..steps`, as a list.") { s, a in
-            let n = try a.int(0)
-            guard n >= 0, n <= 10_000_000 else { throw a.bad(0, message: "steps must be in 0...10000000, got \(n)") }
+            let n = try a.int("steps")
+            guard n >= 0, n <= 10_000_000 else { throw try a.bad("steps", message: "steps must be in 0...10000000, got \(n)") }
             return .list(try (0..<n).map { .number(try s.rate($0)) })
         },
     ]
