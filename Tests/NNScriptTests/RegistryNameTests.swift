@@ -18,19 +18,8 @@ struct RegistryNameTests {
     /// The folders whose `.swift` files declare builtins and methods.
     static let folders = ["Sources/NNScript/Builtins", "Sources/NNScript/Objects"]
 
-    /// TEMPORARY (issue 16, item 3): files still read by position on this
-    /// branch, converted to names on another branch (h16args2) at the same
-    /// time, and `Builtins+IndexShims.swift`, the index-taking helper forms
-    /// those files call until then. Once both branches are merged: delete the
-    /// shims file and empty this list (the test must then pass with it empty).
-    static let unconverted: Set<String> = [
-        "Builtins+Layers.swift", "Builtins+Losses.swift", "Builtins+Optim.swift", "Builtins+Schedules.swift",
-        "Builtins+Data.swift", "Builtins+Training.swift", "Builtins+Plot.swift", "Builtins+Hessian.swift",
-        "Builtins+HessianTools.swift", "Builtins+IndexShims.swift",
-        "Objects+Common.swift", "Objects+Data.swift", "Objects+Hessian.swift", "Objects+Methods.swift",
-        "Objects+Module.swift", "Objects+Optim.swift", "Objects+Plot.swift", "Objects+Training.swift",
-        "ScriptObject.swift",
-    ]
+    /// Files the scan skips: none (every builtin and method reads by name).
+    static let unconverted: Set<String> = []
 
     static func scanner() throws -> ArgumentReadScanner {
         var sources: [ArgumentReadScanner.Source] = []

@@ -176,7 +176,7 @@ public struct BuiltinArguments {
     public let interpreter: Interpreter
 
     /// The value of parameter `i`.
-    public subscript(_ i: Int) -> Value { values[i] }
+    fileprivate subscript(_ i: Int) -> Value { values[i] }
 
     /// The value of the parameter named `name`.
     public subscript(_ name: String) -> Value {
@@ -184,7 +184,7 @@ public struct BuiltinArguments {
     }
 
     /// True when parameter `i` was passed (not defaulted).
-    public func has(_ i: Int) -> Bool { given[i] }
+    fileprivate func has(_ i: Int) -> Bool { given[i] }
 
     /// How many arguments were passed by position (not counting a variadic rest).
     public var positionalGiven: Int = 0
@@ -195,13 +195,13 @@ public struct BuiltinArguments {
     }
 
     /// The uniform bad-argument error.
-    public func bad(_ i: Int, _ expected: String, got: Value? = nil) -> BuiltinError {
+    fileprivate func bad(_ i: Int, _ expected: String, got: Value? = nil) -> BuiltinError {
         let got = got ?? values[i]
         return BuiltinError("bad argument \(label(i)) to '\(builtin.name)' (\(expected) expected, got \(got.typeName))")
     }
 
     /// A bad-argument error with free text.
-    public func bad(_ i: Int, message: String) -> BuiltinError {
+    fileprivate func bad(_ i: Int, message: String) -> BuiltinError {
         BuiltinError("bad argument \(label(i)) to '\(builtin.name)' (\(message))")
     }
 
@@ -210,7 +210,7 @@ public struct BuiltinArguments {
         BuiltinError("\(builtin.name): \(message)")
     }
 
-    public func number(_ i: Int) throws -> Double {
+    fileprivate func number(_ i: Int) throws -> Double {
         if case .number(let d) = values[i] { return d }
         if case .tensor(let t) = values[i], t.count == 1, t.shape.isEmpty { return try t.item() }
         throw bad(i, "number")
@@ -219,20 +219,20 @@ public struct BuiltinArguments {
     /// The value of a conditional parameter (``BuiltinParameter/needed(_:when:)``)
     /// in the form of the call that needs it: `missing argument 'y' (needed
     /// when X is a tensor)` when it was omitted.
-    public func needed(_ i: Int, _ hint: String = "") throws -> Value {
+    fileprivate func needed(_ i: Int, _ hint: String = "") throws -> Value {
         guard values[i].isNil else { return values[i] }
         let p = builtin.parameters[i]
         let when = p.condition.map { "needed when \($0)" } ?? "needed here"
         throw error("missing argument '\(p.name)' (\(when)\(hint.isEmpty ? "" : "; " + hint))")
     }
 
-    public func optionalNumber(_ i: Int) throws -> Double? {
+    fileprivate func optionalNumber(_ i: Int) throws -> Double? {
         if case .nil = values[i] { return nil }
         return try number(i)
     }
 
     /// An integral number that fits an `Int` (counts, sizes, indices).
-    public func int(_ i: Int) throws -> Int {
+    fileprivate func int(_ i: Int) throws -> Int {
         let d = try number(i)
         guard let n = Int(exactlyChecked: d) else {
             throw bad(i, message: "integer expected, got \(Value.number(d).repr)")
@@ -240,28 +240,28 @@ public struct BuiltinArguments {
         return n
     }
 
-    public func optionalInt(_ i: Int) throws -> Int? {
+    fileprivate func optionalInt(_ i: Int) throws -> Int? {
         if case .nil = values[i] { return nil }
         return try int(i)
     }
 
-    public func string(_ i: Int) throws -> String {
+    fileprivate func string(_ i: Int) throws -> String {
         if case .string(let s) = values[i] { return s }
         throw bad(i, "string")
     }
 
-    public func bool(_ i: Int) throws -> Bool {
+    fileprivate func bool(_ i: Int) throws -> Bool {
         if case .bool(let b) = values[i] { return b }
         throw bad(i, "bool")
     }
 
-    public func list(_ i: Int) throws -> ListRef {
+    fileprivate func list(_ i: Int) throws -> ListRef {
         if case .list(let l) = values[i] { return l }
         throw bad(i, "list")
     }
 
     /// A list or tuple's elements.
-    public func sequence(_ i: Int) throws -> [Value] {
+    fileprivate func sequence(_ i: Int) throws -> [Value] {
         switch values[i] {
         case .list(let l): return l.items
         case .tuple(let t): return t
@@ -269,13 +269,13 @@ public struct BuiltinArguments {
         }
     }
 
-    public func record(_ i: Int) throws -> RecordRef {
+    fileprivate func record(_ i: Int) throws -> RecordRef {
         if case .record(let r) = values[i] { return r }
         throw bad(i, "record")
     }
 
     /// A function value (nn function, builtin or callable object).
-    public func callable(_ i: Int) throws -> Value {
+    fileprivate func callable(_ i: Int) throws -> Value {
         switch values[i] {
         case .function, .builtin, .object: return values[i]
         default: throw bad(i, "function")
@@ -297,7 +297,7 @@ extension Int {
 /// Every read names its parameter (`a.number("lr")`), so adding, removing or
 /// reordering parameters cannot shift what a body reads. A name the builtin
 /// does not declare is a bug in nn itself: the read throws an internal
-/// error rather than guessing (and `RegistryTests` checks every read in the
+/// error rather than guessing (and `RegistryNameTests` checks every read in the
 /// builtin tables against the declarations).
 extension BuiltinArguments {
     /// The slot of parameter `name`, or the internal error for an undeclared name.
