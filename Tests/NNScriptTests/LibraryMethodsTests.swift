@@ -83,6 +83,77 @@ struct LibraryMethodsTests {
         }
     }
 
+    /// The object made by `sample` (with `csv_path` bound), and the interpreter holding it.
+    static func object(_ sample: String) throws -> (any ScriptObject, Interpreter) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nn-members-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("t.csv").path
+        try "a,b\n1,0\n3,1\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let nn = Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }))
+        _ = try nn.run(source: "let csv_path = \(String(reflecting: csv))\nlet o = \(sample)", name: "m.nn")
+        guard case .object(let o)? = nn["o"] else { throw BuiltinError("\(sample) is no library object") }
+        return (o, nn)
+    }
+
+    /// Probing each sample with every name any type declares, every builtin
+    /// and a few strays: an object answers a name (`member`, `callMethod`)
+    /// only when its type declares it, and lists (`keys`) exactly those it answers.
+    @Test("an object answers only declared members and lists exactly those it answers", arguments: samples.map { "\($0.type): \($0.source)" })
+    func answersAreDeclared(_ sample: String) throws {
+        let (typeName, source) = try #require(sample.split(separator: ":", maxSplits: 1).map(String.init).pairs)
+        let t = try #require(LibraryTypes.all.first { $0.name == typeName })
+        let (o, nn) = try Self.object(source.trimmingCharacters(in: .whitespaces))
+        #expect(LibraryTypes.type(named: o.typeName)?.name == typeName, "type(\(source)) is \(o.typeName), not a maker of \(typeName)")
+        let declared = Set(t.memberNames)
+        #expect(declared.count == t.memberNames.count, "\(typeName) declares a name twice: \(t.memberNames)")
+        let methods = Set(t.methods.map { String($0.name.dropFirst(typeName.count + 1)) })
+        let probes = Set(LibraryTypes.all.flatMap(\.memberNames) + nn.registry.names + ["nope", "Weight", "lr_", "_lr"])
+        var answered: Set<String> = []
+        for name in probes {
+            if try o.member(name, in: nn) != nil { answered.insert(name) }
+            // Methods of other types (and properties) are not this object's to call: nil, without running anything.
+            if !methods.contains(name) { #expect(try o.callMethod(name, Arguments(), in: nn) == nil, "\(source).\(name)() answered") }
+        }
+        #expect(answered.isSubset(of: declared), "\(source) answers undeclared \(answered.subtracting(declared).sorted())")
+        let listed = Set(o.memberNames).intersection(declared)
+        #expect(listed == answered, "\(source) lists \(listed.sorted()) but answers \(answered.sorted())")
+        #expect(methods.isSubset(of: answered), "\(source) lacks methods \(methods.subtracting(answered).sorted())")
+    }
+
+    /// What the library keeps by name (an optimizer's settings, a layer's
+    /// own parameters and buffers) is declared, so no such member is unreachable.
+    @Test func everySettingParameterAndBufferIsDeclared() throws {
+        for s in Self.samples {
+            let (o, _) = try Self.object(s.source)
+            let declared = Set(try #require(LibraryTypes.type(named: o.typeName)).memberNames)
+            var kept: [String] = []
+            if let opt = o as? OptimizerObject { kept = opt.settings.map(\.0) }
+            if let m = o as? ModuleObject {
+                var all = [m.module]
+                while let next = all.popLast() {
+                    kept += next.ownParameters.map(\.name) + next.ownBuffers.map(\.name)
+                    all += next.children.map(\.module)
+                }
+            }
+            for name in kept { #expect(declared.contains(name), "\(s.source) keeps '\(name)', which its type does not declare") }
+        }
+    }
+
+    /// `help("Adam.step")`: every maker's name (what `type(x)` says) is an alias of its type.
+    @Test func helpAcceptsEveryMakerAsTheTypeName() throws {
+        for t in LibraryTypes.all {
+            for owner in [t.name] + t.makers {
+                for name in t.memberNames {
+                    var out = ""
+                    let nn = Interpreter(options: .init(output: { out += $0 }, errorOutput: { _ in }))
+                    _ = try nn.run(source: "help(\"\(owner).\(name)\")", name: "help.nn")
+                    #expect(out.hasPrefix("\(t.name).\(name)"), "help(\"\(owner).\(name)\") printed \(out)")
+                }
+            }
+        }
+    }
+
     @Test func methodsAreInTheGeneratedReference() {
         let md = Registry().markdown()
         for t in LibraryTypes.all {

@@ -92,6 +92,22 @@ struct REPLCompletionTests {
         #expect(s.completions(before: "net.train(", word: "mo").candidates == ["mode:"])
     }
 
+    @Test("after `opt.` an optimizer offers its methods and the properties it has; a method's parameters complete")
+    func libraryObjectMethods() throws {
+        let s = try session()
+        try s.run("let opt = SGD(Linear(2, 1), lr: 0.1, momentum: 0.9)")
+        try s.run("let sched = StepDecay(opt, 2)")
+        let all = s.completions(before: "opt.", word: "").candidates
+        for name in ["step", "zero_grad", "lr", "parameters", "steps", "momentum", "nesterov", "weight_decay"] {
+            #expect(all.contains(name), "opt. lacks \(name)")
+        }
+        #expect(!all.contains("betas"), "betas is Adam's, not SGD's")
+        #expect(s.completions(before: "opt.", word: "ze").candidates == ["zero_grad"])
+        #expect(s.completions(before: "print(opt.", word: "st").candidates == ["step", "steps"])
+        #expect(s.completions(before: "sched.", word: "lr").candidates == ["lr", "lr_at", "lrs"])
+        #expect(s.completions(before: "sched.lr_at(", word: "st").candidates == ["step:"])
+    }
+
     @Test("inside a string, file names are completed instead")
     func strings() throws {
         let s = try session()

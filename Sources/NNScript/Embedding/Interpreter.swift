@@ -90,6 +90,8 @@ public final class Interpreter {
     var functionDocs: [String: String] = [:]
     /// The stdlib's documented functions, in source order (for `help()`).
     var stdlibFunctions: [String] = []
+    /// What the library builtins remember between calls (the last figure drawn).
+    let libraryState = LibraryState()
 
     public init(options: Options = Options()) {
         self.options = options

@@ -1,7 +1,6 @@
 import Foundation
 import NNPlot
 import NNTensor
-import Synchronization
 
 /// A library result with named fields and a printed form of its own: what
 /// `critical_point`, `escape_saddle`, `hessian_trace`, `fit`'s history and
@@ -38,12 +37,6 @@ final class ResultObject: ScriptObject {
     subscript(_ name: String) -> Value? { fields[name] }
 }
 
-/// A method bound to a library object: `opt.step()`, `model.train()`.
-func boundMethod(_ name: String, _ parameters: [BuiltinParameter] = [], summary: String,
-                 _ body: @escaping (inout BuiltinArguments) throws -> Value) -> Value {
-    .builtin(Builtin(name, parameters, area: "Methods", summary: summary, body: body))
-}
-
 extension Interpreter {
     /// Throws the `interrupted` error when Ctrl-C is pending (and clears it):
     /// the safe point that Swift loops run on behalf of a script call between steps.
@@ -56,36 +49,13 @@ extension Interpreter {
 
     /// True when Ctrl-C is pending (the flag is left set).
     var interruptRequested: Bool { rt.interrupt.isSet }
-
-    /// State the library builtins keep per interpreter (the last figure drawn).
-    var libraryState: LibraryState { LibraryState.of(self) }
 }
 
-/// What the library builtins remember between calls, one per interpreter:
-/// the last figure drawn (for `savefig`).
-///
-/// `Interpreter` has no slot for it, so it lives in a side table keyed by the
-/// interpreter's identity that holds the interpreter weakly; entries of
-/// interpreters that are gone are purged when a new one is added.
-final class LibraryState: @unchecked Sendable {
-    weak var owner: Interpreter?
+/// What the library builtins remember between calls, one per interpreter
+/// (``Interpreter/libraryState``): the last figure drawn (for `savefig`).
+final class LibraryState {
     /// The figure `plot`, `hist` or `surface` drew last.
     var lastFigure: (any Plottable)?
-
-    init(owner: Interpreter) { self.owner = owner }
-
-    private static let table = Mutex<[ObjectIdentifier: LibraryState]>([:])
-
-    static func of(_ interp: Interpreter) -> LibraryState {
-        let key = ObjectIdentifier(interp)
-        return table.withLock { t in
-            if let s = t[key], s.owner === interp { return s }
-            t = t.filter { $0.value.owner != nil }
-            let s = LibraryState(owner: interp)
-            t[key] = s
-            return s
-        }
-    }
 }
 
 /// Conversions from script values that the library adapters share.

@@ -3,7 +3,7 @@ import NNTensor
 
 /// Features and targets that belong together (`train.X`, `train.y`): what
 /// `split` and `kfold` return, and what `fit(val:)` and `evaluate` accept.
-final class DatasetObject: ScriptObject {
+final class DatasetObject: LibraryObject {
     let data: Dataset
 
     init(_ data: Dataset) { self.data = data }
@@ -14,21 +14,11 @@ final class DatasetObject: ScriptObject {
         "Dataset(\(data.count) samples: X \(TensorBridge.fmtShape(data.X.shape)) \(data.X.dtype), y \(TensorBridge.fmtShape(data.y.shape)))"
     }
 
-    static let doc = ObjectTypeDoc(
+    static let members = Members<DatasetObject>(
         "Dataset", makers: ["split", "kfold"], summary: "Features and targets that belong together; iterates as its one `(X, y)` pair.",
-        properties: [PropertyDoc("X", "The features `[N, ...]`."), PropertyDoc("y", "The targets `[N]`."),
-                     PropertyDoc("count", "The number of samples N.")])
-
-    var memberNames: [String] { Self.doc.memberNames }
-
-    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
-        switch name {
-        case "X": return .tensor(data.X)
-        case "y": return .tensor(data.y)
-        case "count": return .number(Double(data.count))
-        default: return nil
-        }
-    }
+        properties: [Property("X", "The features `[N, ...]`.") { .tensor($0.data.X) },
+                     Property("y", "The targets `[N]`.") { .tensor($0.data.y) },
+                     Property("count", "The number of samples N.") { .number(Double($0.data.count)) }])
 
     /// `for (X, y) in [train]`-style use: iterating a dataset yields its one `(X, y)` pair.
     func makeIterator(in interpreter: Interpreter) throws -> (() throws -> Value?)? {
@@ -43,7 +33,7 @@ final class DatasetObject: ScriptObject {
 
 /// Mini-batches of `(X, y)` rows: `for (xb, yb) in loader { ... }` is one
 /// epoch, with a new permutation each epoch when shuffling.
-final class DataLoaderObject: ScriptObject {
+final class DataLoaderObject: LibraryObject {
     let loader: DataLoader
 
     init(_ loader: DataLoader) { self.loader = loader }
@@ -59,29 +49,18 @@ final class DataLoaderObject: ScriptObject {
     /// `len(loader)`: the number of batches one epoch yields (as `for` and `list` see it).
     var length: Int? { loader.batchCount }
 
-    static let doc = ObjectTypeDoc(
+    static let members = Members<DataLoaderObject>(
         "DataLoader", makers: ["DataLoader"],
         summary: "Mini-batches: `for (xb, yb) in loader` is one epoch; `len(loader)` is its number of batches.",
-        properties: [PropertyDoc("X", "All the features."), PropertyDoc("y", "All the targets."),
-                     PropertyDoc("batch_size", "The rows per batch (the last may have fewer unless drop_last)."),
-                     PropertyDoc("batches", "The number of batches an epoch yields (as `len(loader)`)."),
-                     PropertyDoc("count", "The number of samples."), PropertyDoc("epoch", "The epochs begun so far."),
-                     PropertyDoc("shuffle", "True when each epoch has a new permutation.")])
-
-    var memberNames: [String] { Self.doc.memberNames }
-
-    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
-        switch name {
-        case "X": return .tensor(loader.X)
-        case "y": return .tensor(loader.y)
-        case "batch_size": return .number(Double(loader.batchSize))
-        case "batches": return .number(Double(loader.batchCount))
-        case "count": return .number(Double(loader.sampleCount))
-        case "epoch": return .number(Double(loader.epoch))
-        case "shuffle": return .bool(loader.shuffle)
-        default: return nil
-        }
-    }
+        properties: [Property("X", "All the features.") { .tensor($0.loader.X) },
+                     Property("y", "All the targets.") { .tensor($0.loader.y) },
+                     Property("batch_size", "The rows per batch (the last may have fewer unless drop_last).") {
+                         .number(Double($0.loader.batchSize))
+                     },
+                     Property("batches", "The number of batches an epoch yields (as `len(loader)`).") { .number(Double($0.loader.batchCount)) },
+                     Property("count", "The number of samples.") { .number(Double($0.loader.sampleCount)) },
+                     Property("epoch", "The epochs begun so far.") { .number(Double($0.loader.epoch)) },
+                     Property("shuffle", "True when each epoch has a new permutation.") { .bool($0.loader.shuffle) }])
 
     func makeIterator(in interpreter: Interpreter) throws -> (() throws -> Value?)? {
         var it = loader.makeIterator()
@@ -93,7 +72,7 @@ final class DataLoaderObject: ScriptObject {
 }
 
 /// A table read by `read_csv`: `d.X`, `d.y`, `d.columns`, `d.categories`, `d.notes`.
-final class CSVObject: ScriptObject {
+final class CSVObject: LibraryObject {
     let table: CSVTable
     let name: String
 
@@ -116,34 +95,24 @@ final class CSVObject: ScriptObject {
         return s
     }
 
-    static let doc = ObjectTypeDoc(
+    static let members = Members<CSVObject>(
         "CSV", makers: ["read_csv"], summary: "A table read from a CSV file.",
-        properties: [PropertyDoc("X", "The feature columns `[N, D]`."), PropertyDoc("y", "The target column `[N]` (nil without target:)."),
-                     PropertyDoc("columns", "The feature column names."), PropertyDoc("target", "The target column's name, or nil."),
-                     PropertyDoc("categories", "Each encoded text column's categories, in code order."),
-                     PropertyDoc("notes", "What reading did (encoded columns, dropped rows)."),
-                     PropertyDoc("dropped_rows", "The file rows dropped for missing values.")])
-
-    var memberNames: [String] { Self.doc.memberNames }
-
-    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
-        let t = table
-        switch name {
-        case "X": return .tensor(t.X)
-        case "y": return t.y.map { .tensor($0) } ?? .nil
-        case "columns": return .list(t.columns.map { .string($0) })
-        case "target": return t.target.map { .string($0) } ?? .nil
-        case "categories":
-            return .record(t.categories.keys.sorted().map { k in (k, .list((t.categories[k] ?? []).map { .string($0) })) })
-        case "notes": return .list(t.notes.map { .string($0) })
-        case "dropped_rows": return .list(t.droppedRows.map { .number(Double($0)) })
-        default: return nil
-        }
-    }
+        properties: [Property("X", "The feature columns `[N, D]`.") { .tensor($0.table.X) },
+                     Property("y", "The target column `[N]` (nil without target:).") { o in o.table.y.map { .tensor($0) } ?? .nil },
+                     Property("columns", "The feature column names.") { o in .list(o.table.columns.map { .string($0) }) },
+                     Property("target", "The target column's name, or nil.") { o in o.table.target.map { .string($0) } ?? .nil },
+                     Property("categories", "Each encoded text column's categories, in code order.") { o in
+                         let c = o.table.categories
+                         return .record(c.keys.sorted().map { k in (k, .list((c[k] ?? []).map { .string($0) })) })
+                     },
+                     Property("notes", "What reading did (encoded columns, dropped rows).") { o in .list(o.table.notes.map { .string($0) }) },
+                     Property("dropped_rows", "The file rows dropped for missing values.") { o in
+                         .list(o.table.droppedRows.map { .number(Double($0)) })
+                     }])
 }
 
 /// Training statistics to apply to any data: `norm(x)` is `(x - mean) / std`.
-final class StandardizerObject: ScriptObject {
+final class StandardizerObject: LibraryObject {
     let standardizer: Standardizer
 
     init(_ s: Standardizer) { standardizer = s }
@@ -154,19 +123,10 @@ final class StandardizerObject: ScriptObject {
         "Standardizer(\(standardizer.mean.count) columns: mean \(Convert.shortList(standardizer.mean)), std \(Convert.shortList(standardizer.std)))"
     }
 
-    static let doc = ObjectTypeDoc(
+    static let members = Members<StandardizerObject>(
         "Standardizer", makers: ["standardize"], summary: "Training statistics: `norm(x)` is `(x - mean) / std`.",
-        properties: [PropertyDoc("mean", "The per-column training mean."), PropertyDoc("std", "The per-column population std (1 for a constant column).")])
-
-    var memberNames: [String] { Self.doc.memberNames }
-
-    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
-        switch name {
-        case "mean": return Convert.vector(standardizer.mean)
-        case "std": return Convert.vector(standardizer.std)
-        default: return nil
-        }
-    }
+        properties: [Property("mean", "The per-column training mean.") { Convert.vector($0.standardizer.mean) },
+                     Property("std", "The per-column population std (1 for a constant column).") { Convert.vector($0.standardizer.std) }])
 
     func call(_ arguments: Arguments, in interpreter: Interpreter) throws -> Value? {
         guard arguments.positional.count == 1, arguments.named.isEmpty, case .tensor(let x) = arguments.positional[0] else {

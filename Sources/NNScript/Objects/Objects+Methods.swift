@@ -1,19 +1,32 @@
 /// The methods and properties of library objects, declared once per type.
 ///
-/// A method (`opt.step()`, `sched.lrs(12)`, `model.train()`) is a
-/// ``Method`` in its type's table: `member` binds it to the object, and
-/// `help("Optimizer.step")`, `help(opt)` and `docs/builtins.md` list it from
-/// the same declaration. Properties (`opt.lr`, `model.training`) are listed
-/// with a summary beside the getter; a test checks that every listed member
-/// resolves and every member is listed. A method name that is not in the
-/// table falls back to the builtin of that name with the object first
-/// (`model.summary()` is `summary(model)`), as for every value.
+/// Each library object type (``LibraryObject``) has one ``Members`` table:
+/// its methods (`opt.step()`, `sched.lrs(12)`, `model.train()`), each a
+/// ``Method`` with its parameters and summary, and its properties
+/// (`opt.lr`, `model.training`), each a ``Property`` with its summary and
+/// getter. Everything else is derived from that table: what `x.name`
+/// reads (``ScriptObject/member(_:in:)``), what `x.name(...)` calls
+/// (``ScriptObject/callMethod(_:_:in:)``), what `keys(x)` and completion
+/// list (``ScriptObject/memberNames``), `help("Optimizer.step")`,
+/// `help(opt)` and the library-object section of `docs/builtins.md`. A
+/// method name that is not in the table falls back to the builtin of that
+/// name with the object first (`model.summary()` is `summary(model)`), as
+/// for every value.
+
+/// A method of a library object type.
+///
+/// Its ``builtin`` (the name, parameters and summary that binding and its
+/// error messages use) is made once, with the table; a call binds the
+/// arguments to it and runs `body` with the receiver, so `opt.step()` in a
+/// training loop allocates no function value.
 /// (`@unchecked Sendable`: immutable after `init`, so static tables can hold it.)
 struct Method<Object: AnyObject>: @unchecked Sendable {
     let name: String
     let parameters: [BuiltinParameter]
     let summary: String
     let body: (Object, inout BuiltinArguments) throws -> Value
+    /// The declaration that calls bind their arguments to (its own body is never run).
+    let builtin: Builtin
 
     init(_ name: String, _ parameters: [BuiltinParameter] = [], summary: String,
          _ body: @escaping (Object, inout BuiltinArguments) throws -> Value) {
@@ -21,9 +34,21 @@ struct Method<Object: AnyObject>: @unchecked Sendable {
         self.parameters = parameters
         self.summary = summary
         self.body = body
+        builtin = Builtin(name, parameters, area: "Methods", summary: summary) { a in
+            throw a.error("a method: call it on an object, x.\(name)(...)")
+        }
     }
 
-    /// The method bound to `object`: what `object.name` evaluates to.
+    /// Calls the method on `object`: the arguments are checked against its
+    /// parameters as any builtin's (same messages), then `body` runs.
+    @inline(__always)
+    func call(on object: Object, _ arguments: Arguments, in interpreter: Interpreter) throws -> Value {
+        var bound = try builtin.bind(arguments, interpreter: interpreter)
+        return try body(object, &bound)
+    }
+
+    /// The method bound to `object`: what `object.name` evaluates to when it
+    /// is read without being called (a new function value each read).
     func bound(to object: Object) -> Value {
         let body = body
         return .builtin(Builtin(name, parameters, area: "Methods", summary: summary) { a in try body(object, &a) })
@@ -39,124 +64,109 @@ struct Method<Object: AnyObject>: @unchecked Sendable {
     }
 }
 
-extension Array {
-    /// The method named `name` of a table, bound to `object`.
-    func bound<Object>(_ name: String, to object: Object) -> Value? where Element == Method<Object> {
-        first { $0.name == name }?.bound(to: object)
-    }
-}
-
-/// A documented property of a library object type.
-struct PropertyDoc: Sendable {
+/// A property of a library object type: its name, the summary `help` and the
+/// docs show, and the getter (and, for the few that can be set, the setter).
+/// (`@unchecked Sendable`: immutable after `init`, so static tables can hold it.)
+struct Property<Object: AnyObject>: @unchecked Sendable {
     let name: String
     let summary: String
-    init(_ name: String, _ summary: String) {
+    /// Whether `object` has it (only a Sequential has `layers`); nil when every object of the type has it.
+    let presence: ((Object) -> Bool)?
+    let get: (Object) throws -> Value
+    /// Sets it (`opt.lr = 0.01`); nil when it is read only.
+    let set: ((Object, Value) throws -> Void)?
+
+    init(_ name: String, _ summary: String, when presence: ((Object) -> Bool)? = nil,
+         set: ((Object, Value) throws -> Void)? = nil, _ get: @escaping (Object) throws -> Value) {
         self.name = name
         self.summary = summary
+        self.presence = presence
+        self.get = get
+        self.set = set
     }
+
+    func isPresent(on object: Object) -> Bool { presence?(object) ?? true }
 }
 
-/// One library object type as `help` and the docs present it.
-struct ObjectTypeDoc: Sendable {
-    /// The name used in `help("Type.method")`, e.g. `Optimizer`.
-    let name: String
-    /// What makes such objects; their `type(x)` names also work in `help("Adam.step")`.
-    let makers: [String]
-    let summary: String
-    let methods: [Builtin]
-    let properties: [PropertyDoc]
+/// The members of one library object type, declared once: its methods,
+/// its properties, and the documentation `help` and the docs show.
+/// (`@unchecked Sendable`: immutable after `init`, so static tables can hold it.)
+struct Members<Object: AnyObject>: @unchecked Sendable {
+    let methods: [Method<Object>]
+    let properties: [Property<Object>]
+    /// Builtins that take such an object first, offered after `x.` with its
+    /// members (`model.summary()` is `summary(model)`); they are not members.
+    let builtins: [String]
+    /// The type as `help` and the docs present it, made from the same declarations.
+    let doc: ObjectTypeDoc
 
-    init<Object>(_ name: String, makers: [String], summary: String, methods: [Method<Object>], properties: [PropertyDoc]) {
-        self.name = name
-        self.makers = makers
-        self.summary = summary
-        self.methods = methods.map { $0.documented(in: name) }
+    /// Declares a type: `name` is the one used in `help("Type.member")`
+    /// (`Optimizer`), `makers` the builtins that make such objects (their
+    /// `type(x)` names also work in `help("Adam.step")`).
+    init(_ name: String, makers: [String], summary: String, methods: [Method<Object>] = [],
+         properties: [Property<Object>], builtins: [String] = []) {
+        self.methods = methods
         self.properties = properties
+        self.builtins = builtins
+        doc = ObjectTypeDoc(name, makers: makers, summary: summary, methods: methods.map { $0.documented(in: name) },
+                            properties: properties.map { PropertyDoc($0.name, $0.summary) })
     }
 
-    /// A type with properties only.
-    init(_ name: String, makers: [String], summary: String, properties: [PropertyDoc]) {
-        self.name = name
-        self.makers = makers
-        self.summary = summary
-        self.methods = []
-        self.properties = properties
-    }
-
-    /// Method names, then property names (what `keys(x)` and completion list).
-    var memberNames: [String] { methods.map { String($0.name.dropFirst(name.count + 1)) } + properties.map(\.name) }
-}
-
-/// The library object types, in the order the docs list them.
-enum LibraryTypes {
-    static let all: [ObjectTypeDoc] = [
-        ModuleObject.doc, OptimizerObject.doc, ScheduleObject.doc, DataLoaderObject.doc, DatasetObject.doc,
-        CSVObject.doc, StandardizerObject.doc, HistoryObject.doc,
-    ]
-
-    /// The type documented under `name` (`Optimizer`) or made under it (`Adam`, `Linear`).
-    static func type(named name: String) -> ObjectTypeDoc? {
-        all.first { $0.name == name } ?? all.first { $0.makers.contains(name) }
-    }
-
-    /// The documentation of `Type.member`, as help shows it; nil when `name` has no dot or names no type.
-    static func help(_ name: String) -> String? {
-        guard let dot = name.firstIndex(of: "."), let t = type(named: String(name[..<dot])) else { return nil }
-        let member = String(name[name.index(after: dot)...])
-        if let m = t.methods.first(where: { $0.name == "\(t.name).\(member)" }) { return Help.describe(m) }
-        if let p = t.properties.first(where: { $0.name == member }) {
-            return "\(t.name).\(p.name)  (property)\n  \(p.summary)"
-        }
+    /// The method named `name`. (A scan: the tables are short, and comparing
+    /// a few short strings is cheaper than hashing the name.)
+    @inline(__always)
+    func method(_ name: String) -> Method<Object>? {
+        for m in methods where m.name == name { return m }
         return nil
     }
 
-    /// Properties that share a summary, together: `(["momentum", "eps"], summary)`, in order.
-    static func grouped(_ properties: [PropertyDoc]) -> [(names: [String], summary: String)] {
-        var out: [(names: [String], summary: String)] = []
-        for p in properties {
-            if let i = out.firstIndex(where: { $0.summary == p.summary }) { out[i].names.append(p.name) } else {
-                out.append(([p.name], p.summary))
-            }
-        }
-        return out
+    /// The property named `name` that `object` has.
+    func property(_ name: String, of object: Object) -> Property<Object>? {
+        for p in properties where p.name == name { return p.isPresent(on: object) ? p : nil }
+        return nil
     }
 
-    /// `; lrs is a method of Schedule objects: call it on one, x.lrs(...)` for
-    /// an undefined name that is a documented method, else nil.
-    static func methodHint(_ name: String) -> String? {
-        let owners = all.filter { t in t.methods.contains { $0.name == "\(t.name).\(name)" } }.map(\.name)
-        guard !owners.isEmpty else { return nil }
-        return "; \(name) is a method of \(owners.joined(separator: " and ")) objects: call it on one, x.\(name)(...) (help(\"\(owners[0]).\(name)\"))"
+    /// What `object.name` reads: a property's value or a bound method; nil when it has no such member.
+    func value(_ name: String, of object: Object) throws -> Value? {
+        if let m = method(name) { return m.bound(to: object) }
+        return try property(name, of: object)?.get(object)
     }
 
-    /// The members of `t`, one per line, for `help("Optimizer")` and `help(object)`
-    /// (then only the members `only` the object has).
-    static func overview(_ t: ObjectTypeDoc, only: Set<String>? = nil) -> String {
-        var out = "\(t.name): \(t.summary)"
-        if !t.methods.isEmpty {
-            out += "\n  Methods:"
-            for m in t.methods { out += "\n    \(m.signature.dropFirst(t.name.count + 1))  \(m.summary)" }
-        }
-        let properties = t.properties.filter { only?.contains($0.name) ?? true }
-        if !properties.isEmpty {
-            out += "\n  Properties:"
-            for g in grouped(properties) { out += "\n    \(g.names.joined(separator: ", "))  \(g.summary)" }
-        }
-        return out
+    /// Sets property `name` of `object` when it has one with a setter; false otherwise.
+    func set(_ name: String, of object: Object, to value: Value) throws -> Bool {
+        guard let set = property(name, of: object)?.set else { return false }
+        try set(object, value)
+        return true
     }
 
-    /// The Markdown section of `docs/builtins.md`.
-    static var markdown: String {
-        var out = "\n## Library objects\n\nMethods and properties of the objects the builtins return; `help(\"Optimizer.step\")` (or `help(\"Adam.step\")`, `help(opt)`) shows one. Any builtin is also a method (`model.summary()` is `summary(model)`).\n"
-        for t in all {
-            out += "\n### \(t.name)\n\n\(t.summary) Made by \(t.makers.map { "`\($0)`" }.joined(separator: ", ")).\n"
-            for m in t.methods { out += "\n#### `\(m.signature)`\n\n\(m.summary)\n" }
-            if !t.properties.isEmpty {
-                out += "\nProperties:\n\n" + grouped(t.properties).map { g in
-                    "- " + g.names.map { "`\($0)`" }.joined(separator: ", ") + ": \(g.summary)"
-                }.joined(separator: "\n") + "\n"
-            }
-        }
-        return out
+    /// The names `keys(object)` and completion list: its methods, the
+    /// properties it has, then the builtins offered as methods.
+    func names(of object: Object) -> [String] {
+        methods.map(\.name) + properties.filter { $0.isPresent(on: object) }.map(\.name) + builtins
     }
+}
+
+/// A library object whose members are declared in a ``Members`` table: the
+/// table answers `member`, `callMethod`, `setMember` and `memberNames`.
+protocol LibraryObject: ScriptObject {
+    static var members: Members<Self> { get }
+}
+
+extension LibraryObject {
+    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
+        try Self.members.value(name, of: self)
+    }
+
+    func callMethod(_ name: String, _ arguments: Arguments, in interpreter: Interpreter) throws -> Value? {
+        guard let m = Self.members.method(name) else { return nil }
+        return try m.call(on: self, arguments, in: interpreter)
+    }
+
+    /// Sets a property that has a setter; false for any other name (the
+    /// caller says it cannot be set).
+    func setMember(_ name: String, to value: Value, in interpreter: Interpreter) throws -> Bool {
+        try Self.members.set(name, of: self, to: value)
+    }
+
+    var memberNames: [String] { Self.members.names(of: self) }
 }

@@ -8,7 +8,7 @@ import NNTensor
 /// that also iterates as `(name, tensor)` pairs), `train()`, `eval()`,
 /// `training`, `layers` (a Sequential's children), `summary(input_shape)`, and
 /// each own parameter or buffer by name (`weight`, `bias`, `running_mean`).
-final class ModuleObject: ScriptObject {
+final class ModuleObject: LibraryObject {
     let module: Module
 
     init(_ module: Module) { self.module = module }
@@ -85,45 +85,34 @@ final class ModuleObject: ScriptObject {
         },
     ]
 
-    static let doc = ObjectTypeDoc(
+    static let properties: [Property<ModuleObject>] = [
+        Property("training", "True in training mode (set by `train()` and `eval()`).") { .bool($0.module.isTraining) },
+        Property("parameter_count", "The number of parameter elements.") { .number(Double($0.module.parameterCount)) },
+        Property("layers", "A Sequential's layers, as a list (the same layer objects).", when: { $0.module is Sequential }) { o in
+            .list(((o.module as? Sequential)?.layers ?? []).map { .object(ModuleObject($0)) })
+        },
+        own("weight", "The layer's weight (Linear `[out, in]`; BatchNorm, LayerNorm per feature)."),
+        Property("bias", "The layer's bias (nil for `Linear(..., bias: false)`).",
+                 when: { $0.module is Linear || $0.own("bias") != nil }) { $0.own("bias").map { .tensor($0) } ?? .nil },
+        own("running_mean", "BatchNorm's running mean (a buffer)."),
+        own("running_var", "BatchNorm's running variance (a buffer)."),
+        own("num_batches_tracked", "The number of training batches BatchNorm has seen (a buffer)."),
+    ]
+
+    static let members = Members<ModuleObject>(
         "Module", makers: ["Linear", "Sequential", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax",
                            "Flatten", "Dropout", "BatchNorm", "LayerNorm", "Lambda"],
         summary: "A layer or model: call it on a batch (`model(x)`); `model[i]` and `len(model)` for a Sequential.",
-        methods: methods,
-        properties: [
-            PropertyDoc("training", "True in training mode (set by `train()` and `eval()`)."),
-            PropertyDoc("parameter_count", "The number of parameter elements."),
-            PropertyDoc("layers", "A Sequential's layers, as a list (the same layer objects)."),
-            PropertyDoc("weight", "The layer's weight (Linear `[out, in]`; BatchNorm, LayerNorm per feature)."),
-            PropertyDoc("bias", "The layer's bias (nil for `Linear(..., bias: false)`)."),
-            PropertyDoc("running_mean", "BatchNorm's running mean (a buffer)."),
-            PropertyDoc("running_var", "BatchNorm's running variance (a buffer)."),
-            PropertyDoc("num_batches_tracked", "The number of training batches BatchNorm has seen (a buffer)."),
-        ])
+        methods: methods, properties: properties, builtins: ["summary"])
 
-    var memberNames: [String] {
-        var names = Self.methods.map(\.name) + ["training", "parameter_count", "summary"]
-        if module is Sequential { names.append("layers") }
-        names += module.ownParameters.map(\.name) + module.ownBuffers.map(\.name)
-        if module is Linear, !names.contains("bias") { names.append("bias") }
-        return names
+    /// A property that is the layer's own parameter or buffer `name` (present on the layers that have one).
+    private static func own(_ name: String, _ summary: String) -> Property<ModuleObject> {
+        Property(name, summary, when: { $0.own(name) != nil }) { $0.own(name).map { .tensor($0) } ?? .nil }
     }
 
-    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
-        if let m = Self.methods.bound(name, to: self) { return m }
-        let m = module
-        switch name {
-        case "training": return .bool(m.isTraining)
-        case "parameter_count": return .number(Double(m.parameterCount))
-        case "layers":
-            guard let seq = m as? Sequential else { return nil }
-            return .list(seq.layers.map { .object(ModuleObject($0)) })
-        default:
-            if let p = m.ownParameters.first(where: { $0.name == name }) { return .tensor(p.tensor) }
-            if let b = m.ownBuffers.first(where: { $0.name == name }) { return .tensor(b.tensor) }
-            if name == "bias", m is Linear { return .nil }
-            return nil
-        }
+    /// The layer's own parameter or buffer named `name` (not its children's).
+    func own(_ name: String) -> Tensor? {
+        (module.ownParameters.first { $0.name == name } ?? module.ownBuffers.first { $0.name == name })?.tensor
     }
 
     func call(_ arguments: Arguments, in interpreter: Interpreter) throws -> Value? {

@@ -4,7 +4,7 @@ import NNTensor
 /// An optimizer (`SGD`, `Adam`, ...) as a script value: `opt.step()`,
 /// `opt.zero_grad()`, `opt.lr` (read and set), `opt.parameters`, and its
 /// hyperparameters by their PyTorch names.
-final class OptimizerObject: ScriptObject {
+final class OptimizerObject: LibraryObject {
     let optimizer: Optimizer
     /// The hyperparameters as constructed, for printing and reading.
     let settings: [(String, Value)]
@@ -33,43 +33,43 @@ final class OptimizerObject: ScriptObject {
         },
     ]
 
-    static let doc = ObjectTypeDoc(
-        "Optimizer", makers: ["SGD", "Adam", "AdamW", "Adagrad", "RMSProp"],
-        summary: "Updates parameters from their gradients: `opt.zero_grad()`, `loss.backward()`, `opt.step()`.",
-        methods: methods,
-        properties: [
-            PropertyDoc("lr", "The learning rate; the one hyperparameter that can be set (`opt.lr = 0.01`), as schedules do."),
-            PropertyDoc("parameters", "The parameters it updates, as a list."),
-            PropertyDoc("steps", "The number of steps taken (the most any parameter has had)."),
-        ] + ["momentum", "dampening", "nesterov", "betas", "eps", "weight_decay", "amsgrad", "lr_decay", "initial_accumulator_value",
-             "alpha", "centered"].map { PropertyDoc($0, "A hyperparameter as the optimizer was made (read only; each optimizer has its own).") }
-    )
+    /// The hyperparameters some optimizer is made with, by their PyTorch names
+    /// (each optimizer has a few of them: its `settings`).
+    static let hyperparameters = ["momentum", "dampening", "nesterov", "betas", "eps", "weight_decay", "amsgrad", "lr_decay",
+                                  "initial_accumulator_value", "alpha", "centered"]
 
-    var memberNames: [String] { Self.methods.map(\.name) + ["lr", "parameters", "steps"] + settings.map(\.0) }
-
-    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
-        if let m = Self.methods.bound(name, to: self) { return m }
-        let o = optimizer
-        switch name {
-        case "lr": return .number(o.lr)
-        case "parameters": return .list(o.parameters.map { .tensor($0) })
-        case "steps": return .number(Double(o.stepCounts.max() ?? 0))
-        default: return settings.first { $0.0 == name }?.1
-        }
+    static let properties: [Property<OptimizerObject>] = [
+        Property("lr", "The learning rate; the one hyperparameter that can be set (`opt.lr = 0.01`), as schedules do.",
+                 set: { o, v in try o.setRate(v) }) { .number($0.optimizer.lr) },
+        Property("parameters", "The parameters it updates, as a list.") { o in .list(o.optimizer.parameters.map { .tensor($0) }) },
+        Property("steps", "The number of steps taken (the most any parameter has had).") { o in
+            .number(Double(o.optimizer.stepCounts.max() ?? 0))
+        },
+    ] + hyperparameters.map { name in
+        Property(name, "A hyperparameter as the optimizer was made (read only; each optimizer has its own).",
+                 when: { o in o.settings.contains { $0.0 == name } }) { o in o.settings.first { $0.0 == name }?.1 ?? .nil }
     }
 
-    func setMember(_ name: String, to value: Value, in interpreter: Interpreter) throws -> Bool {
-        guard name == "lr" else {
-            if settings.contains(where: { $0.0 == name }) {
-                throw BuiltinError("\(optimizer.name): '\(name)' is fixed when the optimizer is made; only lr can be set")
-            }
-            return false
-        }
+    static let members = Members<OptimizerObject>(
+        "Optimizer", makers: ["SGD", "Adam", "AdamW", "Adagrad", "RMSProp"],
+        summary: "Updates parameters from their gradients: `opt.zero_grad()`, `loss.backward()`, `opt.step()`.",
+        methods: methods, properties: properties)
+
+    /// `opt.lr = x`: a finite rate >= 0.
+    private func setRate(_ value: Value) throws {
         guard case .number(let lr) = value, lr.isFinite, lr >= 0 else {
             throw BuiltinError("\(optimizer.name): lr must be a finite number >= 0, got \(value.repr)")
         }
         optimizer.lr = lr
-        return true
+    }
+
+    /// Sets `lr`; the other hyperparameters are fixed when the optimizer is made, and saying so names the one that can be set.
+    func setMember(_ name: String, to value: Value, in interpreter: Interpreter) throws -> Bool {
+        if try Self.members.set(name, of: self, to: value) { return true }
+        if settings.contains(where: { $0.0 == name }) {
+            throw BuiltinError("\(optimizer.name): '\(name)' is fixed when the optimizer is made; only lr can be set")
+        }
+        return false
     }
 }
 
@@ -79,7 +79,7 @@ final class OptimizerObject: ScriptObject {
 /// advances it and sets `opt.lr`; unbound (`CosineDecay(0.1, steps: 100)`),
 /// it is a pure function of the step for printing and plotting. Either way
 /// `sched.lr_at(t)` is the rate at step `t` and `sched.lr` the current one.
-final class ScheduleObject: ScriptObject {
+final class ScheduleObject: LibraryObject {
     /// The kind: `StepDecay`, `CosineDecay`, ...
     let kind: String
     /// The rate as a function of the step (nil for ReduceOnPlateau).
@@ -133,30 +133,22 @@ final class ScheduleObject: ScriptObject {
         },
     ]
 
-    static let doc = ObjectTypeDoc(
+    static let properties: [Property<ScheduleObject>] = [
+        Property("lr", "The current rate (the optimizer's, when bound).") { s in
+            if let o = s.optimizer { return .number(o.lr) }
+            return .number(try s.rate(s.count))
+        },
+        Property("steps", "The steps taken so far.") { .number(Double($0.steps)) },
+        Property("unit", "\"epoch\" or \"batch\": what `fit` steps it per (nil when unbound).") { s in
+            s.scheduler.map { .string($0.unit.rawValue) } ?? .nil
+        },
+    ]
+
+    static let members = Members<ScheduleObject>(
         "Schedule", makers: ["Constant", "StepDecay", "MultiStep", "Exponential", "CosineDecay", "LinearDecay", "Warmup",
                              "Transformer", "LambdaLR", "ReduceOnPlateau"],
         summary: "A learning-rate schedule, bound to an optimizer (`sched.step()` sets `opt.lr`) or unbound (a function of the step).",
-        methods: methods,
-        properties: [
-            PropertyDoc("lr", "The current rate (the optimizer's, when bound)."),
-            PropertyDoc("steps", "The steps taken so far."),
-            PropertyDoc("unit", "\"epoch\" or \"batch\": what `fit` steps it per (nil when unbound)."),
-        ])
-
-    var memberNames: [String] { Self.methods.map(\.name) + ["lr", "steps", "unit"] }
-
-    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
-        if let m = Self.methods.bound(name, to: self) { return m }
-        switch name {
-        case "lr":
-            if let o = optimizer { return .number(o.lr) }
-            return .number(try rate(count))
-        case "steps": return .number(Double(steps))
-        case "unit": return scheduler.map { .string($0.unit.rawValue) } ?? .nil
-        default: return nil
-        }
-    }
+        methods: methods, properties: properties)
 
     /// The rate at `step`; ReduceOnPlateau has none (it depends on the metric).
     func rate(_ step: Int) throws -> Double {

@@ -5,7 +5,7 @@ import NNTensor
 /// What `fit` recorded, per epoch: `h.train_loss`, `h.val_loss`,
 /// `h.train_acc`, `h.val_acc`, `h.lr`, `h.seconds` (lists of numbers),
 /// `h.epochs` and `h.interrupted`. `plot(h)` draws the loss curves.
-final class HistoryObject: ScriptObject {
+final class HistoryObject: LibraryObject {
     let history: History
 
     init(_ history: History) { self.history = history }
@@ -27,32 +27,18 @@ final class HistoryObject: ScriptObject {
         return "History(" + parts.joined(separator: ", ") + ")"
     }
 
-    static let doc = ObjectTypeDoc(
+    static let members = Members<HistoryObject>(
         "History", makers: ["fit"], summary: "What `fit` recorded, per epoch; `plot(h)` draws the loss curves.",
-        properties: [PropertyDoc("train_loss", "The mean training loss of each epoch."),
-                     PropertyDoc("val_loss", "The validation loss of each epoch (empty without val:)."),
-                     PropertyDoc("train_acc", "The training accuracy of each epoch (empty for regression)."),
-                     PropertyDoc("val_acc", "The validation accuracy of each epoch."),
-                     PropertyDoc("lr", "The learning rate each epoch ended with."), PropertyDoc("seconds", "The time each epoch took."),
-                     PropertyDoc("epochs", "The number of epochs completed."),
-                     PropertyDoc("interrupted", "True when Ctrl-C stopped training early.")])
-
-    var memberNames: [String] { Self.doc.memberNames }
-
-    func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
-        let h = history
-        switch name {
-        case "train_loss": return Convert.list(h.trainLoss)
-        case "val_loss": return Convert.list(h.valLoss)
-        case "train_acc": return Convert.list(h.trainAccuracy)
-        case "val_acc": return Convert.list(h.valAccuracy)
-        case "lr": return Convert.list(h.lr)
-        case "seconds": return Convert.list(h.seconds)
-        case "epochs": return .number(Double(h.epochs))
-        case "interrupted": return .bool(h.interrupted)
-        default: return nil
-        }
-    }
+        properties: [Property("train_loss", "The mean training loss of each epoch.") { Convert.list($0.history.trainLoss) },
+                     Property("val_loss", "The validation loss of each epoch (empty without val:).") { Convert.list($0.history.valLoss) },
+                     Property("train_acc", "The training accuracy of each epoch (empty for regression).") {
+                         Convert.list($0.history.trainAccuracy)
+                     },
+                     Property("val_acc", "The validation accuracy of each epoch.") { Convert.list($0.history.valAccuracy) },
+                     Property("lr", "The learning rate each epoch ended with.") { Convert.list($0.history.lr) },
+                     Property("seconds", "The time each epoch took.") { Convert.list($0.history.seconds) },
+                     Property("epochs", "The number of epochs completed.") { .number(Double($0.history.epochs)) },
+                     Property("interrupted", "True when Ctrl-C stopped training early.") { .bool($0.history.interrupted) }])
 
     /// The loss curves as a figure (log scale when the losses span more than a decade).
     var figure: Figure {

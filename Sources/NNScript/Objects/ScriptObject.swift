@@ -13,6 +13,13 @@ public protocol ScriptObject: AnyObject {
     /// (a method call then falls back to the builtin of that name with the
     /// object as first argument: `model.parameters()` is `parameters(model)`).
     func member(_ name: String, in interpreter: Interpreter) throws -> Value?
+    /// Calls the method `name` with `arguments` (the object itself is not
+    /// among them): what `x.name(arguments)` runs. Nil when the object has no
+    /// method of that name; the call then goes on as before: a callable
+    /// ``member(_:in:)`` is called, else the builtin `name` with the object
+    /// first. Unlike reading `member(name)` and calling the result, it makes
+    /// no function value, so a method called in a loop allocates none.
+    func callMethod(_ name: String, _ arguments: Arguments, in interpreter: Interpreter) throws -> Value?
     /// Sets a property (`opt.lr = 0.1`); returns false when there is none.
     func setMember(_ name: String, to value: Value, in interpreter: Interpreter) throws -> Bool
     /// Calls the object itself (`model(x)`); nil when it is not callable.
@@ -34,6 +41,7 @@ public protocol ScriptObject: AnyObject {
 
 extension ScriptObject {
     public func member(_ name: String, in interpreter: Interpreter) throws -> Value? { nil }
+    public func callMethod(_ name: String, _ arguments: Arguments, in interpreter: Interpreter) throws -> Value? { nil }
     public func setMember(_ name: String, to value: Value, in interpreter: Interpreter) throws -> Bool { false }
     public func call(_ arguments: Arguments, in interpreter: Interpreter) throws -> Value? { nil }
     public func makeIterator(in interpreter: Interpreter) throws -> (() throws -> Value?)? { nil }
