@@ -24,7 +24,7 @@ struct EmbeddingTests {
         var output = ""
         let nn = Interpreter(options: .init(output: { output += $0 }))
         nn.register(Builtin("triple", [.required("x")], summary: "Three times x.") { a in
-            .number(try a.number(0) * 3)
+            .number(try a.number("x") * 3)
         })
         try nn.run(source: "print(triple(14))")
         #expect(output == "42\n")

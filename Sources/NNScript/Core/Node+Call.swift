@@ -140,9 +140,24 @@ final class MethodCallNode: Node {
                 return try f.rt.call(v, call.evaluateArguments(f), range: range)
             }
         case .object(let o):
+            // A method from the object's table runs on the object with no
+            // function value made; else a callable member; else the builtin.
+            let arguments = try call.evaluateArguments(f)
+            let rt = f.rt
+            let saved = rt.callSite
+            rt.callSite = range
+            let answer: Value?
+            do { answer = try o.callMethod(name, arguments, in: rt.interpreter) } catch {
+                rt.callSite = saved
+                throw Unwind.wrap(error, range)
+            }
+            rt.callSite = saved
+            if let answer { return answer }
             let m: Value?
-            do { m = try o.member(name, in: f.rt.interpreter) } catch { throw Unwind.wrap(error, range) }
-            if let m { return try f.rt.call(m, call.evaluateArguments(f), range: range) }
+            do { m = try o.member(name, in: rt.interpreter) } catch { throw Unwind.wrap(error, range) }
+            if let m { return try rt.call(m, arguments, range: range) }
+            guard let builtin else { throw .fail("\(recv.typeName) has no method '\(name)'", range) }
+            return try rt.callBuiltin(builtin, Arguments([recv] + arguments.positional, named: arguments.named), range: range)
         default:
             break
         }
