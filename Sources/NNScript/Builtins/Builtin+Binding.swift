@@ -21,56 +21,24 @@ extension Builtin {
         return try bindGeneral(args, interpreter: interpreter)
     }
 
-    /// Any arguments: named ones, variadics, and every error.
+    /// Any arguments: named ones, variadics, and every error (the one
+    /// binder, ``Signature``, that nn functions use too).
     private func bindGeneral(_ args: Arguments, interpreter: Interpreter) throws -> BuiltinArguments {
-        let n = parameters.count
-        var values = [Value](repeating: .nil, count: n)
-        var given = [Bool](repeating: false, count: n)
-        var rest: [Value] = []
         let positional = args.positional
-        if positional.count > positionalCount {
-            if let v = variadicIndex {
-                for i in 0..<positionalCount {
-                    values[i] = positional[i]
-                    given[i] = true
-                }
-                rest = Array(positional[positionalCount...])
-                given[v] = true
-            } else {
-                throw BuiltinError("\(name): expected at most \(Builtin.count(positionalCount, "argument")), got \(positional.count)")
-            }
-        } else {
-            for (i, v) in positional.enumerated() {
-                // Positional slots skip a variadic parameter placed first.
-                values[i] = v
-                given[i] = true
-            }
+        let b: Signature.Binding
+        do { b = try callSignature.bind(positional: positional.count, labels: args.named.map(\.label)) } catch {
+            throw BuiltinError(error.message)
         }
-        for (label, value) in args.named {
-            guard let i = parameters.firstIndex(where: { $0.name == label && !$0.isVariadic }) else {
-                let names = parameters.filter { !$0.isVariadic }.map(\.name)
-                throw BuiltinError("\(name): unknown argument '\(label)'" + Suggest.didYouMean(label, among: names))
-            }
-            if given[i] {
-                throw BuiltinError("\(name): argument '\(label)' given twice")
-            }
-            values[i] = value
-            given[i] = true
+        var values = [Value](repeating: .nil, count: parameters.count)
+        for i in 0..<min(positional.count, positionalCount) { values[i] = positional[i] }
+        for j in 0..<args.named.count { values[b.namedSlots[j]] = args.named[j].value }
+        for (i, p) in parameters.enumerated() where !b.given[i] {
+            if let d = p.defaultValue { values[i] = d.value }
         }
-        for (i, p) in parameters.enumerated() where !given[i] {
-            if let d = p.defaultValue {
-                values[i] = d.value
-            } else if !p.isOptional {
-                throw BuiltinError("\(name): missing argument '\(p.name)'")
-            }
-        }
-        var bound = BuiltinArguments(builtin: self, values: values, given: given, rest: rest, interpreter: interpreter)
+        var bound = BuiltinArguments(builtin: self, values: values, given: b.given, rest: Array(positional[b.rest]),
+                                     interpreter: interpreter)
         bound.positionalGiven = min(positional.count, positionalCount)
         return bound
-    }
-
-    static func count(_ n: Int, _ noun: String) -> String {
-        n == 1 ? "1 \(noun)" : "\(n) \(noun)s"
     }
 }
 

@@ -65,7 +65,13 @@ public final class Builtin: @unchecked Sendable {
             (0..<parameters.count).map { $0 < k }
         }
         self.parameterNames = parameters.map(\.name)
+        self.callSignature = Signature(name: name, names: parameterNames,
+                                   required: parameters.map { $0.defaultValue == nil && !$0.isOptional },
+                                   variadicIndex: variadic)
     }
+
+    /// How calls bind to its parameters (the binder nn functions use too).
+    let callSignature: Signature
 
     /// The parameter names, in order: a body's read by name is resolved
     /// against them (see ``slot(_:)``).

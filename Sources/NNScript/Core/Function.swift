@@ -24,6 +24,8 @@ final class FunctionProto {
     /// ``FunctionNode``), the prototype owns them (see ``Heap``).
     let cells: [GlobalCell]
     let nested: [FunctionProto]
+    /// How calls bind to its parameters.
+    let callSignature: Signature
     /// Its place in the heap.
     var link = HeapLink()
 
@@ -35,6 +37,7 @@ final class FunctionProto {
         self.paramNames = paramNames
         self.paramCount = paramNames.count
         self.defaults = defaults.map { $0.map(Child.init) }
+        callSignature = Signature(name: name, names: paramNames, required: defaults.map { $0 == nil })
         self.frameSize = frameSize
         self.envSize = envSize
         self.envParams = envParams

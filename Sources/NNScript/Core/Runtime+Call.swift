@@ -67,7 +67,7 @@ extension RuntimeRef {
     func invoke(_ t: CallTarget, _ call: CallNode, caller f: Frame, range: SourceRange) throws(Unwind) -> Value {
         let n = t.paramCount, size = t.frameSize
         let argc = call.args.count
-        if argc > n { throw arityError(t.closure.proto, argc + call.named.count, range) }
+        if argc > n { throw misfit(t.closure.proto, argc, call.labels, range) }
         // Push the frame: the slots after the arguments start nil; each
         // argument slot is initialized with its value (parameters come
         // first, so size >= n >= argc).
@@ -103,37 +103,47 @@ extension RuntimeRef {
     @inline(never)
     private func bindRest(_ c: Closure, _ call: CallNode, _ fp: UnsafeMutablePointer<Value>,
                           caller f: Frame, range: SourceRange) throws(Unwind) {
-        let p = c.proto
-        var given = [Bool](repeating: false, count: p.paramCount)
-        for i in 0..<call.args.count { given[i] = true }
-        for j in 0..<call.named.count {
-            let i = try namedIndex(p, call.labels[j], given, range)
-            fp[i] = try call.named.eval(j, f)
-            given[i] = true
-        }
-        try fillDefaults(c, fp, given, range)
+        let b = try bind(c.proto, call.args.count, call.labels, range)
+        for j in 0..<call.named.count { fp[b.namedSlots[j]] = try call.named.eval(j, f) }
+        try fillDefaults(c, fp, b.given)
     }
 
     /// Calls an nn function with evaluated arguments (from Swift: builtins, transforms).
     func invoke(_ c: Closure, _ arguments: Arguments, range: SourceRange) throws(Unwind) -> Value {
         let p = c.proto
-        let n = p.paramCount
         let args = arguments.positional
-        if args.count > n { throw arityError(p, args.count + arguments.named.count, range) }
+        let b = try bind(p, args.count, arguments.named.map(\.label), range)
         let fp = try pushFrame(p.frameSize, p.name, range)
         defer { popFrame(fp, p.frameSize) }
-        var given = [Bool](repeating: false, count: n)
-        for i in 0..<args.count {
-            fp[i] = args[i]
-            given[i] = true
-        }
-        for (label, v) in arguments.named {
-            let i = try namedIndex(p, label, given, range)
-            fp[i] = v
-            given[i] = true
-        }
-        try fillDefaults(c, fp, given, range)
+        for i in 0..<args.count { fp[i] = args[i] }
+        for j in 0..<arguments.named.count { fp[b.namedSlots[j]] = arguments.named[j].value }
+        try fillDefaults(c, fp, b.given)
         return try enter(CallTarget(c), fp, range)
+    }
+
+    /// Binds a call with the one binder (``Signature``), its errors at `range`.
+    private func bind(_ p: FunctionProto, _ positional: Int, _ labels: [String],
+                      _ range: SourceRange) throws(Unwind) -> Signature.Binding {
+        do { return try p.callSignature.bind(positional: positional, labels: labels) } catch {
+            throw .fail(error.message, range)
+        }
+    }
+
+    /// The binder's error for a call that does not fit.
+    @inline(never)
+    private func misfit(_ p: FunctionProto, _ positional: Int, _ labels: [String], _ range: SourceRange) -> Unwind {
+        do { _ = try bind(p, positional, labels, range) } catch { return error }
+        // Not reached: the caller saw more positional arguments than parameters.
+        return .fail("\(p.name): expected at most \(Signature.count(p.paramCount, "argument")), got \(positional)", range)
+    }
+
+    /// Evaluates the defaults of the parameters a call left out (the binder
+    /// checked that each has one), in the scope where the function is written.
+    private func fillDefaults(_ c: Closure, _ fp: UnsafeMutablePointer<Value>, _ given: [Bool]) throws(Unwind) {
+        let p = c.proto
+        for i in 0..<given.count where !given[i] {
+            if let d = p.defaults[i] { fp[i] = try d.eval(Frame(fp: fp, env: c.env, rt: self)) }
+        }
     }
 
     @inline(__always)
@@ -172,28 +182,6 @@ extension RuntimeRef {
         var e = error
         e.addTraceFrame(function: c.proto.name, range: range)
         return e
-    }
-
-    private func namedIndex(_ p: FunctionProto, _ label: String, _ given: [Bool], _ range: SourceRange) throws(Unwind) -> Int {
-        guard let i = p.paramNames.firstIndex(of: label) else {
-            throw .fail("\(p.name): unknown argument '\(label)'" + Suggest.didYouMean(label, among: p.paramNames), range)
-        }
-        if given[i] { throw .fail("\(p.name): argument '\(label)' given twice", range) }
-        return i
-    }
-
-    private func fillDefaults(_ c: Closure, _ fp: UnsafeMutablePointer<Value>, _ given: [Bool], _ range: SourceRange) throws(Unwind) {
-        let p = c.proto
-        for i in 0..<given.count where !given[i] {
-            guard let d = p.defaults[i] else {
-                throw .fail("\(p.name): missing argument '\(p.paramNames[i])'", range)
-            }
-            fp[i] = try d.eval(Frame(fp: fp, env: c.env, rt: self))
-        }
-    }
-
-    private func arityError(_ p: FunctionProto, _ got: Int, _ range: SourceRange) -> Unwind {
-        .fail("\(p.name): expected at most \(Builtin.count(p.paramNames.count, "argument")), got \(got)", range)
     }
 
     /// Calls any callable value with evaluated arguments.

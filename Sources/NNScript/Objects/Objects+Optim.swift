@@ -19,7 +19,7 @@ final class OptimizerObject: LibraryObject {
     var description: String {
         let values = optimizer.parameters.reduce(0) { $0 + $1.count }
         let s = ([("lr", Value.number(optimizer.lr))] + settings).map { "\($0.0): \($0.1.repr)" }.joined(separator: ", ")
-        return "\(optimizer.name)(\(s)) over \(Builtin.count(optimizer.parameters.count, "parameter")) (\(Convert.grouped(values)) values)"
+        return "\(optimizer.name)(\(s)) over \(Signature.count(optimizer.parameters.count, "parameter")) (\(Convert.grouped(values)) values)"
     }
 
     static let methods: [Method<OptimizerObject>] = [
