@@ -2,7 +2,7 @@
 ///
 /// Every node carries a ``SourceRange``. Node kinds are indirect enums wrapped
 /// in small structs (`Expr`, `Stmt`, `Pattern`) so that a range is always at
-/// hand. The tree is handed as-is to the resolver in `NNScript`.
+/// hand. The tree is handed as-is to the compiler in `NNScript` (`Core/Compiler.swift`).
 
 /// A name as written, with its position.
 public struct Identifier: Hashable, Sendable {

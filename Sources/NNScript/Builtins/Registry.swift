@@ -1,4 +1,4 @@
-/// The one table of builtins: lookup by name for the resolver and method
+/// The one table of builtins: lookup by name for the compiler and method
 /// syntax, `help`, completion and the generated documentation.
 public final class Registry {
     private var table: [String: Builtin] = [:]

@@ -1,6 +1,6 @@
 import NNSyntax
 
-/// The resolver: turns the AST into a tree of ``Node``s in which every
+/// The compiler: turns the AST into a tree of ``Node``s in which every
 /// variable reference is a stack slot, an environment slot (depth, slot) or a
 /// global cell.
 ///

@@ -1,7 +1,7 @@
 import NNSyntax
 import NNTensor
 
-/// A syntax or static error: the parser's (or resolver's) diagnostics.
+/// A syntax or static error: the parser's (or compiler's) diagnostics.
 public struct SyntaxError: Error, Sendable, CustomStringConvertible {
     /// Every error found, in source order.
     public var diagnostics: [Diagnostic]
