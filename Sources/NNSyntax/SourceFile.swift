@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Identifies one source file among those an interpreter has loaded.
 ///
 /// Ranges carry this id instead of a reference to the file, so they stay
@@ -196,17 +198,30 @@ public struct SourceFile: Sendable {
     }
 }
 
-/// The set of source files an interpreter has loaded, indexed by id.
+/// The ids every ``SourceMap`` hands out, unique in the process: code compiled
+/// by one interpreter may run in another (a function value passed between
+/// them), and an error it raises must never be shown against the other's
+/// file that happens to have the same number.
+private let nextFileID = Atomic<UInt32>(0)
+
+/// The set of source files an interpreter has loaded, by id.
 public struct SourceMap: Sendable {
-    /// Every file, at the index of its id.
+    /// Every file, in the order added (so in increasing id order).
     public private(set) var files: [SourceFile] = []
 
     public init() {}
 
+    /// A fresh id, unique in the process (``SourceFileID/none`` is never handed out).
+    private static func freshID() -> SourceFileID {
+        var id = nextFileID.wrappingAdd(1, ordering: .relaxed).oldValue
+        if id == SourceFileID.none.rawValue { id = nextFileID.wrappingAdd(1, ordering: .relaxed).oldValue }
+        return SourceFileID(id)
+    }
+
     /// Adds a file and returns it with a fresh id.
     @discardableResult
     public mutating func add(name: String, text: String) -> SourceFile {
-        let file = SourceFile(name: name, text: text, id: SourceFileID(UInt32(clamping: files.count)))
+        let file = SourceFile(name: name, text: text, id: SourceMap.freshID())
         files.append(file)
         return file
     }
@@ -214,14 +229,20 @@ public struct SourceMap: Sendable {
     /// Adds a file made from raw bytes and returns it with a fresh id.
     @discardableResult
     public mutating func add(name: String, bytes: [UInt8]) -> SourceFile {
-        let file = SourceFile(name: name, bytes: bytes, id: SourceFileID(UInt32(clamping: files.count)))
+        let file = SourceFile(name: name, bytes: bytes, id: SourceMap.freshID())
         files.append(file)
         return file
     }
 
-    /// The file with this id, if any.
+    /// The file with this id, if this map holds it (a binary search: ids
+    /// increase in the order files are added, but for the wrap after 2^32 files).
     public subscript(id: SourceFileID) -> SourceFile? {
-        let i = Int(id.rawValue)
-        return i < files.count ? files[i] : nil
+        var lo = 0, hi = files.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if files[mid].id.rawValue < id.rawValue { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < files.count, files[lo].id == id { return files[lo] }
+        return files.first { $0.id == id }
     }
 }

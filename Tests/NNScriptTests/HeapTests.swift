@@ -160,6 +160,25 @@ struct HeapTests {
         #expect(try b.call(#require(a["f"]), [.number(2)]).repr == "6")
     }
 
+    /// An error inside a function from another interpreter is never shown
+    /// against the caller's own file that has the same number: file ids are
+    /// unique in the process.
+    @Test func anErrorInACopiedFunctionIsPlacedInItsOwnFile() throws {
+        let a = Self.interpreter(), b = Self.interpreter()
+        try a.run(source: "fn f(x) = x + nil", name: "a.nn")
+        b["f"] = a["f"]
+        do {
+            try b.run(source: "let before = 1\nf(2)", name: "b.nn")
+            Issue.record("expected an error")
+        } catch let e as ScriptError {
+            let range = try #require(e.range)
+            #expect(a.sources[range.file]?.name == "a.nn")
+            #expect(b.sources[range.file] == nil)
+            #expect(a.render(e).contains("fn f(x) = x + nil"))
+            #expect(!b.render(e).contains("let before"))
+        }
+    }
+
     /// A function kept after its interpreter is freed still works: compiled
     /// code holds no interpreter, and the globals it uses live with it.
     @Test func aFunctionOutlivesItsInterpreter() throws {
