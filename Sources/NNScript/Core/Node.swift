@@ -140,7 +140,7 @@ final class GlobalSet: StatementNode {
 // MARK: - Patterns
 
 /// Where a `let` or `for` puts the values it binds.
-indirect enum Binder {
+enum Binder {
     case local(Int)
     case env(Int)
     case global(CellRef)
