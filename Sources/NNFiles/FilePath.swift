@@ -27,15 +27,7 @@ public enum FilePath {
     /// The path as shown in messages: control characters escaped (`\u{0}`),
     /// so a message never carries a NUL, a newline or a terminal escape.
     public static func printable(_ path: String) -> String {
-        var out = ""
-        for s in path.unicodeScalars {
-            if s.value < 0x20 || s.value == 0x7F {
-                out += "\\u{" + String(s.value, radix: 16) + "}"
-            } else {
-                out.unicodeScalars.append(s)
-            }
-        }
-        return out
+        TextEscape.escape(path, other: TextEscape.sourceControl)
     }
 
     /// Refuses a path that cannot name a file: empty, or holding a NUL byte.

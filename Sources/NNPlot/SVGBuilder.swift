@@ -1,3 +1,5 @@
+import NNFiles
+
 /// Builds a standalone SVG 1.1 document element by element.
 ///
 /// Attribute values and text are XML-escaped; numbers go through
@@ -54,23 +56,16 @@ struct SVGBuilder {
 
     /// Escapes `& < > " '` and drops characters XML 1.0 does not allow.
     static func escape(_ s: String) -> String {
-        var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                let v = scalar.value
-                let allowed = v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v)
-                    || (0xE000...0xFFFD).contains(v) || (0x10000...0x10FFFF).contains(v)
-                if allowed { out.unicodeScalars.append(scalar) }
-            }
+        TextEscape.escape(s, named: entities) { scalar in
+            let v = scalar.value
+            let allowed = v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v)
+                || (0xE000...0xFFFD).contains(v) || (0x10000...0x10FFFF).contains(v)
+            return allowed ? nil : ""
         }
-        return out
     }
+
+    /// XML's five predefined entities.
+    static let entities: [Unicode.Scalar: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;"]
 
     /// `x1,y1 x2,y2 …` for a `points` attribute.
     static func points(_ ps: [(Double, Double)]) -> String {

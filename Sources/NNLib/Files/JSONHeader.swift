@@ -1,3 +1,5 @@
+import NNFiles
+
 /// A JSON value as the safetensors header holds it: objects keep their
 /// keys in order, numbers keep their text (so integers stay exact).
 indirect enum JSONValue {
@@ -213,22 +215,10 @@ struct JSONParser {
 
 /// JSON text for writers: a string quoted and escaped.
 func jsonQuoted(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                let h = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
+    let escaped = TextEscape.escape(s, named: TextEscape.backslashed) { u in
+        guard u.value < 0x20 else { return nil }
+        let h = String(u.value, radix: 16)
+        return "\\u" + String(repeating: "0", count: 4 - h.count) + h
     }
-    return out + "\""
+    return "\"" + escaped + "\""
 }

@@ -44,11 +44,25 @@ extension Builtins {
         fromNumber && !t.isTracked ? .number(try t.item()) : .tensor(t)
     }
 
-    static func gradValue(_ f: Value, _ p: Point, _ interp: Interpreter) throws -> Value {
+    /// A transform of the nn function `f` at `p`: `single` of `f` as a
+    /// function of one tensor (its result a number for a number point, see
+    /// ``result(_:_:)``), or `many` of `f` as a function of the list of
+    /// tensors. `op` names the transform in errors.
+    static func transform(_ f: Value, at p: Point, _ interp: Interpreter, _ op: String,
+                          single: ((Tensor) throws -> Tensor, Tensor) throws -> Tensor,
+                          many: (([Tensor]) throws -> Tensor, [Tensor]) throws -> Value) throws -> Value {
         switch p {
-        case .tensor(let t, let n): return try result(try Autodiff.grad(scalarFunction(f, interp, "grad"), at: t), n)
-        case .list(let ts): return .list(try Autodiff.grad(listFunction(f, interp, "grad"), at: ts).map { .tensor($0) })
+        case .tensor(let t, let n): return try result(try single(scalarFunction(f, interp, op), t), n)
+        case .list(let ts): return try many(listFunction(f, interp, op), ts)
         }
+    }
+
+    /// Tensors as an nn list.
+    static func tensorsValue(_ ts: [Tensor]) -> Value { .list(ts.map { .tensor($0) }) }
+
+    static func gradValue(_ f: Value, _ p: Point, _ interp: Interpreter) throws -> Value {
+        try transform(f, at: p, interp, "grad", single: { try Autodiff.grad($0, at: $1) },
+                      many: { tensorsValue(try Autodiff.grad($0, at: $1)) })
     }
 
     static let autodiff: [Builtin] = [
@@ -74,21 +88,17 @@ extension Builtins {
                 return .tuple([try result(v, n), try result(g, n)])
             case .list(let ts):
                 let (v, gs) = try Autodiff.valueAndGrad(listFunction(f, a.interpreter, "value_and_grad"), at: ts)
-                return .tuple([.tensor(v), .list(gs.map { .tensor($0) })])
+                return .tuple([.tensor(v), tensorsValue(gs)])
             }
         },
         Builtin("jacobian", [.required("f"), .required("x")], area: "Autodiff",
                 summary: "The Jacobian of `f` at `x`: shape `f(x).shape + x.shape`.",
                 discussion: "```\nJ[i, j] = d f(x)[i] / d x[j]\n```\n`x` may be a list of tensors: `f` receives the list, and the result is the list of Jacobians, one per input (`f(x).shape + x[k].shape` each).") { a in
             let f = try a.callable("f")
-            switch try point(a, "x") {
-            case .tensor(let t, let n):
-                return try result(try Autodiff.jacobian(scalarFunction(f, a.interpreter, "jacobian"), at: t,
-                                                        checkpoint: a.interpreter.pollInterrupt), n)
-            case .list(let ts):
-                return .list(try Autodiff.jacobian(listFunction(f, a.interpreter, "jacobian"), at: ts,
-                                               checkpoint: a.interpreter.pollInterrupt).map { .tensor($0) })
-            }
+            let interp = a.interpreter
+            return try transform(f, at: try point(a, "x"), interp, "jacobian",
+                                 single: { try Autodiff.jacobian($0, at: $1, checkpoint: interp.pollInterrupt) },
+                                 many: { tensorsValue(try Autodiff.jacobian($0, at: $1, checkpoint: interp.pollInterrupt)) })
         },
         Builtin("no_grad", [.required("f")], area: "Autodiff",
                 summary: "Calls `f()` without recording operations for autodiff; returns its result.") { a in

@@ -18,6 +18,16 @@ extension Builtins {
         }
     }
 
+    /// The `path` argument and the format its name says; an error naming the
+    /// formats when it says none ("cannot `verb` 'x.bin': ...; `lead` '.npy' ...").
+    static func tensorFile(_ a: BuiltinArguments, verb: String, lead: String) throws -> (path: String, format: TensorFormat) {
+        let path = try a.string("path")
+        guard let format = TensorFormat(path: path) else {
+            throw a.error("cannot \(verb) '\(FilePath.printable(path))': the name does not say the format; \(lead) \(TensorFormat.list)")
+        }
+        return (path, format)
+    }
+
     /// `(name, tensor)` pairs of a record whose values are all tensors; `what` names it in errors.
     static func namedTensors(_ r: RecordRef, _ a: BuiltinArguments, what: String,
                              hint: String = "; only tensors can be saved (a model's weights: save(model, path) or model.state_dict())") throws -> [(name: String, tensor: Tensor)] {
@@ -35,10 +45,7 @@ extension Builtins {
         Builtin("save", [.required("x"), .required("path")], area: "Files",
                 summary: "Saves a tensor to `.npy`, or a record of tensors or a model (its `state_dict()`) to `.safetensors` or `.npz`.",
                 discussion: "The format follows the file name: `.npy` (NumPy, one tensor), `.safetensors` (Hugging Face; `safetensors.torch.load_file` and `torch` read it) or `.npz` (NumPy, `np.load`; members stored uncompressed). Tensors are written in their dtype (float32 `F32`/`<f4`, float64 `F64`/`<f8`, bool `BOOL`/`|b1`), little-endian, C order; a tensor that requires grad is saved by value. `load` reads them back." + fileDoc) { a in
-            let path = try a.string("path")
-            guard let format = TensorFormat(path: path) else {
-                throw a.error("cannot write '\(FilePath.printable(path))': the name does not say the format; end it with \(TensorFormat.list)")
-            }
+            let (path, format) = try tensorFile(a, verb: "write", lead: "end it with")
             do {
                 switch (try a["x"], format) {
                 case (.tensor(let t), .npy):
@@ -63,10 +70,7 @@ extension Builtins {
         Builtin("load", [.required("path")], area: "Files",
                 summary: "Reads a `.npy` file as a tensor, or a `.safetensors` or `.npz` file as a record `name -> tensor`.",
                 discussion: "The format follows the file name. float32, float64 and bool data keep their dtype; float16 and bfloat16 become float32 (exactly); integer data (int8 to int64, uint8 to uint64, such as PyTorch's `num_batches_tracked`) becomes float64 when every value is exact (|v| ≤ 2^53), else it is an error. `.npy` files in Fortran order are read in C order; big-endian data is swapped. `.npz` members may be stored or deflated (`np.savez_compressed`). A record's fields are in file order; load a model's weights with `model.load_state_dict(load(path))`." + fileDoc) { a in
-            let path = try a.string("path")
-            guard let format = TensorFormat(path: path) else {
-                throw a.error("cannot read '\(FilePath.printable(path))': the name does not say the format; nn reads \(TensorFormat.list)")
-            }
+            let (path, format) = try tensorFile(a, verb: "read", lead: "nn reads")
             do {
                 switch format {
                 case .npy: return .tensor(try TensorFiles.readNPY(path))

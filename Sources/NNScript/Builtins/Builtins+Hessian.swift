@@ -33,6 +33,15 @@ extension Builtins {
             throw a.error("params: is for a model written as an nn function (with loss: and data:); a function f(x) is differentiated at x")
         }
     }
+
+    /// The function form `f(x)`: the function, checked to take no `params:`, and the point `x`.
+    static func functionForm(_ a: BuiltinArguments) throws -> (Value, Point) {
+        let f = try a.callable("f")
+        _ = try a.needed("x")
+        try checkFunctionForm(a)
+        return (f, try point(a, "x"))
+    }
+
     static let lossDoc = "\n\nThe loss is `f` at `x` (an nn function of a tensor, or of a list of tensors), or a model's: `(model, loss: cross_entropy, data: (X, y))` with respect to all its parameters in one flat vector (`model.named_parameters()` order). A model may be an nn function over `params: [W1, b1]`. The loss is computed in float64 whatever the model's dtype (a float32 point, the data, and a model's parameters and buffers are widened for the analysis and left as they were; a function must then accept float64 tensors), except by `hessian(f, x)` and `hvp(f, x, v)` of a function, the autodiff transforms, which work in `x`'s dtype. Layers are in `mode: \"eval\"` (the default: BatchNorm uses running statistics, Dropout is off, so the loss is one deterministic function) or \"train\" while the loss is evaluated."
 
     /// Builds the objective, runs `body`, and restores the model's mode.
@@ -44,10 +53,8 @@ extension Builtins {
         let op = a.builtin.name
         let f = try a["f"]
         if try a["loss"].isNil && a["data"].isNil {
-            let g = try a.callable("f")
-            _ = try a.needed("x")
-            try checkFunctionForm(a)
-            switch try point(a, "x") {
+            let (g, p) = try functionForm(a)
+            switch p {
             case .tensor(let t, _):
                 let name = g.functionName
                 var obj = try Hessian.Objective(flat: t) { w in
@@ -121,32 +128,19 @@ extension Builtins {
 
     /// `hessian(f, x)` of an nn function: shape `x.shape + x.shape` (a number for a number).
     static func functionHessian(_ a: BuiltinArguments) throws -> Value {
-        let f = try a.callable("f")
-        _ = try a.needed("x")
-        try checkFunctionForm(a)
-        switch try point(a, "x") {
-        case .tensor(let t, let n):
-            return try result(try Autodiff.hessian(scalarFunction(f, a.interpreter, "hessian"), at: t,
-                                                        checkpoint: a.interpreter.pollInterrupt), n)
-        case .list(let ts):
-            return .tensor(try Autodiff.hessian(listFunction(f, a.interpreter, "hessian"), at: ts,
-                                                 checkpoint: a.interpreter.pollInterrupt))
-        }
+        let (f, p) = try functionForm(a)
+        let interp = a.interpreter
+        return try transform(f, at: p, interp, "hessian",
+                             single: { try Autodiff.hessian($0, at: $1, checkpoint: interp.pollInterrupt) },
+                             many: { .tensor(try Autodiff.hessian($0, at: $1, checkpoint: interp.pollInterrupt)) })
     }
 
     /// `hvp(f, x, v)` of an nn function, by one double-backward pass.
     static func functionHVP(_ a: BuiltinArguments) throws -> Value {
-        let f = try a.callable("f")
-        _ = try a.needed("x")
-        try checkFunctionForm(a)
-        switch try point(a, "x") {
-        case .tensor(let t, let n):
-            let v = try operand(try a["v"], like: t, a, "v")
-            return try result(try Autodiff.hvp(scalarFunction(f, a.interpreter, "hvp"), at: t, v: v), n)
-        case .list(let ts):
-            // a list of points takes a list of directions, one per tensor
-            let vs = try tensorList(a, "v")
-            return .list(try Autodiff.hvp(listFunction(f, a.interpreter, "hvp"), at: ts, v: vs).map { .tensor($0) })
-        }
+        let (f, p) = try functionForm(a)
+        return try transform(f, at: p, a.interpreter, "hvp",
+                             single: { g, t in try Autodiff.hvp(g, at: t, v: try operand(try a["v"], like: t, a, "v")) },
+                             // a list of points takes a list of directions, one per tensor
+                             many: { g, ts in tensorsValue(try Autodiff.hvp(g, at: ts, v: try tensorList(a, "v"))) })
     }
 }

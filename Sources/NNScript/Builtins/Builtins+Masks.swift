@@ -43,12 +43,7 @@ extension Builtins {
 
     /// A mask argument: a tensor, or nested lists of bools or numbers.
     static func maskArg(_ a: BuiltinArguments, _ name: String) throws -> Tensor {
-        let v = try a[name]
-        switch v {
-        case .tensor(let t): return t
-        case .list, .tuple, .bool: return try TensorBridge.make(v, dtype: nil, a.builtin.name)
-        default: throw try a.bad(name, "bool tensor")
-        }
+        try convertedTensor(a, name, lone: "bool", expected: "bool tensor")
     }
 
     /// `any`/`all` of a tensor (a bool without `axis`), or of a sequence's

@@ -14,8 +14,25 @@ extension Builtins {
         return (b[0], b[1])
     }
 
-    static func optimizer(_ o: Optimizer, _ settings: [(String, Value)]) -> Value {
-        .object(OptimizerObject(o, settings: settings))
+    /// The optimizer as a script value. Its settings are the hyperparameters
+    /// its builtin declares (every parameter but `params` and `lr`), in
+    /// declaration order, with the values given.
+    static func optimizer(_ o: Optimizer, _ a: BuiltinArguments) throws -> Value {
+        let names = a.builtin.parameters.map(\.name).filter(OptimizerObject.hyperparameters.contains)
+        return .object(OptimizerObject(o, settings: try names.map { ($0, try a[$0]) }))
+    }
+
+    /// Adam and AdamW: the same parameters (but for the default weight decay)
+    /// read the same way; `make` is the optimizer's initialiser.
+    static func adam(_ name: String, weightDecay: Double, summary: String, discussion: String,
+                     _ make: @escaping ([Tensor], Double, (Double, Double), Double, Double, Bool) throws -> Adam) -> Builtin {
+        Builtin(name, [.required("params"), .optional("lr", .number(1e-3)), .optional("betas", .numbers([0.9, 0.999])),
+                       .optional("eps", .number(1e-8)), .optional("weight_decay", .number(weightDecay)), .optional("amsgrad", .bool(false))],
+                area: "Optimizers", summary: summary, discussion: discussion) { a in
+            let o = try make(try optimParams(a), try a.number("lr"), try betas(a, "betas"), try a.number("eps"),
+                             try a.number("weight_decay"), try a.bool("amsgrad"))
+            return try optimizer(o, a)
+        }
     }
 
     static let paramsDoc = "`params` is `model.parameters()`, a model, or a list of `param` tensors."
@@ -28,28 +45,17 @@ extension Builtins {
             let o = try SGD(try optimParams(a), lr: try a.number("lr"), momentum: try a.number("momentum"),
                             dampening: try a.number("dampening"), weightDecay: try a.number("weight_decay"),
                             nesterov: try a.bool("nesterov"))
-            return optimizer(o, [("momentum", try a["momentum"]), ("dampening", try a["dampening"]),
-                                 ("weight_decay", try a["weight_decay"]), ("nesterov", try a["nesterov"])])
+            return try optimizer(o, a)
         },
-        Builtin("Adam", [.required("params"), .optional("lr", .number(1e-3)), .optional("betas", .numbers([0.9, 0.999])),
-                         .optional("eps", .number(1e-8)), .optional("weight_decay", .number(0)), .optional("amsgrad", .bool(false))],
-                area: "Optimizers",
-                summary: "Adam (Kingma & Ba 2015), as `torch.optim.Adam`: momentum plus RMSProp scaling, bias-corrected.",
-                discussion: "```\ng = ∇ + weight_decay * θ\nm = β1 * m + (1 - β1) * g;   v = β2 * v + (1 - β2) * g²\nm̂ = m / (1 - β1^t);          v̂ = (amsgrad ? max(v̂max, v) : v) / (1 - β2^t)\nθ = θ - lr * m̂ / (sqrt(v̂) + eps)\n```\n" + paramsDoc) { a in
-            let o = try Adam(try optimParams(a), lr: try a.number("lr"), betas: try betas(a, "betas"), eps: try a.number("eps"),
-                             weightDecay: try a.number("weight_decay"), amsgrad: try a.bool("amsgrad"))
-            return optimizer(o, [("betas", try a["betas"]), ("eps", try a["eps"]),
-                                 ("weight_decay", try a["weight_decay"]), ("amsgrad", try a["amsgrad"])])
+        adam("Adam", weightDecay: 0,
+             summary: "Adam (Kingma & Ba 2015), as `torch.optim.Adam`: momentum plus RMSProp scaling, bias-corrected.",
+             discussion: "```\ng = ∇ + weight_decay * θ\nm = β1 * m + (1 - β1) * g;   v = β2 * v + (1 - β2) * g²\nm̂ = m / (1 - β1^t);          v̂ = (amsgrad ? max(v̂max, v) : v) / (1 - β2^t)\nθ = θ - lr * m̂ / (sqrt(v̂) + eps)\n```\n" + paramsDoc) {
+            try Adam($0, lr: $1, betas: $2, eps: $3, weightDecay: $4, amsgrad: $5)
         },
-        Builtin("AdamW", [.required("params"), .optional("lr", .number(1e-3)), .optional("betas", .numbers([0.9, 0.999])),
-                          .optional("eps", .number(1e-8)), .optional("weight_decay", .number(0.01)), .optional("amsgrad", .bool(false))],
-                area: "Optimizers",
-                summary: "Adam with decoupled weight decay (Loshchilov & Hutter 2019), as `torch.optim.AdamW`.",
-                discussion: "```\nθ = θ * (1 - lr * weight_decay)\nthen Adam's update with weight_decay 0\n```\nPyTorch's default `weight_decay` 0.01. " + paramsDoc) { a in
-            let o = try AdamW(try optimParams(a), lr: try a.number("lr"), betas: try betas(a, "betas"), eps: try a.number("eps"),
-                              weightDecay: try a.number("weight_decay"), amsgrad: try a.bool("amsgrad"))
-            return optimizer(o, [("betas", try a["betas"]), ("eps", try a["eps"]),
-                                 ("weight_decay", try a["weight_decay"]), ("amsgrad", try a["amsgrad"])])
+        adam("AdamW", weightDecay: 0.01,
+             summary: "Adam with decoupled weight decay (Loshchilov & Hutter 2019), as `torch.optim.AdamW`.",
+             discussion: "```\nθ = θ * (1 - lr * weight_decay)\nthen Adam's update with weight_decay 0\n```\nPyTorch's default `weight_decay` 0.01. " + paramsDoc) {
+            try AdamW($0, lr: $1, betas: $2, eps: $3, weightDecay: $4, amsgrad: $5)
         },
         Builtin("Adagrad", [.required("params"), .optional("lr", .number(0.01)), .optional("lr_decay", .number(0)),
                             .optional("weight_decay", .number(0)), .optional("initial_accumulator_value", .number(0)),
@@ -59,8 +65,7 @@ extension Builtins {
             let o = try Adagrad(try optimParams(a), lr: try a.number("lr"), lrDecay: try a.number("lr_decay"),
                                 weightDecay: try a.number("weight_decay"),
                                 initialAccumulatorValue: try a.number("initial_accumulator_value"), eps: try a.number("eps"))
-            return optimizer(o, [("lr_decay", try a["lr_decay"]), ("weight_decay", try a["weight_decay"]),
-                                 ("initial_accumulator_value", try a["initial_accumulator_value"]), ("eps", try a["eps"])])
+            return try optimizer(o, a)
         },
         Builtin("RMSProp", [.required("params"), .optional("lr", .number(0.01)), .optional("alpha", .number(0.99)),
                             .optional("eps", .number(1e-8)), .optional("weight_decay", .number(0)), .optional("momentum", .number(0)),
@@ -70,9 +75,7 @@ extension Builtins {
             let o = try RMSProp(try optimParams(a), lr: try a.number("lr"), alpha: try a.number("alpha"), eps: try a.number("eps"),
                                 weightDecay: try a.number("weight_decay"), momentum: try a.number("momentum"),
                                 centered: try a.bool("centered"))
-            return optimizer(o, [("alpha", try a["alpha"]), ("eps", try a["eps"]),
-                                 ("weight_decay", try a["weight_decay"]), ("momentum", try a["momentum"]),
-                                 ("centered", try a["centered"])])
+            return try optimizer(o, a)
         },
     ]
 }

@@ -41,59 +41,65 @@ extension Builtins {
     static let scheduleTail: [BuiltinParameter] = [.optional("lr"), .optional("unit")]
     static let scheduleDoc = "\n`opt` is an optimizer (the schedule then sets `opt.lr` at each `step()`, starting now with `lr_at(0)`) or a base rate (a pure schedule, for printing and plotting); `lr:` overrides the base rate. `unit:` says whether `fit` steps it per \"epoch\" (default) or per \"batch\"."
 
+    /// A schedule's discussion: its formula (a code block), `note`, then ``scheduleDoc``.
+    static func scheduleDiscussion(_ formula: String, _ note: String = "") -> String {
+        "```\n" + formula + "\n```" + note + scheduleDoc
+    }
+
+    /// The body of a schedule of a base rate: reads the optimizer and the
+    /// base rate, builds the schedule with `make`, and binds it (stepped per
+    /// `unit:`, by default `defaultUnit`). Its kind is the builtin's name.
+    static func schedule(_ a: BuiltinArguments, unit defaultUnit: ScheduleUnit = .epoch,
+                         _ make: (Double) throws -> Schedule) throws -> Value {
+        let (opt, base) = try scheduleBase(a)
+        return try scheduleValue(a.builtin.name, try make(base), opt, try unit(a, "unit", default: defaultUnit))
+    }
+
     static let schedules: [Builtin] = [
         Builtin("Constant", [.required("opt")] + scheduleTail, area: "Schedules",
                 summary: "The same learning rate at every step.", discussion: scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a)
-            return try scheduleValue("Constant", try .constant(base), opt, try unit(a, "unit", default: .epoch))
+            try schedule(a) { try .constant($0) }
         },
         Builtin("StepDecay", [.required("opt"), .required("every"), .optional("gamma", .number(0.1))] + scheduleTail,
                 area: "Schedules", summary: "Multiplies the rate by `gamma` every `every` steps, as `StepLR`.",
-                discussion: "```\nlr(t) = base * gamma ^ floor(t / every)\n```" + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a)
-            return try scheduleValue("StepDecay", try .stepDecay(base: base, every: try a.int("every"), gamma: try a.number("gamma")), opt,
-                                     try unit(a, "unit", default: .epoch))
+                discussion: scheduleDiscussion("lr(t) = base * gamma ^ floor(t / every)")) { a in
+            try schedule(a) { try .stepDecay(base: $0, every: try a.int("every"), gamma: try a.number("gamma")) }
         },
         Builtin("MultiStep", [.required("opt"), .required("milestones"), .optional("gamma", .number(0.1))] + scheduleTail,
                 area: "Schedules", summary: "Multiplies the rate by `gamma` at each milestone step, as `MultiStepLR`.",
-                discussion: "```\nlr(t) = base * gamma ^ (number of milestones <= t)\n```" + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a)
-            let ms = try Convert.ints(try a["milestones"], "milestones", "MultiStep")
-            return try scheduleValue("MultiStep", try .multiStep(base: base, milestones: ms, gamma: try a.number("gamma")), opt,
-                                     try unit(a, "unit", default: .epoch))
+                discussion: scheduleDiscussion("lr(t) = base * gamma ^ (number of milestones <= t)")) { a in
+            try schedule(a) { base in
+                let ms = try Convert.ints(try a["milestones"], "milestones", "MultiStep")
+                return try .multiStep(base: base, milestones: ms, gamma: try a.number("gamma"))
+            }
         },
         Builtin("Exponential", [.required("opt"), .required("gamma")] + scheduleTail, area: "Schedules",
                 summary: "Multiplies the rate by `gamma` every step, as `ExponentialLR`.",
-                discussion: "```\nlr(t) = base * gamma ^ t\n```" + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a)
-            return try scheduleValue("Exponential", try .exponential(base: base, gamma: try a.number("gamma")), opt,
-                                     try unit(a, "unit", default: .epoch))
+                discussion: scheduleDiscussion("lr(t) = base * gamma ^ t")) { a in
+            try schedule(a) { try .exponential(base: $0, gamma: try a.number("gamma")) }
         },
         Builtin("CosineDecay", [.required("opt"), .required("steps"), .optional("min_lr", .number(0))] + scheduleTail,
                 area: "Schedules", summary: "Cosine annealing from the base rate to `min_lr` over `steps`, then held, as `CosineAnnealingLR`.",
-                discussion: "```\nlr(t) = min_lr + (base - min_lr) * (1 + cos(π * min(t, steps) / steps)) / 2\n```" + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a)
-            return try scheduleValue("CosineDecay", try .cosine(base: base, steps: try a.int("steps"), minLr: try a.number("min_lr")), opt,
-                                     try unit(a, "unit", default: .epoch))
+                discussion: scheduleDiscussion("lr(t) = min_lr + (base - min_lr) * (1 + cos(π * min(t, steps) / steps)) / 2")) { a in
+            try schedule(a) { try .cosine(base: $0, steps: try a.int("steps"), minLr: try a.number("min_lr")) }
         },
         Builtin("LinearDecay", [.required("opt"), .required("steps"), .optional("end_lr", .number(0))] + scheduleTail,
                 area: "Schedules", summary: "Linear decay from the base rate to `end_lr` over `steps`, then held.",
-                discussion: "```\nlr(t) = base + (end_lr - base) * min(t, steps) / steps\n```" + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a)
-            return try scheduleValue("LinearDecay", try .linearDecay(base: base, steps: try a.int("steps"), endLr: try a.number("end_lr")), opt,
-                                     try unit(a, "unit", default: .epoch))
+                discussion: scheduleDiscussion("lr(t) = base + (end_lr - base) * min(t, steps) / steps")) { a in
+            try schedule(a) { try .linearDecay(base: $0, steps: try a.int("steps"), endLr: try a.number("end_lr")) }
         },
         Builtin("Warmup", [.required("opt"), .required("steps"), .optional("then"), .optional("start_factor", .number(0))] + scheduleTail,
                 area: "Schedules", summary: "Linear warm-up over `steps` to the rate `then` starts at, then the schedule `then` (shifted to start at its step 0).",
-                discussion: "```\nlr(t) = then(0) * (start_factor + (1 - start_factor) * t / steps)   for t < steps\nlr(t) = then(t - steps)                                              after\n```\nWithout `then` the rate stays at the base rate after the warm-up. Stepped per \"batch\" by default." + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a)
-            var then = try Schedule.constant(base)
-            if try !a["then"].isNil {
-                guard case .object(let t as ScheduleObject) = try a["then"], let s = t.schedule else { throw try a.bad("then", "schedule") }
-                then = s
+                discussion: scheduleDiscussion("lr(t) = then(0) * (start_factor + (1 - start_factor) * t / steps)   for t < steps\nlr(t) = then(t - steps)                                              after",
+                                               "\nWithout `then` the rate stays at the base rate after the warm-up. Stepped per \"batch\" by default.")) { a in
+            try schedule(a, unit: .batch) { base in
+                var then = try Schedule.constant(base)
+                if try !a["then"].isNil {
+                    guard case .object(let t as ScheduleObject) = try a["then"], let s = t.schedule else { throw try a.bad("then", "schedule") }
+                    then = s
+                }
+                return try .warmup(steps: try a.int("steps"), startFactor: try a.number("start_factor"), then: then)
             }
-            return try scheduleValue("Warmup", try .warmup(steps: try a.int("steps"), startFactor: try a.number("start_factor"), then: then), opt,
-                                     try unit(a, "unit", default: .batch))
         },
         Builtin("Transformer", [.required("opt"), .required("d_model"), .required("warmup"), .optional("scale", .number(1)),
                                 .optional("unit")], area: "Schedules",
@@ -110,20 +116,20 @@ extension Builtins {
         },
         Builtin("LambdaLR", [.required("opt"), .required("fn")] + scheduleTail, area: "Schedules",
                 summary: "The base rate times `fn(step)`, as PyTorch's `LambdaLR`.",
-                discussion: "```\nlr(t) = base * fn(t)\n```\n`fn` is an nn function of the step number returning a factor." + scheduleDoc) { a in
-            let (opt, base) = try scheduleBase(a)
-            let f = try a.callable("fn")
-            let name = f.functionName
-            let interp = a.interpreter
-            let s = Schedule.custom("LambdaLR(base: \(base), fn: \(name))") { [weak interp] t in
-                guard let interp else { throw BuiltinError("LambdaLR: the interpreter is gone") }
-                let v = try interp.call(f, [.number(Double(t))])
-                guard case .number(let k) = v else {
-                    throw BuiltinError("LambdaLR: \(name)(\(t)) must return a number, got \(v.typeName)")
+                discussion: scheduleDiscussion("lr(t) = base * fn(t)", "\n`fn` is an nn function of the step number returning a factor.")) { a in
+            try schedule(a) { base in
+                let f = try a.callable("fn")
+                let name = f.functionName
+                let interp = a.interpreter
+                return Schedule.custom("LambdaLR(base: \(base), fn: \(name))") { [weak interp] t in
+                    guard let interp else { throw BuiltinError("LambdaLR: the interpreter is gone") }
+                    let v = try interp.call(f, [.number(Double(t))])
+                    guard case .number(let k) = v else {
+                        throw BuiltinError("LambdaLR: \(name)(\(t)) must return a number, got \(v.typeName)")
+                    }
+                    return base * k
                 }
-                return base * k
             }
-            return try scheduleValue("LambdaLR", s, opt, try unit(a, "unit", default: .epoch))
         },
         Builtin("ReduceOnPlateau", [.required("opt"), .optional("mode", .string("min")), .optional("factor", .number(0.1)),
                                     .optional("patience", .number(10)), .optional("threshold", .number(1e-4)),

@@ -10,12 +10,20 @@ extension Builtins {
 
     /// A tensor, or a number/list converted to one (float32 or the other tensor's dtype).
     static func tensorLike(_ a: BuiltinArguments, _ name: String) throws -> Tensor {
+        try convertedTensor(a, name, lone: "number", expected: "tensor")
+    }
+
+    /// Argument `name` as a tensor: a tensor, or what `tensor(...)` makes
+    /// one of (float32): nested lists or tuples, or a lone value of type
+    /// `lone`; anything else is an error expecting `expected`.
+    static func convertedTensor(_ a: BuiltinArguments, _ name: String, lone: String, expected: String) throws -> Tensor {
         let v = try a[name]
         switch v {
         case .tensor(let t): return t
-        case .number, .list, .tuple: return try TensorBridge.make(v, dtype: nil, a.builtin.name)
-        default: throw try a.bad(name, "tensor")
+        case .list, .tuple: break
+        default: guard v.typeName == lone else { throw try a.bad(name, expected) }
         }
+        return try TensorBridge.make(v, dtype: nil, a.builtin.name)
     }
 
     /// A shape argument, checked (size limit included) under the builtin's own name.

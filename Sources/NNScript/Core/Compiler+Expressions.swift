@@ -15,7 +15,7 @@ extension Compiler {
                 case .expression(let x): compile(x)
                 }
             }
-            return InterpolationNode(parts: nodes, range: r)
+            return InterpolationNode(items: nodes, range: r)
         case .identifier(let name):
             return compileName(name, r)
         case .tuple(let items):
@@ -42,28 +42,26 @@ extension Compiler {
         case .range(let lo, let hi, let inclusive):
             return RangeNode(lower: compile(lo), upper: compile(hi), inclusive: inclusive, range: r)
         case .call(let callee, let arguments):
-            var positional: [Node] = [], labels: [String] = [], named: [Node] = []
+            var args = CallArguments()
             for a in arguments {
                 if let l = a.label {
-                    labels.append(l.name)
-                    named.append(compile(a.value))
+                    args.labels.append(l.name)
+                    args.named.append(compile(a.value))
                 } else {
-                    positional.append(compile(a.value))
+                    args.positional.append(compile(a.value))
                 }
             }
             if case .member(let base, let name) = callee.kind {
                 let b = compile(base)
-                let call = CallNode(callee: b, args: positional, labels: labels, named: named, range: r)
+                let call = CallNode(callee: b, args, range: r)
                 return MethodCallNode(base: b, name: name.name, call: call, builtin: registry[name.name], range: r)
             }
             let calleeNode = compile(callee)
-            if let g = calleeNode as? GlobalGet {
-                return GlobalCallNode(cell: g.cell, callee: g, args: positional, labels: labels, named: named, range: r)
-            }
+            if let g = calleeNode as? GlobalGet { return GlobalCallNode(callee: g, args, range: r) }
             if let c = calleeNode as? ConstNode, case .builtin(let b) = c.value {
-                return BuiltinCallNode(builtin: b, callee: c, args: positional, labels: labels, named: named, range: r)
+                return BuiltinCallNode(builtin: b, callee: c, args, range: r)
             }
-            return CallNode(callee: calleeNode, args: positional, labels: labels, named: named, range: r)
+            return CallNode(callee: calleeNode, args, range: r)
         case .index(let base, let items):
             return IndexNode(base: compile(base), items: items.map(compileIndexItem), range: r)
         case .member(let base, let name):

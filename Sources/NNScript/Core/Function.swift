@@ -1,18 +1,25 @@
 import NNSyntax
 
-/// A compiled function: parameters, frame layout and body.
-final class FunctionProto {
-    let name: String
-    let paramNames: [String]
-    /// `paramNames.count`, read on every call.
+/// The sizes a call reads from the function it calls (copied into each
+/// ``CallTarget``).
+struct FrameLayout {
+    /// The number of parameters.
     let paramCount: Int
-    /// Default-value expressions (nil: required), evaluated at call time in
-    /// the scope where the function is written.
-    let defaults: [Child?]
     /// Stack slots of the frame (parameters first).
     let frameSize: Int
     /// Size of the heap environment made at entry (0: none).
     let envSize: Int
+}
+
+/// A compiled function: parameters, frame layout and body.
+final class FunctionProto {
+    let name: String
+    let paramNames: [String]
+    /// Default-value expressions (nil: required), evaluated at call time in
+    /// the scope where the function is written.
+    let defaults: [Child?]
+    /// Its frame, read on every call.
+    let layout: FrameLayout
     /// Parameters that live in the environment: (parameter index, env slot).
     let envParams: [(Int, Int)]
     /// The body.
@@ -35,11 +42,9 @@ final class FunctionProto {
         self.nested = owned.nested
         self.name = name
         self.paramNames = paramNames
-        self.paramCount = paramNames.count
         self.defaults = defaults.map { $0.map(Child.init) }
         callSignature = Signature(name: name, names: paramNames, required: defaults.map { $0 == nil })
-        self.frameSize = frameSize
-        self.envSize = envSize
+        layout = FrameLayout(paramCount: paramNames.count, frameSize: frameSize, envSize: envSize)
         self.envParams = envParams
         self.body = Child(body)
         self.range = range

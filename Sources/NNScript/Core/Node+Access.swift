@@ -7,15 +7,19 @@ enum IndexArg {
     case slice(Int?, Int?, Int?)
 }
 
-/// `base.name`: a record field, a tensor property or an object member.
-final class MemberNode: Node {
-    let base: Child
-    let name: String
+/// A node on member `name` of `base`: read, set or called.
+class MemberAccessNode: Node {
+    final let base: Child
+    final let name: String
     init(base: Node, name: String, range: SourceRange) {
         self.base = Child(base)
         self.name = name
         super.init(range: range)
     }
+}
+
+/// `base.name`: a record field, a tensor property or an object member.
+final class MemberNode: MemberAccessNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let v = try base.eval(f)
         if case .record(let r) = v, let x = r[name] { return x }
@@ -28,17 +32,13 @@ final class MemberNode: Node {
 }
 
 /// `base.name = value` (or `op=`).
-final class MemberSetNode: Node {
-    let base: Child
-    let name: String
+final class MemberSetNode: MemberAccessNode {
     let value: Child
     let op: BinaryOperator?
     init(base: Node, name: String, value: Node, op: BinaryOperator?, range: SourceRange) {
-        self.base = Child(base)
-        self.name = name
         self.value = Child(value)
         self.op = op
-        super.init(range: range)
+        super.init(base: base, name: name, range: range)
     }
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let target = try base.eval(f)

@@ -6,18 +6,16 @@ import NNSyntax
 /// it), and the closure keeps its prototype and environment.
 struct CallTarget {
     let function: Unmanaged<Closure>
-    let paramCount: Int
-    let frameSize: Int
-    let envSize: Int
+    let layout: FrameLayout
     let body: Unmanaged<Node>
     let env: Unmanaged<Env>?
 
     @inline(__always)
     init(_ function: Unmanaged<Closure>) {
         self.function = function
-        (paramCount, frameSize, envSize, body, env) = function._withUnsafeGuaranteedRef { c in
+        (layout, body, env) = function._withUnsafeGuaranteedRef { c in
             unowned(unsafe) let p = c.proto
-            return (p.paramCount, p.frameSize, p.envSize, p.body.unretained, c.env.map { Unmanaged.passUnretained($0) })
+            return (p.layout, p.body.unretained, c.env.map { Unmanaged.passUnretained($0) })
         }
     }
 
@@ -26,6 +24,15 @@ struct CallTarget {
 
     /// The closure, retained: for the slow paths.
     var closure: Closure { function.takeUnretainedValue() }
+}
+
+/// The compiled arguments of a call, as the compiler collects them.
+struct CallArguments {
+    /// The positional arguments.
+    var positional: [Node] = []
+    /// The named arguments and their labels.
+    var labels: [String] = []
+    var named: [Node] = []
 }
 
 /// A call: `callee(args)`.
@@ -37,12 +44,12 @@ class CallNode: Node {
     let named: Children
     let labels: [String]
     let hasNamed: Bool
-    init(callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange) {
+    init(callee: Node, _ arguments: CallArguments, range: SourceRange) {
         self.callee = Child(callee)
-        self.args = Children(args)
-        self.named = Children(named)
-        self.labels = labels
-        hasNamed = !named.isEmpty
+        args = Children(arguments.positional)
+        named = Children(arguments.named)
+        labels = arguments.labels
+        hasNamed = !arguments.named.isEmpty
         super.init(range: range)
     }
 
@@ -72,9 +79,9 @@ class CallNode: Node {
 /// read from the global's cell in place rather than copied out as a value.
 final class GlobalCallNode: CallNode {
     let cell: CellRef
-    init(cell: CellRef, callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange) {
-        self.cell = cell
-        super.init(callee: callee, args: args, labels: labels, named: named, range: range)
+    init(callee: GlobalGet, _ arguments: CallArguments, range: SourceRange) {
+        cell = callee.cell
+        super.init(callee: callee, arguments, range: range)
     }
 
     override func eval(_ f: Frame) throws(Unwind) -> Value {
@@ -91,9 +98,9 @@ final class GlobalCallNode: CallNode {
 /// call is compiled (the callee node holds it).
 final class BuiltinCallNode: CallNode {
     let builtin: Builtin
-    init(builtin: Builtin, callee: Node, args: [Node], labels: [String], named: [Node], range: SourceRange) {
+    init(builtin: Builtin, callee: Node, _ arguments: CallArguments, range: SourceRange) {
         self.builtin = builtin
-        super.init(callee: callee, args: args, labels: labels, named: named, range: range)
+        super.init(callee: callee, arguments, range: range)
     }
 
     override func eval(_ f: Frame) throws(Unwind) -> Value {
@@ -115,17 +122,13 @@ final class BuiltinCallNode: CallNode {
 
 /// A method call `base.name(args)`: a record field or object member that is
 /// callable, else the builtin `name` with `base` as its first argument.
-final class MethodCallNode: Node {
-    let base: Child
-    let name: String
+final class MethodCallNode: MemberAccessNode {
     let call: CallNode
     let builtin: Builtin?
     init(base: Node, name: String, call: CallNode, builtin: Builtin?, range: SourceRange) {
-        self.base = Child(base)
-        self.name = name
         self.call = call
         self.builtin = builtin
-        super.init(range: range)
+        super.init(base: base, name: name, range: range)
     }
 
     override func eval(_ f: Frame) throws(Unwind) -> Value {

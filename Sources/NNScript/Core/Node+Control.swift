@@ -67,17 +67,27 @@ final class WhileNode: Node {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         while try condition.test(f, "while") {
             try f.rt.checkInterrupt(range)
-            do {
-                try body.exec(f)
-            } catch {
-                switch error {
-                case .breakLoop: return .nil
-                case .continueLoop: continue
-                default: throw error
-                }
-            }
+            guard try body.execLoopBody(f) else { break }
         }
         return .nil
+    }
+}
+
+extension Child {
+    /// Runs a loop's body once: false when it ends with `break`, true
+    /// otherwise (`continue` included); any other unwind goes on.
+    @inline(__always)
+    func execLoopBody(_ f: Frame) throws(Unwind) -> Bool {
+        do {
+            try exec(f)
+        } catch {
+            switch error {
+            case .breakLoop: return false
+            case .continueLoop: return true
+            default: throw error
+            }
+        }
+        return true
     }
 }
 
@@ -127,16 +137,7 @@ final class ForNode: Node {
         defer { extendLifetime(e) }
         let g = e != nil ? f.with(env: e) : f
         try binder.bind(v, g)
-        do {
-            try body.exec(g)
-        } catch {
-            switch error {
-            case .breakLoop: return false
-            case .continueLoop: return true
-            default: throw error
-            }
-        }
-        return true
+        return try body.execLoopBody(g)
     }
 
     override func eval(_ f: Frame) throws(Unwind) -> Value {
@@ -149,15 +150,7 @@ final class ForNode: Node {
                 while i < hi {
                     try f.rt.checkInterrupt(range)
                     f.fp[slot] = .number(Double(i))
-                    do {
-                        try body.exec(f)
-                    } catch {
-                        switch error {
-                        case .breakLoop: return .nil
-                        case .continueLoop: break
-                        default: throw error
-                        }
-                    }
+                    guard try body.execLoopBody(f) else { break }
                     i += 1
                 }
                 return .nil
@@ -248,23 +241,23 @@ final class FunctionNode: Node {
     }
 }
 
-final class ListNode: Node {
-    let items: Children
+/// A node over child expressions evaluated in order: list and tuple
+/// literals, interpolated strings.
+class ItemsNode: Node {
+    final let items: Children
     init(items: [Node], range: SourceRange) {
         self.items = Children(items)
         super.init(range: range)
     }
+}
+
+final class ListNode: ItemsNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         .list(ListRef(try items.evalAll(f)))
     }
 }
 
-final class TupleNode: Node {
-    let items: Children
-    init(items: [Node], range: SourceRange) {
-        self.items = Children(items)
-        super.init(range: range)
-    }
+final class TupleNode: ItemsNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         .tuple(try items.evalAll(f))
     }

@@ -184,12 +184,16 @@ final class LogicNode: Node {
     }
 }
 
-final class NegateNode: Node {
-    let operand: Child
+/// An operator on one operand: `-x`, `+x`, `not x`.
+class UnaryNode: Node {
+    final let operand: Child
     init(_ operand: Node, range: SourceRange) {
         self.operand = Child(operand)
         super.init(range: range)
     }
+}
+
+final class NegateNode: UnaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let v = try operand.eval(f)
         if case .number(let x) = v { return .number(-x) }
@@ -197,12 +201,7 @@ final class NegateNode: Node {
     }
 }
 
-final class PlusNode: Node {
-    let operand: Child
-    init(_ operand: Node, range: SourceRange) {
-        self.operand = Child(operand)
-        super.init(range: range)
-    }
+final class PlusNode: UnaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         let v = try operand.eval(f)
         switch v {
@@ -212,12 +211,7 @@ final class PlusNode: Node {
     }
 }
 
-final class NotNode: Node {
-    let operand: Child
-    init(_ operand: Node, range: SourceRange) {
-        self.operand = Child(operand)
-        super.init(range: range)
-    }
+final class NotNode: UnaryNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         .bool(try !operand.test(f, "not"))
     }
@@ -258,17 +252,12 @@ extension Unwind {
     }
 }
 
-/// An interpolated string: literal parts and `{expr}` parts, concatenated.
-final class InterpolationNode: Node {
-    let parts: Children
-    init(parts: [Node], range: SourceRange) {
-        self.parts = Children(parts)
-        super.init(range: range)
-    }
+/// An interpolated string: its items (literal parts and `{expr}` parts), concatenated.
+final class InterpolationNode: ItemsNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {
         var s = ""
-        for i in 0..<parts.count {
-            let v = try parts.eval(i, f)
+        for i in 0..<items.count {
+            let v = try items.eval(i, f)
             if case .string(let t) = v { s += t } else { s += v.description }
         }
         return .string(s)

@@ -59,13 +59,20 @@ final class LocalGet: Node {
     override func eval(_ f: Frame) throws(Unwind) -> Value { f.fp[slot] }
 }
 
-final class LocalSet: StatementNode {
-    let slot: Int
-    let value: Child
-    init(slot: Int, value: Node, range: SourceRange) {
-        self.slot = slot
+/// A statement that stores the value of an expression: an assignment or a `let`.
+class AssignNode: StatementNode {
+    final let value: Child
+    init(value: Node, range: SourceRange) {
         self.value = Child(value)
         super.init(range: range)
+    }
+}
+
+final class LocalSet: AssignNode {
+    let slot: Int
+    init(slot: Int, value: Node, range: SourceRange) {
+        self.slot = slot
+        super.init(value: value, range: range)
     }
     override func exec(_ f: Frame) throws(Unwind) {
         f.fp[slot] = try value.eval(f)
@@ -82,14 +89,12 @@ final class EnvGet: Node {
     override func eval(_ f: Frame) throws(Unwind) -> Value { f.envSlots(depth)[slot] }
 }
 
-final class EnvSet: StatementNode {
+final class EnvSet: AssignNode {
     let depth: Int, slot: Int
-    let value: Child
     init(depth: Int, slot: Int, value: Node, range: SourceRange) {
         self.depth = depth
         self.slot = slot
-        self.value = Child(value)
-        super.init(range: range)
+        super.init(value: value, range: range)
     }
     override func exec(_ f: Frame) throws(Unwind) {
         let v = try value.eval(f)
@@ -117,15 +122,13 @@ final class GlobalGet: Node {
 }
 
 /// `name = value` for a global; an error when `name` was never declared.
-final class GlobalSet: StatementNode {
+final class GlobalSet: AssignNode {
     let cell: CellRef
     let visible: [String]
-    let value: Child
     init(cell: CellRef, visible: [String], value: Node, range: SourceRange) {
         self.cell = cell
         self.visible = visible
-        self.value = Child(value)
-        super.init(range: range)
+        super.init(value: value, range: range)
     }
     override func exec(_ f: Frame) throws(Unwind) {
         let v = try value.eval(f)
@@ -172,13 +175,11 @@ enum Binder {
 }
 
 /// `let pattern = value`.
-final class LetNode: StatementNode {
+final class LetNode: AssignNode {
     let binder: Binder
-    let value: Child
     init(binder: Binder, value: Node, range: SourceRange) {
         self.binder = binder
-        self.value = Child(value)
-        super.init(range: range)
+        super.init(value: value, range: range)
     }
     override func exec(_ f: Frame) throws(Unwind) {
         try binder.bind(try value.eval(f), f)

@@ -65,7 +65,7 @@ extension RuntimeRef {
     /// (see ``CallTarget``), and the function its prototype and environment.
     @inline(__always)
     func invoke(_ t: CallTarget, _ call: CallNode, caller f: Frame, range: SourceRange) throws(Unwind) -> Value {
-        let n = t.paramCount, size = t.frameSize
+        let n = t.layout.paramCount, size = t.layout.frameSize
         let argc = call.args.count
         if argc > n { throw misfit(t.closure.proto, argc, call.labels, range) }
         // Push the frame: the slots after the arguments start nil; each
@@ -113,8 +113,8 @@ extension RuntimeRef {
         let p = c.proto
         let args = arguments.positional
         let b = try bind(p, args.count, arguments.named.map(\.label), range)
-        let fp = try pushFrame(p.frameSize, p.name, range)
-        defer { popFrame(fp, p.frameSize) }
+        let fp = try pushFrame(p.layout.frameSize, p.name, range)
+        defer { popFrame(fp, p.layout.frameSize) }
         for i in 0..<args.count { fp[i] = args[i] }
         for j in 0..<arguments.named.count { fp[b.namedSlots[j]] = arguments.named[j].value }
         try fillDefaults(c, fp, b.given)
@@ -134,7 +134,7 @@ extension RuntimeRef {
     private func misfit(_ p: FunctionProto, _ positional: Int, _ labels: [String], _ range: SourceRange) -> Unwind {
         do { _ = try bind(p, positional, labels, range) } catch { return error }
         // Not reached: the caller saw more positional arguments than parameters.
-        return .fail("\(p.name): expected at most \(Signature.count(p.paramCount, "argument")), got \(positional)", range)
+        return .fail("\(p.name): expected at most \(Signature.count(p.layout.paramCount, "argument")), got \(positional)", range)
     }
 
     /// Evaluates the defaults of the parameters a call left out (the binder
@@ -148,7 +148,7 @@ extension RuntimeRef {
 
     @inline(__always)
     private func enter(_ t: CallTarget, _ fp: UnsafeMutablePointer<Value>, _ range: SourceRange) throws(Unwind) -> Value {
-        if t.envSize > 0 { return try enterWithEnv(t.closure, fp, range) }
+        if t.layout.envSize > 0 { return try enterWithEnv(t.closure, fp, range) }
         return try run(t.function, t.body, Frame(fp: fp, envRef: t.env, rt: self), range)
     }
 
@@ -156,7 +156,7 @@ extension RuntimeRef {
     @inline(never)
     private func enterWithEnv(_ c: Closure, _ fp: UnsafeMutablePointer<Value>, _ range: SourceRange) throws(Unwind) -> Value {
         let p = c.proto
-        let e = Env(parent: c.env, size: p.envSize)
+        let e = Env(parent: c.env, size: p.layout.envSize)
         defer { extendLifetime(e) }
         for (pi, slot) in p.envParams { e.slots[slot] = fp[pi] }
         return try run(.passUnretained(c), p.body.unretained, Frame(fp: fp, env: e, rt: self), range)

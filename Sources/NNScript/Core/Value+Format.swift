@@ -1,3 +1,4 @@
+import NNFiles
 import NNTensor
 
 extension Value {
@@ -52,7 +53,7 @@ extension Value {
             out += "}"
         case .function(let c): out += "<fn \(c.name)>"
         case .builtin(let b): out += "<builtin \(b.name)>"
-        case .tensor(let t): out += TensorFormat.describe(t)
+        case .tensor(let t): out += t.description
         case .range(let lo, let hi): out += "\(lo)..\(hi)"
         case .object(let o): out += o.description
         }
@@ -70,82 +71,14 @@ extension Value {
 
     /// A string in double quotes with escapes, as it would be written in source.
     static func quote(_ s: String) -> String {
-        var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "{": out += "\\{"
-            default:
-                if ch.value < 0x20 || ch.value == 0x7F {
-                    out += "\\u{\(String(ch.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(ch)
-                }
-            }
-        }
-        return out + "\""
+        "\"" + TextEscape.escape(s, named: sourceEscapes, other: TextEscape.sourceControl) + "\""
     }
+
+    /// The named escapes of an nn string literal: C's, and `\{` (a bare `{` starts an interpolation).
+    static let sourceEscapes = TextEscape.backslashed.merging(["{": "\\{"]) { c, _ in c }
 
     static func isIdentifier(_ s: String) -> Bool {
         guard let first = s.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
         return s.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
-    }
-}
-
-/// Tensor printing: the engine's own format when it has one, else a plain
-/// nested-list rendering followed by the shape and dtype.
-enum TensorFormat {
-    static func describe(_ t: Tensor) -> String {
-        if let s = (t as Any) as? CustomStringConvertible { return s.description }
-        return fallback(t)
-    }
-
-    static func fallback(_ t: Tensor) -> String {
-        let values = t.doubles
-        var out = "tensor("
-        if t.shape.isEmpty {
-            out += values.first.map(Value.formatNumber) ?? "?"
-        } else {
-            var index = 0
-            func level(_ d: Int) {
-                out += "["
-                for i in 0..<t.shape[d] {
-                    if i > 0 { out += ", " }
-                    if i >= 6, t.shape[d] > 8, i < t.shape[d] - 3 {
-                        out += "..."
-                        let skip = t.shape[d] - 3 - i
-                        index += skip * t.shape[(d + 1)...].reduce(1, *)
-                        level2(d, from: t.shape[d] - 3)
-                        return
-                    }
-                    if d + 1 == t.shape.count {
-                        out += Value.formatNumber(values[index])
-                        index += 1
-                    } else {
-                        level(d + 1)
-                    }
-                }
-                out += "]"
-            }
-            func level2(_ d: Int, from start: Int) {
-                for _ in start..<t.shape[d] {
-                    out += ", "
-                    if d + 1 == t.shape.count {
-                        out += Value.formatNumber(values[index])
-                        index += 1
-                    } else {
-                        level(d + 1)
-                    }
-                }
-                out += "]"
-            }
-            level(0)
-        }
-        out += ", shape: [" + t.shape.map(String.init).joined(separator: ", ") + "], dtype: \(t.dtype))"
-        return out
     }
 }

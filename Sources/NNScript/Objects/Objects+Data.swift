@@ -8,8 +8,6 @@ final class DatasetObject: LibraryObject {
 
     init(_ data: Dataset) { self.data = data }
 
-    var typeName: String { "Dataset" }
-
     var description: String {
         "Dataset(\(data.count) samples: X \(TensorBridge.fmtShape(data.X.shape)) \(data.X.dtype), y \(TensorBridge.fmtShape(data.y.shape)))"
     }
@@ -37,8 +35,6 @@ final class DataLoaderObject: LibraryObject {
     let loader: DataLoader
 
     init(_ loader: DataLoader) { self.loader = loader }
-
-    var typeName: String { "DataLoader" }
 
     var description: String {
         let l = loader
@@ -81,8 +77,6 @@ final class CSVObject: LibraryObject {
         self.name = name
     }
 
-    var typeName: String { "CSV" }
-
     var description: String {
         let t = table
         var s = "\(name): \(t.X.shape.first ?? 0) rows, X \(TensorBridge.fmtShape(t.X.shape)) (\(t.columns.joined(separator: ", ")))"
@@ -116,8 +110,6 @@ final class StandardizerObject: LibraryObject {
     let standardizer: Standardizer
 
     init(_ s: Standardizer) { standardizer = s }
-
-    var typeName: String { "Standardizer" }
 
     var description: String {
         "Standardizer(\(standardizer.mean.count) columns: mean \(Convert.shortList(standardizer.mean)), std \(Convert.shortList(standardizer.std)))"

@@ -153,6 +153,11 @@ protocol LibraryObject: ScriptObject {
 }
 
 extension LibraryObject {
+    /// The type's name in its table (`DataLoader`): what `type(x)` returns
+    /// for a type whose objects all have one name. Types whose objects have
+    /// their own names (`Adam`, `Linear`) say them.
+    var typeName: String { Self.members.doc.name }
+
     func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
         try Self.members.value(name, of: self)
     }

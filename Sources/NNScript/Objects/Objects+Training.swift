@@ -10,8 +10,6 @@ final class HistoryObject: LibraryObject {
 
     init(_ history: History) { self.history = history }
 
-    var typeName: String { "History" }
-
     var description: String {
         let h = history
         var parts = ["\(h.epochs) epoch" + (h.epochs == 1 ? "" : "s")]
