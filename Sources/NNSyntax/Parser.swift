@@ -22,8 +22,10 @@ struct ParseError: Error {}
 /// collects them. After an error the parser skips to the next statement
 /// boundary and goes on, so one run reports several errors (up to
 /// ``maxErrors``). Nesting is limited to ``maxDepth`` levels and the height of
-/// operator chains to ``maxHeight``, so no input can exhaust the stack, here or
-/// in a later phase walking the tree.
+/// operator chains to ``maxHeight``, so no input can exhaust the stack in a
+/// later phase walking the tree; the parser also checks the native stack it
+/// runs on (``checkStack()``), so it cannot exhaust that either, whatever
+/// the thread.
 public struct Parser {
     /// The most errors reported in one run.
     public static let maxErrors = 20
@@ -72,6 +74,10 @@ public struct Parser {
     let lexerDiagnostics: [Diagnostic]
     var depth = 0
     var height = 0
+    /// Where the native stack must stop (see ``checkStack()``); 0: unknown.
+    let stackFloor: UInt
+    /// The parsing thread's stack size in bytes (0: unknown).
+    let stackSize: Int
     /// Set once ``maxErrors`` is reached: parsing stops.
     var gaveUp = false
 
@@ -81,6 +87,7 @@ public struct Parser {
         let (tokens, lexed) = Lexer(source).tokenize()
         self.tokens = tokens
         lexerDiagnostics = lexed
+        (stackFloor, stackSize) = Parser.stackFloor()
     }
 
     /// Merges lexer and parser diagnostics and decides whether the input is incomplete.
@@ -196,8 +203,10 @@ public struct Parser {
         fail("expected \(what), found \(describe(current))")
     }
 
-    /// Enters one level of nesting; fails cleanly past ``maxDepth``.
+    /// Enters one level of nesting; fails cleanly past ``maxDepth`` or when
+    /// the native stack is nearly used up (``checkStack()``).
     mutating func enter() throws(ParseError) {
+        try checkStack()
         depth += 1
         height += 1
         if depth > Parser.maxDepth || height > Parser.maxHeight {
@@ -216,6 +225,7 @@ public struct Parser {
 
     /// Adds one link of an operator or postfix chain to the tree height.
     mutating func grow() throws(ParseError) {
+        try checkStack()
         height += 1
         if height > Parser.maxHeight {
             throw fail("expression too complex (more than \(Parser.maxHeight) chained operations)")

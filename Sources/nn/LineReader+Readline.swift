@@ -63,7 +63,7 @@ final class ReadlineLineReader: LineReader {
     }
 
     func readLine(prompt: String) -> ReadResult {
-        SessionSignals.drainPrompt()
+        Signals.drainPrompt()
         Readline.received = nil
         Readline.finished = false
         rl_callback_handler_install(prompt) { line in
@@ -77,7 +77,7 @@ final class ReadlineLineReader: LineReader {
             rl_callback_handler_remove()
         }
         while true {
-            switch SessionSignals.waitForInput(0) {
+            switch Signals.waitForInput(0) {
             case .interrupted:
                 Readline.abandonLine()
                 return .interrupted

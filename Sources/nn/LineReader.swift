@@ -45,7 +45,7 @@ final class PlainLineReader: LineReader {
     func addHistory(_ entry: String) {}
 
     func readLine(prompt: String) -> ReadResult {
-        SessionSignals.drainPrompt()
+        Signals.drainPrompt()
         while true {
             if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 var bytes = pending[..<newline]
@@ -60,7 +60,7 @@ final class PlainLineReader: LineReader {
                 pending = []
                 return line
             }
-            switch SessionSignals.waitForInput(fd) {
+            switch Signals.waitForInput(fd) {
             case .interrupted:
                 return .interrupted
             case .ready:

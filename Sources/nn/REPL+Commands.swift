@@ -43,7 +43,7 @@ extension REPL {
     func time(_ text: String) {
         let start = REPL.now()
         do {
-            let value = try SessionSignals.running { try session.run(text) }
+            let value = try Signals.running { try session.run(text) }
             let elapsed = REPL.now() - start
             show(value)
             say("time: " + REPL.formatDuration(elapsed))

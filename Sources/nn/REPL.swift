@@ -11,7 +11,7 @@ import Darwin
 /// standard input otherwise), continues an entry that ends too early on a
 /// `...` prompt, runs it in a ``Session`` on the interpreter's big-stack
 /// thread, prints a result that is not nil, and handles `:commands`,
-/// `?name` and Ctrl-C (see ``SessionSignals``).
+/// `?name` and Ctrl-C (see ``Signals``).
 final class REPL {
     /// Set by `--no-color`.
     nonisolated(unsafe) static var colorDisabled = false
@@ -30,7 +30,7 @@ final class REPL {
         let reader: LineReader = isatty(0) != 0
             ? ReadlineLineReader(historyPath: historyPath()) : PlainLineReader()
         let repl = REPL(session: Session(interpreter: interpreter), reader: reader)
-        SessionSignals.install(interpreter)
+        Signals.install(interpreter, mode: .session)
         Completion.session = repl.session
         // A script that cannot be read ends `nn -i` as it ends `nn FILE` (66): no session starts.
         if let script, !repl.load(script) { return Runner.Exit.noInput }
@@ -124,7 +124,7 @@ final class REPL {
     /// Runs one entry and prints its value, or its error.
     func evaluate(_ text: String) {
         do {
-            let value = try SessionSignals.running { try session.run(text) }
+            let value = try Signals.running { try session.run(text) }
             show(value)
         } catch {
             report(error)
@@ -143,7 +143,7 @@ final class REPL {
             return false
         }
         do {
-            _ = try SessionSignals.running { try session.load(bytes: bytes, path: path) }
+            _ = try Signals.running { try session.load(bytes: bytes, path: path) }
         } catch {
             report(error)
         }

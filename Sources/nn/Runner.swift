@@ -1,6 +1,5 @@
 import NNScript
 import NNFiles
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,19 +19,15 @@ struct Runner {
     let seed: UInt64
     let color: Bool
 
-    /// A new interpreter writing to stdout/stderr, with Ctrl-C wired to its interrupt.
+    /// A new interpreter writing to stdout/stderr. Ctrl-C reaches it once
+    /// it is installed (``Signals/install(_:mode:)``: a script's run, or the REPL).
     func makeInterpreter(arguments: [String], repl: Bool = false) -> Interpreter {
-        let interp = Interpreter(options: .init(
+        Interpreter(options: .init(
             output: { text in try StdIO.write(text, to: .out) },
             errorOutput: { text in StdIO.complain(text) },
             seed: seed, allowsRedeclaration: repl, arguments: arguments,
-            interruptTaken: {
-                // fit took the Ctrl-C and returned: the next press is a first one again.
-                Signals.pending.store(false, ordering: .sequentiallyConsistent)
-                SessionSignals.pending.store(false, ordering: .sequentiallyConsistent)
-            }))
-        Signals.install(interp)
-        return interp
+            // fit took the Ctrl-C and returned: the next press is a first one again.
+            interruptTaken: { Signals.interruptTaken() }))
     }
 
     func runFile(_ path: String, arguments: [String]) -> Int32 {
@@ -58,6 +53,7 @@ struct Runner {
     /// on stderr; returns the exit code.
     func runSource(_ bytes: [UInt8], name: String, arguments: [String], printResult: Bool) -> Int32 {
         let interp = makeInterpreter(arguments: arguments)
+        Signals.install(interp, mode: .script)
         defer { StdIO.flush() }
         do {
             let value = try interp.run(bytes: bytes, name: name)
@@ -141,23 +137,6 @@ enum Files {
         case .success(nil):
             throw ReadError("a script may be at most \(maxScriptBytes >> 20) MiB and this one is larger (is it a device or an endless pipe?)")
         case .failure(let failure): throw ReadError(failure.code)
-        }
-    }
-}
-
-/// SIGINT: the first Ctrl-C interrupts the running script; a second one
-/// while the first is pending exits. (`fit` may take the first press softly
-/// and return; then `pending` is cleared through `Options.interruptTaken`.)
-enum Signals {
-    nonisolated(unsafe) static var target: Interpreter?
-    static let pending = Atomic<Bool>(false)
-
-    static func install(_ interp: Interpreter) {
-        target = interp
-        _ = pending.load(ordering: .relaxed)
-        signal(SIGINT) { _ in
-            if Signals.pending.exchange(true, ordering: .sequentiallyConsistent) { _exit(130) }
-            Signals.target?.interrupt()
         }
     }
 }
