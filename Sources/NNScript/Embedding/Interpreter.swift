@@ -123,7 +123,7 @@ public final class Interpreter {
     /// Stops the running script at its next loop iteration, nn call or step
     /// of a long builtin with an `interrupted` error (a script that finishes
     /// first ends with that error too). Safe to call from any thread or a
-    /// signal handler's thread.
+    /// signal-watching thread (not from inside a signal handler: use an async-signal-safe flag there, as the nn command does).
     public func interrupt() { rt.interrupt.set() }
 
     /// A global variable's value (nil when undefined); setting defines it.
