@@ -129,6 +129,7 @@ extension Kernels {
         if outer <= 0 { body(0, 0, 0, 0); return }
         let rows = shape[..<outer].reduce(1, *)
         guard rows > 0 else { return }
+        let hasB = !sb.isEmpty, hasC = !sc.isEmpty  // constants once inlined: unused operands cost nothing
         // scratch: counters, sizes, and the three operands' strides, `outer` each
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 5 * outer) { scratch in
             guard let idx = scratch.baseAddress else { return }
@@ -146,9 +147,13 @@ extension Kernels {
                 var d = outer &- 1  // 0 <= d < outer below
                 while d >= 0 {
                     idx[d] &+= 1
-                    oa &+= pa[d]; ob &+= pb[d]; oc &+= pc[d]
+                    oa &+= pa[d]
+                    if hasB { ob &+= pb[d] }
+                    if hasC { oc &+= pc[d] }
                     if idx[d] < dims[d] { break }
-                    oa &-= pa[d] &* dims[d]; ob &-= pb[d] &* dims[d]; oc &-= pc[d] &* dims[d]
+                    oa &-= pa[d] &* dims[d]
+                    if hasB { ob &-= pb[d] &* dims[d] }
+                    if hasC { oc &-= pc[d] &* dims[d] }
                     idx[d] = 0
                     d &-= 1
                 }
@@ -171,7 +176,8 @@ extension Kernels {
                 a.withUnsafeBufferPointer { pa in
                     b.withUnsafeBufferPointer { pb in
                         if c.count == n && a.count == n && b.count == n {
-                            for i in 0..<n { out[i] = pc[i] != 0 ? pa[i] : pb[i] }  // i < n == every count
+                            // both sides read, then chosen: a blend the loop vectorises (a branch per element does not)
+                            for i in 0..<n { let x = pa[i], y = pb[i]; out[i] = pc[i] != 0 ? x : y }  // i < n == every count
                             return
                         }
                         let rank = outShape.count
@@ -185,7 +191,8 @@ extension Kernels {
                         walkRows(outShape, sc, sa, sb) { r, oc, oa, ob in
                             let o = r &* len
                             for j in 0..<len {
-                                out[o &+ j] = pc[oc &+ j &* ic] != 0 ? pa[oa &+ j &* ia] : pb[ob &+ j &* ib]
+                                let x = pa[oa &+ j &* ia], y = pb[ob &+ j &* ib]
+                                out[o &+ j] = pc[oc &+ j &* ic] != 0 ? x : y
                             }
                         }
                     }
