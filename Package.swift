@@ -37,8 +37,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "NNTensor",
-            dependencies: [.target(name: "CBLAS", condition: .when(traits: ["BLAS"]))],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: [.target(name: "CBLAS", condition: .when(traits: ["BLAS"]))]
         ),
         .target(name: "NNFiles"),
         .target(name: "NNLib", dependencies: ["NNTensor", "NNFiles", "CZlib"]),

@@ -1,16 +1,46 @@
 /// Elementwise kernels over contiguous buffers, generic over `Float` and
-/// `Double` and specialised by the compiler for each. Loops run over raw
-/// buffer pointers so they vectorise.
-enum Kernels {
+/// `Double` and specialised by the compiler for each: `map`, broadcasting
+/// `zip` and `select`, and `generate`. The safety rules are in `Kernels.swift`.
+extension Kernels {
     /// `out[i] = f(a[i])`.
     @inline(__always)
     static func map<T: TensorScalar>(_ a: [T], _ f: (T) -> T) -> [T] {
         let n = a.count
-        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            let out = buffer  // a copy: closures capturing the inout reload it per element
             a.withUnsafeBufferPointer { pa in
-                for i in 0..<n { out[i] = f(pa[i]) }
+                for i in 0..<n { out[i] = f(pa[i]) }  // i < n == pa.count == out.count
             }
             initialized = n
+        }
+    }
+
+    /// `n` values from `next()`, in order.
+    @inline(__always)
+    static func generate<T>(_ n: Int, _ next: () -> T) -> [T] {
+        [T](unsafeUninitializedCapacity: n) { out, initialized in
+            for i in 0..<n { out.initializeElement(at: i, to: next()) }  // i < n == out.count
+            initialized = n
+        }
+    }
+
+    /// Stops unless `count` elements laid out as `shape` broadcast to
+    /// `outShape`: the contract that keeps every offset
+    /// `Shape.broadcastStrides` yields below `count`.
+    @inline(__always)
+    static func checkBroadcast(_ count: Int, _ shape: [Int], to outShape: [Int]) {
+        precondition(shape.reduce(1, *) == count, "Kernels: \(count) elements do not fill shape \(shape)")
+        checkBroadcast(shape, to: outShape)
+    }
+
+    /// Stops unless `shape` broadcasts to `outShape` (right-aligned, each
+    /// dimension equal or 1).
+    @inline(__always)
+    static func checkBroadcast(_ shape: [Int], to outShape: [Int]) {
+        precondition(shape.count <= outShape.count, "Kernels: shape \(shape) does not broadcast to \(outShape)")
+        let lead = outShape.count - shape.count
+        for (i, d) in shape.enumerated() {
+            precondition(d == 1 || d == outShape[lead + i], "Kernels: shape \(shape) does not broadcast to \(outShape)")
         }
     }
 
@@ -23,13 +53,16 @@ enum Kernels {
     static func zip<T: TensorScalar>(_ a: [T], _ aShape: [Int], _ b: [T], _ bShape: [Int],
                                      _ outShape: [Int], _ f: (T, T) -> T) -> [T] {
         let n = outShape.reduce(1, *)
-        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+        checkBroadcast(a.count, aShape, to: outShape)
+        checkBroadcast(b.count, bShape, to: outShape)
+        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            let out = buffer  // a copy: closures capturing the inout reload it per element
             initialized = n
             guard n > 0 else { return }
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     if a.count == n && b.count == n {
-                        for i in 0..<n { out[i] = f(pa[i], pb[i]) }
+                        for i in 0..<n { out[i] = f(pa[i], pb[i]) }  // i < n == every count
                     } else if b.count == 1 && a.count == n {
                         let y = pb[0]
                         for i in 0..<n { out[i] = f(pa[i], y) }
@@ -39,17 +72,19 @@ enum Kernels {
                     } else {
                         let sa = Shape.broadcastStrides(aShape, to: outShape)
                         let sb = Shape.broadcastStrides(bShape, to: outShape)
+                        // Each row: o + j < n, oa + j * ia < a.count, ob + j * ib < b.count
+                        // for j < len (forEachRow's offsets, checkBroadcast above).
                         forEachRow(outShape, sa, sb) { oa, ia, ob, ib, o, len in
                             if ia == 1 && ib == 1 {
-                                for j in 0..<len { out[o + j] = f(pa[oa + j], pb[ob + j]) }
+                                for j in 0..<len { out[o &+ j] = f(pa[oa &+ j], pb[ob &+ j]) }
                             } else if ia == 1 {
                                 let y = pb[ob]
-                                for j in 0..<len { out[o + j] = f(pa[oa + j], y) }
+                                for j in 0..<len { out[o &+ j] = f(pa[oa &+ j], y) }
                             } else if ib == 1 {
                                 let x = pa[oa]
-                                for j in 0..<len { out[o + j] = f(x, pb[ob + j]) }
+                                for j in 0..<len { out[o &+ j] = f(x, pb[ob &+ j]) }
                             } else {
-                                for j in 0..<len { out[o + j] = f(pa[oa + j * ia], pb[ob + j * ib]) }
+                                for j in 0..<len { out[o &+ j] = f(pa[oa &+ j &* ia], pb[ob &+ j &* ib]) }
                             }
                         }
                     }
@@ -68,22 +103,100 @@ enum Kernels {
         if rank == 0 { body(0, 0, 0, 0, 0, 1); return }
         let len = shape[rank - 1]
         let ia = sa[rank - 1], ib = sb[rank - 1]
-        let rows = shape.dropLast().reduce(1, *)
-        var idx = [Int](repeating: 0, count: max(rank - 1, 0))
-        var oa = 0, ob = 0
-        for r in 0..<rows {
-            body(oa, ia, ob, ib, r * len, len)
-            // advance the odometer over the outer dimensions
-            var d = rank - 2
-            while d >= 0 {
-                idx[d] += 1
-                oa += sa[d]
-                ob += sb[d]
-                if idx[d] < shape[d] { break }
-                oa -= sa[d] * shape[d]
-                ob -= sb[d] * shape[d]
+        walkRows(shape, sa, sb, []) { r, oa, ob, _ in
+            body(oa, ia, ob, ib, r &* len, len)  // r * len < rows * len == count
+        }
+    }
+
+    /// Walks the rows of `shape` (every dimension but the last) in row-major
+    /// order, calling `body(row, a, b, c)` with the row's index and its start
+    /// offset in up to three operands of strides `sa`, `sb`, `sc` (one per
+    /// dimension of `shape`; an empty array for an unused operand).
+    ///
+    /// An odometer over the outer dimensions, kept in one scratch buffer so
+    /// the per-row step has no array checks. With strides of operands that
+    /// broadcast to `shape` (or of a permutation of one), each offset is at
+    /// most `Σ (shape[d] - 1) * s[d]`, the operand's last element, so the
+    /// wrapping steps never wrap.
+    @inline(__always)
+    static func walkRows(_ shape: [Int], _ sa: [Int], _ sb: [Int], _ sc: [Int],
+                         _ body: (_ row: Int, _ a: Int, _ b: Int, _ c: Int) -> Void) {
+        let rank = shape.count
+        precondition((sa.isEmpty || sa.count == rank) && (sb.isEmpty || sb.count == rank)
+                     && (sc.isEmpty || sc.count == rank) && shape.allSatisfy { $0 >= 0 },
+                     "Kernels.walkRows: strides do not match shape \(shape)")
+        let outer = rank - 1  // the dimensions walked
+        if outer <= 0 { body(0, 0, 0, 0); return }
+        let rows = shape[..<outer].reduce(1, *)
+        guard rows > 0 else { return }
+        let hasB = !sb.isEmpty, hasC = !sc.isEmpty  // constants once inlined: unused operands cost nothing
+        // scratch: counters, sizes, and the three operands' strides, `outer` each
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 5 * outer) { scratch in
+            guard let idx = scratch.baseAddress else { return }
+            let dims = idx + outer, pa = idx + 2 * outer, pb = idx + 3 * outer, pc = idx + 4 * outer
+            for d in 0..<outer {
                 idx[d] = 0
-                d -= 1
+                dims[d] = shape[d]
+                pa[d] = sa.isEmpty ? 0 : sa[d]
+                pb[d] = sb.isEmpty ? 0 : sb[d]
+                pc[d] = sc.isEmpty ? 0 : sc[d]
+            }
+            var oa = 0, ob = 0, oc = 0
+            for r in 0..<rows {
+                body(r, oa, ob, oc)
+                var d = outer &- 1  // 0 <= d < outer below
+                while d >= 0 {
+                    idx[d] &+= 1
+                    oa &+= pa[d]
+                    if hasB { ob &+= pb[d] }
+                    if hasC { oc &+= pc[d] }
+                    if idx[d] < dims[d] { break }
+                    oa &-= pa[d] &* dims[d]
+                    if hasB { ob &-= pb[d] &* dims[d] }
+                    if hasC { oc &-= pc[d] &* dims[d] }
+                    idx[d] = 0
+                    d &-= 1
+                }
+            }
+        }
+    }
+
+    /// `out = c != 0 ? a : b` with the three operands broadcast to `outShape`.
+    static func select<T: TensorScalar>(_ c: [T], _ cShape: [Int], _ a: [T], _ aShape: [Int],
+                                        _ b: [T], _ bShape: [Int], _ outShape: [Int]) -> [T] {
+        let n = outShape.reduce(1, *)
+        checkBroadcast(c.count, cShape, to: outShape)
+        checkBroadcast(a.count, aShape, to: outShape)
+        checkBroadcast(b.count, bShape, to: outShape)
+        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            let out = buffer  // a copy: closures capturing the inout reload it per element
+            initialized = n
+            guard n > 0 else { return }
+            c.withUnsafeBufferPointer { pc in
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        if c.count == n && a.count == n && b.count == n {
+                            // both sides read, then chosen: a blend the loop vectorises (a branch per element does not)
+                            for i in 0..<n { let x = pa[i], y = pb[i]; out[i] = pc[i] != 0 ? x : y }  // i < n == every count
+                            return
+                        }
+                        let rank = outShape.count
+                        let sc = Shape.broadcastStrides(cShape, to: outShape)
+                        let sa = Shape.broadcastStrides(aShape, to: outShape)
+                        let sb = Shape.broadcastStrides(bShape, to: outShape)
+                        let len = outShape[rank - 1]
+                        let (ic, ia, ib) = (sc[rank - 1], sa[rank - 1], sb[rank - 1])
+                        // As in zip: o + j < n, and each operand's offset is at most
+                        // its last element's (checkBroadcast above).
+                        walkRows(outShape, sc, sa, sb) { r, oc, oa, ob in
+                            let o = r &* len
+                            for j in 0..<len {
+                                let x = pa[oa &+ j &* ia], y = pb[ob &+ j &* ib]
+                                out[o &+ j] = pc[oc &+ j &* ic] != 0 ? x : y
+                            }
+                        }
+                    }
+                }
             }
         }
     }

@@ -48,14 +48,23 @@ extension Kernels {
     /// micro-kernel accumulates an `MR x NR` tile in registers
     /// (`c[r] += a[r] * b` over `KC`). Large products are split by rows (or
     /// columns, when there are few rows) across cores.
+    ///
+    /// The pointers come with no counts: the caller lends matrices of the
+    /// stated sizes and strides (`lda >= k` or `m` as stored, and so on),
+    /// and every element offset computed below is of a stored element, such
+    /// as `i * lda + p` for `i < m`, `p < k`, so the wrapping arithmetic on
+    /// them cannot wrap. The packing buffers are sized here.
     static func gemm<T: GEMMScalar>(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                                     alpha: T, a: UnsafePointer<T>, lda: Int,
                                     b: UnsafePointer<T>, ldb: Int,
                                     beta: T, c: UnsafeMutablePointer<T>, ldc: Int) {
         guard m > 0, n > 0 else { return }
+        precondition(k >= 0 && lda >= Swift.max(1, transA ? m : k) && ldb >= Swift.max(1, transB ? k : n) && ldc >= n,
+                     "Kernels.gemm: bad sizes m \(m) n \(n) k \(k), strides \(lda) \(ldb) \(ldc)")
         if k == 0 || alpha == 0 {
             for i in 0..<m {
-                for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] }
+                let row = c + i &* ldc
+                for j in 0..<n { row[j] = beta == 0 ? 0 : beta * row[j] }
             }
             return
         }
@@ -117,14 +126,14 @@ extension Kernels {
                 let kc = Swift.min(gemmKC, k - pc)
                 // Pack B[pc..<pc+kc, jc..<jc+nc] as nr-wide panels, zero-padded.
                 for jr in stride(from: 0, to: nc, by: nr) {
-                    let dst = packB + jr * kc
+                    let dst = packB + jr &* kc
                     let cols = Swift.min(nr, nc - jr)
                     for p in 0..<kc {
-                        let row = dst + p * nr
+                        let row = dst + p &* nr
                         for q in 0..<nr {
                             if q < cols {
-                                let j = jc + jr + q, pp = pc + p
-                                row[q] = transB ? b[j * ldb + pp] : b[pp * ldb + j]
+                                let j = jc &+ jr &+ q, pp = pc &+ p  // j < n, pp < k
+                                row[q] = transB ? b[j &* ldb &+ pp] : b[pp &* ldb &+ j]
                             } else {
                                 row[q] = 0
                             }
@@ -136,14 +145,14 @@ extension Kernels {
                     let mc = Swift.min(gemmMC, m - ic)
                     // Pack A[ic..<ic+mc, pc..<pc+kc] as mr-tall panels, zero-padded.
                     for ir in stride(from: 0, to: mc, by: mr) {
-                        let dst = packA + ir * kc
+                        let dst = packA + ir &* kc
                         let rows = Swift.min(mr, mc - ir)
                         for p in 0..<kc {
-                            let col = dst + p * mr
+                            let col = dst + p &* mr
                             for r in 0..<mr {
                                 if r < rows {
-                                    let i = ic + ir + r, pp = pc + p
-                                    col[r] = transA ? a[pp * lda + i] : a[i * lda + pp]
+                                    let i = ic &+ ir &+ r, pp = pc &+ p  // i < m, pp < k
+                                    col[r] = transA ? a[pp &* lda &+ i] : a[i &* lda &+ pp]
                                 } else {
                                     col[r] = 0
                                 }
@@ -152,8 +161,8 @@ extension Kernels {
                     }
                     for jr in stride(from: 0, to: nc, by: nr) {
                         for ir in stride(from: 0, to: mc, by: mr) {
-                            microKernel(kc: kc, a: packA + ir * kc, b: packB + jr * kc,
-                                        c: c + (ic + ir) * ldc + jc + jr, ldc: ldc,
+                            microKernel(kc: kc, a: packA + ir &* kc, b: packB + jr &* kc,
+                                        c: c + ((ic &+ ir) &* ldc &+ jc &+ jr), ldc: ldc,
                                         rows: Swift.min(mr, mc - ir), cols: Swift.min(nr, nc - jr),
                                         alpha: alpha, beta: first ? beta : 1)
                         }
@@ -175,7 +184,8 @@ extension Kernels {
         let rb = UnsafeRawPointer(b)
         var pa = a
         for p in 0..<kc {
-            let bv = rb.load(fromByteOffset: p * nr * MemoryLayout<T>.stride, as: V.self)
+            // p * nr < kc * nr: inside the packed panel
+            let bv = rb.load(fromByteOffset: p &* nr &* MemoryLayout<T>.stride, as: V.self)
             c0 += V(repeating: pa[0]) * bv
             c1 += V(repeating: pa[1]) * bv
             c2 += V(repeating: pa[2]) * bv
@@ -185,7 +195,7 @@ extension Kernels {
             pa += 6
         }
         @inline(__always) func store(_ v: V, _ r: Int) {
-            let row = c + r * ldc
+            let row = c + r &* ldc  // r < rows, a row of C's tile
             if beta == 0 {
                 for j in 0..<cols { row[j] = alpha * v[j] }
             } else if beta == 1 {
@@ -218,6 +228,62 @@ extension Kernels {
                     gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
                          a: pa, lda: Swift.max(transA ? m : k, 1), b: pb, ldb: Swift.max(transB ? k : n, 1),
                          beta: 0, c: pc, ldc: n)
+                }
+            }
+        }
+    }
+
+    /// `op(A) @ op(B)` over broadcast batch dimensions: A is `batchA + [n, k]`
+    /// (or `[k, n]` when `tA`), B is `batchB + [k, m]` (or `[m, k]` when
+    /// `tB`); the result is `batch + [n, m]`, row-major. When B has no batch
+    /// of its own and A is not transposed, the whole batch of A is one tall
+    /// matrix and a single GEMM call does the work.
+    static func batchedMatmul<T: GEMMScalar>(_ a: [T], _ batchA: [Int], _ b: [T], _ batchB: [Int], _ batch: [Int],
+                                             n: Int, k: Int, m: Int, tA: Bool, tB: Bool) -> [T] {
+        let batches = batch.reduce(1, *)
+        let total = batches * n * m
+        checkBroadcast(batchA, to: batch)
+        checkBroadcast(batchB, to: batch)
+        precondition(a.count == batchA.reduce(1, *) * n * k && b.count == batchB.reduce(1, *) * k * m,
+                     "Kernels.batchedMatmul: operand sizes do not match their shapes")
+        return [T](unsafeUninitializedCapacity: total) { out, initialized in
+            initialized = total
+            guard total > 0, let pc = out.baseAddress else { return }
+            guard k > 0 else {
+                pc.initialize(repeating: 0, count: total)
+                return
+            }
+            a.withUnsafeBufferPointer { bufA in
+                b.withUnsafeBufferPointer { bufB in
+                    guard let pa = bufA.baseAddress, let pb = bufB.baseAddress else { return }
+                    let lda = tA ? n : k, ldb = tB ? k : m
+                    let aBatches = batchA.reduce(1, *), bBatches = batchB.reduce(1, *)
+                    if bBatches == 1 && aBatches == batches && !tA {
+                        T.gemm(transA: false, transB: tB, m: batches * n, n: m, k: k, alpha: 1,
+                               a: pa, lda: lda, b: pb, ldb: ldb, beta: 0, c: pc, ldc: m)
+                        return
+                    }
+                    let sa = Shape.broadcastStrides(batchA, to: batch)
+                    let sb = Shape.broadcastStrides(batchB, to: batch)
+                    let rank = batch.count
+                    var idx = [Int](repeating: 0, count: rank)
+                    var oa = 0, ob = 0
+                    for t in 0..<batches {
+                        T.gemm(transA: tA, transB: tB, m: n, n: m, k: k, alpha: 1,
+                               a: pa + oa * n * k, lda: lda, b: pb + ob * k * m, ldb: ldb,
+                               beta: 0, c: pc + t * n * m, ldc: m)
+                        var d = rank - 1
+                        while d >= 0 {
+                            idx[d] += 1
+                            oa += sa[d]
+                            ob += sb[d]
+                            if idx[d] < batch[d] { break }
+                            oa -= sa[d] * batch[d]
+                            ob -= sb[d] * batch[d]
+                            idx[d] = 0
+                            d -= 1
+                        }
+                    }
                 }
             }
         }

@@ -44,6 +44,7 @@ extension Kernels {
     /// Reduces `x` seen as `[outer, r, inner]` over the middle dimension.
     static func reduce3<T: TensorScalar>(_ kind: Reduction, _ x: [T], _ outer: Int, _ r: Int, _ inner: Int) -> [T] {
         let n = outer * inner
+        precondition(x.count == outer * r * inner, "Kernels.reduce3: \(x.count) elements are not [\(outer), \(r), \(inner)]")
         return [T](unsafeUninitializedCapacity: n) { out, initialized in
             initialized = n
             guard n > 0, let po = out.baseAddress else { return }
@@ -54,13 +55,15 @@ extension Kernels {
             x.withUnsafeBufferPointer { px in
                 guard let base = px.baseAddress else { return }
                 let src = SendablePointer(UnsafeMutablePointer(mutating: base)), dst = SendablePointer(po)
+                // Offsets below: o * r * inner + k * inner + j < x.count and
+                // o * inner + j < n, for o < outer, k < r, j < inner.
                 if inner == 1 && outer == 1 && kind == .sum {
                     // one long row: its pairwise tree split across cores
                     dst.base[0] = parallelRowSum(UnsafePointer(src.base), r)
                 } else if inner == 1 {
                     parallelRows(outer, rowLength: r) { rows in
                         for o in rows {
-                            let row = UnsafePointer(src.base + o * r)
+                            let row = UnsafePointer(src.base + o &* r)
                             switch kind {
                             case .sum: dst.base[o] = rowSum(row, r)
                             case .max: dst.base[o] = rowExtreme(row, r, max: true)
@@ -73,16 +76,16 @@ extension Kernels {
                     parallelFor(inner, grain: Swift.max(64, parallelGrain / Swift.max(r * outer, 1))) { cols in
                         if kind == .sum {
                             for o in 0..<outer {
-                                columnSum(UnsafePointer(src.base + o * r * inner), r, inner, cols, dst.base + o * inner)
+                                columnSum(UnsafePointer(src.base + o &* r &* inner), r, inner, cols, dst.base + o &* inner)
                             }
                             return
                         }
                         for o in 0..<outer {
-                            let y = dst.base + o * inner
-                            let s = src.base + o * r * inner
+                            let y = dst.base + o &* inner
+                            let s = src.base + o &* r &* inner
                             for j in cols { y[j] = s[j] }
                             for k in 1..<Swift.max(r, 1) {
-                                let row = s + k * inner
+                                let row = s + k &* inner
                                 switch kind {
                                 case .sum: break  // columnSum above
                                 case .max: for j in cols { let v = row[j]; y[j] = (v > y[j] || v != v) ? v : y[j] }
@@ -207,22 +210,27 @@ extension Kernels {
     /// middle dimension of `[outer, r, inner]`, `r > 0`; the first NaN wins,
     /// as `torch.argmax`. Indices are returned as values of `T`.
     static func argExtreme<T: TensorScalar>(_ x: [T], _ outer: Int, _ r: Int, _ inner: Int, max: Bool) -> [T] {
+        precondition(x.count == outer * r * inner, "Kernels.argExtreme: \(x.count) elements are not [\(outer), \(r), \(inner)]")
         let n = outer * inner
         var out = [T](repeating: 0, count: n)
         var best = [T](repeating: 0, count: inner)
         x.withUnsafeBufferPointer { px in
             out.withUnsafeMutableBufferPointer { po in
-                for o in 0..<outer {
-                    let s = o * r * inner
-                    for j in 0..<inner { best[j] = px[s + j] }
-                    for k in 1..<Swift.max(r, 1) {
-                        let row = s + k * inner
-                        for j in 0..<inner {
-                            let v = px[row + j], b = best[j]
-                            guard b == b else { continue }
-                            if (max ? v > b : v < b) || v != v {
-                                best[j] = v
-                                po[o * inner + j] = T(k)
+                best.withUnsafeMutableBufferPointer { best in
+                    // s + k * inner + j < (o + 1) * r * inner <= x.count and
+                    // o * inner + j < n, for o < outer, k < r, j < inner
+                    for o in 0..<outer {
+                        let s = o &* r &* inner
+                        for j in 0..<inner { best[j] = px[s &+ j] }
+                        for k in 1..<Swift.max(r, 1) {
+                            let row = s &+ k &* inner
+                            for j in 0..<inner {
+                                let v = px[row &+ j], b = best[j]
+                                guard b == b else { continue }
+                                if (max ? v > b : v < b) || v != v {
+                                    best[j] = v
+                                    po[o &* inner &+ j] = T(k)
+                                }
                             }
                         }
                     }

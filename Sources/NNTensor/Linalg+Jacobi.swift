@@ -18,6 +18,7 @@ extension Linalg {
     /// typically 6–10 sweeps. Accurate (small eigenvalues to high relative
     /// accuracy) but O(n³) per sweep: a fallback for when LAPACK is absent.
     static func jacobi(_ input: [Double], n: Int, vectors: Bool) -> ([Double], [Double]) {
+        precondition(n >= 1 && input.count == n * n, "Linalg.jacobi: \(input.count) elements are not \(n) x \(n)")
         var a = input
         // Vᵀ, so each rotation updates two contiguous rows: vt[j * n + r] = V[r][j].
         var vt = [Double](repeating: 0, count: vectors ? n * n : 0)
@@ -25,22 +26,24 @@ extension Linalg {
         var norm2 = 0.0
         for x in a { norm2 += x * x }
         let target = Double.ulpOfOne * Double.ulpOfOne * norm2
+        // Every offset below is r * n + c with r, c < n: inside the n * n buffers.
         a.withUnsafeMutableBufferPointer { a in
             vt.withUnsafeMutableBufferPointer { vt in
                 for _ in 0..<100 {
                     var off = 0.0
                     for p in 0..<n {
-                        for q in 0..<n where q != p { off += a[p * n + q] * a[p * n + q] }
+                        for q in 0..<n where q != p { off += a[p &* n &+ q] * a[p &* n &+ q] }
                     }
                     if off <= target || off == 0 { break }
                     for p in 0..<(n - 1) {
                         for q in (p + 1)..<n {
-                            let apq = a[p * n + q]
+                            let pq = p &* n &+ q, qp = q &* n &+ p
+                            let apq = a[pq]
                             if apq == 0 { continue }
-                            let app = a[p * n + p], aqq = a[q * n + q]
+                            let app = a[p &* n &+ p], aqq = a[q &* n &+ q]
                             // Skip entries negligible against both diagonal entries.
                             if abs(apq) * 1e18 < abs(app) && abs(apq) * 1e18 < abs(aqq) {
-                                a[p * n + q] = 0; a[q * n + p] = 0
+                                a[pq] = 0; a[qp] = 0
                                 continue
                             }
                             let theta = (aqq - app) / (2 * apq)
@@ -48,22 +51,23 @@ extension Linalg {
                             if abs(theta) > 1e150 { t = 1 / (2 * abs(theta)) }
                             if theta < 0 { t = -t }
                             let c = 1 / (t * t + 1).squareRoot(), s = t * c
-                            a[p * n + p] = app - t * apq
-                            a[q * n + q] = aqq + t * apq
-                            a[p * n + q] = 0
-                            a[q * n + p] = 0
+                            a[p &* n &+ p] = app - t * apq
+                            a[q &* n &+ q] = aqq + t * apq
+                            a[pq] = 0
+                            a[qp] = 0
                             for r in 0..<n where r != p && r != q {
-                                let arp = a[r * n + p], arq = a[r * n + q]
+                                let rp = r &* n &+ p, rq = r &* n &+ q
+                                let arp = a[rp], arq = a[rq]
                                 let np = c * arp - s * arq, nq = s * arp + c * arq
-                                a[r * n + p] = np; a[p * n + r] = np
-                                a[r * n + q] = nq; a[q * n + r] = nq
+                                a[rp] = np; a[p &* n &+ r] = np
+                                a[rq] = nq; a[q &* n &+ r] = nq
                             }
                             if vectors {
-                                let rp = p * n, rq = q * n
+                                let rp = p &* n, rq = q &* n
                                 for r in 0..<n {
-                                    let vrp = vt[rp + r], vrq = vt[rq + r]
-                                    vt[rp + r] = c * vrp - s * vrq
-                                    vt[rq + r] = s * vrp + c * vrq
+                                    let vrp = vt[rp &+ r], vrq = vt[rq &+ r]
+                                    vt[rp &+ r] = c * vrp - s * vrq
+                                    vt[rq &+ r] = s * vrp + c * vrq
                                 }
                             }
                         }

@@ -20,13 +20,16 @@ extension Tensor {
     }
 
     /// Applies a unary kernel, dispatching on dtype (a bool tensor as float32 0/1).
+    ///
+    /// Not recursive (the bool case reads `floats`), so it is inlined into
+    /// each op and the loop is specialised for its closures: a recursive
+    /// version stays out of line and calls `f32` through a pointer per element.
     @inline(__always)
     static func unary(_ a: Tensor, _ f32: (Float) -> Float, _ f64: (Double) -> Double) -> Tensor {
-        switch a.storage {
-        case .float32(let x): return Tensor(shape: a.shape, storage: .float32(Kernels.map(x, f32)))
-        case .float64(let x): return Tensor(shape: a.shape, storage: .float64(Kernels.map(x, f64)))
-        case .bool: return unary(a.asFloat, f32, f64)
+        if case .float64(let x) = a.storage {
+            return Tensor(shape: a.shape, storage: .float64(Kernels.map(x, f64)))
         }
+        return Tensor(shape: a.shape, storage: .float32(Kernels.map(a.floats, f32)))
     }
 
     /// `a + b`. Gradient: `(g, g)`, each summed back to its operand's shape.

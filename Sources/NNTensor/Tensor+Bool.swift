@@ -68,9 +68,11 @@ extension Tensor {
     }
 
     /// A comparison: both operands promoted and broadcast, `true` where
-    /// `f32`/`f64` say so. Never recorded.
+    /// `f32`/`f64` say so. Never recorded. Inlined, so each comparison gets
+    /// its own loop (not a call through a closure per element).
+    @inline(__always)
     static func compare(_ op: String, _ a: Tensor, _ b: Tensor,
-                        _ f32: @escaping (Float, Float) -> Bool, _ f64: @escaping (Double, Double) -> Bool) throws -> Tensor {
+                        _ f32: (Float, Float) -> Bool, _ f64: (Double, Double) -> Bool) throws -> Tensor {
         let (x, y) = promoted(a, b)
         let flags = try binary(op, x, y, { f32($0, $1) ? 1 : 0 }, { f64($0, $1) ? 1 : 0 })
         return Tensor(shape: flags.shape, storage: flags.storage.converted(to: .bool))

@@ -16,11 +16,11 @@ extension Tensor {
     @inline(__always)
     static func parallelUnary(_ a: Tensor, grain: Int = Kernels.parallelGrain / 8,
                               _ f32: (Float) -> Float, _ f64: (Double) -> Double) -> Tensor {
-        switch a.storage {
-        case .float32(let x): return Tensor(shape: a.shape, storage: .float32(Kernels.parallelMap(x, grain: grain, f32)))
-        case .float64(let x): return Tensor(shape: a.shape, storage: .float64(Kernels.parallelMap(x, grain: grain, f64)))
-        case .bool: return parallelUnary(a.asFloat, grain: grain, f32, f64)
+        // not recursive, so it inlines (see `unary(_:_:_:)`); a bool reads as float32 0/1
+        if case .float64(let x) = a.storage {
+            return Tensor(shape: a.shape, storage: .float64(Kernels.parallelMap(x, grain: grain, f64)))
         }
+        return Tensor(shape: a.shape, storage: .float32(Kernels.parallelMap(a.floats, grain: grain, f32)))
     }
 
     /// A 0/1 tensor of this tensor's dtype: `pred(x)` elementwise. Untracked.

@@ -12,9 +12,9 @@ extension Tensor {
         case .bool:
             throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
         case .float32:
-            return Tensor(shape: shape, storage: .float32(drawn(n) { rng.uniformFloat() }))
+            return Tensor(shape: shape, storage: .float32(Kernels.generate(n) { rng.uniformFloat() }))
         case .float64:
-            return Tensor(shape: shape, storage: .float64(drawn(n) { rng.uniform() }))
+            return Tensor(shape: shape, storage: .float64(Kernels.generate(n) { rng.uniform() }))
         }
     }
 
@@ -27,9 +27,9 @@ extension Tensor {
         case .bool:
             throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
         case .float32:
-            return Tensor(shape: shape, storage: .float32(drawn(n) { Float(rng.normal()) }))
+            return Tensor(shape: shape, storage: .float32(Kernels.generate(n) { Float(rng.normal()) }))
         case .float64:
-            return Tensor(shape: shape, storage: .float64(drawn(n) { rng.normal() }))
+            return Tensor(shape: shape, storage: .float64(Kernels.generate(n) { rng.normal() }))
         }
     }
 
@@ -52,9 +52,9 @@ extension Tensor {
         case .bool:
             throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
         case .float32:
-            return Tensor(shape: shape, storage: .float32(drawn(n) { Float(low + Int(rng.int(below: width))) }))
+            return Tensor(shape: shape, storage: .float32(Kernels.generate(n) { Float(low + Int(rng.int(below: width))) }))
         case .float64:
-            return Tensor(shape: shape, storage: .float64(drawn(n) { Double(low + Int(rng.int(below: width))) }))
+            return Tensor(shape: shape, storage: .float64(Kernels.generate(n) { Double(low + Int(rng.int(below: width))) }))
         }
     }
 
@@ -72,12 +72,12 @@ extension Tensor {
             throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
         case .float32:
             let (l, h) = (Float(low), Float(high))
-            return Tensor(shape: shape, storage: .float32(drawn(n) {
+            return Tensor(shape: shape, storage: .float32(Kernels.generate(n) {
                 let x = Float(low + span * Double(rng.uniformFloat()))
                 return x < h || l == h ? x : h.nextDown
             }))
         case .float64:
-            return Tensor(shape: shape, storage: .float64(drawn(n) {
+            return Tensor(shape: shape, storage: .float64(Kernels.generate(n) {
                 let x = low + span * rng.uniform()
                 return x < high || low == high ? x : high.nextDown
             }))
@@ -96,18 +96,9 @@ extension Tensor {
         case .bool:
             throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
         case .float32:
-            return Tensor(shape: shape, storage: .float32(drawn(n) { Float(mean + std * rng.normal()) }))
+            return Tensor(shape: shape, storage: .float32(Kernels.generate(n) { Float(mean + std * rng.normal()) }))
         case .float64:
-            return Tensor(shape: shape, storage: .float64(drawn(n) { mean + std * rng.normal() }))
-        }
-    }
-
-    /// `n` values from `next()`, in order.
-    @inline(__always)
-    static func drawn<T>(_ n: Int, _ next: () -> T) -> [T] {
-        [T](unsafeUninitializedCapacity: n) { out, initialized in
-            for i in 0..<n { out.initializeElement(at: i, to: next()) }
-            initialized = n
+            return Tensor(shape: shape, storage: .float64(Kernels.generate(n) { mean + std * rng.normal() }))
         }
     }
 }

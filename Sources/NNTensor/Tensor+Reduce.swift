@@ -227,27 +227,3 @@ extension Tensor {
         }
     }
 }
-
-extension Kernels {
-    /// `logsumexp` of each contiguous row of `n > 0` elements of `x`.
-    static func rowLogSumExp<T: TensorScalar>(_ x: [T], _ n: Int) -> [T] {
-        let rows = x.count / n
-        return [T](unsafeUninitializedCapacity: rows) { out, initialized in
-            initialized = rows
-            guard let po = out.baseAddress else { return }
-            x.withUnsafeBufferPointer { px in
-                guard let base = px.baseAddress else { return }
-                let src = SendablePointer(UnsafeMutablePointer(mutating: base)), dst = SendablePointer(po)
-                parallelRows(rows, rowLength: n) { rs in
-                    for r in rs {
-                        let row = UnsafePointer(src.base + r * n)
-                        let m = rowExtreme(row, n, max: true)
-                        let shift: T = m.isFinite ? m : 0
-                        let s = rowExpSum(row, nil, n, shift: shift)
-                        dst.base[r] = T(libmLog(Double(s))) + shift
-                    }
-                }
-            }
-        }
-    }
-}
