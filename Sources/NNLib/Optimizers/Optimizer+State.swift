@@ -73,7 +73,7 @@ extension Optimizer {
                                key: (Int, String) -> String = { "state.\($0).\($1)" }) throws -> () -> Void {
         func fail(_ m: String) -> TensorError { TensorError(op: op, m) }
         guard saved.kind == name else {
-            throw fail("the checkpoint holds the state of \(article(saved.kind)) \(saved.kind) optimizer, but the optimizer given is \(article(name)) \(name) (make the same kind, with the same hyperparameters)")
+            throw fail("the checkpoint holds the state of \(saved.kind), but the optimizer given is \(name) (make \(saved.kind) with the checkpoint's hyperparameters)")
         }
         guard saved.stepCounts.count == parameters.count else {
             throw fail("the checkpoint's \(name) updates \(saved.stepCounts.count) parameters, but the optimizer given updates \(parameters.count) (make it over the same model's parameters)")
@@ -154,8 +154,4 @@ extension Optimizer {
         }
     }
 
-    /// "an" before a vowel sound (Adam, AdamW), else "a".
-    private func article(_ word: String) -> String {
-        word.first.map { "AEIOU".contains($0) } == true ? "an" : "a"
-    }
 }
