@@ -126,7 +126,7 @@ extension Optimizer {
                 continue
             }
             if let j = needed.first(where: { found[i][$0] == nil }) {
-                throw fail("parameter \(i) has taken \(saved.stepCounts[i]) steps, but the checkpoint has no '\(key(i, names[j]))'")
+                throw fail("parameter \(i) has taken \(saved.stepCounts[i]) step\(saved.stepCounts[i] == 1 ? "" : "s"), but the checkpoint has no '\(key(i, names[j]))'")
             }
             restored[i] = Self.concatenated(found[i], count: p.count, dtype: p.dtype)
         }

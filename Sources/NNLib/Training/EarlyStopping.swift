@@ -5,7 +5,7 @@ import NNTensor
 /// `baseline=None`, `restore_best_weights`, Keras 3):
 /// ```
 /// at the end of epoch e (1-based), with validation loss v:
-///     if restoreBest and no weights kept yet: keep the weights      # so there is always a fallback
+///     if restoreBest and no weights kept yet: keep the weights, bestEpoch = e   # a fallback
 ///     wait += 1
 ///     if v < best:                                                  # strictly better (min_delta 0)
 ///         best = v;  bestEpoch = e;  wait = 0
@@ -19,6 +19,8 @@ import NNTensor
 /// patience 2 and losses `0.5, 0.4, 0.45, 0.41` training stops after epoch
 /// 4 and (with `restoreBest`) the model gets epoch 2's weights. A NaN loss
 /// never improves. `patience` nil never stops (only `restoreBest` acts).
+/// This is Keras 3's `on_epoch_end` / `on_train_end` line for line
+/// (`keras/src/callbacks/early_stopping.py`), with 1-based epochs.
 public final class EarlyStopping {
     /// Epochs without improvement that stop training; nil never stops.
     public let patience: Int?
@@ -28,7 +30,7 @@ public final class EarlyStopping {
     public private(set) var best = Double.infinity
     /// Epochs since the last improvement.
     public private(set) var wait = 0
-    /// The 1-based epoch of `best`; nil before any improvement.
+    /// The 1-based epoch of `best` (with `restoreBest`, of the weights kept); nil before any.
     public private(set) var bestEpoch: Int?
     /// True once the rule has stopped training.
     public private(set) var stopped = false
@@ -48,7 +50,10 @@ public final class EarlyStopping {
     /// training should stop after this epoch.
     public func epochEnded(_ epoch: Int, valLoss v: Double,
                            snapshot: () -> [(name: String, tensor: Tensor)]) -> Bool {
-        if restoreBest && bestWeights == nil { bestWeights = snapshot() }
+        if restoreBest && bestWeights == nil {
+            bestWeights = snapshot()
+            bestEpoch = epoch
+        }
         wait += 1
         if v < best {
             best = v
