@@ -40,7 +40,7 @@ extension Builtins {
         switch try a["data"] {
         case .nil: break
         case .object(let l as DataLoaderObject): parts.loader = l.loader
-        default: throw try a.bad("data", message: "DataLoader expected, got \(try a["data"].typeName) (a checkpoint keeps a DataLoader's position; fit(checkpoint:) keeps the one it makes from (X, y))")
+        default: throw try a.bad("data", message: "DataLoader expected, got \(try a["data"].typeName); a checkpoint keeps a DataLoader's position, and fit(checkpoint:) the one it makes from (X, y)")
         }
         return parts
     }
@@ -122,9 +122,12 @@ extension Builtins {
     /// early-stopping rule and validation), restores every part, and returns
     /// the epoch and history to continue from.
     static func resume(_ c: Checkpoint, _ path: String, _ parts: TrainingParts, _ early: EarlyStopping?,
-                       hasValidation: Bool) throws -> (Int, History) {
+                       hasValidation: Bool, epochs: Int) throws -> (Int, History) {
         let shown = "'\(FilePath.printable(path))'"
         func fail(_ m: String) -> BuiltinError { BuiltinError("fit: cannot resume from \(shown): \(m)") }
+        guard c.epoch <= epochs else {
+            throw fail("it is at epoch \(c.epoch), past epochs: \(epochs) (epochs: is the total, counted from the run's first epoch; give more than \(c.epoch) to train on)")
+        }
         guard let h = c.history, h.epochs == c.epoch else {
             throw fail("it holds no history of its \(c.epoch) epochs (save_checkpoint(..., history: h) or fit(checkpoint:) write one); load it with load_checkpoint and call fit without resume:")
         }

@@ -93,7 +93,7 @@ extension Builtins {
                                       optimizer: opt, schedule: scheduleObject, loader: data)
             var startEpoch = 0, startHistory = History()
             if let c = resumed, let resumePath {
-                (startEpoch, startHistory) = try resume(c, resumePath, parts, early, hasValidation: val != nil)
+                (startEpoch, startHistory) = try resume(c, resumePath, parts, early, hasValidation: val != nil, epochs: epochs)
             }
             let epochEnded: ((Int, History) throws -> Void)? = checkpointPath.map { path in
                 { epoch, h in

@@ -112,6 +112,7 @@ struct TrainingParts {
         }
         var loadModel: () throws -> Void = {}
         if let model, let kind = c.modelKind {
+            loadModel = try prepareModel(model, kind, c.model, shown: shown, op: op)
             let dropouts = model.dropouts
             for (name, source) in dropouts {
                 guard let g = generators[name] else {
@@ -123,7 +124,6 @@ struct TrainingParts {
             if let odd = generators.keys.sorted().first(where: { !own.contains($0) }) {
                 throw fail("\(shown) holds the generator of a Dropout at '\(odd.dropFirst("dropout.".count))', which the model does not have (it was saved from a different model)")
             }
-            loadModel = try prepareModel(model, kind, c.model, shown: shown, op: op)
         }
         return {
             try loadModel()
@@ -139,12 +139,16 @@ struct TrainingParts {
         case (.module(let m), .module):
             return {
                 do { try m.loadStateDictionary(saved, strict: true) } catch let e as TensorError {
-                    throw BuiltinError("\(op): the model does not match \(shown): " + e.message.replacingOccurrences(of: "load_state_dict: ", with: ""))
+                    let detail = e.message.replacingOccurrences(of: "load_state_dict: ", with: "")
+                        .replacingOccurrences(of: "in the state dict", with: "in the checkpoint")
+                        .replacingOccurrences(of: "from the state dict", with: "from the checkpoint")
+                        .replacingOccurrences(of: " (pass strict: false to load the names that match)", with: "")
+                    throw BuiltinError("\(op): the model does not match \(shown): " + detail)
                 }
             }
         case (.parameters(let ps), .parameters):
             guard saved.count == ps.count else {
-                throw BuiltinError("\(op): \(shown) holds \(saved.count) parameters but the model has \(ps.count)")
+                throw BuiltinError("\(op): \(shown) holds \(Signature.count(saved.count, "parameter")) but the model has \(ps.count)")
             }
             for (i, (s, p)) in zip(saved, ps).enumerated() {
                 guard s.name == "\(i)" else { throw BuiltinError("\(op): \(shown) names parameter \(i) 'model.\(s.name)'; expected 'model.\(i)'") }

@@ -45,7 +45,7 @@ enum CheckpointValues {
             tensors.append((name, t.detach()))
             return .object([("tensor", .string(name))])
         case .function, .builtin, .object:
-            throw BuiltinError("\(op): \(path) is \(value.typeName == "function" ? "a function" : "a \(value.typeName)"); a checkpoint's extra holds numbers, strings, bools, nil, tensors, and lists, tuples and records of them")
+            throw BuiltinError("\(op): \(path) is of type \(value.typeName); a checkpoint's extra holds numbers, strings, bools, nil, tensors, and lists, tuples and records of them")
         }
     }
 
