@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NNFiles
 import NNLib
 import NNTensor
 
@@ -94,6 +95,9 @@ extension Builtins {
             var startEpoch = 0, startHistory = History()
             if let c = resumed, let resumePath {
                 (startEpoch, startHistory) = try resume(c, resumePath, parts, early, hasValidation: val != nil, epochs: epochs)
+                if try a.bool("verbose") {
+                    interp.options.errorOutput("resuming from '\(FilePath.printable(resumePath))' after epoch \(startEpoch)\n")
+                }
             }
             let epochEnded: ((Int, History) throws -> Void)? = checkpointPath.map { path in
                 { epoch, h in
