@@ -97,7 +97,7 @@ public final class EarlyStopping {
     public func restore(_ c: Counters, weights: [(name: String, tensor: Tensor)]?, op: String) throws {
         func show(_ p: Int?) -> String { p.map(String.init) ?? "nil" }
         guard c.patience == patience, c.restoreBest == restoreBest else {
-            throw TensorError(op: op, "the checkpoint was written with patience: \(show(c.patience)), restore_best: \(c.restoreBest), but this call gives patience: \(show(patience)), restore_best: \(restoreBest) (give the same ones to resume)")
+            throw TensorError(op: op, "the checkpoint was written with patience: \(show(c.patience)), restore_best: \(c.restoreBest), but here patience: \(show(patience)), restore_best: \(restoreBest) (give the same ones to resume)")
         }
         guard c.wait >= 0, !c.best.isNaN, c.bestEpoch.map({ $0 >= 1 }) ?? true else {
             throw TensorError(op: op, "the checkpoint's early-stopping counters are out of range (best \(c.best), wait \(c.wait))")

@@ -141,7 +141,7 @@ extension Builtins {
         case (let e?, let counters?):
             do { try e.restore(counters, weights: c.bestWeights, op: "fit") } catch let e as TensorError { throw BuiltinError(e.message) }
         case (let e?, nil):
-            throw fail("it was written without patience: or restore_best:, but this call gives patience: \(e.patience.map(String.init) ?? "nil"), restore_best: \(e.restoreBest) (give the same ones to resume)")
+            throw fail("it was written without patience: or restore_best:, but here patience: \(e.patience.map(String.init) ?? "nil"), restore_best: \(e.restoreBest) (give the same ones to resume)")
         case (nil, let counters?):
             throw fail("it was written with patience: \(counters.patience.map(String.init) ?? "nil"), restore_best: \(counters.restoreBest); give the same ones to resume")
         case (nil, nil): break
