@@ -81,4 +81,30 @@ import NNTensor
         }
         #expect(throws: TensorError.self) { try EarlyStopping(patience: -1, restoreBest: false) }
     }
+
+    /// A checkpoint is written only for complete epochs: an interrupted one
+    /// (Ctrl-C) calls no `epochEnded`, so the last checkpoint stays the last
+    /// complete epoch's; a resumed run continues the epoch numbers.
+    @Test func epochEndedOnlyAfterCompleteEpochs() throws {
+        let d = try Generators.twoMoons(n: 40, noise: 0.3, seed: 1)
+        var rng = RandomGenerator(seed: 3)
+        let model = try Linear(2, 2, rng: &rng)
+        var ended: [Int] = [], batches = 0
+        let h = try fit(module: model, loss: { try crossEntropy($0, $1) }, optimizer: try SGD(model.parameters, lr: 0.1),
+                        data: try DataLoader(d.X, d.y, batchSize: 10), epochs: 5,
+                        epochEnded: { e, h in ended.append(e); #expect(h.epochs == e) },
+                        shouldStop: { batches += 1; return batches == 6 })
+        #expect(ended == [1] && h.interrupted && h.epochs == 2)
+        var resumed: [Int] = []
+        var start = History()
+        start.trainLoss = [1, 2]
+        let h2 = try fit(module: model, loss: { try crossEntropy($0, $1) }, optimizer: try SGD(model.parameters, lr: 0.1),
+                         data: try DataLoader(d.X, d.y, batchSize: 10), epochs: 4, startEpoch: 2, history: start,
+                         epochEnded: { e, _ in resumed.append(e) })
+        #expect(resumed == [3, 4] && h2.epochs == 4 && h2.trainLoss.prefix(2) == [1, 2])
+        #expect(throws: TensorError.self) {
+            try fit(module: model, loss: { try crossEntropy($0, $1) }, optimizer: try SGD(model.parameters, lr: 0.1),
+                    data: try DataLoader(d.X, d.y, batchSize: 10), epochs: 1, startEpoch: 2)
+        }
+    }
 }

@@ -80,8 +80,13 @@ struct CheckpointJSON {
         return d
     }
 
+    /// The largest count a checkpoint may hold (2^53): counters that the
+    /// run then increments can never overflow.
+    static let maxCount = 1 << 53
+
     private func count(_ v: JSONValue?, _ field: String) throws(FileError) -> Int {
         guard let n = v?.int, n >= 0 else { throw fail(field, "must be a whole number >= 0") }
+        guard n <= Self.maxCount else { throw fail(field, "is \(n), more than the 2^53 a checkpoint may count") }
         return n
     }
 

@@ -127,8 +127,8 @@ extension Checkpoint {
         if let unknown = archive.metadata.first(where: { !known.contains($0.key) }) {
             throw fail("'__metadata__.\(unknown.key)' is not a field of an nn checkpoint (a newer nn wrote it?)")
         }
-        guard let epochText = meta["epoch"], let epoch = Int(epochText), epoch >= 0 else {
-            throw fail("'__metadata__.epoch' must be a whole number >= 0, got \(meta["epoch"].map { "\"\($0)\"" } ?? "nothing")")
+        guard let epochText = meta["epoch"], let epoch = Int(epochText), epoch >= 0, epoch <= CheckpointJSON.maxCount else {
+            throw fail("'__metadata__.epoch' must be a whole number from 0 to 2^53, got \(meta["epoch"].map { "\"\($0)\"" } ?? "nothing")")
         }
         let json = CheckpointJSON(path: path)
         func parsed(_ key: String) throws(FileError) -> JSONValue? {
@@ -150,7 +150,7 @@ extension Checkpoint {
                 model.append((rest, t))
             } else if let rest = name.dropPrefix("opt.state.") {
                 let parts = rest.split(separator: ".", maxSplits: 1).map(String.init)
-                guard parts.count == 2, let i = Int(parts[0]), i >= 0, !parts[1].isEmpty else {
+                guard parts.count == 2, let i = Int(parts[0]), i >= 0, i <= CheckpointJSON.maxCount, !parts[1].isEmpty else {
                     throw fail("tensor '\(name)': an optimizer buffer is named opt.state.<parameter index>.<buffer>")
                 }
                 buffers.append((i, parts[1], t))

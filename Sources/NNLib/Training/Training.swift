@@ -130,9 +130,8 @@ public func fit(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) throws 
     let batches = data.batchCount
     var stepsDone = 0
     defer { progress?.trainingEnded(interrupted: history.interrupted) }
-    let first = startEpoch + 1
-    if first <= epochs && earlyStopping?.stopped != true {
-        for epoch in first...epochs {
+    if startEpoch < epochs && earlyStopping?.stopped != true {
+        for epoch in (startEpoch + 1)...epochs {
             let epochStart = ProcessInfo.processInfo.systemUptime
             let lrAtStart = optimizer.lr
             setTraining?(true)
