@@ -39,17 +39,18 @@ public enum SVGRenderer {
     /// or the PNG would be empty or too large (`maxSide`, `maxPixels`); the
     /// message says how large and what to lower.
     public static func pixelSize(width: Double, height: Double, dpi: Double) throws(PlotError) -> (width: Int, height: Int) {
+        func show(_ v: Double) -> String { v.isFinite ? NumberFormat.compact(v) : "\(v)" }
         guard dpi.isFinite, dpi > 0 else {
-            throw .invalidArgument("dpi must be a positive number, got \(NumberFormat.svg(dpi))")
+            throw .invalidArgument("dpi must be a positive number, got \(show(dpi))")
         }
         let w = (width * dpi / 96).rounded(), h = (height * dpi / 96).rounded()
         guard w >= 1, h >= 1 else {
-            throw .invalidArgument("a \(NumberFormat.svg(width))×\(NumberFormat.svg(height)) picture at \(NumberFormat.svg(dpi)) dpi has no pixels; raise dpi")
+            throw .invalidArgument("a \(show(width))×\(show(height)) picture at \(show(dpi)) dpi has no pixels; raise dpi")
         }
         let maxSide = Double(Self.maxSide)
         guard w <= maxSide, h <= maxSide, w * h <= Double(maxPixels) else {
             let size = w <= 1e9 && h <= 1e9 ? "\(Int(w))×\(Int(h)) pixels" : "too many pixels"
-            throw .invalidArgument("a \(NumberFormat.svg(width))×\(NumberFormat.svg(height)) picture at \(NumberFormat.svg(dpi)) dpi would be \(size); a PNG may have at most \(maxPixels / 1_000_000) million pixels and \(Self.maxSide) on a side: lower dpi, width or height")
+            throw .invalidArgument("a \(show(width))×\(show(height)) picture at \(show(dpi)) dpi would be \(size); a PNG may have at most \(maxPixels / 1_000_000) million pixels and \(Self.maxSide) on a side: lower dpi, width or height")
         }
         return (Int(w), Int(h))
     }

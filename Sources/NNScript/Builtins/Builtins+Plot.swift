@@ -23,7 +23,7 @@ extension Builtins {
             return .nil
         }
         if dpi != nil {
-            throw try a.bad("dpi", message: "dpi applies only to a picture written to a .png file (add file: \"name.png\")")
+            throw try a.bad("dpi", message: "dpi applies only to a picture written to a .png file: add file: \"name.png\"")
         }
         let ascii: Bool? = try a["ascii"].isNil ? nil : try a.bool("ascii")
         let term = PlotTerminal.detect(width: width, height: height, ascii: ascii)
@@ -50,7 +50,7 @@ extension Builtins {
     static func resolution(_ a: BuiltinArguments) throws -> Double? {
         guard let dpi = try a.optionalNumber("dpi") else { return nil }
         guard dpiRange.contains(dpi) else {
-            throw try a.bad("dpi", message: "dpi must be in 10...2400 dots per inch, got \(Value.formatNumber(dpi)) (96 draws one pixel per SVG pixel)")
+            throw try a.bad("dpi", message: "dpi must be in 10...2400 dots per inch, got \(Value.formatNumber(dpi)); 96 is one pixel per SVG pixel")
         }
         return dpi
     }
