@@ -71,8 +71,12 @@ public struct TextOptions: Equatable, Sendable {
     var clampedHeight: Int { min(max(height, 2), 1000) }
 }
 
-/// How a picture is drawn as SVG: its size in pixels (clamped to 100...10000).
+/// How a picture is drawn as SVG: its size in pixels (clamped to `sizes`).
 public struct SVGOptions: Equatable, Sendable {
+    /// The widths and heights an SVG is drawn at; a caller that takes sizes
+    /// from users checks against this, so nothing is clamped silently.
+    public static let sizes = 100...10_000
+
     public var width: Int
     public var height: Int
 
@@ -81,6 +85,6 @@ public struct SVGOptions: Equatable, Sendable {
         self.height = height
     }
 
-    var clampedWidth: Double { Double(min(max(width, 100), 10_000)) }
-    var clampedHeight: Double { Double(min(max(height, 100), 10_000)) }
+    var clampedWidth: Double { Double(min(max(width, Self.sizes.lowerBound), Self.sizes.upperBound)) }
+    var clampedHeight: Double { Double(min(max(height, Self.sizes.lowerBound), Self.sizes.upperBound)) }
 }

@@ -7,7 +7,7 @@ extension Builtins {
     /// The options every picture takes, after its own: title, labels, file and size.
     static let pictureTail: [BuiltinParameter] = [
         .optional("title", .string("")), .optional("xlabel", .string("")), .optional("ylabel", .string("")),
-        .optional("file"), .optional("width"), .optional("height"), .optional("dpi"), .optional("ascii"),
+        .optional("file"), .optional("width"), .optional("height"), .optional("ascii"), .optional("dpi"),
     ]
     static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file:` the picture is written to a file instead, in the format its name ends with: `.svg`, `.png` or `.pdf` (see `savefig`; `width`/`height` are then pixels, and `dpi:` sets a PNG's resolution). `savefig(path)` writes the last picture again."
 
@@ -55,8 +55,9 @@ extension Builtins {
         return dpi
     }
 
-    /// The sizes a picture accepts: characters in the terminal, pixels in an SVG file.
-    static let textWidths = 16...2000, textHeights = 2...1000, svgSizes = 16...20_000
+    /// The sizes a picture accepts: characters in the terminal, pixels in a
+    /// file (`SVGOptions.sizes`: exactly what is drawn, never clamped).
+    static let textWidths = 16...2000, textHeights = 2...1000, svgSizes = SVGOptions.sizes
 
     /// An optional `width:`/`height:` argument, checked against `range` (never clamped silently).
     static func size(_ a: BuiltinArguments, _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
