@@ -27,7 +27,7 @@ extension TorchExport {
     /// would hide a name the file uses.
     static func checkIdentifier(_ name: String) throws {
         guard isIdentifier(name), !pythonKeywords.contains(name), !reservedNames.contains(name) else {
-            throw TensorError(op: "export_torch", "class_name \"\(FilePath.printable(name))\" is not a usable Python class name; use letters, digits and _ (not starting with a digit), not a Python keyword nor one of \(reservedNames.sorted().joined(separator: ", "))")
+            throw TensorError(op: "export_torch", "class_name \"\(FilePath.printable(name))\" is not a usable Python class name: it must be made of letters, digits and _ (not starting with a digit), and be neither a Python keyword nor one of \(reservedNames.sorted().joined(separator: ", "))")
         }
     }
 
