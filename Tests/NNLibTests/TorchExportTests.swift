@@ -160,5 +160,12 @@ import Testing
         // an unsupported layer writes nothing
         #expect(throws: TensorError.self) { try TorchExport.export(Sequential(Lambda { $0 }), to: dir + "/bad.py") }
         #expect(!FileManager.default.fileExists(atPath: dir + "/bad.py") && !FileManager.default.fileExists(atPath: dir + "/bad.safetensors"))
+        // a source path the gate refuses (a folder, a symbolic link) is found before the weights are written
+        try FileManager.default.createDirectory(atPath: dir + "/folder.py", withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.py", withDestinationPath: dir + "/net.py")
+        for name in ["folder", "link"] {
+            #expect(throws: FileError.self, "\(name)") { try TorchExport.export(m, to: dir + "/\(name).py") }
+            #expect(!FileManager.default.fileExists(atPath: dir + "/\(name).safetensors"), "\(name)")
+        }
     }
 }

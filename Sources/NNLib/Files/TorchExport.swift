@@ -31,6 +31,12 @@ public enum TorchExport {
         let weightsPath = try self.weightsPath(for: path)
         let text = try source(model, className: className, weightsFile: try FilePath.split(weightsPath).name,
                               moduleName: pythonModuleName(try FilePath.split(path).name))
+        // The gate for both paths first, so a refused source path (a link, a
+        // FIFO, a folder) does not leave new weights behind.
+        for p in [weightsPath, path] {
+            try FilePath.validate(p, .write)
+            _ = try FilePath.existing(p)
+        }
         try TensorFiles.writeSafetensors(weights(model), to: weightsPath)
         try AtomicFile.write(text, to: path)
         return Written(source: path, weights: weightsPath)
