@@ -67,6 +67,7 @@ struct SignatureTests {
         Call("write_csv", "csv_path + \".out.csv\"", "ones([2, 2])"),
         Call("save_checkpoint", "csv_path + \".ckpt\""),
         Call("load_checkpoint", "(() => { save_checkpoint(csv_path + \".ckpt\"); csv_path + \".ckpt\" })()"),
+        Call("save", "{w: ones([2])}", "csv_path + \".safetensors\""),
     ]
 
     /// Runs `source` after the setup; the error message, or nil.
