@@ -7,14 +7,15 @@ public enum SVGFile {
     /// `rename`; only to a new file or over a regular one, its mode kept).
     /// Readers never see half a file.
     ///
-    /// `path` must end in `.svg` (`PictureFormat`). Throws
+    /// `path` must end in `.svg` (`PictureFormat`; `Plottable.write(to:)`
+    /// writes every format). Throws
     /// `PlotError.cannotWrite(path:reason:)` with the reason (`No such file
     /// or directory`, `it is a FIFO (named pipe), not a regular file`, …);
     /// never traps.
     public static func write(_ text: String, to path: String) throws(PlotError) {
         try checkPath(path)
         guard try PictureFormat(path: path) == .svg else {
-            throw .cannotWrite(path: path, reason: "not an SVG file name (write other formats with `Plottable.write(to:)`)")
+            throw .cannotWrite(path: path, reason: "not an SVG file name")
         }
         try write(Array(text.utf8), to: path)
     }

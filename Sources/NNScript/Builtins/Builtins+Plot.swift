@@ -46,9 +46,10 @@ extension Builtins {
     /// The resolutions a PNG may be written at, in dots per inch.
     static let dpiRange = 10.0...2400.0
 
-    /// The optional `dpi:` argument, checked against `dpiRange` (never clamped silently).
+    /// The `dpi:` argument when the call passed one (nil when left to its
+    /// default), checked against `dpiRange` (never clamped silently).
     static func resolution(_ a: BuiltinArguments) throws -> Double? {
-        guard let dpi = try a.optionalNumber("dpi") else { return nil }
+        guard try a.has("dpi"), let dpi = try a.optionalNumber("dpi") else { return nil }
         guard dpiRange.contains(dpi) else {
             throw try a.bad("dpi", message: "dpi must be in 10...2400 dots per inch, got \(Value.formatNumber(dpi)); 96 is one pixel per SVG pixel")
         }
@@ -301,7 +302,7 @@ extension Builtins {
             s.yLabel = try a.string("ylabel")
             return try show(s, a)
         },
-        Builtin("savefig", [.required("path"), .optional("width", .number(640)), .optional("height", .number(420)), .optional("dpi")],
+        Builtin("savefig", [.required("path"), .optional("width", .number(640)), .optional("height", .number(420)), .optional("dpi", .number(96))],
                 area: "Plots",
                 summary: "Writes the last picture drawn (`plot`, `hist`, `surface`, `fit(plot: true)`) to a file: `.svg`, `.png` or `.pdf`, by its name.",
                 discussion: "The name's extension decides the format (any case); another extension, or none, is an error listing these. `.svg` is the drawing itself; `.png` and `.pdf` are renderings of it by librsvg and cairo (`savefig(\"loss.png\", dpi: 150)`, `savefig(\"loss.pdf\")`). `width` and `height` are in SVG pixels (1/96 inch). A PNG has\n```\npixels = round(size * dpi / 96)   on each side; dpi in 10...2400, default 96\n```\nso `dpi: 192` doubles both sides; at most 50 million pixels. A PDF is one page of `size * 72 / 96` points, vectors with the text embedded; `dpi:` is for PNG only. The text is set in DejaVu Sans (Helvetica or Arial where it is absent); when none of them is installed, PNG and PDF are an error naming the package (`fonts-dejavu-core`). An nn built without its `RSVG` trait writes only SVG, and says so.\n\nThe file is written atomically (a temporary file, flushed, then renamed), so a reader never sees half a picture. nn writes only to a new file or over a regular one: a symbolic link, a FIFO, a device or a file with several hard links at the path is an error; an existing file keeps its mode.") { a in
