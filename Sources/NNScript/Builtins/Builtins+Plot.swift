@@ -15,10 +15,12 @@ extension Builtins {
     static func show(_ fig: any Plottable, _ a: BuiltinArguments) throws -> Value {
         let interp = a.interpreter
         interp.libraryState.lastFigure = fig
-        let toFile = try !a["file"].isNil
+        // The file gate first: a refused path is an error before anything is written.
+        let file: String? = try a["file"].isNil ? nil : try a.path("file", .write)
+        let toFile = file != nil
         let width = try size(a, "width", toFile ? svgSizes : textWidths), height = try size(a, "height", toFile ? svgSizes : textHeights)
-        if toFile {
-            try write(fig, to: try a.string("file"), SVGOptions(width: width ?? 640, height: height ?? 420), a)
+        if let file {
+            try write(fig, to: file, SVGOptions(width: width ?? 640, height: height ?? 420), a)
             return .nil
         }
         let ascii: Bool? = try a["ascii"].isNil ? nil : try a.bool("ascii")
@@ -290,7 +292,7 @@ extension Builtins {
                 throw a.error("nothing has been drawn yet; call plot, hist or surface first")
             }
             let width = try size(a, "width", svgSizes) ?? 640, height = try size(a, "height", svgSizes) ?? 420
-            try write(fig, to: try a.string("path"), SVGOptions(width: width, height: height), a)
+            try write(fig, to: try a.path("path", .write), SVGOptions(width: width, height: height), a)
             return .nil
         },
     ]
