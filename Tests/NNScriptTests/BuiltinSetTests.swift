@@ -81,6 +81,9 @@ struct BuiltinSetTests {
         #expect(host.nn["gradient_descent"] == nil)
         #expect(host.error("gradient_descent(fn() = 0, [])")?.hasPrefix("undefined name 'gradient_descent'") == true)
         #expect(host.nn.unavailableStdlib["reduce"] == nil)
+        // min and sum are reductions (Tensors); method names count as uses (`loss.backward()`).
+        #expect(host.nn.unavailableStdlib == ["gradient_descent": ["assign", "backward", "grad", "item", "no_grad", "zero_grad"],
+                                              "zip": ["min"], "mean_of": ["sum"]])
         // help() lists only the stdlib functions that are there.
         #expect(host.error("help()") == nil)
         #expect(host.output.contains("reduce") && !host.output.contains("gradient_descent"))
