@@ -54,7 +54,9 @@ public struct FileGate: Sendable {
         // A path whose links loop (or whose folder is unknown) leads nowhere a root holds.
         let target = FileGate.resolve(Array(path.utf8))
         var allowed: [String] = []
-        for root in roots {
+        // An empty root, or one with a NUL byte (C would read a shorter,
+        // wider one), names no folder: it grants nothing.
+        for root in roots where !root.isEmpty && !root.utf8.contains(0) {
             guard let r = FileGate.resolve(Array(root.utf8)) else { continue }
             if let target, FileGate.isInside(target, r) { return String(decoding: target, as: UTF8.self) }
             let name = String(decoding: r, as: UTF8.self)

@@ -32,7 +32,8 @@ public enum FilePolicy: Sendable, Equatable {
     /// Files under a `read` root may be read; files under a `write` root may
     /// be read and written (a folder a script saves into is one it may load
     /// back from). Relative roots are from the working directory at the time
-    /// of each check.
+    /// of each check. An empty root, or one holding a NUL byte, grants
+    /// nothing (it names no folder; `""` is not the working directory: say `"."`).
     case roots(read: [String], write: [String])
 
     /// The roots that grant `access`: for reading, the read and the write

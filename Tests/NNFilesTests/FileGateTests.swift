@@ -94,6 +94,11 @@ struct FileGateTests {
         let twice = FileGate(.roots(read: [dir + "/data", dir + "/data/"], write: [dir + "/data/."]), advice: { _ in "" })
         #expect(Self.denial(twice, "/", .read)?.description == "reading '/' is not allowed (the script may read only under \(dir)/data)")
         #expect(try FileGate(.roots(read: ["/"], write: [])).check(dir + "/outside/secret.txt", .read) == dir + "/outside/secret.txt")
+        // An empty root is not the working directory, and a NUL cannot shorten a root to a wider one.
+        let odd = FileGate(.roots(read: ["", dir + "/out\u{0}/../../outside"], write: []), advice: { _ in "" })
+        let cwd = String(decoding: try #require(FileGate.currentDirectory()), as: UTF8.self)
+        #expect(Self.denial(odd, cwd + "/x.csv", .read)?.description == "reading '\(cwd)/x.csv' is not allowed (the script may not read files)")
+        #expect(Self.denial(odd, dir + "/out/x.csv", .read) != nil)
     }
 
     @Test("`..` cannot climb out of a root, however it is written")

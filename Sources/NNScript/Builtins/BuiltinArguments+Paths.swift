@@ -38,7 +38,7 @@ extension Interpreter {
     /// that open files on a script's behalf.
     public func checkFile(_ path: String, _ access: FileAccess, for who: String) throws {
         do {
-            try files.check(path, access)
+            try fileGate.check(path, access)
         } catch {
             throw BuiltinError("\(who): \(error)")
         }

@@ -40,7 +40,10 @@ extension Builtins {
         }
     }
 
-    static let fileDoc = "\n\nFiles are written atomically (a temporary file, flushed, then renamed over the old one), so a reader or a crash never sees half a file; nn writes only to a new file or over a regular one (never through a symbolic link, into a FIFO or a device). Reading never executes anything (there is no pickle): a damaged or hostile file is an error naming the file and the field. See docs/persistence.md."
+    /// The sentence every builtin that names a file ends its discussion with.
+    static let filePolicyDoc = " The path must be one the file policy allows: any for `nn`; under `nn --sandbox`, the script's folder and `--allow-read` folders for reading, `--allow-write` folders for writing; none in an embedding program that grants none (docs/sandbox.md)."
+
+    static let fileDoc = "\n\nFiles are written atomically (a temporary file, flushed, then renamed over the old one), so a reader or a crash never sees half a file; nn writes only to a new file or over a regular one (never through a symbolic link, into a FIFO or a device). Reading never executes anything (there is no pickle): a damaged or hostile file is an error naming the file and the field. See docs/persistence.md." + filePolicyDoc
 
     static let files: [Builtin] = [
         Builtin("save", [.required("x"), .required("path")], area: "Files",

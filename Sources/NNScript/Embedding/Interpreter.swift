@@ -103,7 +103,7 @@ public final class Interpreter {
     /// The builtins registry (add your own with ``register(_:)``).
     public let registry: Registry
     /// The file gate every file builtin asks (``Options/filePolicy``).
-    public let files: FileGate
+    public let fileGate: FileGate
     /// Every source file run so far, for rendering errors.
     public private(set) var sources = SourceMap()
     /// The interpreter's random generator (`seed(n)` resets it).
@@ -131,7 +131,7 @@ public final class Interpreter {
     public init(options: Options = Options()) {
         self.options = options
         self.registry = Registry(options.builtins)
-        self.files = FileGate(options.filePolicy, advice: options.filePolicyAdvice)
+        self.fileGate = FileGate(options.filePolicy, advice: options.filePolicyAdvice)
         self.rng = RandomGenerator(seed: options.seed)
         self.rt = Runtime(stackSlots: max(1 << 16, options.maxCallDepth * 8), maxDepth: options.maxCallDepth,
                           interrupt: InterruptFlag())
