@@ -38,11 +38,20 @@ struct FilePolicyTests {
         }
     }
 
-    /// One call of each builtin that names a file, with the file `P`
-    /// (a path the test chooses) in its `path` or `file` parameter.
+    /// The names a parameter that names a file has (docs/sandbox.md, "For authors of builtins").
+    static let fileParameters: Set<String> = ["path", "file", "checkpoint", "resume"]
+
+    /// One call of each builtin that names a file (each parameter of
+    /// ``fileParameters`` it has), with the file `P` (a path the test chooses).
     static let fileCalls: [(name: String, source: String, access: FileAccess)] = [
         ("read_csv", "read_csv(P)", .read),
         ("load", "load(P + \".npy\")", .read),
+        ("load_metadata", "load_metadata(P + \".safetensors\")", .read),
+        ("load_checkpoint", "load_checkpoint(P + \".safetensors\", model: Linear(2, 2), strict: false)", .read),
+        ("save_checkpoint", "save_checkpoint(P + \".safetensors\", model: Linear(2, 2))", .write),
+        ("export_torch", "export_torch(Linear(2, 1), P + \".py\")", .write),
+        ("fit checkpoint", "fit(Linear(2, 2), cross_entropy, data: moons(8), epochs: 1, verbose: false, checkpoint: P + \".safetensors\")", .write),
+        ("fit resume", "fit(Linear(2, 2), cross_entropy, data: moons(8), epochs: 1, verbose: false, resume: P + \".safetensors\")", .read),
         ("save", "save(ones([2]), P + \".npy\")", .write),
         ("write_csv", "write_csv(P, ones([2, 2]))", .write),
         ("plot", "plot([1, 2, 3], file: P + \".svg\")", .write),
@@ -56,8 +65,13 @@ struct FilePolicyTests {
         // Builtins, and methods of library objects (`Module.save` would be listed as such).
         let all = Registry().all + LibraryTypes.all.flatMap(\.methods)
         #expect(all.count > Registry().all.count, "no methods found")
-        for b in all where b.parameters.contains(where: { $0.name == "path" || $0.name == "file" }) {
-            #expect(called.contains(b.name), "\(b.signature) names a file: add a call to fileCalls (and ask the gate: a.path(\"path\", .read))")
+        for b in all {
+            for p in b.parameters where Self.fileParameters.contains(p.name) {
+                // A builtin with one such parameter is listed by its name; one with several, as "name parameter".
+                let several = b.parameters.filter { Self.fileParameters.contains($0.name) }.count > 1
+                let key = several ? "\(b.name) \(p.name)" : b.name
+                #expect(called.contains(key), "\(b.signature) names a file in '\(p.name)': add a call \"\(key)\" to fileCalls (and ask the gate: a.path(\"\(p.name)\", .read))")
+            }
         }
     }
 
@@ -103,6 +117,19 @@ struct FilePolicyTests {
         for name in ["t2.csv", "w.safetensors", "p.svg", "q.svg"] {
             #expect(FileManager.default.fileExists(atPath: dir + "/out/" + name), "\(name) missing")
         }
+    }
+
+    @Test func exportTorchAsksForItsWeightsFileToo() throws {
+        let dir = try Self.tree()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A root that is one file grants that file only: the weights beside it are refused, and nothing is written.
+        let r = Self.run("export_torch(Linear(2, 1), \"\(dir)/out/net.py\")", .roots(read: [], write: [dir + "/out/net.py"]))
+        #expect(r.error?.hasPrefix("export_torch: writing '\(dir)/out/net.safetensors' is not allowed (the script may write only under \(dir)/out/net.py;") == true,
+                "\(r.error ?? "no error")")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out") == [])
+        let ok = Self.run("export_torch(Linear(2, 1), \"\(dir)/out/net.py\")", .roots(read: [], write: [dir + "/out"]))
+        #expect(ok.error == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted() == ["net.py", "net.safetensors"])
     }
 
     @Test func readOnlyRootsRefuseWrites() throws {

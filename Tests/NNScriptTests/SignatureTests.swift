@@ -65,6 +65,9 @@ struct SignatureTests {
         Call("find_critical_point", "f", "w0"),
         Call("plot", "[1, 2, 3]"), Call("hist", "[1, 2, 3]"), Call("surface", "fn(x, y) = x * y"),
         Call("write_csv", "csv_path + \".out.csv\"", "ones([2, 2])"),
+        Call("save_checkpoint", "csv_path + \".ckpt\""),
+        Call("load_checkpoint", "(() => { save_checkpoint(csv_path + \".ckpt\"); csv_path + \".ckpt\" })()"),
+        Call("save", "{w: ones([2])}", "csv_path + \".safetensors\""),
     ]
 
     /// Runs `source` after the setup; the error message, or nil.

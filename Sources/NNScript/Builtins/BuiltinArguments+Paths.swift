@@ -11,8 +11,10 @@ import NNFiles
 /// (``Interpreter/Options/filePolicy``): a path the policy does not grant is
 /// `read_csv: reading '/etc/passwd' is not allowed (the script may read
 /// only under /home/u/data; run nn with --allow-read DIR)`, thrown before
-/// anything is opened. A builtin whose parameter names a file calls it
-/// `path` (or `file`, for a picture's optional output), and
+/// anything is opened. A file derived from the named one (the weights
+/// `export_torch` writes beside the source) is asked for with
+/// ``Interpreter/checkFile(_:_:for:)``. A builtin whose parameter names a
+/// file calls it `path` (or `file`, `checkpoint`, `resume`), and
 /// `FilePolicyTests` calls every such builtin under a policy that grants
 /// nothing to check that it asks.
 extension BuiltinArguments {

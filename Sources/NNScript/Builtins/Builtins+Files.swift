@@ -46,10 +46,11 @@ extension Builtins {
     static let fileDoc = "\n\nFiles are written atomically (a temporary file, flushed, then renamed over the old one), so a reader or a crash never sees half a file; nn writes only to a new file or over a regular one (never through a symbolic link, into a FIFO or a device). Reading never executes anything (there is no pickle): a damaged or hostile file is an error naming the file and the field. See docs/persistence.md." + filePolicyDoc
 
     static let files: [Builtin] = [
-        Builtin("save", [.required("x"), .required("path")], area: "Files",
+        Builtin("save", [.required("x"), .required("path"), .optional("metadata")], area: "Files",
                 summary: "Saves a tensor to `.npy`, or a record of tensors or a model (its `state_dict()`) to `.safetensors` or `.npz`.",
-                discussion: "The format follows the file name: `.npy` (NumPy, one tensor), `.safetensors` (Hugging Face; `safetensors.torch.load_file` and `torch` read it) or `.npz` (NumPy, `np.load`; members stored uncompressed). Tensors are written in their dtype (float32 `F32`/`<f4`, float64 `F64`/`<f8`, bool `BOOL`/`|b1`), little-endian, C order; a tensor that requires grad is saved by value. `load` reads them back." + fileDoc) { a in
+                discussion: "The format follows the file name: `.npy` (NumPy, one tensor), `.safetensors` (Hugging Face; `safetensors.torch.load_file` and `torch` read it) or `.npz` (NumPy, `np.load`; members stored uncompressed). Tensors are written in their dtype (float32 `F32`/`<f4`, float64 `F64`/`<f8`, bool `BOOL`/`|b1`), little-endian, C order; a tensor that requires grad is saved by value. `load` reads them back.\n\n`metadata:` (`.safetensors` only) is a record of strings written as the header's `__metadata__`, as `safetensors.torch.save_file(tensors, path, metadata={...})` does: `save(model, \"m.safetensors\", metadata: {epoch: \"12\", data: \"digits\"})`. The format allows strings only, so any other value is an error naming its key (write numbers with `str(x)`). `load_metadata(path)` reads it back." + fileDoc) { a in
             let (path, format) = try tensorFile(a, .write, lead: "end it with")
+            let metadata = try saveMetadata(a, format: format, path: path)
             do {
                 switch (try a["x"], format) {
                 case (.tensor(let t), .npy):
@@ -60,9 +61,9 @@ extension Builtins {
                     throw a.error("cannot write '\(FilePath.printable(path))': a .npy file holds one tensor; save a record of tensors or a model to .safetensors or .npz")
                 case (.record(let r), _):
                     let named = try namedTensors(r, a, what: "the record's")
-                    try write(named, format, path)
+                    try write(named, format, path, metadata: metadata)
                 case (.object(let o as ModuleObject), _):
-                    try write(o.module.stateDictionary(), format, path)
+                    try write(o.module.stateDictionary(), format, path, metadata: metadata)
                 default:
                     throw try a.bad("x", "tensor, record of tensors or model")
                 }
@@ -85,6 +86,19 @@ extension Builtins {
                 throw a.error("\(error)")
             }
         },
+        Builtin("load_metadata", [.required("path")], area: "Files",
+                summary: "The string metadata of a `.safetensors` file (its header's `__metadata__`), as a record `key -> string`; `{}` when it has none.",
+                discussion: "What `save(x, path, metadata: {...})` wrote, or what other tools did (`safetensors.torch.save_file(..., metadata=...)`; Hugging Face files often hold `{format: \"pt\"}`); in Python, `safe_open(path, \"pt\").metadata()`. The keys keep the file's order. The whole file is read and checked as `load` does, so a damaged file is an error here too. `.npy` and `.npz` files hold no metadata: asking is an error." + fileDoc) { a in
+            let path = try a.path("path", .read)
+            guard TensorFormat(path: path) == .safetensors else {
+                throw a.error("cannot read metadata from '\(FilePath.printable(path))': only .safetensors files hold metadata (name the file .safetensors)")
+            }
+            do {
+                return .record(try TensorFiles.readSafetensors(path).metadata.map { ($0.key, .string($0.value)) })
+            } catch {
+                throw a.error("\(error)")
+            }
+        },
         Builtin("write_csv", [.required("path"), .required("X"), .optional("y"), .optional("header")], area: "Files",
                 summary: "Writes `X` `[N, D]` (and `y` `[N]` as the last column) as a CSV file with a header row: the inverse of `read_csv`.",
                 discussion: "The header is `header` (a list of D names, D + 1 with `y`) or `x1, ..., xD, y`. Each number is written in the shortest form that reads back to the same value in its dtype, so `read_csv(path, target: \"y\")` returns the same tensors bit for bit (in the same dtype); a bool is `1` or `0`; NaN is written `NaN` (a missing value to `read_csv`); an infinity is an error. Names with commas or quotes are quoted." + fileDoc) { a in
@@ -103,10 +117,28 @@ extension Builtins {
         },
     ]
 
+    /// `save`'s `metadata:` as `(key, string)` pairs: a record of strings,
+    /// for a `.safetensors` file only; nil when not given.
+    static func saveMetadata(_ a: BuiltinArguments, format: TensorFormat, path: String) throws -> [(key: String, value: String)] {
+        let value = try a["metadata"]
+        if value.isNil { return [] }
+        guard case .record(let r) = value else { throw try a.bad("metadata", "record of strings") }
+        guard format == .safetensors else {
+            throw a.error("cannot write '\(FilePath.printable(path))': only .safetensors files hold metadata; \(format.rawValue) files have no place for it (name the file .safetensors, or leave out metadata:)")
+        }
+        return try r.fields.map { key, v in
+            guard case .string(let s) = v else {
+                throw a.error("metadata field '\(key)' is \(v.typeName); safetensors metadata holds strings only (write it as a string: str(x))")
+            }
+            return (key, s)
+        }
+    }
+
     /// Writes named tensors in `format` (`.safetensors` or `.npz`).
-    static func write(_ named: [(name: String, tensor: Tensor)], _ format: TensorFormat, _ path: String) throws(FileError) {
+    static func write(_ named: [(name: String, tensor: Tensor)], _ format: TensorFormat, _ path: String,
+                      metadata: [(key: String, value: String)] = []) throws(FileError) {
         switch format {
-        case .safetensors: try TensorFiles.writeSafetensors(TensorArchive(tensors: named), to: path)
+        case .safetensors: try TensorFiles.writeSafetensors(TensorArchive(tensors: named, metadata: metadata), to: path)
         case .npz: try TensorFiles.writeNPZ(named, to: path)
         case .npy: throw FileError(.write, path, "a .npy file holds one tensor")
         }
