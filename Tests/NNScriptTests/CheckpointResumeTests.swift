@@ -48,7 +48,7 @@ struct CheckpointResumeTests {
     }
 
     static func interpreter() -> Interpreter {
-        Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }))
+        Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }, filePolicy: .unrestricted))
     }
 
     static func path(_ name: String) -> String {

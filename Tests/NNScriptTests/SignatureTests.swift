@@ -77,7 +77,7 @@ struct SignatureTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let csv = dir.appendingPathComponent("t.csv").path
         try? "a,b\n1,2\n3,4\n".write(toFile: csv, atomically: true, encoding: .utf8)
-        let nn = Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }))
+        let nn = Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }, filePolicy: .unrestricted))
         do {
             try nn.run(source: "let csv_path = \(String(reflecting: csv))\n" + setup + "\n" + source, name: "sig.nn")
             return nil

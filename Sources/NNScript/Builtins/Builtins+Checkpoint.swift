@@ -52,7 +52,7 @@ extension Builtins {
                                     .optional("epoch", .number(0)), .optional("history"), .optional("extra")], area: "Files",
                 summary: "Saves a training run in one file: the model, the optimizer's state, the schedule's position, the random generators, the data loader's position, the epoch, the history and a user record.",
                 discussion: "Everything training depends on, so that `load_checkpoint` in a new process continues the run bit for bit:\n```\nmodel     its state_dict (a list of tensors: a function model's parameters)\nopt       kind, lr, hyperparameters, step counts, buffers (momentum_buffer, exp_avg, exp_avg_sq, max_exp_avg_sq, sum, square_avg, grad_avg)\nschedule  its steps (ReduceOnPlateau: best, bad epochs, cooldown left)\ndata      a DataLoader's seed and epoch count (its next permutation)\nrng       the interpreter's generator and every Dropout's in the model (always saved)\n```\n`epoch` is the number of epochs done; `history` a History from `fit`; `extra` any record of numbers, strings, bools, nil, tensors, lists, tuples and records (saved exactly). A schedule bound to an optimizer needs that optimizer as `opt:`." + checkpointDoc) { a in
-            let path = try a.string("path")
+            let path = try a.path("path", .write)
             let parts = try checkpointParts(a)
             let epoch = try a.int("epoch")
             guard epoch >= 0 else { throw try a.bad("epoch", message: "epoch must be >= 0 (the epochs done), got \(epoch)") }
@@ -75,7 +75,7 @@ extension Builtins {
                                     .optional("strict", .bool(true))], area: "Files",
                 summary: "Restores a training run saved by `save_checkpoint` (or `fit(checkpoint:)`) into the objects given; returns `{epoch, history, extra}`.",
                 discussion: "Restores the model's weights, the optimizer's state, the schedule's position, the data loader's position, the interpreter's random generator and every Dropout's, so training continues exactly as if it had not stopped. Make the objects as the saved run did (same architecture, same kind of optimizer with the same hyperparameters, same schedule, same loader settings), then load.\n\nEverything is checked before anything changes: names, shapes and dtypes of the weights and buffers, the optimizer's kind (an Adam checkpoint into SGD is an error naming both) and hyperparameters, the schedule, the loader's settings and seed, the Dropout layers. With `strict: true` every part the file holds (model, optimizer, schedule, data) must be given; `strict: false` leaves out the parts not given (e.g. only the model, to evaluate it). A part given that the file lacks is always an error. The result's `history` is a History (nil when none was saved), `extra` the user record (nil when none)." + checkpointDoc) { a in
-            let path = try a.string("path")
+            let path = try a.path("path", .read)
             let parts = try checkpointParts(a)
             let c: Checkpoint
             do { c = try TensorFiles.readCheckpoint(path) } catch { throw a.error("\(error)") }

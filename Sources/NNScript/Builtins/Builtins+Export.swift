@@ -11,8 +11,10 @@ extension Builtins {
             guard case .object(let o as ModuleObject) = try a["model"] else {
                 throw try a.bad("model", "model (a layer or a Sequential)")
             }
-            let path = try a.string("path")
+            let path = try a.path("path", .write)
             do {
+                // The weights go beside the source, as NAME.safetensors: the gate judges that file too.
+                try a.interpreter.checkFile(try TorchExport.weightsPath(for: path), .write, for: a.builtin.name)
                 let written = try TorchExport.export(o.module, to: path, className: try a.string("class_name"))
                 return .record([("source", .string(written.source)), ("weights", .string(written.weights))])
             } catch let e as FileError {

@@ -9,17 +9,19 @@ extension Builtins {
         .optional("title", .string("")), .optional("xlabel", .string("")), .optional("ylabel", .string("")),
         .optional("file"), .optional("width"), .optional("height"), .optional("ascii"), .optional("dpi"),
     ]
-    static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file:` the picture is written to a file instead, in the format its name ends with: `.svg`, `.png` or `.pdf` (see `savefig`; `width`/`height` are then pixels, and `dpi:` sets a PNG's resolution). `savefig(path)` writes the last picture again."
+    static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file:` the picture is written to a file instead, in the format its name ends with: `.svg`, `.png` or `.pdf` (see `savefig`; `width`/`height` are then pixels, and `dpi:` sets a PNG's resolution). `savefig(path)` writes the last picture again." + filePolicyDoc
 
     /// Draws `fig` in the terminal or writes it to `file:` (the options of ``pictureTail``).
     static func show(_ fig: any Plottable, _ a: BuiltinArguments) throws -> Value {
         let interp = a.interpreter
         interp.libraryState.lastFigure = fig
-        let toFile = try !a["file"].isNil
+        // The file gate first: a refused path is an error before anything is written.
+        let file: String? = try a["file"].isNil ? nil : try a.path("file", .write)
+        let toFile = file != nil
         let width = try size(a, "width", toFile ? svgSizes : textWidths), height = try size(a, "height", toFile ? svgSizes : textHeights)
         let dpi = try resolution(a)
-        if toFile {
-            try write(fig, to: try a.string("file"), SVGOptions(width: width ?? 640, height: height ?? 420), dpi: dpi, a)
+        if let file {
+            try write(fig, to: file, SVGOptions(width: width ?? 640, height: height ?? 420), dpi: dpi, a)
             return .nil
         }
         if dpi != nil {
@@ -305,12 +307,12 @@ extension Builtins {
         Builtin("savefig", [.required("path"), .optional("width", .number(640)), .optional("height", .number(420)), .optional("dpi", .number(96))],
                 area: "Plots",
                 summary: "Writes the last picture drawn (`plot`, `hist`, `surface`, `fit(plot: true)`) to a file: `.svg`, `.png` or `.pdf`, by its name.",
-                discussion: "The name's extension decides the format (any case); another extension, or none, is an error listing these. `.svg` is the drawing itself; `.png` and `.pdf` are renderings of it by librsvg and cairo (`savefig(\"loss.png\", dpi: 150)`, `savefig(\"loss.pdf\")`). `width` and `height` are in SVG pixels (1/96 inch). A PNG has\n```\npixels = round(size * dpi / 96)   on each side; dpi in 10...2400, default 96\n```\nso `dpi: 192` doubles both sides; at most 50 million pixels. A PDF is one page of `size * 72 / 96` points, vectors with the text embedded; `dpi:` is for PNG only. The text is set in DejaVu Sans (Helvetica or Arial where it is absent); when none of them is installed, PNG and PDF are an error naming the package (`fonts-dejavu-core`). An nn built without its `RSVG` trait writes only SVG, and says so.\n\nThe file is written atomically (a temporary file, flushed, then renamed), so a reader never sees half a picture. nn writes only to a new file or over a regular one: a symbolic link, a FIFO, a device or a file with several hard links at the path is an error; an existing file keeps its mode.") { a in
+                discussion: "The name's extension decides the format (any case); another extension, or none, is an error listing these. `.svg` is the drawing itself; `.png` and `.pdf` are renderings of it by librsvg and cairo (`savefig(\"loss.png\", dpi: 150)`, `savefig(\"loss.pdf\")`). `width` and `height` are in SVG pixels (1/96 inch). A PNG has\n```\npixels = round(size * dpi / 96)   on each side; dpi in 10...2400, default 96\n```\nso `dpi: 192` doubles both sides; at most 50 million pixels. A PDF is one page of `size * 72 / 96` points, vectors with the text embedded; `dpi:` is for PNG only. The text is set in DejaVu Sans (Helvetica or Arial where it is absent); when none of them is installed, PNG and PDF are an error naming the package (`fonts-dejavu-core`). An nn built without its `RSVG` trait writes only SVG, and says so.\n\nThe file is written atomically (a temporary file, flushed, then renamed), so a reader never sees half a picture. nn writes only to a new file or over a regular one: a symbolic link, a FIFO, a device or a file with several hard links at the path is an error; an existing file keeps its mode." + filePolicyDoc) { a in
             guard let fig = a.interpreter.libraryState.lastFigure else {
                 throw a.error("nothing has been drawn yet; call plot, hist or surface first")
             }
             let width = try size(a, "width", svgSizes) ?? 640, height = try size(a, "height", svgSizes) ?? 420
-            try write(fig, to: try a.string("path"), SVGOptions(width: width, height: height), dpi: try resolution(a), a)
+            try write(fig, to: try a.path("path", .write), SVGOptions(width: width, height: height), dpi: try resolution(a), a)
             return .nil
         },
     ]
