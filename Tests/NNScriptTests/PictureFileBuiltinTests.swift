@@ -11,7 +11,7 @@ struct PictureFileBuiltinTests {
         try nn.run(source: source, name: "test.nn")
     }
 
-    func interpreter() -> Interpreter { Interpreter(options: .init(output: { _ in }, errorOutput: { _ in })) }
+    func interpreter() -> Interpreter { Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }, filePolicy: .unrestricted)) }
 
     /// Width and height from a PNG's IHDR chunk (bytes 16..<24), after checking the signature.
     func pngSize(_ path: String) throws -> (Int, Int) {
