@@ -10,6 +10,8 @@
 //              NNScript (library product: the embeddable interpreter)
 //                  |
 //                 nn (executable: CLI + REPL) -> CReadline (GPL: only linked here)
+//                  |
+//               NNKernel (the Jupyter kernel, `nn kernel`) -> CZMQ (libzmq), CCrypto (libcrypto: HMAC)
 //
 //   NNLib -> CZlib (zlib: CRC-32 and inflate for .npz files)
 //   NNFiles (no dependencies: the file gate and the one atomic writer) is used
@@ -35,6 +37,8 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "NNTensor",
             dependencies: [.target(name: "CBLAS", condition: .when(traits: ["BLAS"]))]
@@ -48,10 +52,11 @@ let package = Package(
             dependencies: ["NNSyntax", "NNTensor", "NNLib", "NNPlot", "NNFiles"],
             resources: []
         ),
+        .target(name: "NNKernel", dependencies: ["NNScript", "NNTensor", "NNFiles", "CZMQ", "CCrypto"]),
         .executableTarget(
             name: "nn",
             dependencies: [
-                "NNScript", "NNFiles", "CReadline",
+                "NNScript", "NNFiles", "NNKernel", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +66,7 @@ let package = Package(
         .testTarget(name: "NNSyntaxTests", dependencies: ["NNSyntax"]),
         .testTarget(name: "NNPlotTests", dependencies: ["NNPlot", "NNFiles"]),
         .testTarget(name: "NNFilesTests", dependencies: ["NNFiles"]),
+        .testTarget(name: "NNKernelTests", dependencies: ["NNKernel", "NNScript", "CZMQ"]),
         .testTarget(
             name: "NNScriptTests",
             dependencies: ["NNScript", "NNSyntax", "NNTensor"],

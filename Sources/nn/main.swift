@@ -17,6 +17,7 @@ struct NNCommand: ParsableCommand {
             nn - / piped stdin     run standard input as a script
             nn                     interactive session (on a terminal)
             nn -i FILE.nn [ARGS]   run a script (ARGS as above), then stay interactive with its variables
+            nn kernel install      make Jupyter offer nn (--user, or --prefix DIR); `nn kernel --help`
 
             Exit codes: 0 success, 64 usage, 65 syntax error, 66 unreadable file,
             70 runtime error, 74 output lost (a write to stdout or stderr failed),
@@ -65,6 +66,14 @@ struct NNCommand: ParsableCommand {
             default:
                 throw ValidationError("unknown option '\(first)'")
             }
+        }
+        if interactiveScript == nil, e == nil, !dumpBuiltins, script.first == "kernel" {
+            // `nn kernel ...` is the Jupyter kernel; a script file named `kernel` runs as `nn ./kernel`.
+            var st = stat()
+            if stat("kernel", &st) == 0, st.st_mode & S_IFMT == S_IFREG {
+                throw ValidationError("'kernel' is both nn's kernel command and a file here: run the file as `nn ./kernel`")
+            }
+            throw ExitCode(StdIO.finish(KernelCommand.dispatch(Array(script.dropFirst()))))
         }
         if let interactiveScript {
             code = REPL.start(runner.makeInterpreter(arguments: script, repl: true), runner, script: interactiveScript)

@@ -56,7 +56,7 @@ extension Builtins {
                         .optional("val"), .optional("schedule"), .optional("params"), .optional("batch_size", .number(32)),
                         .optional("seed"), .optional("plot", .bool(false)), .optional("verbose", .bool(true))], area: "Training",
                 summary: "Trains `model` on `data` for `epochs` and returns the History (per-epoch losses, accuracies, lr, seconds).",
-                discussion: "The usual PyTorch loop:\n```\nfor epoch in 1..=epochs:\n    model.train();  for (xb, yb) in data:\n        opt.zero_grad();  l = loss(model(xb), yb);  l.backward();  opt.step()\n    model.eval();   validation loss/accuracy;  schedule.step()\n```\n`data` is a DataLoader or `(X, y)` (then batches of `batch_size`, shuffled with `seed`); `val` a Dataset or `(X, y)`. `model` may be an nn function; without `opt:`, Adam(lr 1e-3) trains `params:` (or the model's parameters). A schedule steps per epoch or per batch as its `unit` says; ReduceOnPlateau gets the validation loss (else the training loss). Progress goes to stderr; `plot: true` draws the loss curve live.\n\nThe History has `train_loss`, `val_loss`, `train_acc`, `val_acc`, `lr` and `seconds` (lists, one entry per epoch), `epochs` and `interrupted`. Ctrl-C: the first press during `fit` (the first of the script run, or of the REPL entry) ends training after the current step, and `fit` returns the history so far with `interrupted: true` (a partly done epoch counts as an epoch, without validation), so `let h = fit(...)` still binds `h` and the script goes on; a second press interrupts as anywhere else.") { a in
+                discussion: "The usual PyTorch loop:\n```\nfor epoch in 1..=epochs:\n    model.train();  for (xb, yb) in data:\n        opt.zero_grad();  l = loss(model(xb), yb);  l.backward();  opt.step()\n    model.eval();   validation loss/accuracy;  schedule.step()\n```\n`data` is a DataLoader or `(X, y)` (then batches of `batch_size`, shuffled with `seed`); `val` a Dataset or `(X, y)`. `model` may be an nn function; without `opt:`, Adam(lr 1e-3) trains `params:` (or the model's parameters). A schedule steps per epoch or per batch as its `unit` says; ReduceOnPlateau gets the validation loss (else the training loss). Progress goes to stderr; `plot: true` draws the loss curve live. In a notebook (the Jupyter kernel) the progress and the curve are each one output, updated in place.\n\nThe History has `train_loss`, `val_loss`, `train_acc`, `val_acc`, `lr` and `seconds` (lists, one entry per epoch), `epochs` and `interrupted`. Ctrl-C: the first press during `fit` (the first of the script run, or of the REPL entry) ends training after the current step, and `fit` returns the history so far with `interrupted: true` (a partly done epoch counts as an epoch, without validation), so `let h = fit(...)` still binds `h` and the script goes on; a second press interrupts as anywhere else.") { a in
             let interp = a.interpreter
             let (forward, module) = try ModuleBridge.model(try a["model"], interp, "fit")
             let lossFn = try ModuleBridge.loss(try a["loss"], interp, "fit")
@@ -75,16 +75,20 @@ extension Builtins {
                 guard so === opt else { throw try a.bad("schedule", message: "the schedule is bound to a different optimizer than opt") }
                 sched = bound
             }
-            let text = try a.bool("verbose") ? TextProgress(isTerminal: isatty(2) != 0, write: interp.options.errorOutput) : nil
-            let progress: ProgressReporter? = try a.bool("plot")
-                ? LivePlotProgress(inner: text, interp: interp, terminal: PlotTerminal.detect())
-                : text
+            let verbose = try a.bool("verbose"), plotting = try a.bool("plot")
+            let text = verbose ? TextProgress(isTerminal: isatty(2) != 0, write: interp.options.errorOutput) : nil
+            let progress: ProgressReporter?
+            if interp.options.display != nil {  // a notebook
+                progress = verbose || plotting ? DisplayProgress(interp: interp, verbose: verbose, plot: plotting) : nil
+            } else {
+                progress = plotting ? LivePlotProgress(inner: text, interp: interp, terminal: PlotTerminal.detect()) : text
+            }
             let setTraining: ((Bool) -> Void)? = module.map { m in { m.train($0) } }
             let h = try interp.softStoppable({ shouldStop in
                 try NNLib.fit(model: forward, loss: lossFn, optimizer: opt, data: data, epochs: epochs, validation: val,
                               schedule: sched, setTraining: setTraining, progress: progress, shouldStop: shouldStop)
             }, stoppedEarly: \.interrupted)
-            if let e = (progress as? LivePlotProgress)?.writeError { throw e }
+            if let e = (progress as? LivePlotProgress)?.writeError ?? (progress as? DisplayProgress)?.writeError { throw e }
             return .object(HistoryObject(h))
         },
         Builtin("evaluate", [.required("model"), .required("X"), .needed("y", when: yNeeded("X")), .required("loss"), .optional("batch_size", .number(1024))],

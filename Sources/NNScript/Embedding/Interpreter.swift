@@ -51,13 +51,20 @@ public final class Interpreter {
         /// the script goes on. A host that counts Ctrl-C presses (a second
         /// press while one is pending exits) should forget the first here.
         public var interruptTaken: () -> Void
+        /// A notebook front end's rich output (nil: terminal text only). When
+        /// set, pictures drawn without `file:` and `fit`'s progress go here
+        /// as ``DisplayOutput``s instead of to ``output`` and ``errorOutput``
+        /// (see ``DisplayOutput``). A hook that cannot show throws: the error
+        /// stops the script at the call that drew, as a failing ``output`` does.
+        public var display: ((DisplayOutput) throws -> Void)?
 
         public init(
             output: @escaping (String) throws -> Void = { print($0, terminator: "") },
             errorOutput: @escaping (String) -> Void = { print($0, terminator: "") },
             seed: UInt64 = 0, maxCallDepth: Int = 20_000, stackSize: Int = 512 << 20,
             allowsRedeclaration: Bool = false, arguments: [String] = [], loadsStdlib: Bool = true,
-            interruptTaken: @escaping () -> Void = {}
+            interruptTaken: @escaping () -> Void = {},
+            display: ((DisplayOutput) throws -> Void)? = nil
         ) {
             self.output = output
             self.errorOutput = errorOutput
@@ -68,6 +75,7 @@ public final class Interpreter {
             self.arguments = arguments
             self.loadsStdlib = loadsStdlib
             self.interruptTaken = interruptTaken
+            self.display = display
         }
     }
 
@@ -92,6 +100,8 @@ public final class Interpreter {
     var stdlibFunctions: [String] = []
     /// What the library builtins remember between calls (the last figure drawn).
     let libraryState = LibraryState()
+    /// Display ids handed out so far (``newDisplayID()``).
+    var displayCount = 0
 
     public init(options: Options = Options()) {
         self.options = options

@@ -1,0 +1,96 @@
+import Foundation
+import NNLib
+import NNPlot
+
+/// `fit`'s progress in a notebook (``Interpreter/Options/display`` set): one
+/// text output updated in place and, with `plot: true`, one live loss curve
+/// (SVG) updated in place, instead of a line per epoch on the error stream.
+///
+/// The text output holds a summary line per finished epoch and, while an
+/// epoch runs, the live bar of ``TextProgress/barLine(_:width:)``. Updates
+/// are sent at most every ``minInterval`` seconds (a notebook need not see
+/// every batch); the last one, when training ends, always goes out, so the
+/// output ends up holding every epoch's line and the final curve.
+final class DisplayProgress: ProgressReporter {
+    let interp: Interpreter
+    /// Show the text progress (`verbose: true`).
+    let verbose: Bool
+    /// Show the live loss curve (`plot: true`).
+    let plot: Bool
+    /// The least time between two updates of one output, in seconds.
+    static let minInterval = 0.25
+
+    private var lines: [String] = []
+    private var bar: String?
+    private var textID: String?, plotID: String?
+    private var lastText = -Double.infinity, lastPlot = -Double.infinity
+    private var train: [Double] = [], val: [Double] = []
+    private var last: EpochSummary?
+    /// The first failed display (the reporter cannot throw; `fit` throws it when training ends).
+    private(set) var writeError: (any Error)?
+
+    init(interp: Interpreter, verbose: Bool, plot: Bool) {
+        self.interp = interp
+        self.verbose = verbose
+        self.plot = plot
+    }
+
+    func batchEnded(_ p: BatchProgress) {
+        guard verbose, due(&lastText) else { return }
+        bar = TextProgress.barLine(p, width: 20)
+        showText()
+    }
+
+    func epochEnded(_ e: EpochSummary) {
+        train.append(e.trainLoss)
+        if let v = e.valLoss { val.append(v) }
+        last = e
+        if verbose {
+            lines.append(TextProgress.epochLine(e))
+            bar = nil
+            if due(&lastText) { showText() }
+        }
+        if plot, due(&lastPlot) { showCurve() }
+    }
+
+    func trainingEnded(interrupted: Bool) {
+        bar = nil
+        if verbose {
+            if interrupted { lines.append("training interrupted; the model keeps the weights of the last completed step") }
+            if textID != nil || !lines.isEmpty { showText() }
+        }
+        if plot, last != nil { showCurve() }
+    }
+
+    /// True when `time` is at least ``minInterval`` ago (then it becomes now).
+    private func due(_ time: inout Double) -> Bool {
+        let now = ProcessInfo.processInfo.systemUptime
+        guard now - time >= DisplayProgress.minInterval else { return false }
+        time = now
+        return true
+    }
+
+    private func showText() {
+        var text = lines.joined(separator: "\n")
+        if let bar { text += (text.isEmpty ? "" : "\n") + bar }
+        let isUpdate = textID != nil
+        let id = textID ?? interp.newDisplayID()
+        textID = id
+        send { try self.interp.options.display?(DisplayOutput(text: text, id: id, isUpdate: isUpdate)) }
+    }
+
+    private func showCurve() {
+        let title = last.map(TextProgress.epochLine) ?? "loss"
+        let fig = Figure.curves([("train", train), ("validation", val)], title: title, yLabel: "loss")
+        interp.libraryState.lastFigure = fig
+        let isUpdate = plotID != nil
+        let id = plotID ?? interp.newDisplayID()
+        plotID = id
+        send { _ = try self.interp.display(fig, id: id, isUpdate: isUpdate) }
+    }
+
+    private func send(_ body: () throws -> Void) {
+        guard writeError == nil else { return }
+        do { try body() } catch { writeError = error }
+    }
+}
