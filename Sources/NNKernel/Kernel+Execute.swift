@@ -22,9 +22,12 @@ extension Kernel {
         let storeHistory = !silent && (request.content["store_history"] as? Bool ?? true)
         if storeHistory { executionCount += 1 }
         let count = executionCount
+        beginCell()
         if !silent { publisher.publish("execute_input", ["code": code, "execution_count": count], parent: request.header) }
         streams.begin(parent: silent ? nil : request.header)
         let outcome = run(cell: code, name: "In[\(count)]")
+        let expressions = outcome.isSuccess ? userExpressions(request.content["user_expressions"] as? JSONObject ?? [:]) : [:]
+        endCell()
         streams.end()
         switch outcome {
         case .success(let value):
@@ -32,7 +35,6 @@ extension Kernel {
                 publisher.publish("execute_result", ["execution_count": count, "data": MimeBundle.value(value),
                                                      "metadata": JSONObject()], parent: request.header)
             }
-            let expressions = userExpressions(request.content["user_expressions"] as? JSONObject ?? [:])
             reply(request, "execute_reply", ["status": "ok", "execution_count": count, "user_expressions": expressions,
                                              "payload": [Any]()], on: socket)
         case .failure(let error):
@@ -51,7 +53,7 @@ extension Kernel {
         let trimmed = code.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .success(nil) }
         if !trimmed.contains("\n"), let command = SessionCommand.parse(trimmed) { return perform(command, name: name) }
-        return Result { try whileExecuting { try session.run(code, name: name) } }
+        return Result { try session.run(code, name: name) }
     }
 
     /// Carries out a REPL command in a cell; its text goes to stdout.
@@ -77,7 +79,7 @@ extension Kernel {
         case .load(let path):
             do {
                 let bytes = try FileReader.read(path, limit: 1 << 30)
-                return .success(try whileExecuting { try session.load(bytes: bytes, path: path) })
+                return .success(try session.load(bytes: bytes, path: path))
             } catch {
                 return .failure(error)
             }
@@ -135,7 +137,7 @@ extension Kernel {
         for (key, source) in expressions {
             guard let source = source as? String else { continue }
             do {
-                let value = try whileExecuting { try session.interpreter.evaluate(source, name: "<user_expression>") }
+                let value = try session.interpreter.evaluate(source, name: "<user_expression>")
                 out[key] = ["status": "ok", "data": MimeBundle.value(value), "metadata": JSONObject()] as JSONObject
             } catch {
                 var failure = describe(error)
@@ -165,5 +167,12 @@ extension Kernel {
         if seconds < 1e-3 { return String(format: "%.0f µs", seconds * 1e6) }
         if seconds < 1 { return String(format: "%.1f ms", seconds * 1e3) }
         return String(format: "%.2f s", seconds)
+    }
+}
+
+extension Result {
+    var isSuccess: Bool {
+        if case .success = self { return true }
+        return false
     }
 }

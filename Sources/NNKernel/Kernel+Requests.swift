@@ -3,16 +3,17 @@ import NNScript
 import NNSyntax
 
 /// `complete_request`, `inspect_request` and `is_complete_request`: the
-/// REPL's completion, help and continuation rules, answered from the session.
+/// REPL's completion, help and continuation rules, answered from a session
+/// (static, so tests ask them without sockets).
 extension Kernel {
     /// Completion at `cursor_pos` (Unicode code points, protocol 5.2+): the
     /// identifier before the cursor is replaced by each match
     /// (``Session/completions(before:word:)``: members after `x.`, named
     /// arguments in a call, names elsewhere); inside a string, file names.
-    func complete(_ content: JSONObject) -> JSONObject {
+    static func complete(_ content: JSONObject, in session: Session) -> JSONObject {
         let code = content["code"] as? String ?? ""
         let scalars = Array(code.unicodeScalars)
-        let cursor = min(max((content["cursor_pos"] as? Int) ?? scalars.count, 0), scalars.count)
+        let cursor = min(max(Kernel.int(content["cursor_pos"]) ?? scalars.count, 0), scalars.count)
         var start = cursor
         while start > 0, Kernel.isIdentifier(scalars[start - 1]) { start -= 1 }
         let before = Kernel.string(scalars[..<start]), word = Kernel.string(scalars[start..<cursor])
@@ -28,10 +29,10 @@ extension Kernel {
 
     /// Help for the (dotted) name at or just before `cursor_pos`: the text of
     /// `?name` (``Session/helpText(for:)``); `found: false` when there is none.
-    func inspect(_ content: JSONObject) -> JSONObject {
+    static func inspect(_ content: JSONObject, in session: Session) -> JSONObject {
         let code = content["code"] as? String ?? ""
         let scalars = Array(code.unicodeScalars)
-        let cursor = min(max((content["cursor_pos"] as? Int) ?? scalars.count, 0), scalars.count)
+        let cursor = min(max(Kernel.int(content["cursor_pos"]) ?? scalars.count, 0), scalars.count)
         var start = cursor, end = cursor
         while start > 0, Kernel.isIdentifier(scalars[start - 1]) || scalars[start - 1] == "." { start -= 1 }
         while end < scalars.count, Kernel.isIdentifier(scalars[end]) { end += 1 }
@@ -51,7 +52,7 @@ extension Kernel {
     /// `complete` (runs as it is), `incomplete` (ends too early: an open
     /// bracket, brace or string, a trailing operator; the REPL would show
     /// `...`) or `invalid` (a syntax error no more lines can mend).
-    func isComplete(_ content: JSONObject) -> JSONObject {
+    static func isComplete(_ content: JSONObject) -> JSONObject {
         let code = content["code"] as? String ?? ""
         let trimmed = code.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty || (!trimmed.contains("\n") && SessionCommand.parse(trimmed) != nil) {
@@ -68,6 +69,12 @@ extension Kernel {
         let current = String(last.prefix { $0 == " " || $0 == "\t" })
         let end = last.trimmingCharacters(in: .whitespaces).last
         return end == "{" || end == "(" || end == "[" ? current + "  " : current
+    }
+
+    /// A JSON number as an Int (nil for anything else).
+    static func int(_ value: Any?) -> Int? {
+        guard let n = value as? NSNumber, let i = Int(exactly: n.doubleValue) else { return nil }
+        return i
     }
 
     static func isIdentifier(_ s: Unicode.Scalar) -> Bool {

@@ -44,7 +44,10 @@ public final class Kernel: @unchecked Sendable {
     var executionCount = 0
 
     private let lock = NSLock()
+    /// True from a cell's `execute_input` until its run ends: the span in which an interrupt counts.
     private var executing = false
+    /// An interrupt of the running cell that is not taken yet.
+    private var interruptPending = false
     private var stopping = false
 
     /// Binds the five sockets of `connection` and makes the interpreter
@@ -68,16 +71,26 @@ public final class Kernel: @unchecked Sendable {
         let streams = OutputStreams(publisher: publisher)
         self.publisher = publisher
         self.streams = streams
+        let taken = InterruptTaken()
         session = Session(interpreter: Interpreter(options: .init(
             output: { streams.write($0, stream: "stdout") },
             errorOutput: { streams.write($0, stream: "stderr") },
             seed: seed, allowsRedeclaration: true,
+            interruptTaken: { taken.kernel?.interruptTaken() },
             display: { streams.display($0) })))
+        taken.kernel = self
+    }
+
+    /// Lets the interpreter (made before the kernel is whole) reach it when `fit` takes an interrupt softly.
+    private final class InterruptTaken: @unchecked Sendable {
+        weak var kernel: Kernel?
     }
 
     /// Serves requests until a `shutdown_request`; returns the exit code.
-    public func run() -> Int32 {
-        KernelSignals.install(self)
+    /// With `handlesSignals`, SIGINT interrupts the running cell (a process
+    /// that is a kernel; an embedding test leaves its own SIGINT alone).
+    public func run(handlesSignals: Bool = true) -> Int32 {
+        if handlesSignals { KernelSignals.install(self) }
         publisher.status("starting", parent: [:])
         startThread(name: "nn-kernel-heartbeat") { [heartbeat] in
             while true {
@@ -93,6 +106,7 @@ public final class Kernel: @unchecked Sendable {
                     break
                 }
                 streams.flushIfStale()
+                reassertInterrupt()
             }
             control.close()
         }
@@ -127,18 +141,46 @@ public final class Kernel: @unchecked Sendable {
         interruptCell()
     }
 
-    /// Interrupts the running cell, if one runs (an interrupt between cells is dropped, as at the REPL's prompt).
+    /// Interrupts the running cell, if one runs (an interrupt between cells
+    /// is dropped, as at the REPL's prompt). The interrupt stays pending
+    /// until the cell takes it: one that arrives before the entry starts
+    /// (which clears the interpreter's flag) is set again by
+    /// ``reassertInterrupt()``.
     func interruptCell() {
         lock.withLock {
-            if executing { session.interpreter.interrupt() }
+            guard executing else { return }
+            interruptPending = true
+            session.interpreter.interrupt()
         }
     }
 
-    /// Marks the span in which an interrupt reaches the interpreter.
-    func whileExecuting<T>(_ body: () throws -> T) rethrows -> T {
-        lock.withLock { executing = true }
-        defer { lock.withLock { executing = false } }
-        return try body()
+    /// Sets the interpreter's interrupt again while one is pending (the control thread, between polls).
+    func reassertInterrupt() {
+        lock.withLock {
+            if executing, interruptPending, !session.interpreter.isInterruptPending { session.interpreter.interrupt() }
+        }
+    }
+
+    /// `fit` took the interrupt softly (training ended, the cell goes on): it is no longer pending.
+    func interruptTaken() {
+        lock.withLock { interruptPending = false }
+    }
+
+    /// Starts the span in which interrupts reach the cell.
+    func beginCell() {
+        lock.withLock {
+            executing = true
+            interruptPending = false
+        }
+    }
+
+    /// Ends it: an interrupt the cell did not take is dropped.
+    func endCell() {
+        lock.withLock {
+            executing = false
+            interruptPending = false
+            session.interpreter.clearInterrupt()
+        }
     }
 
     /// Parses, checks and answers one request received on `socket` (shell or control).
@@ -152,9 +194,9 @@ public final class Kernel: @unchecked Sendable {
         defer { publisher.status("idle", parent: request.header) }
         switch request.type {
         case "execute_request": execute(request, on: socket)
-        case "complete_request": reply(request, "complete_reply", complete(request.content), on: socket)
-        case "inspect_request": reply(request, "inspect_reply", inspect(request.content), on: socket)
-        case "is_complete_request": reply(request, "is_complete_reply", isComplete(request.content), on: socket)
+        case "complete_request": reply(request, "complete_reply", Kernel.complete(request.content, in: session), on: socket)
+        case "inspect_request": reply(request, "inspect_reply", Kernel.inspect(request.content, in: session), on: socket)
+        case "is_complete_request": reply(request, "is_complete_reply", Kernel.isComplete(request.content), on: socket)
         case "kernel_info_request": reply(request, "kernel_info_reply", kernelInfo, on: socket)
         case "history_request": reply(request, "history_reply", ["status": "ok", "history": [Any]()], on: socket)
         case "comm_info_request": reply(request, "comm_info_reply", ["status": "ok", "comms": JSONObject()], on: socket)

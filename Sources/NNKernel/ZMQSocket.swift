@@ -47,13 +47,19 @@ final class ZMQContext: @unchecked Sendable {
 /// sent from Swift arrays that outlive the call.
 final class ZMQSocket: @unchecked Sendable {
     enum Kind {
+        /// The kernel's sockets.
         case router, publisher, reply
+        /// A client's (the kernel's own tests).
+        case dealer, subscriber, request
 
         var zmqType: Int32 {
             switch self {
             case .router: ZMQ_ROUTER
             case .publisher: ZMQ_PUB
             case .reply: ZMQ_REP
+            case .dealer: ZMQ_DEALER
+            case .subscriber: ZMQ_SUB
+            case .request: ZMQ_REQ
             }
         }
     }
@@ -71,6 +77,7 @@ final class ZMQSocket: @unchecked Sendable {
             var on: Int32 = 1
             zmq_setsockopt(h, ZMQ_ROUTER_HANDOVER, &on, MemoryLayout<Int32>.size)
         }
+        if kind == .subscriber { zmq_setsockopt(h, ZMQ_SUBSCRIBE, "", 0) }
     }
 
     deinit { close() }
@@ -82,6 +89,12 @@ final class ZMQSocket: @unchecked Sendable {
             let e = ZMQError.last("zmq_bind")
             throw ZMQError(call: "zmq_bind \(endpoint)", code: e.code)
         }
+    }
+
+    /// Connects to `endpoint` (a client's side).
+    func connect(_ endpoint: String) throws {
+        guard let handle else { throw ZMQError(call: "zmq_connect", code: ENOTSOCK) }
+        guard zmq_connect(handle, endpoint) == 0 else { throw ZMQError.last("zmq_connect \(endpoint)") }
     }
 
     /// Closes the socket (unsent messages get the linger time); idempotent.

@@ -9,7 +9,7 @@ extension Builtins {
         .optional("title", .string("")), .optional("xlabel", .string("")), .optional("ylabel", .string("")),
         .optional("file"), .optional("width"), .optional("height"), .optional("ascii"),
     ]
-    static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file: \"name.svg\"` the picture is written as a standalone SVG instead (atomically; `width`/`height` are then pixels); the name must end in `.svg`, and nn writes only to a new file or over a regular one (never through a symbolic link, into a FIFO or a device; the mode is kept). `savefig(path)` writes the last picture again. In a notebook (the Jupyter kernel) the picture is shown inline as SVG, `width`/`height` in pixels; `ascii: true` prints the text form instead."
+    static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file: \"name.svg\"` the picture is written as a standalone SVG instead (atomically; `width`/`height` are then pixels); the name must end in `.svg`, and nn writes only to a new file or over a regular one (never through a symbolic link, into a FIFO or a device; the mode is kept). `savefig(path)` writes the last picture again. In a notebook (the Jupyter kernel) the picture is shown inline as SVG, 8 pixels per column of `width` and 26 per row of `height` (640 × 416 by default); `ascii: true` prints the text form instead."
 
     /// Draws `fig` in the terminal or writes it to `file:` (the options of ``pictureTail``).
     static func show(_ fig: any Plottable, _ a: BuiltinArguments) throws -> Value {
@@ -17,15 +17,14 @@ extension Builtins {
         interp.libraryState.lastFigure = fig
         let toFile = try !a["file"].isNil
         let ascii: Bool? = try a["ascii"].isNil ? nil : try a.bool("ascii")
-        // A notebook shows the picture as SVG (sized in pixels, as a file), unless `ascii: true` asks for text.
-        let toDisplay = !toFile && ascii != true && interp.options.display != nil
-        let pixels = toFile || toDisplay
-        let width = try size(a, "width", pixels ? svgSizes : textWidths), height = try size(a, "height", pixels ? svgSizes : textHeights)
+        let width = try size(a, "width", toFile ? svgSizes : textWidths), height = try size(a, "height", toFile ? svgSizes : textHeights)
         if toFile {
             try write(fig, to: try a.string("file"), SVGOptions(width: width ?? 640, height: height ?? 420), a)
             return .nil
         }
-        if toDisplay, try interp.display(fig, svg: SVGOptions(width: width ?? 640, height: height ?? 420)) { return .nil }
+        // A notebook shows the picture as SVG, unless `ascii: true` asks for text; sizes keep their
+        // terminal meaning (characters), so a script draws the same proportions in both.
+        if ascii != true, try interp.display(fig, svg: Interpreter.displaySize(columns: width, rows: height)) { return .nil }
         let term = PlotTerminal.detect(width: width, height: height, ascii: ascii)
         try interp.write(fig.renderText(term.options()) + "\n")
         return .nil

@@ -40,7 +40,13 @@ public struct DisplayOutput: Sendable {
 extension Interpreter {
     /// The size of a picture handed to a display: SVG pixels, and the
     /// plain-text fallback's columns and rows.
-    static let displaySVG = SVGOptions(width: 640, height: 420)
+    static let displaySVG = displaySize(columns: nil, rows: nil)
+
+    /// The SVG size of a picture `columns` × `rows` characters in a
+    /// terminal (80 × 16 when not given): 8 pixels a column, 26 a row.
+    static func displaySize(columns: Int?, rows: Int?) -> SVGOptions {
+        SVGOptions(width: (columns ?? 80) * 8, height: (rows ?? 16) * 26)
+    }
     static let displayText = TextOptions(width: 80, height: 16, colour: false, asciiOnly: true)
 
     /// Hands `figure` to the display hook (SVG at `svg`'s size, when given,
