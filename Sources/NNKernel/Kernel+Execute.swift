@@ -43,8 +43,10 @@ extension Kernel {
             var content = failure
             content["status"] = "error"
             content["execution_count"] = count
+            // What is queued now was sent before the client saw this reply: those cells are aborted.
+            let queued = request.content["stop_on_error"] as? Bool ?? true ? takeQueued(from: socket) : []
             reply(request, "execute_reply", content, on: socket)
-            if request.content["stop_on_error"] as? Bool ?? true { abortQueued(on: socket) }
+            abort(queued, on: socket)
         }
     }
 
@@ -148,10 +150,19 @@ extension Kernel {
         return out
     }
 
-    /// Answers the execute requests already waiting on `socket` with
-    /// `status: aborted` (other requests are handled as usual).
-    func abortQueued(on socket: ZMQSocket) {
-        while (try? socket.poll(timeout: 0)) == true, let frames = try? socket.receive() {
+    /// The messages already waiting on `socket`, taken before the failed
+    /// cell's reply goes out: the client sent them before it could know of
+    /// the failure, so which are taken does not depend on timing.
+    func takeQueued(from socket: ZMQSocket) -> [[[UInt8]]] {
+        var queued: [[[UInt8]]] = []
+        while (try? socket.poll(timeout: 0)) == true, let frames = try? socket.receive() { queued.append(frames) }
+        return queued
+    }
+
+    /// Answers the queued execute requests with `status: aborted`; other
+    /// requests are handled as usual.
+    func abort(_ queued: [[[UInt8]]], on socket: ZMQSocket) {
+        for frames in queued {
             guard let request = try? Message(frames: frames, signer: signer), request.type == "execute_request" else {
                 handle(frames, on: socket)
                 continue
