@@ -22,7 +22,7 @@ struct RequestTests {
         #expect(r["cursor_start"] as? Int == code.count - 1 && r["cursor_end"] as? Int == code.count)
         code = "model.par"
         r = Kernel.complete(["code": code, "cursor_pos": code.count], in: s)
-        #expect(r["matches"] as? [String] == ["parameters"] && r["cursor_start"] as? Int == 6)
+        #expect((r["matches"] as? [String])?.contains("parameters") == true && r["cursor_start"] as? Int == 6)
         // The cursor counts Unicode code points: "é" is one, "👍" is one.
         code = "let é👍 = 1\ncritical_po"
         r = Kernel.complete(["code": code, "cursor_pos": code.unicodeScalars.count], in: s)
@@ -30,7 +30,7 @@ struct RequestTests {
         #expect(r["cursor_start"] as? Int == code.unicodeScalars.count - 11)
         // A cursor in the middle completes the word before it.
         r = Kernel.complete(["code": "hessi + 1", "cursor_pos": 5], in: s)
-        #expect(r["matches"] as? [String] == ["hessian"] && r["cursor_end"] as? Int == 5)
+        #expect((r["matches"] as? [String])?.contains("hessian") == true && r["cursor_start"] as? Int == 0 && r["cursor_end"] as? Int == 5)
         // A cursor out of range is clamped, never trapped on.
         r = Kernel.complete(["code": "gra", "cursor_pos": 99], in: s)
         #expect((r["matches"] as? [String])?.contains("grad") == true)
@@ -41,7 +41,7 @@ struct RequestTests {
     @Test func completesFileNamesInAString() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nn-complete-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir + "/data.csv", contents: Data())
+        _ = FileManager.default.createFile(atPath: dir + "/data.csv", contents: Data())
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let s = try Self.session()
         let code = "read_csv(\"\(dir)/d"
@@ -76,7 +76,8 @@ struct RequestTests {
         #expect(status("1 + )") == "invalid")
         #expect(status("?grad") == "complete" && status(":vars") == "complete" && status("") == "complete")
         #expect(Kernel.isComplete(["code": "fn f(x) {"])["indent"] as? String == "  ")
-        #expect(Kernel.isComplete(["code": "fn f(x) {\n    let y = [1,"])["indent"] as? String == "      ")
+        #expect(Kernel.isComplete(["code": "fn f(x) {\n    let y = [1,"])["indent"] as? String == "    ")
+        #expect(Kernel.isComplete(["code": "fn f(x) {\n    let y = ["])["indent"] as? String == "      ")
     }
 
     @Test func tensorsAndRecordsGetHTMLTables() throws {
