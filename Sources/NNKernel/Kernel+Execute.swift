@@ -80,14 +80,14 @@ extension Kernel {
             return outcome
         case .load(let path):
             do {
-                let bytes = try FileReader.read(path, limit: 1 << 30)
+                let bytes = try FileReader.read(try session.interpreter.fileGate.check(path, .read), limit: 1 << 30)
                 return .success(try session.load(bytes: bytes, path: path))
             } catch {
                 return .failure(error)
             }
         case .save(let path):
             do {
-                try AtomicFile.write(session.script, to: path)
+                try AtomicFile.write(session.script, to: try session.interpreter.fileGate.check(path, .write))
                 say("saved \(session.acceptedEntries.count) entries to \(FilePath.printable(path))")
             } catch {
                 return .failure(error)
@@ -123,6 +123,10 @@ extension Kernel {
             evalue = e.message
             text = "error: " + e.message
         case let e as FileError:
+            ename = "FileError"
+            evalue = e.description
+            text = "error: " + e.description
+        case let e as FileAccessDenied:
             ename = "FileError"
             evalue = e.description
             text = "error: " + e.description

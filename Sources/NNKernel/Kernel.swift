@@ -1,4 +1,5 @@
 import Foundation
+import NNFiles
 import NNScript
 
 /// The nn Jupyter kernel: one ``Session`` (variables kept across cells, as
@@ -51,8 +52,11 @@ public final class Kernel: @unchecked Sendable {
     private var stopping = false
 
     /// Binds the five sockets of `connection` and makes the interpreter
-    /// (`seed` for its random generator). Throws when a socket cannot bind.
-    public init(connection: ConnectionInfo, identity: Identity, seed: UInt64 = 0) throws {
+    /// (`seed` for its random generator; `filePolicy`: which files cells may
+    /// read and write, every file by default, as at the `nn` REPL). Throws
+    /// when a socket cannot bind.
+    public init(connection: ConnectionInfo, identity: Identity, seed: UInt64 = 0,
+                filePolicy: FilePolicy = .unrestricted) throws {
         self.connection = connection
         self.identity = identity
         signer = Signer(key: Array(connection.key.utf8))
@@ -77,6 +81,7 @@ public final class Kernel: @unchecked Sendable {
             errorOutput: { streams.write($0, stream: "stderr") },
             seed: seed, allowsRedeclaration: true,
             interruptTaken: { taken.kernel?.interruptTaken() },
+            filePolicy: filePolicy,
             display: { streams.display($0) })))
         taken.kernel = self
     }

@@ -13,7 +13,7 @@ struct DisplayTests {
         var errors = ""
         var shown: [DisplayOutput] = []
         lazy var nn = Interpreter(options: .init(output: { self.output += $0 }, errorOutput: { self.errors += $0 },
-                                                 display: { self.shown.append($0) }))
+                                                 filePolicy: .unrestricted, display: { self.shown.append($0) }))
     }
 
     @Test func aPlotIsShownAsSVGNotPrinted() throws {
@@ -82,6 +82,19 @@ struct DisplayTests {
         #expect(lines.count == 4 && lines.first?.hasPrefix("epoch 1/4  loss ") == true && lines.last?.hasPrefix("epoch 4/4  loss ") == true)
         let curve = c.shown.last { $0.svg != nil }
         #expect(curve?.svg?.contains("epoch 4/4") == true)
+    }
+
+    /// What a terminal-less `fit` prints besides epoch lines (restored weights, early stopping) is in the output too.
+    @Test func fitProgressSaysWhatRestoreBestDid() throws {
+        let c = Capture()
+        try c.nn.run(source: """
+            let (X, y) = moons(64, seed: 0)
+            let model = Sequential(Linear(2, 8), Tanh(), Linear(8, 2))
+            fit(model, loss: cross_entropy, opt: Adam(model, lr: 0.05), data: (X, y), epochs: 3, val: (X, y), restore_best: true, seed: 0);
+            """)
+        let text = c.shown.last?.text ?? ""
+        #expect(text.contains("epoch 3/3") && text.contains("restored the weights of epoch"), "\(text)")
+        #expect(c.errors.isEmpty)
     }
 
     @Test func fitWithoutProgressShowsNothing() throws {

@@ -9,17 +9,19 @@ extension Builtins {
         .optional("title", .string("")), .optional("xlabel", .string("")), .optional("ylabel", .string("")),
         .optional("file"), .optional("width"), .optional("height"), .optional("ascii"),
     ]
-    static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file: \"name.svg\"` the picture is written as a standalone SVG instead (atomically; `width`/`height` are then pixels); the name must end in `.svg`, and nn writes only to a new file or over a regular one (never through a symbolic link, into a FIFO or a device; the mode is kept). `savefig(path)` writes the last picture again. In a notebook (the Jupyter kernel) the picture is shown inline as SVG, 8 pixels per column of `width` and 26 per row of `height` (640 × 416 by default); `ascii: true` prints the text form instead."
+    static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file: \"name.svg\"` the picture is written as a standalone SVG instead (atomically; `width`/`height` are then pixels); the name must end in `.svg`, and nn writes only to a new file or over a regular one (never through a symbolic link, into a FIFO or a device; the mode is kept). `savefig(path)` writes the last picture again. In a notebook (the Jupyter kernel) the picture is shown inline as SVG, 8 pixels per column of `width` and 26 per row of `height` (640 × 416 by default); `ascii: true` prints the text form instead." + filePolicyDoc
 
     /// Draws `fig` in the terminal or writes it to `file:` (the options of ``pictureTail``).
     static func show(_ fig: any Plottable, _ a: BuiltinArguments) throws -> Value {
         let interp = a.interpreter
         interp.libraryState.lastFigure = fig
-        let toFile = try !a["file"].isNil
+        // The file gate first: a refused path is an error before anything is written.
+        let file: String? = try a["file"].isNil ? nil : try a.path("file", .write)
+        let toFile = file != nil
         let ascii: Bool? = try a["ascii"].isNil ? nil : try a.bool("ascii")
         let width = try size(a, "width", toFile ? svgSizes : textWidths), height = try size(a, "height", toFile ? svgSizes : textHeights)
-        if toFile {
-            try write(fig, to: try a.string("file"), SVGOptions(width: width ?? 640, height: height ?? 420), a)
+        if let file {
+            try write(fig, to: file, SVGOptions(width: width ?? 640, height: height ?? 420), a)
             return .nil
         }
         // A notebook shows the picture as SVG, unless `ascii: true` asks for text; sizes keep their
@@ -288,12 +290,12 @@ extension Builtins {
         },
         Builtin("savefig", [.required("path"), .optional("width", .number(640)), .optional("height", .number(420))], area: "Plots",
                 summary: "Writes the last picture drawn (`plot`, `hist`, `surface`, `fit(plot: true)`) as a standalone SVG file.",
-                discussion: "The file is written atomically (a temporary file, flushed, then renamed), so a reader never sees half a picture. `width` and `height` are in pixels. The name decides the format: it must end in `.svg` (PNG and PDF are not written yet). nn writes only to a new file or over a regular one: a symbolic link, a FIFO, a device or a file with several hard links at the path is an error; an existing file keeps its mode.") { a in
+                discussion: "The file is written atomically (a temporary file, flushed, then renamed), so a reader never sees half a picture. `width` and `height` are in pixels. The name decides the format: it must end in `.svg` (PNG and PDF are not written yet). nn writes only to a new file or over a regular one: a symbolic link, a FIFO, a device or a file with several hard links at the path is an error; an existing file keeps its mode." + filePolicyDoc) { a in
             guard let fig = a.interpreter.libraryState.lastFigure else {
                 throw a.error("nothing has been drawn yet; call plot, hist or surface first")
             }
             let width = try size(a, "width", svgSizes) ?? 640, height = try size(a, "height", svgSizes) ?? 420
-            try write(fig, to: try a.string("path"), SVGOptions(width: width, height: height), a)
+            try write(fig, to: try a.path("path", .write), SVGOptions(width: width, height: height), a)
             return .nil
         },
     ]

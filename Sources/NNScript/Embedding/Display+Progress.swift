@@ -6,8 +6,9 @@ import NNPlot
 /// text output updated in place and, with `plot: true`, one live loss curve
 /// (SVG) updated in place, instead of a line per epoch on the error stream.
 ///
-/// The text output holds a summary line per finished epoch and, while an
-/// epoch runs, the live bar of ``TextProgress/barLine(_:width:)``. Updates
+/// The text output holds what ``TextProgress`` writes where there is no
+/// terminal (a summary line per finished epoch, early stopping, restored
+/// weights, an interruption) and, while an epoch runs, its live bar. Updates
 /// are sent at most every ``minInterval`` seconds (a notebook need not see
 /// every batch); the last one, when training ends, always goes out, so the
 /// output ends up holding every epoch's line and the final curve.
@@ -20,7 +21,10 @@ final class DisplayProgress: ProgressReporter {
     /// The least time between two updates of one output, in seconds.
     static let minInterval = 0.25
 
-    private var lines: [String] = []
+    /// The lines a non-terminal ``TextProgress`` writes (epochs, early
+    /// stopping, restored weights, interruption), gathered into the output.
+    private var written = ""
+    private lazy var lines = TextProgress(isTerminal: false) { [unowned self] in written += $0 }
     private var bar: String?
     private var textID: String?, plotID: String?
     private var lastText = -Double.infinity, lastPlot = -Double.infinity
@@ -46,18 +50,26 @@ final class DisplayProgress: ProgressReporter {
         if let v = e.valLoss { val.append(v) }
         last = e
         if verbose {
-            lines.append(TextProgress.epochLine(e))
+            lines.epochEnded(e)
             bar = nil
             if due(&lastText) { showText() }
         }
         if plot, due(&lastPlot) { showCurve() }
     }
 
+    func stoppedEarly(epoch: Int, patience: Int) {
+        if verbose { lines.stoppedEarly(epoch: epoch, patience: patience) }
+    }
+
+    func weightsRestored(epoch: Int?, valLoss: Double) {
+        if verbose { lines.weightsRestored(epoch: epoch, valLoss: valLoss) }
+    }
+
     func trainingEnded(interrupted: Bool) {
         bar = nil
         if verbose {
-            if interrupted { lines.append("training interrupted; the model keeps the weights of the last completed step") }
-            if textID != nil || !lines.isEmpty { showText() }
+            lines.trainingEnded(interrupted: interrupted)
+            if textID != nil || !written.isEmpty { showText() }
         }
         if plot, last != nil { showCurve() }
     }
@@ -71,7 +83,7 @@ final class DisplayProgress: ProgressReporter {
     }
 
     private func showText() {
-        var text = lines.joined(separator: "\n")
+        var text = written.hasSuffix("\n") ? String(written.dropLast()) : written
         if let bar { text += (text.isEmpty ? "" : "\n") + bar }
         let isUpdate = textID != nil
         let id = textID ?? interp.newDisplayID()
