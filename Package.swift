@@ -10,6 +10,8 @@
 //              NNScript (library product: the embeddable interpreter)
 //                  |
 //                 nn (executable: CLI + REPL) -> CReadline (GPL: only linked here)
+//                  |
+//               NNKernel (the Jupyter kernel, `nn kernel`) -> CZMQ (libzmq), CCrypto (libcrypto: HMAC)
 //
 //   NNLib -> CZlib (zlib: CRC-32 and inflate for .npz files)
 //   NNPlot -> CRsvg [trait RSVG] (librsvg + cairo: figures as PNG and PDF)
@@ -39,6 +41,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CRsvg", path: "Sources/CRsvg", pkgConfig: "librsvg-2.0",
                        providers: [.apt(["librsvg2-dev", "fonts-dejavu-core"]), .brew(["librsvg"])]),
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "NNTensor",
             dependencies: [.target(name: "CBLAS", condition: .when(traits: ["BLAS"]))]
@@ -55,10 +59,11 @@ let package = Package(
             dependencies: ["NNSyntax", "NNTensor", "NNLib", "NNPlot", "NNFiles"],
             resources: []
         ),
+        .target(name: "NNKernel", dependencies: ["NNScript", "NNTensor", "NNFiles", "CZMQ", "CCrypto"]),
         .executableTarget(
             name: "nn",
             dependencies: [
-                "NNScript", "NNFiles", "CReadline",
+                "NNScript", "NNFiles", "NNKernel", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +73,7 @@ let package = Package(
         .testTarget(name: "NNSyntaxTests", dependencies: ["NNSyntax"]),
         .testTarget(name: "NNPlotTests", dependencies: ["NNPlot", "NNFiles", "CZlib"]),
         .testTarget(name: "NNFilesTests", dependencies: ["NNFiles"]),
+        .testTarget(name: "NNKernelTests", dependencies: ["NNKernel", "NNScript", "CZMQ"]),
         .testTarget(
             name: "NNScriptTests",
             dependencies: ["NNScript", "NNSyntax", "NNTensor"],

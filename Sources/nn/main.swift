@@ -17,6 +17,7 @@ struct NNCommand: ParsableCommand {
             nn - / piped stdin     run standard input as a script
             nn                     interactive session (on a terminal)
             nn -i FILE.nn [ARGS]   run a script (ARGS as above), then stay interactive with its variables
+            nn kernel install      make Jupyter offer nn (--user, or --prefix DIR); `nn kernel --help`
 
             nn --sandbox [--allow-read DIR]... [--allow-write DIR]... FILE.nn
                                    run a script that may read only its own folder and
@@ -96,6 +97,17 @@ struct NNCommand: ParsableCommand {
             default:
                 throw ValidationError("unknown option '\(first)'")
             }
+        }
+        if interactiveScript == nil, e == nil, !dumpBuiltins, script.first == "kernel" {
+            // `nn kernel ...` is the Jupyter kernel; a script file named `kernel` runs as `nn ./kernel`.
+            var st = stat()
+            if stat("kernel", &st) == 0, st.st_mode & S_IFMT == S_IFREG {
+                throw ValidationError("'kernel' is both nn's kernel command and a file here: run the file as `nn ./kernel`")
+            }
+            if sandbox || seed != 0 {
+                throw ValidationError("\(sandbox ? "--sandbox" : "--seed") goes before a script, not before `nn kernel`: a kernel's cells may read and write any file, and its seed is `nn kernel -f FILE --seed N`")
+            }
+            throw ExitCode(StdIO.finish(KernelCommand.dispatch(Array(script.dropFirst()))))
         }
         if let interactiveScript {
             code = REPL.start(runner.makeInterpreter(arguments: script, repl: true, scriptPath: interactiveScript), runner,

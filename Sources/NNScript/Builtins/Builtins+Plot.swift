@@ -9,7 +9,7 @@ extension Builtins {
         .optional("title", .string("")), .optional("xlabel", .string("")), .optional("ylabel", .string("")),
         .optional("file"), .optional("width"), .optional("height"), .optional("ascii"), .optional("dpi"),
     ]
-    static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file:` the picture is written to a file instead, in the format its name ends with: `.svg`, `.png` or `.pdf` (see `savefig`; `width`/`height` are then pixels, and `dpi:` sets a PNG's resolution). `savefig(path)` writes the last picture again." + filePolicyDoc
+    static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file:` the picture is written to a file instead, in the format its name ends with: `.svg`, `.png` or `.pdf` (see `savefig`; `width`/`height` are then pixels, and `dpi:` sets a PNG's resolution). `savefig(path)` writes the last picture again. In a notebook (the Jupyter kernel) the picture is shown inline as SVG, 8 pixels per column of `width` and 26 per row of `height` (640 × 416 by default); `ascii: true` prints the text form instead." + filePolicyDoc
 
     /// Draws `fig` in the terminal or writes it to `file:` (the options of ``pictureTail``).
     static func show(_ fig: any Plottable, _ a: BuiltinArguments) throws -> Value {
@@ -18,6 +18,7 @@ extension Builtins {
         // The file gate first: a refused path is an error before anything is written.
         let file: String? = try a["file"].isNil ? nil : try a.path("file", .write)
         let toFile = file != nil
+        let ascii: Bool? = try a["ascii"].isNil ? nil : try a.bool("ascii")
         let width = try size(a, "width", toFile ? svgSizes : textWidths), height = try size(a, "height", toFile ? svgSizes : textHeights)
         let dpi = try resolution(a)
         if let file {
@@ -27,7 +28,9 @@ extension Builtins {
         if dpi != nil {
             throw try a.bad("dpi", message: "dpi applies only to a picture written to a .png file: add file: \"name.png\"")
         }
-        let ascii: Bool? = try a["ascii"].isNil ? nil : try a.bool("ascii")
+        // A notebook shows the picture as SVG, unless `ascii: true` asks for text; sizes keep their
+        // terminal meaning (characters), so a script draws the same proportions in both.
+        if ascii != true, try interp.display(fig, svg: Interpreter.displaySize(columns: width, rows: height)) { return .nil }
         let term = PlotTerminal.detect(width: width, height: height, ascii: ascii)
         try interp.write(fig.renderText(term.options()) + "\n")
         return .nil

@@ -72,6 +72,12 @@ public final class Interpreter {
         /// only those of chosen areas. ``Interpreter/unregister(_:)`` removes
         /// one more, ``Interpreter/register(_:)`` adds or replaces one.
         public var builtins: BuiltinSet
+        /// A notebook front end's rich output (nil: terminal text only). When
+        /// set, pictures drawn without `file:` and `fit`'s progress go here
+        /// as ``DisplayOutput``s instead of to ``output`` and ``errorOutput``
+        /// (see ``DisplayOutput``). A hook that cannot show throws: the error
+        /// stops the script at the call that drew, as a failing ``output`` does.
+        public var display: ((DisplayOutput) throws -> Void)?
 
         public init(
             output: @escaping (String) throws -> Void = { print($0, terminator: "") },
@@ -81,7 +87,8 @@ public final class Interpreter {
             interruptTaken: @escaping () -> Void = {},
             filePolicy: FilePolicy = .none,
             filePolicyAdvice: @escaping @Sendable (FileAccess) -> String = Interpreter.hostFileAdvice,
-            builtins: BuiltinSet = .standard
+            builtins: BuiltinSet = .standard,
+            display: ((DisplayOutput) throws -> Void)? = nil
         ) {
             self.output = output
             self.errorOutput = errorOutput
@@ -95,6 +102,7 @@ public final class Interpreter {
             self.filePolicy = filePolicy
             self.filePolicyAdvice = filePolicyAdvice
             self.builtins = builtins
+            self.display = display
         }
     }
 
@@ -127,6 +135,8 @@ public final class Interpreter {
     var stdlibValues: [String: Value] = [:]
     /// What the library builtins remember between calls (the last figure drawn).
     let libraryState = LibraryState()
+    /// Display ids handed out so far (``newDisplayID()``).
+    var displayCount = 0
 
     public init(options: Options = Options()) {
         self.options = options

@@ -44,9 +44,16 @@ public final class Session {
     /// every variable keeps the value it had when the error (or interrupt) struck.
     @discardableResult
     public func run(_ entry: String) throws -> Value {
+        try run(entry, name: "<stdin:\(entryCount + 1)>")
+    }
+
+    /// Runs one complete entry under a name of the host's choosing (a
+    /// notebook's `In[3]`), as ``run(_:)`` does.
+    @discardableResult
+    public func run(_ entry: String, name: String) throws -> Value {
         entryCount += 1
         interpreter.clearInterrupt()
-        let value = try interpreter.run(source: entry, name: "<stdin:\(entryCount)>")
+        let value = try interpreter.run(source: entry, name: name)
         acceptedEntries.append(entry)
         return value
     }

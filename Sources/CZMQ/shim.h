@@ -1,0 +1,2 @@
+// ZeroMQ (libzmq 4.x): the sockets of the Jupyter kernel (NNKernel only).
+#include <zmq.h>
