@@ -20,13 +20,17 @@ extension RuntimeRef {
         return fp
     }
 
-    /// The slow path of a call's guard: attends to a pending collection or
-    /// interrupt, then lets the call start, or says why it may not: a stack
-    /// that is full (the call depth, the native stack, or the value stack).
+    /// The slow path of a call's guard: attends to a pending collection,
+    /// interrupt or limit (counting the call against a step budget), then
+    /// lets the call start, or says why it may not: a stack that is full
+    /// (the call depth, the native stack, or the value stack). The stack is
+    /// checked against the limit itself: the guard word may stay raised
+    /// (a step budget keeps it so).
     @inline(never)
     private func admit(_ name: String, _ size: Int, _ range: SourceRange) throws(Unwind) {
         if needsAttention { try attend(range) }
-        if depth < regs.pointee.maxDepth && sp + size <= regs.pointee.stackEnd && NativeStack.here() > callGuard { return }
+        let stackLimit = regs.pointee.interrupt._withUnsafeGuaranteedRef { $0.stackLimit }
+        if depth < regs.pointee.maxDepth && sp + size <= regs.pointee.stackEnd && NativeStack.here() > stackLimit { return }
         throw refused(name, size, range)
     }
 

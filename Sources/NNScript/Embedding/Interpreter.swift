@@ -51,6 +51,10 @@ public final class Interpreter {
         /// the script goes on. A host that counts Ctrl-C presses (a second
         /// press while one is pending exits) should forget the first here.
         public var interruptTaken: () -> Void
+        /// Bounds on each run: time, steps, tensor memory, output (none by
+        /// default; see ``Limits``). Going past one ends the run with a
+        /// ``ScriptError`` of kind ``ScriptError/Kind/limit(_:)``.
+        public var limits = Limits()
 
         public init(
             output: @escaping (String) throws -> Void = { print($0, terminator: "") },
@@ -92,6 +96,8 @@ public final class Interpreter {
     var stdlibFunctions: [String] = []
     /// What the library builtins remember between calls (the last figure drawn).
     let libraryState = LibraryState()
+    /// The state of ``Options/limits``.
+    let limiter: Limiter
 
     public init(options: Options = Options()) {
         self.options = options
@@ -99,11 +105,13 @@ public final class Interpreter {
         self.rng = RandomGenerator(seed: options.seed)
         self.rt = Runtime(stackSlots: max(1 << 16, options.maxCallDepth * 8), maxDepth: options.maxCallDepth,
                           interrupt: InterruptFlag())
+        self.limiter = Limiter(options.limits, flag: rt.interrupt)
         rt.interpreter = self
         let argv = rt.cell("args")
         argv.value = .list(options.arguments.map { .string($0) })
         argv.isDefined = true
         if options.loadsStdlib { loadStdlib() }
+        limiter.enabled = true
     }
 
     deinit {
@@ -201,8 +209,11 @@ public final class Interpreter {
             result = try LargeStack.run(stackSize: options.stackSize) { [self] shortfall in
                 let bounds = rt.guardNativeStack()
                 if let shortfall { warn(shortfall, bounds) }
-                return takingLateInterrupt(Result { () throws(SyntaxError) in
-                    try Heap.withCurrent(rt.heap) { () throws(SyntaxError) in try compileAndRun(program) }
+                // One step more than the budget: the script's own frame is a call.
+                return takingLateInterrupt(withLimits(extraSteps: 1) {
+                    Result { () throws(SyntaxError) in
+                        try Heap.withCurrent(rt.heap) { () throws(SyntaxError) in try compileAndRun(program) }
+                    }
                 })
             }.get()
         }
@@ -237,11 +248,14 @@ public final class Interpreter {
     /// Calls a function value (nn function, builtin or callable object) from Swift.
     public func call(_ function: Value, _ arguments: [Value], named: [(label: String, value: Value)] = []) throws -> Value {
         if !running { rt.guardNativeStack() }  // on the caller's thread
-        do {
-            return try Heap.withCurrent(rt.heap) { () throws(Unwind) in
+        let outcome = withLimits { () -> Result<Result<Value, Unwind>, Never> in
+            .success(Heap.withCurrent(rt.heap) { Result { () throws(Unwind) in
                 try rt.ref.call(function, Arguments(arguments, named: named), range: rt.callSite)
-            }
-        } catch {
+            } })
+        }
+        switch outcome {
+        case .success(.success(let v)): return v
+        case .success(.failure(let error)):
             switch error {
             case .error(let e): throw e
             case .returnValue: return rt.takeReturned()
@@ -259,8 +273,13 @@ public final class Interpreter {
         }
     }
 
-    /// Writes to the print output; throws what the output sink throws.
-    public func write(_ text: String) throws { try options.output(text) }
+    /// Writes to the print output; throws what the output sink throws, or
+    /// the output limit's error (writing nothing) when a run's output would
+    /// go past ``Limits/outputBytes``.
+    public func write(_ text: String) throws {
+        try chargeOutput(text)
+        try options.output(text)
+    }
 
     /// Names for completion: builtins, globals and keywords starting with `prefix`, sorted.
     public func completions(prefix: String) -> [String] {
