@@ -41,7 +41,7 @@ extension Shape {
     /// Throws `out of memory: <what> needs 3.4 GiB` unless the system can
     /// give `bytes` now. `what` names the buffer (`a [3, 4] float32 tensor`).
     public static func reserveBytes(_ bytes: Int, what: @autoclosure () -> String, op: String) throws {
-        try TensorMemoryAccount.current?.admit(bytes, what: what(), op: op)
+        try TensorMemoryAccount.admitCurrent(bytes, what: what(), op: op)
         guard bytes >= probeThreshold else { return }
         // mmap, not malloc: the optimiser may delete a malloc/free pair whose
         // pointer is unused (assuming it succeeds), but never a system call.

@@ -78,11 +78,32 @@ public final class TensorMemoryAccount: Sendable {
     /// task-local value: outside a task, bound to the thread).
     @TaskLocal public static var current: TensorMemoryAccount?
 
+    /// How many ``withCurrent(_:_:)`` scopes with an account are open in
+    /// the process: while none is, making a tensor does not look for an
+    /// account (a task-local lookup costs about a hundred instructions).
+    /// A thread's own scope is always seen by that thread.
+    private static let openScopes = Atomic<Int>(0)
+
+    /// The current account, looked up only while some thread has one.
+    @inline(__always)
+    static var active: TensorMemoryAccount? {
+        openScopes.load(ordering: .relaxed) > 0 ? current : nil
+    }
+
     /// Runs `body` with `account` current on this thread (nil: none), then
     /// restores the previous one.
     public static func withCurrent<R, E: Error>(_ account: TensorMemoryAccount?, _ body: () throws(E) -> R) throws(E) -> R {
+        if account != nil { openScopes.wrappingAdd(1, ordering: .relaxed) }
+        defer { if account != nil { openScopes.wrappingSubtract(1, ordering: .relaxed) } }
         let result: Result<R, E> = $current.withValue(account) { Result { () throws(E) -> R in try body() } }
         return try result.get()
+    }
+
+    /// Throws unless `bytes` more fit under the current account's limit (if
+    /// the thread has an account): see ``admit(_:what:op:)``.
+    @inline(__always)
+    public static func admitCurrent(_ bytes: Int, what: @autoclosure () -> String, op: String) throws {
+        try active?.admit(bytes, what: what(), op: op)
     }
 }
 
@@ -94,7 +115,7 @@ struct TensorMemoryCharge {
     /// Charges `storage`'s bytes to the current account, if there is one.
     @inline(__always)
     static func make(_ storage: TensorStorage) -> TensorMemoryCharge? {
-        guard let account = TensorMemoryAccount.current else { return nil }
+        guard let account = TensorMemoryAccount.active else { return nil }
         let bytes = storage.count &* storage.dtype.byteSize
         account.charge(bytes)
         return TensorMemoryCharge(account: account, bytes: bytes)

@@ -149,6 +149,15 @@ final class InterruptFlag: Sendable {
     /// True while a step budget is counted: every safe point takes the slow path.
     var isCounting: Bool { counting.load(ordering: .relaxed) }
 
+    /// True when the word is raised for a step budget alone (no interrupt,
+    /// collection or exceeded limit pending): the safe point only counts.
+    var onlyCounting: Bool {
+        @inline(__always) get {
+            counting.load(ordering: .relaxed) && !pending.load(ordering: .relaxed) && !collect.load(ordering: .relaxed)
+                && exceeded.load(ordering: .relaxed) & 0xff == 0
+        }
+    }
+
     /// Starts counting steps: raises the word until ``endRun()``.
     func startCounting() {
         counting.store(true, ordering: .sequentiallyConsistent)

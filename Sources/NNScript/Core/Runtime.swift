@@ -177,9 +177,21 @@ struct RuntimeRef {
         if needsAttention { try attend(range) }
     }
 
+    /// The short way through a raised word when a step budget alone raised
+    /// it and has steps left: counts one and returns true (no call made).
+    @inline(__always)
+    func tookStep() -> Bool {
+        guard regs.pointee.interrupt._withUnsafeGuaranteedRef({ $0.onlyCounting }), regs.pointee.stepsLeft > 0 else {
+            return false
+        }
+        regs.pointee.stepsLeft -= 1
+        return true
+    }
+
     /// The slow path of a safe point (a loop iteration or an nn call).
     @inline(never)
     func attend(_ range: SourceRange) throws(Unwind) {
+        if tookStep() { return }
         let flag = regs.pointee.interrupt
         if flag._withUnsafeGuaranteedRef({ $0.takeCollectionRequest() }) { runtime.heap.collect() }
         try takePending(range)

@@ -70,12 +70,16 @@ final class Limiter {
     /// The account of the tensors this interpreter makes, when bounded.
     let account: TensorMemoryAccount?
 
+    /// Whether any limit is set (else runs skip the set-up altogether).
+    let bounded: Bool
+
     init(_ limits: Interpreter.Limits, flag: InterruptFlag) {
         account = limits.tensorBytes.map { TensorMemoryAccount(limit: $0) { [flag] in flag.exceed(.tensorBytes) } }
+        bounded = limits != Interpreter.Limits()
     }
 
     /// True while a limited run is going on.
-    var active: Bool { enabled && depth > 0 }
+    var active: Bool { depth > 0 }
 }
 
 extension Interpreter {
@@ -87,7 +91,7 @@ extension Interpreter {
     /// its last safe point), and ends them. Nested entries pass through.
     func withLimits<E>(extraSteps: Int = 0,
                        _ body: () -> Result<Result<Value, Unwind>, E>) -> Result<Result<Value, Unwind>, E> {
-        guard limiter.enabled, limiter.depth == 0 else { return body() }
+        guard limiter.enabled, limiter.bounded, limiter.depth == 0 else { return body() }
         let limits = options.limits
         let flag = rt.interrupt
         let run = flag.startRun()

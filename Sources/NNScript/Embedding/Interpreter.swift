@@ -22,6 +22,31 @@ public struct SyntaxError: Error, Sendable, CustomStringConvertible {
 /// sinks, interrupt flag, limits), so several can coexist. Scripts run on a
 /// thread with a large stack; deep recursion ends in a clean `stack overflow`
 /// error.
+///
+/// ## Threads
+///
+/// - An interpreter is used by **one thread at a time**: ``run(source:name:)``,
+///   ``evaluate(_:name:)``, ``call(_:_:named:)``, the subscript and
+///   ``register(_:)`` must not overlap (a host that shares one interpreter
+///   between threads serializes them, e.g. behind a lock or an actor). Which
+///   thread it is may change from one call to the next.
+/// - **Any number of interpreters run at once** on different threads: each
+///   has its own globals, heap, random generator, grad mode and tensor
+///   account; they share only immutable tables and the process's BLAS.
+/// - ``interrupt()`` may be called **from any thread, at any moment**: it is
+///   an atomic store that the running script notices at its next loop
+///   iteration, nn call, `catch`, or step of a long builtin.
+/// - Values (lists, records, functions, tensors) are not thread-safe: hand
+///   one from an interpreter to another only when the two never run at the
+///   same time. A function made by one and called by another runs on the
+///   caller.
+///
+/// ## Limits
+///
+/// ``Options/limits`` bounds each run: wall-clock time, steps, tensor
+/// memory alive, output bytes (see ``Limits``). Going past one ends the run
+/// with a ``ScriptError`` of kind ``ScriptError/Kind/limit(_:)``, which the
+/// script cannot catch and the host can; the interpreter stays usable.
 public final class Interpreter {
     /// How an interpreter is set up.
     public struct Options {
@@ -130,8 +155,10 @@ public final class Interpreter {
 
     /// Stops the running script at its next loop iteration, nn call or step
     /// of a long builtin with an `interrupted` error (a script that finishes
-    /// first ends with that error too). Safe to call from any thread or a
-    /// signal-watching thread (not from inside a signal handler: use an async-signal-safe flag there, as the nn command does).
+    /// first ends with that error too). Safe to call from any thread, while
+    /// another thread runs a script on this interpreter, or from a
+    /// signal-watching thread (not from inside a signal handler: use an
+    /// async-signal-safe flag there, as the nn command does).
     public func interrupt() { rt.interrupt.set() }
 
     /// A global variable's value (nil when undefined); setting defines it.
