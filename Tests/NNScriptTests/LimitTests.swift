@@ -172,6 +172,19 @@ struct LimitTests {
         #expect(host.nn["caught"]?.repr == "false")
     }
 
+    /// A tensor made without the check before allocating (a model's copy)
+    /// still counts: the limit stops the script at its next safe point,
+    /// and `catch` does not take that either.
+    @Test func tensorMemoryCountsCopiesToo() {
+        let host = Host(.init(tensorBytes: 60_000))
+        expectLimit(.tensorBytes, host.nn, """
+            let m = Linear(100, 100, seed: 0)
+            let caught = false
+            try { let c = copy(m); for i in 0..3 { } } catch e { caught = true }
+            """)
+        #expect(host.nn["caught"]?.repr == "false")
+    }
+
     // MARK: Output
 
     @Test func outputStopsAtTheWriteThatWouldExceed() throws {
