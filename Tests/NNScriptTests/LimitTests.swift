@@ -197,6 +197,20 @@ struct LimitTests {
         #expect(host.out.value == "the next run prints again\n")
     }
 
+    /// The error stream counts too: `fit`'s progress, written line after
+    /// line, stops training once the bytes run out.
+    @Test func theErrorStreamCountsToo() {
+        let host = Host(.init(outputBytes: 2000))
+        expectLimit(.outputBytes, host.nn, """
+            let X = randn([64, 2], seed: 1)
+            let y = X @ tensor([[1], [-2]])
+            let model = Linear(2, 1, seed: 0)
+            let h = fit(model, loss: mse, opt: SGD(model.parameters(), lr: 0.01), data: (X, y),
+                        epochs: 1000000000, batch_size: 8, verbose: true)
+            """)
+        #expect(host.nn["h"] == nil)
+    }
+
     @Test func outputCannotBeCaught() {
         let host = Host(.init(outputBytes: 5))
         expectLimit(.outputBytes, host.nn, """

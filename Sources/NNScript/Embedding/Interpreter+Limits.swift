@@ -46,8 +46,10 @@ extension Interpreter {
         /// past it is refused before it allocates.
         public var tensorBytes: Int?
         /// Bytes (UTF-8) a run may write to ``Options/output`` (`print`,
-        /// `help`, terminal figures, ...). The write that would go past it
-        /// is not made.
+        /// `help`, terminal figures, ...) and ``Options/errorOutput``
+        /// (`fit`'s progress, warnings) together. The write that would go
+        /// past it is not made; a refused write to `errorOutput` (which
+        /// cannot throw) stops the script at its next safe point.
         public var outputBytes: Int?
 
         public init(deadline: Duration? = nil, steps: Int? = nil, tensorBytes: Int? = nil, outputBytes: Int? = nil) {
@@ -72,14 +74,38 @@ final class Limiter {
 
     /// Whether any limit is set (else runs skip the set-up altogether).
     let bounded: Bool
+    /// ``Interpreter/Limits/outputBytes``.
+    let outputLimit: Int?
 
     init(_ limits: Interpreter.Limits, flag: InterruptFlag) {
         account = limits.tensorBytes.map { TensorMemoryAccount(limit: $0) { [flag] in flag.exceed(.tensorBytes) } }
         bounded = limits != Interpreter.Limits()
+        outputLimit = limits.outputBytes
     }
 
     /// True while a limited run is going on.
     var active: Bool { depth > 0 }
+
+    /// Counts `bytes` of output in the current run: false (nothing
+    /// counted) when they would go past the output limit.
+    func admitOutput(_ bytes: Int) -> Bool {
+        guard let limit = outputLimit, active else { return true }
+        guard bytes <= limit - outputWritten else { return false }
+        outputWritten += bytes
+        return true
+    }
+
+    /// `options` with its error stream counted against the output limit,
+    /// when there is one (a refused write is dropped and marks the limit).
+    func bounding(_ options: Interpreter.Options, flag: InterruptFlag) -> Interpreter.Options {
+        guard outputLimit != nil else { return options }
+        var bounded = options
+        let write = options.errorOutput
+        bounded.errorOutput = { [self, flag] text in
+            if admitOutput(text.utf8.count) { write(text) } else { flag.exceed(.outputBytes) }
+        }
+        return bounded
+    }
 }
 
 extension Interpreter {
@@ -166,13 +192,9 @@ extension Interpreter {
     /// Counts `text` against the output limit; throws the limit's error
     /// (and writes nothing) when it would go past it.
     func chargeOutput(_ text: String) throws {
-        guard let max = options.limits.outputBytes, limiter.active else { return }
-        let n = text.utf8.count
-        guard n <= max - limiter.outputWritten else {
-            rt.interrupt.exceed(.outputBytes)
-            throw limitError(.outputBytes, at: rt.callSite)
-        }
-        limiter.outputWritten += n
+        guard limiter.outputLimit != nil, !limiter.admitOutput(text.utf8.count) else { return }
+        rt.interrupt.exceed(.outputBytes)
+        throw limitError(.outputBytes, at: rt.callSite)
     }
 
     /// Bytes of tensor elements alive that this interpreter made, when

@@ -125,12 +125,14 @@ public final class Interpreter {
     let limiter: Limiter
 
     public init(options: Options = Options()) {
-        self.options = options
+        let interrupt = InterruptFlag()
+        let limiter = Limiter(options.limits, flag: interrupt)
+        self.limiter = limiter
+        self.options = limiter.bounding(options, flag: interrupt)
         self.registry = Registry()
         self.rng = RandomGenerator(seed: options.seed)
         self.rt = Runtime(stackSlots: max(1 << 16, options.maxCallDepth * 8), maxDepth: options.maxCallDepth,
-                          interrupt: InterruptFlag())
-        self.limiter = Limiter(options.limits, flag: rt.interrupt)
+                          interrupt: interrupt)
         rt.interpreter = self
         let argv = rt.cell("args")
         argv.value = .list(options.arguments.map { .string($0) })
