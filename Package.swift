@@ -12,6 +12,7 @@
 //                 nn (executable: CLI + REPL) -> CReadline (GPL: only linked here)
 //
 //   NNLib -> CZlib (zlib: CRC-32 and inflate for .npz files)
+//   NNPlot -> CRsvg [trait RSVG] (librsvg + cairo: figures as PNG and PDF)
 //   NNFiles (no dependencies: the file gate and the one atomic writer) is used
 //   by NNPlot, NNLib, NNScript and nn: every file nn writes or reads goes through it.
 import PackageDescription
@@ -26,7 +27,8 @@ let package = Package(
     ],
     traits: [
         .trait(name: "BLAS", description: "Use OpenBLAS (cblas + LAPACK) for matmul and eigendecompositions."),
-        .default(enabledTraits: ["BLAS"]),
+        .trait(name: "RSVG", description: "Render figures to PNG and PDF with librsvg and cairo (without it only SVG is written)."),
+        .default(enabledTraits: ["BLAS", "RSVG"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,6 +37,8 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CRsvg", path: "Sources/CRsvg", pkgConfig: "librsvg-2.0",
+                       providers: [.apt(["librsvg2-dev", "fonts-dejavu-core"]), .brew(["librsvg"])]),
         .target(
             name: "NNTensor",
             dependencies: [.target(name: "CBLAS", condition: .when(traits: ["BLAS"]))]
@@ -42,7 +46,10 @@ let package = Package(
         .target(name: "NNFiles"),
         .target(name: "NNLib", dependencies: ["NNTensor", "NNFiles", "CZlib"]),
         .target(name: "NNSyntax"),
-        .target(name: "NNPlot", dependencies: ["NNFiles"]),
+        .target(
+            name: "NNPlot",
+            dependencies: ["NNFiles", .target(name: "CRsvg", condition: .when(traits: ["RSVG"]))]
+        ),
         .target(
             name: "NNScript",
             dependencies: ["NNSyntax", "NNTensor", "NNLib", "NNPlot", "NNFiles"],
@@ -59,7 +66,7 @@ let package = Package(
         .testTarget(name: "NNTensorTests", dependencies: ["NNTensor"]),
         .testTarget(name: "NNLibTests", dependencies: ["NNLib", "NNTensor", "NNFiles", "CZlib"]),
         .testTarget(name: "NNSyntaxTests", dependencies: ["NNSyntax"]),
-        .testTarget(name: "NNPlotTests", dependencies: ["NNPlot", "NNFiles"]),
+        .testTarget(name: "NNPlotTests", dependencies: ["NNPlot", "NNFiles", "CZlib"]),
         .testTarget(name: "NNFilesTests", dependencies: ["NNFiles"]),
         .testTarget(
             name: "NNScriptTests",

@@ -10,6 +10,7 @@ import PackageDescription
 
 let nnScript = Target.Dependency.product(name: "NNScript", package: "nn")
 let nnLib = Target.Dependency.product(name: "NNLib", package: "nn")
+let nnTensor = Target.Dependency.product(name: "NNTensor", package: "nn")
 
 let package = Package(
     name: "FuzzTesting",
@@ -18,6 +19,10 @@ let package = Package(
         .library(name: "FuzzParser", type: .static, targets: ["FuzzParser"]),
         .library(name: "FuzzEval", type: .static, targets: ["FuzzEval"]),
         .library(name: "FuzzCSV", type: .static, targets: ["FuzzCSV"]),
+        .library(name: "FuzzSafetensors", type: .static, targets: ["FuzzSafetensors"]),
+        .library(name: "FuzzNPY", type: .static, targets: ["FuzzNPY"]),
+        .library(name: "FuzzNPZ", type: .static, targets: ["FuzzNPZ"]),
+        .library(name: "FuzzJSON", type: .static, targets: ["FuzzJSON"]),
     ],
     dependencies: [
         .package(name: "nn", path: "..", traits: []),
@@ -27,5 +32,12 @@ let package = Package(
         .target(name: "FuzzParser", dependencies: [nnScript]),
         .target(name: "FuzzEval", dependencies: [nnScript]),
         .target(name: "FuzzCSV", dependencies: [nnLib]),
+        // The tensor-file readers (issue 17). They reach NNLib's internal
+        // writers and JSON parser for their round-trip checks with
+        // `@testable import`, which a debug build (scripts/fuzz's) allows.
+        .target(name: "FuzzSafetensors", dependencies: [nnLib, nnTensor]),
+        .target(name: "FuzzNPY", dependencies: [nnLib, nnTensor]),
+        .target(name: "FuzzNPZ", dependencies: [nnLib, nnTensor]),
+        .target(name: "FuzzJSON", dependencies: [nnLib]),
     ]
 )

@@ -1,8 +1,8 @@
 /// Anything NNPlot can draw: a `Figure`, a `Histogram` or a `Surface`.
 ///
 /// An interpreter keeps the last drawn value as `any Plottable` so `savefig`
-/// can write it again as SVG. Rendering never fails: bad or missing data
-/// renders as a readable message.
+/// can write it again (SVG, PNG or PDF). Drawing never fails: bad or
+/// missing data renders as a readable message.
 public protocol Plottable: Sendable {
     /// The picture as terminal text: lines joined by `\n`, no trailing newline.
     func renderText(_ options: TextOptions) -> String
@@ -15,6 +15,34 @@ extension Plottable {
     /// (`SVGFile.write`: `path` must end in `.svg`; see `PictureFormat`).
     public func writeSVG(to path: String, options: SVGOptions = SVGOptions()) throws(PlotError) {
         try SVGFile.write(renderSVG(options), to: path)
+    }
+
+    /// Writes the picture to `path` in the format its extension names
+    /// (`PictureFormat`: `.svg`, `.png`, `.pdf`, any case), with the one
+    /// atomic writer: a reader sees the old file or the whole new one.
+    ///
+    /// The path is checked (gate, extension) before anything is drawn. PNG
+    /// and PDF are rendered in memory from the SVG (`pngData`, `pdfData`),
+    /// then written. `dpi` is for PNG only (default 96, one pixel per SVG
+    /// pixel); given with another format it is an error, since SVG and PDF are
+    /// vectors whose size is `options`' width and height.
+    public func write(to path: String, options: SVGOptions = SVGOptions(), dpi: Double? = nil) throws(PlotError) {
+        try SVGFile.checkPath(path)
+        let format = try PictureFormat(path: path)
+        if dpi != nil, format != .png {
+            throw .cannotWrite(path: path, reason: "dpi applies only to .png files; .\(format.rawValue) is drawn as vectors, sized by width and height")
+        }
+        let bytes: [UInt8]
+        do {
+            switch format {
+            case .svg: bytes = Array(renderSVG(options).utf8)
+            case .png: bytes = try pngData(options: options, dpi: dpi ?? 96)
+            case .pdf: bytes = try pdfData(options: options)
+            }
+        } catch .renderFailed(_, let reason) {
+            throw .cannotWrite(path: path, reason: reason)
+        }
+        try SVGFile.write(bytes, to: path)
     }
 }
 
@@ -43,8 +71,12 @@ public struct TextOptions: Equatable, Sendable {
     var clampedHeight: Int { min(max(height, 2), 1000) }
 }
 
-/// How a picture is drawn as SVG: its size in pixels (clamped to 100...10000).
+/// How a picture is drawn as SVG: its size in pixels (clamped to `sizes`).
 public struct SVGOptions: Equatable, Sendable {
+    /// The widths and heights an SVG is drawn at; a caller that takes sizes
+    /// from users checks against this, so nothing is clamped silently.
+    public static let sizes = 100...10_000
+
     public var width: Int
     public var height: Int
 
@@ -53,6 +85,6 @@ public struct SVGOptions: Equatable, Sendable {
         self.height = height
     }
 
-    var clampedWidth: Double { Double(min(max(width, 100), 10_000)) }
-    var clampedHeight: Double { Double(min(max(height, 100), 10_000)) }
+    var clampedWidth: Double { Double(min(max(width, Self.sizes.lowerBound), Self.sizes.upperBound)) }
+    var clampedHeight: Double { Double(min(max(height, Self.sizes.lowerBound), Self.sizes.upperBound)) }
 }

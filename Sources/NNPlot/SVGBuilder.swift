@@ -42,13 +42,23 @@ struct SVGBuilder {
         let w = NumberFormat.svg(width), h = NumberFormat.svg(height)
         var lines = [
             #"<?xml version="1.0" encoding="UTF-8"?>"#,
-            #"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\#(w)" height="\#(h)" viewBox="0 0 \#(w) \#(h)" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">"#,
+            #"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\#(w)" height="\#(h)" viewBox="0 0 \#(w) \#(h)" font-family="\#(Self.fontFamily)">"#,
             #"  <rect x="0" y="0" width="\#(w)" height="\#(h)" fill="white"/>"#,
         ]
         lines += body
         lines.append("</svg>")
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// The font families the text asks for, in order of preference. DejaVu
+    /// Sans is the one nn's set-up installs (Debian `fonts-dejavu-core`);
+    /// Helvetica and Arial serve where it is absent (macOS, Windows). PNG and
+    /// PDF rendering refuses to run when none of them is installed
+    /// (`FontCheck`), rather than draw text in an unknown fallback or none.
+    static let fontFamilies = ["DejaVu Sans", "Helvetica", "Arial"]
+
+    /// The `font-family` attribute: `fontFamilies`, then the generic `sans-serif`.
+    static var fontFamily: String { (fontFamilies + ["sans-serif"]).joined(separator: ", ") }
 
     private static func attributes(_ attributes: KeyValuePairs<String, String>) -> String {
         attributes.map { " " + $0.key + "=\"" + escape($0.value) + "\"" }.joined()

@@ -38,8 +38,10 @@ import Darwin
 public struct RandomGenerator: RandomNumberGenerator, Sendable {
     /// The 256-bit xoshiro state.
     public private(set) var state: (UInt64, UInt64, UInt64, UInt64)
-    /// The second Box–Muller value, returned by the next `normal()`.
-    private var spareNormal: Double?
+    /// The second Box–Muller value, returned by the next `normal()` (part of
+    /// the stream's state: a saved generator keeps it, so the stream resumes
+    /// exactly).
+    public private(set) var spareNormal: Double?
 
     /// A generator seeded from `seed` through SplitMix64 (so any seed,
     /// including 0, gives a well-mixed non-zero state).
@@ -53,9 +55,16 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     /// for saving and restoring a stream); nil for the all-zero state, which
     /// xoshiro never leaves.
     public init?(state: (UInt64, UInt64, UInt64, UInt64)) {
+        self.init(state: state, spareNormal: nil)
+    }
+
+    /// A generator resuming a saved stream exactly: the raw xoshiro256**
+    /// state and the pending Box–Muller value (`spareNormal` of the saved
+    /// generator); nil for the all-zero state, which xoshiro never leaves.
+    public init?(state: (UInt64, UInt64, UInt64, UInt64), spareNormal: Double?) {
         guard state != (0, 0, 0, 0) else { return nil }
         self.state = state
-        spareNormal = nil
+        self.spareNormal = spareNormal
     }
 
     /// One step of SplitMix64 (Steele, Lea and Flood, 2014): advances `x` and

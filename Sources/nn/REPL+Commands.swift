@@ -57,6 +57,12 @@ extension REPL {
     func save(to path: String) {
         let text = session.script
         do {
+            try session.interpreter.checkFile(path, .write, for: ":save")
+        } catch {
+            complain("\(error)")
+            return
+        }
+        do {
             try AtomicFile.write(text, to: path)
         } catch {
             complain("cannot save to '\(FilePath.printable(path))': \(error.reason)")

@@ -138,6 +138,12 @@ final class REPL {
     func load(_ path: String) -> Bool {
         let path = REPL.expandingTilde(path)
         let bytes: [UInt8]
+        do {
+            try session.interpreter.checkFile(path, .read, for: ":load")
+        } catch {
+            complain("\(error)")
+            return false
+        }
         do { bytes = try Files.read(path) } catch {
             complain("cannot read '\(path)': \(error)")
             return false

@@ -18,16 +18,54 @@ struct Runner {
 
     let seed: UInt64
     let color: Bool
+    /// The grants of `--sandbox`; nil without it (scripts may touch any file).
+    var sandbox: Sandbox?
+
+    /// What `nn --sandbox` grants besides the script's own folder.
+    struct Sandbox {
+        /// `--allow-read` folders.
+        var read: [String]
+        /// `--allow-write` folders (readable too).
+        var write: [String]
+    }
+
+    init(seed: UInt64, color: Bool, sandbox: Sandbox? = nil) {
+        self.seed = seed
+        self.color = color
+        self.sandbox = sandbox
+    }
 
     /// A new interpreter writing to stdout/stderr. Ctrl-C reaches it once
     /// it is installed (``Signals/install(_:mode:)``: a script's run, or the REPL).
-    func makeInterpreter(arguments: [String], repl: Bool = false) -> Interpreter {
+    /// `scriptPath` is the script file it runs, whose folder `--sandbox` lets it read.
+    func makeInterpreter(arguments: [String], repl: Bool = false, scriptPath: String? = nil) -> Interpreter {
         Interpreter(options: .init(
             output: { text in try StdIO.write(text, to: .out) },
             errorOutput: { text in StdIO.complain(text) },
             seed: seed, allowsRedeclaration: repl, arguments: arguments,
             // fit took the Ctrl-C and returned: the next press is a first one again.
-            interruptTaken: { Signals.interruptTaken() }))
+            interruptTaken: { Signals.interruptTaken() },
+            filePolicy: filePolicy(scriptPath: scriptPath), filePolicyAdvice: Runner.fileAdvice))
+    }
+
+    /// Unrestricted, or under `--sandbox` the granted folders and the
+    /// script file's own folder (readable), as `script_dir()` names it.
+    func filePolicy(scriptPath: String?) -> FilePolicy {
+        guard let sandbox else { return .unrestricted }
+        var read = sandbox.read
+        if let scriptPath { read.append(Runner.folder(of: scriptPath)) }
+        return .roots(read: read, write: sandbox.write)
+    }
+
+    /// How a refused access is granted: the flag to add.
+    static let fileAdvice: @Sendable (FileAccess) -> String = { access in
+        access == .read ? "run nn with --allow-read DIR" : "run nn with --allow-write DIR"
+    }
+
+    /// The folder of a script path as given: `"a/b.nn"` is `"a"`, `"b.nn"` is `"."`, `"/b.nn"` is `"/"`.
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     func runFile(_ path: String, arguments: [String]) -> Int32 {
@@ -36,7 +74,7 @@ struct Runner {
             StdIO.complain("nn: cannot read '\(path)': \(error)\n")
             return Exit.noInput
         }
-        return runSource(bytes, name: path, arguments: arguments, printResult: false)
+        return runSource(bytes, name: path, arguments: arguments, printResult: false, scriptPath: path)
     }
 
     /// Runs standard input as a script (its bytes as they are: the parser checks the UTF-8).
@@ -51,8 +89,8 @@ struct Runner {
 
     /// Runs source bytes (a file's, standard input's, `-e`'s); reports errors
     /// on stderr; returns the exit code.
-    func runSource(_ bytes: [UInt8], name: String, arguments: [String], printResult: Bool) -> Int32 {
-        let interp = makeInterpreter(arguments: arguments)
+    func runSource(_ bytes: [UInt8], name: String, arguments: [String], printResult: Bool, scriptPath: String? = nil) -> Int32 {
+        let interp = makeInterpreter(arguments: arguments, scriptPath: scriptPath)
         Signals.install(interp, mode: .script)
         defer { StdIO.flush() }
         do {

@@ -18,6 +18,13 @@ struct NNCommand: ParsableCommand {
             nn                     interactive session (on a terminal)
             nn -i FILE.nn [ARGS]   run a script (ARGS as above), then stay interactive with its variables
 
+            nn --sandbox [--allow-read DIR]... [--allow-write DIR]... FILE.nn
+                                   run a script that may read only its own folder and
+                                   the DIRs granted, and write only under --allow-write
+                                   DIRs (which are readable too); also for -e, - and
+                                   the interactive session (no folder is granted by
+                                   default there). See docs/sandbox.md.
+
             Exit codes: 0 success, 64 usage, 65 syntax error, 66 unreadable file,
             70 runtime error, 74 output lost (a write to stdout or stderr failed),
             130 interrupted.
@@ -42,15 +49,39 @@ struct NNCommand: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "Never colour output (as when NO_COLOR is set).")
     var noColor = false
 
+    @Flag(name: .long, help: "Deny every file access that --allow-read and --allow-write do not grant; the script file's own folder stays readable (docs/sandbox.md).")
+    var sandbox = false
+
+    @Option(name: .customLong("allow-read"), help: ArgumentHelp("With --sandbox: scripts may read files under this folder (or this one file). Repeat for more.", valueName: "dir"))
+    var allowRead: [String] = []
+
+    @Option(name: .customLong("allow-write"), help: ArgumentHelp("With --sandbox: scripts may write (and read) files under this folder. Repeat for more.", valueName: "dir"))
+    var allowWrite: [String] = []
+
     @Option(name: .customShort("i"), help: ArgumentHelp("Run this script, then stay interactive with its variables.", valueName: "file"))
     var interactiveScript: String?
 
     @Argument(parsing: .captureForPassthrough, help: "A script file (or - for stdin), then arguments for the script.")
     var script: [String] = []
 
+    /// Refuses `--allow-read`/`--allow-write` without `--sandbox` (they would
+    /// grant nothing: without it every file is allowed) and a granted folder
+    /// that does not exist (most likely a typo, which would grant nothing).
+    func validate() throws {
+        if !sandbox, let flag = !allowRead.isEmpty ? "--allow-read" : !allowWrite.isEmpty ? "--allow-write" : nil {
+            throw ValidationError("\(flag) applies only with --sandbox (without it, scripts may read and write any file); add --sandbox")
+        }
+        for (flag, dirs) in [("--allow-read", allowRead), ("--allow-write", allowWrite)] {
+            for dir in dirs where access(dir, F_OK) != 0 {
+                throw ValidationError("\(flag) '\(dir)': no such file or folder (\(String(cString: strerror(errno))))")
+            }
+        }
+    }
+
     mutating func run() throws {
         REPL.install(noColor: noColor)
-        let runner = Runner(seed: seed, color: !noColor && !REPL.noColorEnvironment && (color || isatty(2) != 0))
+        var runner = Runner(seed: seed, color: !noColor && !REPL.noColorEnvironment && (color || isatty(2) != 0))
+        if sandbox { runner.sandbox = Runner.Sandbox(read: allowRead, write: allowWrite) }
         let code: Int32
         // Options before the script name are ours (after it, they pass through to the script).
         // With -i the script is named already: everything left is the script's, as in a plain run.
@@ -67,7 +98,8 @@ struct NNCommand: ParsableCommand {
             }
         }
         if let interactiveScript {
-            code = REPL.start(runner.makeInterpreter(arguments: script, repl: true), runner, script: interactiveScript)
+            code = REPL.start(runner.makeInterpreter(arguments: script, repl: true, scriptPath: interactiveScript), runner,
+                              script: interactiveScript)
         } else if dumpBuiltins {
             code = runner.dumpBuiltins()
         } else if let e {

@@ -113,27 +113,4 @@ struct SVGTests {
         #expect(throws: PlotError.self) { try SVGFile.write("x", to: "") }
         #expect(throws: PlotError.self) { try SVGFile.write("x", to: "/tmp/") }
     }
-
-    @Test("where rsvg-convert is installed, every kind of picture renders to a non-empty PNG")
-    func png() throws {
-        guard SVGFile.canConvertToPNG else { return }
-        let dir = try folder()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        var s = try Surface(x: -1...1, y: -1...1, resolution: 20) { x, y in x * x + 3 * y * y }
-        s.contours = .count(4)
-        s.paths = [SurfacePath(name: "sgd", x: [0.9, -0.5, 0.2, 0], y: [0.9, -0.4, 0.1, 0])]
-        let pictures: [(String, any Plottable)] = [
-            ("figure", Figure(title: "loss", series: [Series(y: [3, 2, 1.5, 1.2], label: "train")])),
-            ("histogram", try Histogram(values: [1, 2, 2, 3, 3, 3], bins: 3)),
-            ("surface", s),
-        ]
-        for (name, picture) in pictures {
-            let svg = dir + "/" + name + ".svg", png = dir + "/" + name + ".png"
-            try picture.writeSVG(to: svg)
-            try SVGFile.convertToPNG(svgPath: svg, pngPath: png)
-            let data = try #require(FileManager.default.contents(atPath: png))
-            #expect(data.count > 1000)
-            #expect(Array(data.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
-        }
-    }
 }

@@ -1,4 +1,5 @@
 @testable import NNScript
+import NNTensor
 import Testing
 
 /// The script heap and its cycle collector (issue 16): the loops that
@@ -214,6 +215,22 @@ struct HeapTests {
         }
         #expect(heap == nil)
         #expect(cell == nil)
+    }
+
+    /// A function a builtin returns (`grad(f)`) holds no interpreter: kept
+    /// in a global, it would otherwise keep its interpreter alive forever.
+    @Test func aGradientFunctionInAGlobalDoesNotKeepItsInterpreter() throws {
+        weak var gone: Interpreter?
+        var kept: Value?
+        do {
+            let nn = Self.interpreter()
+            try nn.run(source: "fn f(x) = (x * x).sum()\nlet df = grad(f)\nlet g = df(tensor([3.0]))")
+            gone = nn
+            kept = nn["df"]
+        }
+        #expect(gone == nil)
+        let b = Self.interpreter()
+        #expect(try b.call(#require(kept), [.tensor(Tensor(scalar: 2, dtype: .float64))]).description.contains("4"))
     }
 
     // MARK: REPL sessions

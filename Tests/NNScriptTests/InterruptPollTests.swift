@@ -10,7 +10,7 @@ import Testing
 struct InterruptPollTests {
     /// An interpreter with `press()`.
     func interpreter() -> Interpreter {
-        let nn = Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }))
+        let nn = Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }, filePolicy: .unrestricted))
         nn.register(Builtin("press", [], summary: "Ctrl-C.") { [unowned nn] _ in
             nn.interrupt()
             return .nil

@@ -12,7 +12,7 @@ struct LibraryBuiltinsTests {
     /// Runs `source`, returning printed output and the error (if any).
     func run(_ source: String, setup: (Interpreter) -> Void = { _ in }) -> (output: String, error: ScriptError?) {
         var output = ""
-        let nn = Interpreter(options: .init(output: { output += $0 }, errorOutput: { _ in }))
+        let nn = Interpreter(options: .init(output: { output += $0 }, errorOutput: { _ in }, filePolicy: .unrestricted))
         setup(nn)
         do {
             try nn.run(source: source, name: "test.nn")

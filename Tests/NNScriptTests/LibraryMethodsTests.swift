@@ -29,7 +29,7 @@ struct LibraryMethodsTests {
         let csv = dir.appendingPathComponent("t.csv").path
         try? "a,b\n1,0\n3,1\n".write(toFile: csv, atomically: true, encoding: .utf8)
         var out = ""
-        let nn = Interpreter(options: .init(output: { out += $0 }, errorOutput: { _ in }))
+        let nn = Interpreter(options: .init(output: { out += $0 }, errorOutput: { _ in }, filePolicy: .unrestricted))
         do {
             try nn.run(source: "let csv_path = \(String(reflecting: csv))\nlet o = \(sample)\nprint(\(expression))", name: "m.nn")
             return (out.trimmingCharacters(in: .newlines), nil)
@@ -70,7 +70,7 @@ struct LibraryMethodsTests {
             let names = Self.evaluate(s.source, "join(keys(o), \" \")").value ?? ""
             seen[s.type, default: []].formUnion(names.split(separator: " ").map(String.init))
         }
-        let nn = Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }))
+        let nn = Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }, filePolicy: .unrestricted))
         for t in LibraryTypes.all {
             for name in t.memberNames {
                 #expect(seen[t.name]?.contains(name) == true, "\(t.name).\(name) is documented but no \(t.name) has it")
@@ -90,7 +90,7 @@ struct LibraryMethodsTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let csv = dir.appendingPathComponent("t.csv").path
         try "a,b\n1,0\n3,1\n".write(toFile: csv, atomically: true, encoding: .utf8)
-        let nn = Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }))
+        let nn = Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }, filePolicy: .unrestricted))
         _ = try nn.run(source: "let csv_path = \(String(reflecting: csv))\nlet o = \(sample)", name: "m.nn")
         guard case .object(let o)? = nn["o"] else { throw BuiltinError("\(sample) is no library object") }
         return (o, nn)
@@ -146,7 +146,7 @@ struct LibraryMethodsTests {
             for owner in [t.name] + t.makers {
                 for name in t.memberNames {
                     var out = ""
-                    let nn = Interpreter(options: .init(output: { out += $0 }, errorOutput: { _ in }))
+                    let nn = Interpreter(options: .init(output: { out += $0 }, errorOutput: { _ in }, filePolicy: .unrestricted))
                     _ = try nn.run(source: "help(\"\(owner).\(name)\")", name: "help.nn")
                     #expect(out.hasPrefix("\(t.name).\(name)"), "help(\"\(owner).\(name)\") printed \(out)")
                 }

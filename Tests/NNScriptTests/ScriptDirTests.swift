@@ -7,7 +7,7 @@ import Testing
 @Suite("script_dir")
 struct ScriptDirTests {
     func dir(_ source: String = "script_dir()", name: String, in nn: Interpreter? = nil) throws -> String {
-        let nn = nn ?? Interpreter(options: .init(output: { _ in }))
+        let nn = nn ?? Interpreter(options: .init(output: { _ in }, filePolicy: .unrestricted))
         return try nn.run(source: source, name: name).description
     }
 
@@ -27,7 +27,7 @@ struct ScriptDirTests {
 
     /// A function keeps the folder of the file it is written in, wherever it is called from.
     @Test func belongsToTheFileOfTheCall() throws {
-        let nn = Interpreter(options: .init(output: { _ in }, allowsRedeclaration: true))
+        let nn = Interpreter(options: .init(output: { _ in }, allowsRedeclaration: true, filePolicy: .unrestricted))
         try nn.run(source: "fn data_file(name) = \"{script_dir()}/data/{name}\"", name: "lib/paths.nn")
         #expect(try dir("data_file(\"x.csv\")", name: "<stdin:2>", in: nn) == "lib/data/x.csv")
         #expect(try dir(name: "<stdin:3>", in: nn) == ".")

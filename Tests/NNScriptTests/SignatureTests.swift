@@ -65,6 +65,9 @@ struct SignatureTests {
         Call("find_critical_point", "f", "w0"),
         Call("plot", "[1, 2, 3]"), Call("hist", "[1, 2, 3]"), Call("surface", "fn(x, y) = x * y"),
         Call("write_csv", "csv_path + \".out.csv\"", "ones([2, 2])"),
+        Call("save_checkpoint", "csv_path + \".ckpt\""),
+        Call("load_checkpoint", "(() => { save_checkpoint(csv_path + \".ckpt\"); csv_path + \".ckpt\" })()"),
+        Call("save", "{w: ones([2])}", "csv_path + \".safetensors\""),
     ]
 
     /// Runs `source` after the setup; the error message, or nil.
@@ -74,7 +77,7 @@ struct SignatureTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let csv = dir.appendingPathComponent("t.csv").path
         try? "a,b\n1,2\n3,4\n".write(toFile: csv, atomically: true, encoding: .utf8)
-        let nn = Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }))
+        let nn = Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }, filePolicy: .unrestricted))
         do {
             try nn.run(source: "let csv_path = \(String(reflecting: csv))\n" + setup + "\n" + source, name: "sig.nn")
             return nil

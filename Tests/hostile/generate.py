@@ -347,12 +347,16 @@ for k, path in {"missing": '"no/such/file.csv"', "directory": "script_dir()", "d
                 "root": '"/"', "number_path": "42", "list_path": "[1]", "tensor_path": "zeros([2])"}.items():
     case("files", f"read_csv_path_{k}", 70, f"let t = read_csv({path})\nprint(t)\nerror(\"survived\")\n", f"read_csv({path[:30]})")
 for k, path in {"directory": "script_dir()", "missing_dir": '"/no/such/dir/x.svg"', "nul": '"a\\u{0}zzz.svg"',
-                "png": '"never.png"', "empty": '""', "dev_full": '"/dev/full"',
+                "jpg": '"never.jpg"', "empty": '""', "dev_full": '"/dev/full"',
                 "root": '"/"', "proc": '"/proc/self/status"', "long": '"' + "a" * 5000 + '.svg"'}.items():
     case("files", f"savefig_{k}", 70, f"plot(tensor([1, 2, 3]))\nsavefig({path})\nerror(\"survived\")\n", f"savefig({path[:30]})")
     case("files", f"plot_file_{k}", 70, f"plot(tensor([1, 2, 3]), file: {path})\nerror(\"survived\")\n")
 case("files", "savefig_huge_size", 70, 'plot(tensor([1, 2]))\nsavefig("hostile.svg", width: 2**40, height: 2**40)\nerror("survived")\n')
 case("files", "savefig_nan_size", 70, 'plot(tensor([1, 2]))\nsavefig("hostile.svg", width: nan, height: -1)\nerror("survived")\n')
+case("files", "savefig_png_huge_dpi", 70, 'plot(tensor([1, 2]))\nsavefig("hostile.png", width: 10000, height: 10000, dpi: 2400)\nerror("survived")\n')
+case("files", "savefig_png_nan_dpi", 70, 'plot(tensor([1, 2]))\nsavefig("hostile.png", dpi: nan())\nerror("survived")\n')
+case("files", "savefig_png_inf_dpi", 70, 'plot(tensor([1, 2]))\nsavefig("hostile.png", dpi: inf())\nerror("survived")\n')
+case("files", "savefig_png_max", 70, 'plot(tensor([1, 2]))\nsavefig("hostile.png", width: 5000, height: 5000, dpi: 130)\nerror("survived")\n')
 case("files", "plot_width_huge", 70, "plot(tensor([1, 2]), width: 2**40, height: 2**40, ascii: true)\nerror(\"survived\")\n")
 
 BIG_BYTES = 16_000  # larger cases and fixtures are not kept in git

@@ -20,7 +20,7 @@ public final class DataLoader: Sequence {
     public let seed: UInt64
     public let dropLast: Bool
     /// The number of epochs started so far (passes made over the data).
-    public private(set) var epoch = 0
+    public internal(set) var epoch = 0
 
     public init(_ X: Tensor, _ y: Tensor, batchSize: Int = 32, shuffle: Bool = true, seed: UInt64 = 0,
                 dropLast: Bool = false) throws {
@@ -80,5 +80,61 @@ public final class DataLoader: Sequence {
             start = end
             return (loader.X.gatherRows(idx), loader.y.gatherRows(idx))
         }
+    }
+}
+
+/// Where a data loader is, for checkpoints: its settings and the number of
+/// epochs begun. With `shuffle`, epoch `e`'s order depends only on `seed`
+/// and `e`, so restoring `epoch` continues the permutation sequence exactly.
+public struct LoaderState: Equatable {
+    public var samples: Int
+    public var batchSize: Int
+    public var shuffle: Bool
+    public var dropLast: Bool
+    public var seed: UInt64
+    public var epoch: Int
+
+    public init(samples: Int, batchSize: Int, shuffle: Bool, dropLast: Bool, seed: UInt64, epoch: Int) {
+        self.samples = samples
+        self.batchSize = batchSize
+        self.shuffle = shuffle
+        self.dropLast = dropLast
+        self.seed = seed
+        self.epoch = epoch
+    }
+}
+
+extension DataLoader {
+    /// The state a checkpoint keeps.
+    public func exportState() -> LoaderState {
+        LoaderState(samples: sampleCount, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed, epoch: epoch)
+    }
+
+    /// Checks `saved` against this loader (the same number of samples, batch
+    /// size, shuffling, `drop_last` and seed: anything else would continue a
+    /// different sequence of batches) and returns the change that sets the
+    /// epoch count. `op` starts each message.
+    public func prepareRestore(_ saved: LoaderState, op: String) throws -> () -> Void {
+        func differs(_ what: String, _ a: String, _ b: String, _ fix: String) -> TensorError {
+            TensorError(op: op, "the checkpoint's data loader has \(what) \(a), but the data given has \(what) \(b) (\(fix))")
+        }
+        guard saved.samples == sampleCount else {
+            throw differs("samples", "\(saved.samples)", "\(sampleCount)", "resume on the same data")
+        }
+        guard saved.batchSize == batchSize else {
+            throw differs("batch_size", "\(saved.batchSize)", "\(batchSize)", "make it with batch_size: \(saved.batchSize)")
+        }
+        guard saved.shuffle == shuffle else {
+            throw differs("shuffle", "\(saved.shuffle)", "\(shuffle)", "make it with shuffle: \(saved.shuffle)")
+        }
+        guard saved.dropLast == dropLast else {
+            throw differs("drop_last", "\(saved.dropLast)", "\(dropLast)", "make it with drop_last: \(saved.dropLast)")
+        }
+        guard !shuffle || saved.seed == seed else {
+            throw differs("seed", "\(saved.seed)", "\(seed)", "make it with seed: \(saved.seed)")
+        }
+        guard saved.epoch >= 0 else { throw TensorError(op: op, "the checkpoint's data loader epoch \(saved.epoch) is negative") }
+        let e = saved.epoch
+        return { [self] in epoch = e }
     }
 }

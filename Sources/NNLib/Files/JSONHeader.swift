@@ -2,7 +2,7 @@ import NNFiles
 
 /// A JSON value as the safetensors header holds it: objects keep their
 /// keys in order, numbers keep their text (so integers stay exact).
-indirect enum JSONValue {
+public indirect enum JSONValue {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -11,7 +11,7 @@ indirect enum JSONValue {
     case null
 
     /// The kind, for messages: `an object`, `a string`, ...
-    var kind: String {
+    public var kind: String {
         switch self {
         case .object: "an object"
         case .array: "an array"

@@ -6,6 +6,10 @@ import NNTensor
 public struct TensorArchive {
     public var tensors: [(name: String, tensor: Tensor)]
     public var metadata: [(key: String, value: String)]
+    /// Names of tensors the safetensors writer stores as `I64` (PyTorch's
+    /// dtype for `num_batches_tracked`; nn holds it as a float64 count).
+    /// Each of their elements must be an integer; other writers ignore it.
+    var int64Names: Set<String> = []
 
     public init(tensors: [(name: String, tensor: Tensor)], metadata: [(key: String, value: String)] = []) {
         self.tensors = tensors
@@ -158,26 +162,48 @@ extension TensorFiles {
     /// Names must be unique and non-empty.
     public static func writeSafetensors(_ archive: TensorArchive, to path: String) throws(FileError) {
         let header = try safetensorsHeader(archive, path: path)
+        let int64 = try int64Elements(archive, path: path)
         try AtomicFile.write(to: path) { sink throws(FileError) in
             var prefix: [UInt8] = []
             append(UInt64(header.count), &prefix)
             try sink.write(prefix + header)
-            for (_, t) in archive.tensors { try writeElements(t, to: sink) }
+            for (name, t) in archive.tensors {
+                if let values = int64[name] { try sink.write(values) } else { try writeElements(t, to: sink) }
+            }
         }
     }
 
     /// The whole file as bytes (for tests and fuzzers).
     static func encodeSafetensors(_ archive: TensorArchive, path: String = "<memory>") throws(FileError) -> [UInt8] {
         let header = try safetensorsHeader(archive, path: path)
+        let int64 = try int64Elements(archive, path: path)
         var out: [UInt8] = []
         append(UInt64(header.count), &out)
         out += header
-        for (_, t) in archive.tensors { out += elementBytes(t) }
+        for (name, t) in archive.tensors { out += int64[name] ?? elementBytes(t) }
+        return out
+    }
+
+    /// The `I64` bytes of the tensors in `archive.int64Names` (small: counters),
+    /// each element checked to be an integer in Int64's range.
+    private static func int64Elements(_ archive: TensorArchive, path: String) throws(FileError) -> [String: [UInt8]] {
+        var out: [String: [UInt8]] = [:]
+        for (name, t) in archive.tensors where archive.int64Names.contains(name) {
+            var bytes: [UInt8] = []
+            for v in t.doubles {
+                guard v.isFinite, v.rounded() == v, v >= -9.2e18, v <= 9.2e18 else {
+                    throw FileError(.write, path, "tensor '\(name)' holds \(v), which cannot be stored as I64")
+                }
+                append(Int64(v), &bytes)
+            }
+            out[name] = bytes
+        }
         return out
     }
 
     /// The padded JSON header of `archive`.
-    static func safetensorsHeader(_ archive: TensorArchive, path: String) throws(FileError) -> [UInt8] {
+    static func safetensorsHeader(_ archive: TensorArchive, path: String,
+                                  headerLimit: Int = safetensorsHeaderLimit) throws(FileError) -> [UInt8] {
         try checkNames(archive.tensors.map(\.name), path: path)
         var parts: [String] = []
         if !archive.metadata.isEmpty {
@@ -190,13 +216,18 @@ extension TensorFiles {
         var offset = 0
         for (name, t) in archive.tensors {
             guard name != "__metadata__" else { throw FileError(.write, path, "a tensor cannot be named '__metadata__' (the name is reserved)") }
-            let size = t.count * t.dtype.byteSize
-            parts.append(jsonQuoted(name) + ":{\"dtype\":\"\(FileElement(t.dtype).rawValue)\",\"shape\":[" + t.shape.map(String.init).joined(separator: ",")
+            let element = archive.int64Names.contains(name) ? FileElement.i64 : FileElement(t.dtype)
+            let size = t.count * element.size
+            parts.append(jsonQuoted(name) + ":{\"dtype\":\"\(element.rawValue)\",\"shape\":[" + t.shape.map(String.init).joined(separator: ",")
                          + "],\"data_offsets\":[\(offset),\(offset + size)]}")
             offset += size
         }
         var bytes = Array(("{" + parts.joined(separator: ",") + "}").utf8)
         while bytes.count % 8 != 0 { bytes.append(0x20) }
+        // Never write a file the readers (nn's and the reference one) refuse.
+        guard bytes.count <= headerLimit else {
+            throw FileError(.write, path, "the header (names, shapes and metadata) would be \(bytes.count) bytes, more than the \(headerLimit) a safetensors reader accepts; shorten the metadata or the names")
+        }
         return bytes
     }
 

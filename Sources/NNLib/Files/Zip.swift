@@ -156,35 +156,62 @@ enum Zip {
         return UInt32(truncatingIfNeeded: crc)
     }
 
+    /// The most bytes one deflated byte can stand for: DEFLATE's densest code
+    /// is a 258-byte match in under 2 bits, so a stream expands at most
+    /// about 1032 times (zlib's "maximum compression factor").
+    static let maxInflateRatio = 1032
+
     /// Raw deflate data inflated to exactly `size` bytes.
+    ///
+    /// `size` comes from the archive, so it is never trusted for memory: a
+    /// size no stream of `input.count` bytes could produce (more than
+    /// `maxInflateRatio` times it, plus a little for the stream's framing) is
+    /// refused before anything is allocated, and the output grows with
+    /// what zlib actually produces (doubling from 64 KiB), never to the
+    /// declared size up front. Inflation stops one byte past `size`.
     static func inflate(_ input: [UInt8], size: Int, what: String, path: String) throws(FileError) -> [UInt8] {
         func fail(_ reason: String) -> FileError { FileError(.read, path, "\(what): \(reason)") }
         guard input.count < Int(UInt32.max), size < Int(UInt32.max) else {
             throw fail("deflated members over 4 GiB are not read")
         }
-        var out = [UInt8](repeating: 0, count: size + 1)
+        guard size <= input.count * maxInflateRatio + 64 else {
+            throw fail("it declares \(size) bytes uncompressed, more than its \(input.count) deflated bytes can hold (at most \(maxInflateRatio) times as many; the file is damaged)")
+        }
         var stream = z_stream()
         guard inflateInit2_(&stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw fail("zlib could not start inflating")
         }
         defer { inflateEnd(&stream) }
+        var out: [UInt8] = []
+        var produced = 0
         var input = input
         let status: Int32 = input.withUnsafeMutableBufferPointer { inBuf in
-            out.withUnsafeMutableBufferPointer { outBuf in
-                stream.next_in = inBuf.baseAddress
-                stream.avail_in = uInt(inBuf.count)
-                stream.next_out = outBuf.baseAddress
-                stream.avail_out = uInt(outBuf.count)
-                return CZlib.inflate(&stream, Z_FINISH)
+            stream.next_in = inBuf.baseAddress
+            stream.avail_in = uInt(inBuf.count)
+            while true {
+                if produced == out.count {
+                    guard out.count <= size else { return Z_BUF_ERROR }   // one byte past the declared size
+                    let grown = min(size + 1, max(2 * out.count, 1 << 16))
+                    out.append(contentsOf: repeatElement(0, count: grown - out.count))
+                }
+                let s: Int32 = out.withUnsafeMutableBufferPointer { outBuf in
+                    guard let base = outBuf.baseAddress else { return Z_MEM_ERROR }
+                    stream.next_out = base + produced
+                    stream.avail_out = uInt(outBuf.count - produced)
+                    let s = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    produced = outBuf.count - Int(stream.avail_out)
+                    return s
+                }
+                // Z_OK means progress; anything else (the end, or no progress possible) stops.
+                if s != Z_OK { return s }
             }
         }
-        let produced = Int(stream.total_out)
         guard status == Z_STREAM_END else {
             if produced > size { throw fail("it inflates to more than its declared \(size) bytes") }
             throw fail("its deflate data is damaged (zlib status \(status))")
         }
         guard produced == size else { throw fail("it inflates to \(produced) bytes, not its declared \(size)") }
-        out.removeLast()
+        out.removeLast(out.count - produced)
         return out
     }
 

@@ -37,6 +37,7 @@ public final class Adagrad: Optimizer {
         [("lr_decay", "\(lrDecay)"), ("weight_decay", "\(weightDecay)"), ("initial_accumulator_value", "\(initialAccumulatorValue)"), ("eps", "\(eps)")]
     }
     override var stateCount: Int { 1 }
+    override var stateNames: [String] { ["sum"] }
     override var initialState: Double { initialAccumulatorValue }
     override func update(_ b: UpdateBuffers<Float>, step t: Int) { rule(b, t) }
     override func update(_ b: UpdateBuffers<Double>, step t: Int) { rule(b, t) }

@@ -53,6 +53,7 @@ public class Adam: Optimizer {
         [("betas", "[\(beta1), \(beta2)]"), ("eps", "\(eps)"), ("weight_decay", "\(weightDecay)"), ("amsgrad", "\(amsgrad)")]
     }
     override var stateCount: Int { amsgrad ? 3 : 2 }
+    override var stateNames: [String] { ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] }
     override func update(_ b: UpdateBuffers<Float>, step t: Int) { rule(b, t) }
     override func update(_ b: UpdateBuffers<Double>, step t: Int) { rule(b, t) }
 

@@ -32,9 +32,9 @@ public class Optimizer: CustomStringConvertible {
     /// The name used in messages (`SGD`, `Adam`, ...).
     public let name: String
     /// Per-parameter step counts `t` (1 after the first update of that parameter).
-    public private(set) var stepCounts: [Int]
+    public internal(set) var stepCounts: [Int]
     /// Per-parameter state, `stateCount * count` elements, in the parameter's dtype.
-    private var state: [TensorStorage?]
+    var state: [TensorStorage?]
 
     init(name: String, parameters: [Tensor], lr: Double) throws {
         self.name = name
@@ -77,6 +77,13 @@ public class Optimizer: CustomStringConvertible {
 
     /// The number of per-element state buffers the rule keeps.
     var stateCount: Int { 0 }
+    /// PyTorch's names of the first `stateCount` buffers, in storage order
+    /// (`momentum_buffer`, `exp_avg`, ...), for checkpoints.
+    var stateNames: [String] { [] }
+    /// Whether buffer `j` is read by the rule with these hyperparameters
+    /// (RMSProp keeps room for all three but uses some only with momentum or
+    /// centring); only those are saved, as PyTorch saves them.
+    func usesState(_ j: Int) -> Bool { true }
     /// The value state buffers start at (Adagrad's initial accumulator).
     var initialState: Double { 0 }
 

@@ -43,6 +43,8 @@ public final class RMSProp: Optimizer {
         [("alpha", "\(alpha)"), ("eps", "\(eps)"), ("weight_decay", "\(weightDecay)"), ("momentum", "\(momentum)"), ("centered", "\(centered)")]
     }
     override var stateCount: Int { 3 }
+    override var stateNames: [String] { ["square_avg", "momentum_buffer", "grad_avg"] }
+    override func usesState(_ j: Int) -> Bool { j == 0 || (j == 1 && momentum > 0) || (j == 2 && centered) }
     override func update(_ b: UpdateBuffers<Float>, step t: Int) { rule(b) }
     override func update(_ b: UpdateBuffers<Double>, step t: Int) { rule(b) }
 

@@ -42,6 +42,7 @@ public final class SGD: Optimizer {
         [("momentum", "\(momentum)"), ("dampening", "\(dampening)"), ("weight_decay", "\(weightDecay)"), ("nesterov", "\(nesterov)")]
     }
     override var stateCount: Int { momentum != 0 ? 1 : 0 }
+    override var stateNames: [String] { ["momentum_buffer"] }
     override func update(_ b: UpdateBuffers<Float>, step t: Int) { rule(b, t) }
     override func update(_ b: UpdateBuffers<Double>, step t: Int) { rule(b, t) }
 

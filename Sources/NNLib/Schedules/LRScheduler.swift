@@ -26,7 +26,7 @@ public final class LRScheduler: LearningRateScheduler {
     public let schedule: Schedule
     public let unit: ScheduleUnit
     /// The number of `step()` calls so far (PyTorch's `last_epoch`).
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
 
     public init(_ optimizer: Optimizer, _ schedule: Schedule, unit: ScheduleUnit = .epoch) throws {
         self.optimizer = optimizer
@@ -84,6 +84,8 @@ public final class ReduceLROnPlateau: LearningRateScheduler {
     public private(set) var badEpochs = 0
     /// Epochs of cooldown left after a reduction.
     public private(set) var cooldownLeft = 0
+    /// The number of `step(_:)` calls so far.
+    public private(set) var epochsSeen = 0
 
     /// Defaults are PyTorch's: mode min, factor 0.1, patience 10, threshold
     /// 1e-4 relative, no cooldown, minLr 0, eps 1e-8.
@@ -123,6 +125,7 @@ public final class ReduceLROnPlateau: LearningRateScheduler {
         guard metric.isFinite else {
             throw TensorError(op: "ReduceLROnPlateau", "the monitored metric is \(metric); training has diverged (try a smaller lr)")
         }
+        epochsSeen += 1
         if isBetter(metric, than: best) {
             best = metric
             badEpochs = 0
@@ -139,6 +142,14 @@ public final class ReduceLROnPlateau: LearningRateScheduler {
             cooldownLeft = cooldown
             badEpochs = 0
         }
+    }
+
+    /// Puts back counters saved by a checkpoint (checked by `prepareRestore`).
+    func restoreCounters(best: Double, badEpochs: Int, cooldownLeft: Int, epochsSeen: Int) {
+        self.best = best
+        self.badEpochs = badEpochs
+        self.cooldownLeft = cooldownLeft
+        self.epochsSeen = epochsSeen
     }
 
     public func advance(metric: Double?) throws {

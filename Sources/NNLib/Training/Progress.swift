@@ -32,6 +32,16 @@ public protocol ProgressReporter: AnyObject {
     func epochEnded(_ e: EpochSummary)
     /// Training stopped: finished, or `interrupted` by the cancellation check.
     func trainingEnded(interrupted: Bool)
+    /// Early stopping ended training after `epoch` (`patience` epochs without improvement).
+    func stoppedEarly(epoch: Int, patience: Int)
+    /// `restore_best` put back the weights of `epoch` (nil: the first epoch's,
+    /// when no epoch improved), whose validation loss was `valLoss`.
+    func weightsRestored(epoch: Int?, valLoss: Double)
+}
+
+extension ProgressReporter {
+    public func stoppedEarly(epoch: Int, patience: Int) {}
+    public func weightsRestored(epoch: Int?, valLoss: Double) {}
 }
 
 /// Progress as text through a sink closure: on a terminal, one line that
@@ -50,6 +60,7 @@ public final class TextProgress: ProgressReporter {
     private var lastDraw = -Double.infinity
     private let minInterval: Double
     private var drawn = false
+    private var restored = false
 
     /// - Parameters:
     ///   - isTerminal: draw a live bar (true) or plain lines only.
@@ -79,7 +90,22 @@ public final class TextProgress: ProgressReporter {
 
     public func trainingEnded(interrupted: Bool) {
         if isTerminal && drawn { write("\r\u{1B}[K"); drawn = false }
-        if interrupted { write("training interrupted; the model keeps the weights of the last completed step\n") }
+        if interrupted {
+            write(restored ? "training interrupted\n" : "training interrupted; the model keeps the weights of the last completed step\n")
+        }
+    }
+
+    public func stoppedEarly(epoch: Int, patience: Int) {
+        write("early stopping: no improvement of val_loss for \(patience) epoch\(patience == 1 ? "" : "s"); stopped after epoch \(epoch)\n")
+    }
+
+    public func weightsRestored(epoch: Int?, valLoss: Double) {
+        restored = true
+        if let epoch {
+            write("restored the weights of epoch \(epoch), the best val_loss \(TextProgress.number(valLoss))\n")
+        } else {
+            write("restored the weights of epoch 1 (no epoch had a finite val_loss)\n")
+        }
     }
 
     /// The live bar line for one batch.

@@ -17,6 +17,12 @@ public struct History: Sendable {
     public internal(set) var seconds: [Double] = []
     /// True when the cancellation check stopped training early.
     public internal(set) var interrupted = false
+    /// The 1-based epoch with the lowest validation loss, under early stopping (nil otherwise).
+    public internal(set) var bestEpoch: Int?
+    /// True when early stopping ended training before `epochs`.
+    public internal(set) var stoppedEarly = false
+
+    public init() {}
 
     /// The number of completed epochs.
     public var epochs: Int { trainLoss.count }
@@ -73,15 +79,26 @@ public func evaluate(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) th
 /// Trains `model` with `optimizer` on the batches of `data` for `epochs`
 /// passes, as the usual PyTorch loop, and records a `History`:
 /// ```
-/// for epoch in 1...epochs:
+/// for epoch in startEpoch+1...epochs:
 ///     train mode;  for (xb, yb) in data:
 ///         optimizer.zeroGrad();  l = loss(model(xb), yb);  l.backward();  optimizer.step()
 ///         (batch-unit scheduler).advance();  progress;  stop if shouldStop()
 ///     eval mode;  evaluate on validation;  (epoch-unit scheduler).advance(metric: val or train loss)
+///     earlyStopping.epochEnded(val loss);  epochEnded(epoch, history)   # e.g. write a checkpoint
+///     stop if earlyStopping stopped
+/// earlyStopping.restoreBest: put the best epoch's weights back
 /// ```
 /// - Parameters:
 ///   - setTraining: switches the model between training and evaluation mode
 ///     (a `Module`'s `train`/`eval`); nil for a plain function.
+///   - startEpoch: the epochs already done (a resumed run, whose state the
+///     caller restored): training continues with epoch `startEpoch + 1`, up
+///     to `epochs` in all, and `history` holds the earlier epochs.
+///   - earlyStopping: the early-stopping rule (needs `validation`; with
+///     `restoreBest`, `weights` reads and restores the model's weights).
+///   - epochEnded: called after each complete epoch, everything advanced
+///     (schedule, early stopping), with the history so far; not after an
+///     interrupted one.
 ///   - shouldStop: checked after every batch; when it returns true training
 ///     stops at that safe point (between steps) and the history so far is
 ///     returned with `interrupted` set.
@@ -91,71 +108,101 @@ public func fit(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) throws 
                 optimizer: Optimizer, data: DataLoader, epochs: Int,
                 validation: Dataset? = nil, schedule: LearningRateScheduler? = nil,
                 setTraining: ((Bool) -> Void)? = nil, progress: ProgressReporter? = nil,
+                startEpoch: Int = 0, history initial: History = History(),
+                earlyStopping: EarlyStopping? = nil, weights: ModelWeights? = nil,
+                epochEnded: ((Int, History) throws -> Void)? = nil,
                 shouldStop: () -> Bool = { false }) throws -> History {
     guard epochs >= 1 else { throw TensorError(op: "fit", "epochs must be >= 1, got \(epochs)") }
-    var history = History()
+    guard startEpoch >= 0, startEpoch <= epochs else {
+        throw TensorError(op: "fit", "the run to resume is at epoch \(startEpoch), past epochs: \(epochs) (epochs: is the total, counted from the run's first epoch; give at least \(startEpoch))")
+    }
+    if let earlyStopping {
+        guard validation != nil else {
+            throw TensorError(op: "fit", "early stopping monitors the validation loss; give val: (a Dataset or (X, y))")
+        }
+        guard !earlyStopping.restoreBest || weights != nil else {
+            throw TensorError(op: "fit", "restore_best needs a way to read the model's weights")
+        }
+    }
+    var history = initial
+    history.interrupted = false
     let start = ProcessInfo.processInfo.systemUptime
     let batches = data.batchCount
     var stepsDone = 0
     defer { progress?.trainingEnded(interrupted: history.interrupted) }
-    for epoch in 1...epochs {
-        let epochStart = ProcessInfo.processInfo.systemUptime
-        let lrAtStart = optimizer.lr
-        setTraining?(true)
-        var lossSum = 0.0, seen = 0, correct = 0, classification = true
-        var b = 0
-        for (xb, yb) in data {
-            b += 1
-            optimizer.zeroGrad()
-            let out = try model(xb)
-            let l = try loss(out, yb)
-            guard l.count == 1 else {
-                throw TensorError(op: "fit", "the loss must be a single number, got shape \(l.shape) (use reduction mean or sum)")
+    if startEpoch < epochs && earlyStopping?.stopped != true {
+        for epoch in (startEpoch + 1)...epochs {
+            let epochStart = ProcessInfo.processInfo.systemUptime
+            let lrAtStart = optimizer.lr
+            setTraining?(true)
+            var lossSum = 0.0, seen = 0, correct = 0, classification = true
+            var b = 0
+            for (xb, yb) in data {
+                b += 1
+                optimizer.zeroGrad()
+                let out = try model(xb)
+                let l = try loss(out, yb)
+                guard l.count == 1 else {
+                    throw TensorError(op: "fit", "the loss must be a single number, got shape \(l.shape) (use reduction mean or sum)")
+                }
+                let value = try l.item()
+                guard value.isFinite else {
+                    throw TensorError(op: "fit", "the loss became \(value) at epoch \(epoch), batch \(b); training diverged (try a smaller learning rate, or check the data for NaN)")
+                }
+                try l.backward()
+                try optimizer.step()
+                stepsDone += 1
+                let n = xb.shape[0]
+                lossSum += value * Double(n)
+                seen += n
+                if classification && isClassification(out, yb) { correct += correctCount(out.detach(), yb) } else { classification = false }
+                if let schedule, schedule.unit == .batch { try schedule.advance(metric: nil) }
+                if let progress {
+                    let now = ProcessInfo.processInfo.systemUptime
+                    let perStep = (now - start) / Double(stepsDone)
+                    let left = (Double(epochs - epoch) * Double(batches) + Double(batches - b)) * perStep
+                    progress.batchEnded(BatchProgress(epoch: epoch, epochs: epochs, batch: b, batches: batches,
+                                                      loss: lossSum / Double(Swift.max(seen, 1)),
+                                                      samplesPerSecond: Double(seen) / Swift.max(now - epochStart, 1e-9),
+                                                      elapsed: now - start, remaining: left))
+                }
+                if shouldStop() { history.interrupted = true; break }
             }
-            let value = try l.item()
-            guard value.isFinite else {
-                throw TensorError(op: "fit", "the loss became \(value) at epoch \(epoch), batch \(b); training diverged (try a smaller learning rate, or check the data for NaN)")
+            if history.interrupted && seen == 0 { break }
+            setTraining?(false)
+            let trainLoss = lossSum / Double(Swift.max(seen, 1))
+            var val: Evaluation?
+            if let validation, !history.interrupted {
+                val = try evaluate(model: model, loss: loss, X: validation.X, y: validation.y, batchSize: Swift.max(data.batchSize, 256))
             }
-            try l.backward()
-            try optimizer.step()
-            stepsDone += 1
-            let n = xb.shape[0]
-            lossSum += value * Double(n)
-            seen += n
-            if classification && isClassification(out, yb) { correct += correctCount(out.detach(), yb) } else { classification = false }
-            if let schedule, schedule.unit == .batch { try schedule.advance(metric: nil) }
-            if let progress {
-                let now = ProcessInfo.processInfo.systemUptime
-                let perStep = (now - start) / Double(stepsDone)
-                let left = (Double(epochs - epoch) * Double(batches) + Double(batches - b)) * perStep
-                progress.batchEnded(BatchProgress(epoch: epoch, epochs: epochs, batch: b, batches: batches,
-                                                  loss: lossSum / Double(Swift.max(seen, 1)),
-                                                  samplesPerSecond: Double(seen) / Swift.max(now - epochStart, 1e-9),
-                                                  elapsed: now - start, remaining: left))
+            history.trainLoss.append(trainLoss)
+            if classification && seen > 0 { history.trainAccuracy.append(Double(correct) / Double(seen)) }
+            if let val {
+                history.valLoss.append(val.loss)
+                if let a = val.accuracy { history.valAccuracy.append(a) }
             }
-            if shouldStop() { history.interrupted = true; break }
+            history.lr.append(lrAtStart)
+            let seconds = ProcessInfo.processInfo.systemUptime - epochStart
+            history.seconds.append(seconds)
+            progress?.epochEnded(EpochSummary(epoch: epoch, epochs: epochs, trainLoss: trainLoss, valLoss: val?.loss,
+                                              trainAccuracy: classification ? history.trainAccuracy.last : nil,
+                                              valAccuracy: val?.accuracy, lr: lrAtStart, seconds: seconds))
+            if history.interrupted { break }
+            if let schedule, schedule.unit == .epoch { try schedule.advance(metric: val?.loss ?? trainLoss) }
+            var stop = false
+            if let earlyStopping, let v = val?.loss {
+                stop = earlyStopping.epochEnded(epoch, valLoss: v, snapshot: weights?.snapshot ?? { [] })
+                history.bestEpoch = earlyStopping.bestEpoch
+                history.stoppedEarly = earlyStopping.stopped
+                if stop { progress?.stoppedEarly(epoch: epoch, patience: earlyStopping.patience ?? 0) }
+            }
+            try epochEnded?(epoch, history)
+            if stop { break }
         }
-        if history.interrupted && seen == 0 { break }
-        setTraining?(false)
-        let trainLoss = lossSum / Double(Swift.max(seen, 1))
-        var val: Evaluation?
-        if let validation, !history.interrupted {
-            val = try evaluate(model: model, loss: loss, X: validation.X, y: validation.y, batchSize: Swift.max(data.batchSize, 256))
-        }
-        history.trainLoss.append(trainLoss)
-        if classification && seen > 0 { history.trainAccuracy.append(Double(correct) / Double(seen)) }
-        if let val {
-            history.valLoss.append(val.loss)
-            if let a = val.accuracy { history.valAccuracy.append(a) }
-        }
-        history.lr.append(lrAtStart)
-        let seconds = ProcessInfo.processInfo.systemUptime - epochStart
-        history.seconds.append(seconds)
-        progress?.epochEnded(EpochSummary(epoch: epoch, epochs: epochs, trainLoss: trainLoss, valLoss: val?.loss,
-                                          trainAccuracy: classification ? history.trainAccuracy.last : nil,
-                                          valAccuracy: val?.accuracy, lr: lrAtStart, seconds: seconds))
-        if history.interrupted { break }
-        if let schedule, schedule.unit == .epoch { try schedule.advance(metric: val?.loss ?? trainLoss) }
+    }
+    if let earlyStopping, earlyStopping.restoreBest, let kept = earlyStopping.bestWeights, let weights {
+        try weights.restore(kept)
+        progress?.weightsRestored(epoch: earlyStopping.bestEpoch, valLoss: earlyStopping.best)
     }
     setTraining?(true)
     return history
@@ -166,8 +213,11 @@ public func fit(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) throws 
 public func fit(module: Module, loss: (Tensor, Tensor) throws -> Tensor, optimizer: Optimizer,
                 data: DataLoader, epochs: Int, validation: Dataset? = nil,
                 schedule: LearningRateScheduler? = nil, progress: ProgressReporter? = nil,
+                startEpoch: Int = 0, history: History = History(), earlyStopping: EarlyStopping? = nil,
+                epochEnded: ((Int, History) throws -> Void)? = nil,
                 shouldStop: () -> Bool = { false }) throws -> History {
     try fit(model: { try module($0) }, loss: loss, optimizer: optimizer, data: data, epochs: epochs,
             validation: validation, schedule: schedule, setTraining: { module.train($0) },
-            progress: progress, shouldStop: shouldStop)
+            progress: progress, startEpoch: startEpoch, history: history, earlyStopping: earlyStopping,
+            weights: .module(module), epochEnded: epochEnded, shouldStop: shouldStop)
 }

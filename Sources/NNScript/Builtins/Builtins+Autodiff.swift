@@ -71,10 +71,11 @@ extension Builtins {
                 discussion: "`x` is a tensor, a number (the result is then a number) or a list of tensors (`f` receives the list; the result is a list of gradients). Gradients are themselves differentiable, so `grad(grad(f))` works.") { a in
             let f = try a.callable("f")
             if try a["x"].isNil {
-                let interp = a.interpreter
+                // The function runs on the interpreter that calls it (it holds
+                // none: holding this one would make a cycle through its globals).
                 return .builtin(Builtin("grad(\(f.functionName))", [.required("x")], area: "Autodiff",
                                         summary: "The gradient of \(f.functionName).") { b in
-                    try gradValue(f, try point(b, "x"), interp)
+                    try gradValue(f, try point(b, "x"), b.interpreter)
                 })
             }
             return try gradValue(f, try point(a, "x"), a.interpreter)

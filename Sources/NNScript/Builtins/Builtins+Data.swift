@@ -36,8 +36,8 @@ extension Builtins {
         Builtin("read_csv", [.required("path"), .optional("target"), .optional("encode", .bool(false)),
                              .optional("missing", .string("error")), .optional("dtype")], area: "Data",
                 summary: "Reads a numeric CSV file with a header row: `d.X` `[N, D]`, `d.y` `[N]` (the `target` column), `d.columns`.",
-                discussion: "A text cell is an error naming its row and column unless `encode: true` (each text column becomes integer categories in sorted order, listed in `d.categories`). A missing value (`NA`, empty, `NaN`, `NULL`) is an error unless `missing: \"drop\"`, which drops the row. `d.notes` says what was done. Relative paths are from the working directory.") { a in
-            let path = try a.string("path")
+                discussion: "A text cell is an error naming its row and column unless `encode: true` (each text column becomes integer categories in sorted order, listed in `d.categories`). A missing value (`NA`, empty, `NaN`, `NULL`) is an error unless `missing: \"drop\"`, which drops the row. `d.notes` says what was done. Relative paths are from the working directory." + filePolicyDoc) { a in
+            let path = try a.path("path", .read)
             let target: String? = try a["target"].isNil ? nil : try a.string("target")
             let m = try a.string("missing")
             let missing: MissingValues

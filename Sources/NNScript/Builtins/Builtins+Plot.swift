@@ -2,24 +2,30 @@ import NNLib
 import NNPlot
 import NNTensor
 
-/// Pictures: line plots, histograms and loss surfaces, in the terminal and as SVG.
+/// Pictures: line plots, histograms and loss surfaces, in the terminal and as SVG, PNG or PDF files.
 extension Builtins {
     /// The options every picture takes, after its own: title, labels, file and size.
     static let pictureTail: [BuiltinParameter] = [
         .optional("title", .string("")), .optional("xlabel", .string("")), .optional("ylabel", .string("")),
-        .optional("file"), .optional("width"), .optional("height"), .optional("ascii"),
+        .optional("file"), .optional("width"), .optional("height"), .optional("ascii"), .optional("dpi"),
     ]
-    static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file: \"name.svg\"` the picture is written as a standalone SVG instead (atomically; `width`/`height` are then pixels); the name must end in `.svg`, and nn writes only to a new file or over a regular one (never through a symbolic link, into a FIFO or a device; the mode is kept). `savefig(path)` writes the last picture again."
+    static let pictureDoc = "\n\nDrawn in the terminal with braille cells as wide as the terminal (in colour unless `NO_COLOR` is set), or in plain ASCII, 80 columns, when output is not a terminal or with `ascii: true`; `width:` and `height:` (characters) override the size. With `file:` the picture is written to a file instead, in the format its name ends with: `.svg`, `.png` or `.pdf` (see `savefig`; `width`/`height` are then pixels, and `dpi:` sets a PNG's resolution). `savefig(path)` writes the last picture again." + filePolicyDoc
 
     /// Draws `fig` in the terminal or writes it to `file:` (the options of ``pictureTail``).
     static func show(_ fig: any Plottable, _ a: BuiltinArguments) throws -> Value {
         let interp = a.interpreter
         interp.libraryState.lastFigure = fig
-        let toFile = try !a["file"].isNil
+        // The file gate first: a refused path is an error before anything is written.
+        let file: String? = try a["file"].isNil ? nil : try a.path("file", .write)
+        let toFile = file != nil
         let width = try size(a, "width", toFile ? svgSizes : textWidths), height = try size(a, "height", toFile ? svgSizes : textHeights)
-        if toFile {
-            try write(fig, to: try a.string("file"), SVGOptions(width: width ?? 640, height: height ?? 420), a)
+        let dpi = try resolution(a)
+        if let file {
+            try write(fig, to: file, SVGOptions(width: width ?? 640, height: height ?? 420), dpi: dpi, a)
             return .nil
+        }
+        if dpi != nil {
+            throw try a.bad("dpi", message: "dpi applies only to a picture written to a .png file: add file: \"name.png\"")
         }
         let ascii: Bool? = try a["ascii"].isNil ? nil : try a.bool("ascii")
         let term = PlotTerminal.detect(width: width, height: height, ascii: ascii)
@@ -27,19 +33,34 @@ extension Builtins {
         return .nil
     }
 
-    /// Writes `fig` to `path` in the format its extension names (`.svg`), through
-    /// the one atomic writer (only a new or regular file; see "Writing files" in
-    /// docs/language.md); errors name the builtin: `savefig: cannot write 'a.png': …`.
-    static func write(_ fig: any Plottable, to path: String, _ options: SVGOptions, _ a: BuiltinArguments) throws {
+    /// Writes `fig` to `path` in the format its extension names (`.svg`, `.png`,
+    /// `.pdf`: `PictureFormat`), through the one atomic writer (only a new or
+    /// regular file; see "Writing files" in docs/language.md); errors name the
+    /// builtin: `savefig: cannot write 'a.jpg': …`.
+    static func write(_ fig: any Plottable, to path: String, _ options: SVGOptions, dpi: Double?, _ a: BuiltinArguments) throws {
         do {
-            try fig.writeSVG(to: path, options: options)
+            try fig.write(to: path, options: options, dpi: dpi)
         } catch {
             throw a.error(error.description)
         }
     }
 
-    /// The sizes a picture accepts: characters in the terminal, pixels in an SVG file.
-    static let textWidths = 16...2000, textHeights = 2...1000, svgSizes = 16...20_000
+    /// The resolutions a PNG may be written at, in dots per inch.
+    static let dpiRange = 10.0...2400.0
+
+    /// The `dpi:` argument when the call passed one (nil when left to its
+    /// default), checked against `dpiRange` (never clamped silently).
+    static func resolution(_ a: BuiltinArguments) throws -> Double? {
+        guard try a.has("dpi"), let dpi = try a.optionalNumber("dpi") else { return nil }
+        guard dpiRange.contains(dpi) else {
+            throw try a.bad("dpi", message: "dpi must be in 10...2400 dots per inch, got \(Value.formatNumber(dpi)); 96 is one pixel per SVG pixel")
+        }
+        return dpi
+    }
+
+    /// The sizes a picture accepts: characters in the terminal, pixels in a
+    /// file (`SVGOptions.sizes`: exactly what is drawn, never clamped).
+    static let textWidths = 16...2000, textHeights = 2...1000, svgSizes = SVGOptions.sizes
 
     /// An optional `width:`/`height:` argument, checked against `range` (never clamped silently).
     static func size(_ a: BuiltinArguments, _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
@@ -283,14 +304,15 @@ extension Builtins {
             s.yLabel = try a.string("ylabel")
             return try show(s, a)
         },
-        Builtin("savefig", [.required("path"), .optional("width", .number(640)), .optional("height", .number(420))], area: "Plots",
-                summary: "Writes the last picture drawn (`plot`, `hist`, `surface`, `fit(plot: true)`) as a standalone SVG file.",
-                discussion: "The file is written atomically (a temporary file, flushed, then renamed), so a reader never sees half a picture. `width` and `height` are in pixels. The name decides the format: it must end in `.svg` (PNG and PDF are not written yet). nn writes only to a new file or over a regular one: a symbolic link, a FIFO, a device or a file with several hard links at the path is an error; an existing file keeps its mode.") { a in
+        Builtin("savefig", [.required("path"), .optional("width", .number(640)), .optional("height", .number(420)), .optional("dpi", .number(96))],
+                area: "Plots",
+                summary: "Writes the last picture drawn (`plot`, `hist`, `surface`, `fit(plot: true)`) to a file: `.svg`, `.png` or `.pdf`, by its name.",
+                discussion: "The name's extension decides the format (any case); another extension, or none, is an error listing these. `.svg` is the drawing itself; `.png` and `.pdf` are renderings of it by librsvg and cairo (`savefig(\"loss.png\", dpi: 150)`, `savefig(\"loss.pdf\")`). `width` and `height` are in SVG pixels (1/96 inch). A PNG has\n```\npixels = round(size * dpi / 96)   on each side; dpi in 10...2400, default 96\n```\nso `dpi: 192` doubles both sides; at most 50 million pixels. A PDF is one page of `size * 72 / 96` points, vectors with the text embedded; `dpi:` is for PNG only. The text is set in DejaVu Sans (Helvetica or Arial where it is absent); when none of them is installed, PNG and PDF are an error naming the package (`fonts-dejavu-core`). An nn built without its `RSVG` trait writes only SVG, and says so.\n\nThe file is written atomically (a temporary file, flushed, then renamed), so a reader never sees half a picture. nn writes only to a new file or over a regular one: a symbolic link, a FIFO, a device or a file with several hard links at the path is an error; an existing file keeps its mode." + filePolicyDoc) { a in
             guard let fig = a.interpreter.libraryState.lastFigure else {
                 throw a.error("nothing has been drawn yet; call plot, hist or surface first")
             }
             let width = try size(a, "width", svgSizes) ?? 640, height = try size(a, "height", svgSizes) ?? 420
-            try write(fig, to: try a.string("path"), SVGOptions(width: width, height: height), a)
+            try write(fig, to: try a.path("path", .write), SVGOptions(width: width, height: height), dpi: try resolution(a), a)
             return .nil
         },
     ]

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NNFiles
 import NNLib
 import NNTensor
 
@@ -30,7 +31,9 @@ extension Builtins {
     }
 
     /// The batches to train on: a DataLoader, or `(X, y)` made into one.
-    static func loader(_ a: BuiltinArguments, _ name: String, batchSize: String, seed: String) throws -> DataLoader {
+    /// `resumedSeed` (a resumed run's loader seed) takes the place of a seed not given.
+    static func loader(_ a: BuiltinArguments, _ name: String, batchSize: String, seed: String,
+                       resumedSeed: UInt64? = nil) throws -> DataLoader {
         let data = try a[name]
         if case .object(let l as DataLoaderObject) = data {
             for own in [batchSize, seed] where try a.has(own) {
@@ -39,7 +42,8 @@ extension Builtins {
             return l.loader
         }
         let (x, y) = try DataArg.pair(data, a.builtin.name)
-        return try DataLoader(x, y, batchSize: try a.int(batchSize), shuffle: true, seed: try Convert.seed(a, seed))
+        let s = try a[seed].isNil ? resumedSeed : nil
+        return try DataLoader(x, y, batchSize: try a.int(batchSize), shuffle: true, seed: try s ?? Convert.seed(a, seed))
     }
 
     /// Runs `body` with `module` in eval mode, restoring every layer's mode after.
@@ -54,18 +58,27 @@ extension Builtins {
     static let training: [Builtin] = [
         Builtin("fit", [.required("model"), .required("loss"), .optional("opt"), .required("data"), .optional("epochs", .number(1)),
                         .optional("val"), .optional("schedule"), .optional("params"), .optional("batch_size", .number(32)),
-                        .optional("seed"), .optional("plot", .bool(false)), .optional("verbose", .bool(true))], area: "Training",
+                        .optional("seed"), .optional("plot", .bool(false)), .optional("verbose", .bool(true)),
+                        .optional("patience"), .optional("restore_best", .bool(false)), .optional("checkpoint"),
+                        .optional("resume")], area: "Training",
                 summary: "Trains `model` on `data` for `epochs` and returns the History (per-epoch losses, accuracies, lr, seconds).",
-                discussion: "The usual PyTorch loop:\n```\nfor epoch in 1..=epochs:\n    model.train();  for (xb, yb) in data:\n        opt.zero_grad();  l = loss(model(xb), yb);  l.backward();  opt.step()\n    model.eval();   validation loss/accuracy;  schedule.step()\n```\n`data` is a DataLoader or `(X, y)` (then batches of `batch_size`, shuffled with `seed`); `val` a Dataset or `(X, y)`. `model` may be an nn function; without `opt:`, Adam(lr 1e-3) trains `params:` (or the model's parameters). A schedule steps per epoch or per batch as its `unit` says; ReduceOnPlateau gets the validation loss (else the training loss). Progress goes to stderr; `plot: true` draws the loss curve live.\n\nThe History has `train_loss`, `val_loss`, `train_acc`, `val_acc`, `lr` and `seconds` (lists, one entry per epoch), `epochs` and `interrupted`. Ctrl-C: the first press during `fit` (the first of the script run, or of the REPL entry) ends training after the current step, and `fit` returns the history so far with `interrupted: true` (a partly done epoch counts as an epoch, without validation), so `let h = fit(...)` still binds `h` and the script goes on; a second press interrupts as anywhere else.") { a in
+                discussion: "The usual PyTorch loop:\n```\nfor epoch in 1..=epochs:\n    model.train();  for (xb, yb) in data:\n        opt.zero_grad();  l = loss(model(xb), yb);  l.backward();  opt.step()\n    model.eval();   validation loss/accuracy;  schedule.step()\n```\n`data` is a DataLoader or `(X, y)` (then batches of `batch_size`, shuffled with `seed`); `val` a Dataset or `(X, y)`. `model` may be an nn function; without `opt:`, Adam(lr 1e-3) trains `params:` (or the model's parameters). A schedule steps per epoch or per batch as its `unit` says; ReduceOnPlateau gets the validation loss (else the training loss). Progress goes to stderr; `plot: true` draws the loss curve live.\n\nEarly stopping, as Keras' `EarlyStopping(monitor=\"val_loss\", min_delta=0, patience, restore_best_weights)` (needs `val:`):\n```\nafter each epoch e:  wait += 1\n    if val_loss < best:  best = val_loss; best_epoch = e; wait = 0   (keep the weights, with restore_best)\n    elif patience != nil and wait >= patience and e > 1:  stop\nat the end (stopped or not):  restore_best puts back best_epoch's weights\n```\nso `patience: 5` stops after 5 epochs in a row without a strictly lower val_loss; `restore_best: true` alone restores without stopping.\n\n`checkpoint: \"run.ckpt\"` writes a checkpoint (see `save_checkpoint`) after each complete epoch, atomically: model, optimizer, schedule, data order, random generators, history and early-stopping state. `resume: \"run.ckpt\"` restores all of that first and continues with the next epoch; `epochs` is the total, counted from the run's first epoch, so `fit(..., epochs: 6, resume: f)` after 3 saved epochs trains epochs 4 to 6 and gives the same weights and history, bit for bit, as 6 epochs in one go (the same call otherwise: model, optimizer, schedule, data and `val`, made the same way). With `(X, y)` data and no `seed:`, the resumed run takes the saved seed.\n\nThe History has `train_loss`, `val_loss`, `train_acc`, `val_acc`, `lr` and `seconds` (lists, one entry per epoch), `epochs`, `interrupted`, `best_epoch` and `stopped_early`. Ctrl-C: the first press during `fit` (the first of the script run, or of the REPL entry) ends training after the current step, and `fit` returns the history so far with `interrupted: true` (a partly done epoch counts as an epoch, without validation, and writes no checkpoint), so `let h = fit(...)` still binds `h` and the script goes on; a second press interrupts as anywhere else.\n\nThe `checkpoint:` and `resume:` files must be ones the file policy allows, as for `save_checkpoint` and `load_checkpoint` (docs/sandbox.md).") { a in
             let interp = a.interpreter
             let (forward, module) = try ModuleBridge.model(try a["model"], interp, "fit")
             let lossFn = try ModuleBridge.loss(try a["loss"], interp, "fit")
             let opt = try trainingOptimizer(a, "opt", params: "params", module: module)
-            let data = try loader(a, "data", batchSize: "batch_size", seed: "seed")
+            let resumePath: String? = try a["resume"].isNil ? nil : try a.path("resume", .read)
+            let checkpointPath: String? = try a["checkpoint"].isNil ? nil : try a.path("checkpoint", .write)
+            var resumed: Checkpoint?
+            if let resumePath {
+                do { resumed = try TensorFiles.readCheckpoint(resumePath) } catch { throw a.error("\(error)") }
+            }
+            let data = try loader(a, "data", batchSize: "batch_size", seed: "seed", resumedSeed: resumed?.loader?.seed)
             let epochs = try a.int("epochs")
             let valValue = try a["val"]
             let val: Dataset? = try valValue.isNil ? nil : { let (x, y) = try DataArg.pair(valValue, "fit", what: "val"); return try Dataset(X: x, y: y, op: "fit") }()
             var sched: LearningRateScheduler?
+            var scheduleObject: ScheduleObject?
             let schedule = try a["schedule"]
             if !schedule.isNil {
                 guard case .object(let s as ScheduleObject) = schedule else { throw try a.bad("schedule", "schedule") }
@@ -74,6 +87,28 @@ extension Builtins {
                 }
                 guard so === opt else { throw try a.bad("schedule", message: "the schedule is bound to a different optimizer than opt") }
                 sched = bound
+                scheduleObject = s
+            }
+            let early = try earlyStopping(a, hasValidation: val != nil)
+            let parts = TrainingParts(interpreter: interp, model: module.map { .module($0) } ?? .parameters(opt.parameters),
+                                      optimizer: opt, schedule: scheduleObject, loader: data)
+            var startEpoch = 0, startHistory = History()
+            if let c = resumed, let resumePath {
+                (startEpoch, startHistory) = try resume(c, resumePath, parts, early, hasValidation: val != nil, epochs: epochs)
+                if try a.bool("verbose") {
+                    interp.options.errorOutput("resuming from '\(FilePath.printable(resumePath))' after epoch \(startEpoch)\n")
+                }
+            }
+            let epochEnded: ((Int, History) throws -> Void)? = checkpointPath.map { path in
+                { epoch, h in
+                    var c = try parts.checkpoint(epoch: epoch, op: "fit")
+                    c.history = h
+                    if let early {
+                        c.earlyStopping = early.counters
+                        c.bestWeights = early.bestWeights
+                    }
+                    do { try TensorFiles.writeCheckpoint(c, to: path) } catch { throw BuiltinError("fit: \(error)") }
+                }
             }
             let text = try a.bool("verbose") ? TextProgress(isTerminal: isatty(2) != 0, write: interp.options.errorOutput) : nil
             let progress: ProgressReporter? = try a.bool("plot")
@@ -82,7 +117,9 @@ extension Builtins {
             let setTraining: ((Bool) -> Void)? = module.map { m in { m.train($0) } }
             let h = try interp.softStoppable({ shouldStop in
                 try NNLib.fit(model: forward, loss: lossFn, optimizer: opt, data: data, epochs: epochs, validation: val,
-                              schedule: sched, setTraining: setTraining, progress: progress, shouldStop: shouldStop)
+                              schedule: sched, setTraining: setTraining, progress: progress, startEpoch: startEpoch,
+                              history: startHistory, earlyStopping: early, weights: parts.model?.weights,
+                              epochEnded: epochEnded, shouldStop: shouldStop)
             }, stoppedEarly: \.interrupted)
             if let e = (progress as? LivePlotProgress)?.writeError { throw e }
             return .object(HistoryObject(h))

@@ -1,5 +1,11 @@
+import NNFiles
 import NNSyntax
 import NNTensor
+
+/// Which files scripts may read and write (``Interpreter/Options/filePolicy``).
+public typealias FilePolicy = NNFiles.FilePolicy
+/// Reading or writing a file.
+public typealias FileAccess = NNFiles.FileAccess
 
 /// A syntax or static error: the parser's (or compiler's) diagnostics.
 public struct SyntaxError: Error, Sendable, CustomStringConvertible {
@@ -76,6 +82,21 @@ public final class Interpreter {
         /// the script goes on. A host that counts Ctrl-C presses (a second
         /// press while one is pending exits) should forget the first here.
         public var interruptTaken: () -> Void
+        /// Which files scripts may read and write: ``FilePolicy/none`` by
+        /// default, so a script an embedding program runs touches no file
+        /// unless the program grants it (`.roots(read: ["data"], write:
+        /// ["out"])`, or `.unrestricted` as the `nn` command has without
+        /// `--sandbox`). Every builtin that reads or writes a file by name
+        /// asks it first (see `docs/sandbox.md`).
+        public var filePolicy: FilePolicy
+        /// How a refused access can be granted: the end of the refusal
+        /// message (`reading 'x.csv' is not allowed (the script may read
+        /// only under /data; ADVICE)`). The `nn` command says which flag.
+        public var filePolicyAdvice: @Sendable (FileAccess) -> String
+        /// The builtins scripts can call: ``BuiltinSet/standard`` (all), or
+        /// only those of chosen areas. ``Interpreter/unregister(_:)`` removes
+        /// one more, ``Interpreter/register(_:)`` adds or replaces one.
+        public var builtins: BuiltinSet
         /// Bounds on each run: time, steps, tensor memory, output (none by
         /// default; see ``Limits``). Going past one ends the run with a
         /// ``ScriptError`` of kind ``ScriptError/Kind/limit(_:)``.
@@ -86,7 +107,10 @@ public final class Interpreter {
             errorOutput: @escaping (String) -> Void = { print($0, terminator: "") },
             seed: UInt64 = 0, maxCallDepth: Int = 20_000, stackSize: Int = 512 << 20,
             allowsRedeclaration: Bool = false, arguments: [String] = [], loadsStdlib: Bool = true,
-            interruptTaken: @escaping () -> Void = {}
+            interruptTaken: @escaping () -> Void = {},
+            filePolicy: FilePolicy = .none,
+            filePolicyAdvice: @escaping @Sendable (FileAccess) -> String = Interpreter.hostFileAdvice,
+            builtins: BuiltinSet = .standard
         ) {
             self.output = output
             self.errorOutput = errorOutput
@@ -97,6 +121,9 @@ public final class Interpreter {
             self.arguments = arguments
             self.loadsStdlib = loadsStdlib
             self.interruptTaken = interruptTaken
+            self.filePolicy = filePolicy
+            self.filePolicyAdvice = filePolicyAdvice
+            self.builtins = builtins
         }
     }
 
@@ -104,6 +131,8 @@ public final class Interpreter {
     public let options: Options
     /// The builtins registry (add your own with ``register(_:)``).
     public let registry: Registry
+    /// The file gate every file builtin asks (``Options/filePolicy``).
+    public let fileGate: FileGate
     /// Every source file run so far, for rendering errors.
     public private(set) var sources = SourceMap()
     /// The interpreter's random generator (`seed(n)` resets it).
@@ -119,6 +148,12 @@ public final class Interpreter {
     var functionDocs: [String: String] = [:]
     /// The stdlib's documented functions, in source order (for `help()`).
     var stdlibFunctions: [String] = []
+    /// The stdlib functions left undefined because builtins they use are
+    /// not in the registry (``Options/builtins``, ``unregister(_:)``), each
+    /// with the names it lacks: `["timed": ["clock"]]`.
+    public internal(set) var unavailableStdlib: [String: [String]] = [:]
+    /// The value each stdlib function was defined with (to tell it from one a script gave).
+    var stdlibValues: [String: Value] = [:]
     /// What the library builtins remember between calls (the last figure drawn).
     let libraryState = LibraryState()
     /// The state of ``Options/limits``.
@@ -129,7 +164,8 @@ public final class Interpreter {
         let limiter = Limiter(options.limits, flag: interrupt)
         self.limiter = limiter
         self.options = limiter.bounding(options, flag: interrupt)
-        self.registry = Registry()
+        self.registry = Registry(options.builtins)
+        self.fileGate = FileGate(options.filePolicy, advice: options.filePolicyAdvice)
         self.rng = RandomGenerator(seed: options.seed)
         self.rt = Runtime(stackSlots: max(1 << 16, options.maxCallDepth * 8), maxDepth: options.maxCallDepth,
                           interrupt: interrupt)
@@ -150,9 +186,25 @@ public final class Interpreter {
         rt.heap.detachAll()
     }
 
-    /// Adds a Swift function callable from nn (replacing any builtin of that name).
+    /// Adds a Swift function callable from nn (replacing any builtin of that
+    /// name). Code compiled from now on calls it; a stdlib function that
+    /// uses the name is compiled again to call it too.
     public func register(_ builtin: Builtin) {
         registry.register(builtin)
+        refreshStdlib(after: builtin.name)
+    }
+
+    /// Removes the builtin `name`, so scripts compiled from now on find no
+    /// such name (calling it is the ordinary `undefined name` error), and
+    /// undefines the stdlib functions that use it (unless a script has
+    /// given them a value of its own). Functions compiled before keep the
+    /// builtin they were compiled with: remove builtins before running
+    /// scripts. Returns the builtin removed, or nil when there was none.
+    @discardableResult
+    public func unregister(_ name: String) -> Builtin? {
+        let removed = registry.unregister(name)
+        if removed != nil { refreshStdlib(after: name) }
+        return removed
     }
 
     /// Stops the running script at its next loop iteration, nn call or step

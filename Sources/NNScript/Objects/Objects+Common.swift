@@ -58,7 +58,9 @@ extension Interpreter {
 /// (``Interpreter/libraryState``): the last figure drawn (for `savefig`).
 final class LibraryState {
     /// The figure `plot`, `hist` or `surface` drew last.
-    var lastFigure: (any Plottable)?
+    var lastFigure: (any Plottable)? { didSet { picturesDrawn &+= 1 } }
+    /// How many times `lastFigure` was set: a host compares it before and after a run.
+    private(set) var picturesDrawn = 0
 }
 
 /// Conversions from script values that the library adapters share.

@@ -88,7 +88,7 @@ final class ScheduleObject: LibraryObject {
     let scheduler: LearningRateScheduler?
     let optimizer: Optimizer?
     /// Steps taken when unbound.
-    private var count = 0
+    var count = 0
 
     init(kind: String, schedule: Schedule?, scheduler: LearningRateScheduler?, optimizer: Optimizer?) {
         self.kind = kind

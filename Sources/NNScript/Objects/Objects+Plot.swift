@@ -42,3 +42,18 @@ struct PlotTerminal {
         TextOptions(width: width, height: height, colour: colour, asciiOnly: ascii)
     }
 }
+
+/// What a host (a notebook kernel) needs to show the pictures a script draws.
+extension Interpreter {
+    /// The last picture `plot`, `hist`, `surface` or `fit(plot: true)` drew
+    /// (what `savefig` writes); nil before the first.
+    ///
+    /// Render it with `renderSVG(SVGOptions())`, `pngData(options:dpi:)` or
+    /// `pdfData(options:)` (NNPlot's `Plottable`).
+    public var lastPicture: (any Plottable)? { libraryState.lastFigure }
+
+    /// How many pictures have been drawn so far (each redraw of `fit`'s live
+    /// curve counts): compare it before and after a run to know whether the
+    /// run drew one.
+    public var picturesDrawn: Int { libraryState.picturesDrawn }
+}

@@ -22,6 +22,8 @@ final class HistoryObject: LibraryObject {
         if let a = h.trainAccuracy.last { parts.append("train_acc \(Convert.short(a))") }
         if let a = h.valAccuracy.last { parts.append("val_acc \(Convert.short(a))") }
         if h.interrupted { parts.append("interrupted") }
+        if h.stoppedEarly { parts.append("stopped early") }
+        if let b = h.bestEpoch { parts.append("best epoch \(b)") }
         return "History(" + parts.joined(separator: ", ") + ")"
     }
 
@@ -36,7 +38,11 @@ final class HistoryObject: LibraryObject {
                      Property("lr", "The learning rate each epoch ended with.") { Convert.list($0.history.lr) },
                      Property("seconds", "The time each epoch took.") { Convert.list($0.history.seconds) },
                      Property("epochs", "The number of epochs completed.") { .number(Double($0.history.epochs)) },
-                     Property("interrupted", "True when Ctrl-C stopped training early.") { .bool($0.history.interrupted) }])
+                     Property("interrupted", "True when Ctrl-C stopped training early.") { .bool($0.history.interrupted) },
+                     Property("best_epoch", "The epoch with the lowest val_loss, under `patience:` or `restore_best:` (nil otherwise).") {
+                         $0.history.bestEpoch.map { .number(Double($0)) } ?? .nil
+                     },
+                     Property("stopped_early", "True when `patience:` ended training before `epochs`.") { .bool($0.history.stoppedEarly) }])
 
     /// The loss curves as a figure (log scale when the losses span more than a decade).
     var figure: Figure {
@@ -79,6 +85,9 @@ final class LivePlotProgress: ProgressReporter {
         if inner?.isTerminal == true { interp.options.errorOutput("\r\u{1B}[K") }
         draw(title: TextProgress.epochLine(e))
     }
+
+    func stoppedEarly(epoch: Int, patience: Int) { inner?.stoppedEarly(epoch: epoch, patience: patience) }
+    func weightsRestored(epoch: Int?, valLoss: Double) { inner?.weightsRestored(epoch: epoch, valLoss: valLoss) }
 
     func trainingEnded(interrupted: Bool) {
         inner?.trainingEnded(interrupted: interrupted)
