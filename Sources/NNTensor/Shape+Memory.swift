@@ -15,6 +15,9 @@ import Darwin
 /// again; a refusal becomes the error
 /// `out of memory: a [30000, 30000] float32 tensor needs 3.4 GiB`.
 ///
+/// First, a host's limit on the tensor memory alive is asked
+/// (``TensorMemoryAccount``), if one is current on the thread.
+///
 /// The probe is a check, not a guarantee: another thread could take the
 /// memory between the probe and the allocation. It catches what a script
 /// controls: one request larger than the address space allows (`ulimit -v`,
@@ -38,6 +41,7 @@ extension Shape {
     /// Throws `out of memory: <what> needs 3.4 GiB` unless the system can
     /// give `bytes` now. `what` names the buffer (`a [3, 4] float32 tensor`).
     public static func reserveBytes(_ bytes: Int, what: @autoclosure () -> String, op: String) throws {
+        try TensorMemoryAccount.admitCurrent(bytes, what: what(), op: op)
         guard bytes >= probeThreshold else { return }
         // mmap, not malloc: the optimiser may delete a malloc/free pair whose
         // pointer is unused (assuming it succeeds), but never a system call.

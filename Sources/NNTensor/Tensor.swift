@@ -37,6 +37,9 @@ public final class Tensor: @unchecked Sendable {
     /// Where the last in-place write happened, for the error backward gives
     /// when it meets that write (set by the interpreter; formatted lazily).
     public var writeSite: (@Sendable () -> String)?
+    /// What this tensor's elements were charged to the thread's memory
+    /// account when it was made (see ``TensorMemoryAccount``).
+    private let memoryCharge: TensorMemoryCharge?
 
     /// Makes a tensor from storage whose count matches `shape`. Internal:
     /// callers outside the module use the checked initialisers.
@@ -44,8 +47,11 @@ public final class Tensor: @unchecked Sendable {
         self.shape = shape
         self.storage = storage
         self.requiresGrad = requiresGrad
+        self.memoryCharge = TensorMemoryCharge.make(storage)
         Tensor.noteMade(storage)
     }
+
+    deinit { memoryCharge?.refund() }
 
     /// A tensor of `shape` holding `values` (row-major), in `dtype`.
     public convenience init(shape: [Int], values: [Double], dtype: DType = .float32) throws {

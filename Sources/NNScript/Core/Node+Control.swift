@@ -215,6 +215,7 @@ final class TryNode: Node {
             return try body.eval(f)
         } catch {
             guard case .error(let e) = error, e.kind == .runtime else { throw error }
+            if rt.needsAttention { try rt.refuseCatch(e) }  // no handler runs past an interrupt or a limit
             rt.sp = savedSP
             rt.depth = savedDepth
             let scope = handlerEnvSize > 0 ? Env(parent: f.env, size: handlerEnvSize) : nil

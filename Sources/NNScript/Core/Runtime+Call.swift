@@ -12,7 +12,7 @@ extension RuntimeRef {
     func pushFrame(_ size: Int, _ name: @autoclosure () -> String, _ range: SourceRange) throws(Unwind) -> UnsafeMutablePointer<Value> {
         let fp = sp
         if !(depth < regs.pointee.maxDepth && fp + size <= regs.pointee.stackEnd && NativeStack.here() > callGuard) {
-            try admit(name(), size, range)
+            try admit(name, size, range)
         }
         fp.initialize(repeating: .nil, count: size)
         sp = fp + size
@@ -20,14 +20,29 @@ extension RuntimeRef {
         return fp
     }
 
-    /// The slow path of a call's guard: attends to a pending collection or
-    /// interrupt, then lets the call start, or says why it may not: a stack
-    /// that is full (the call depth, the native stack, or the value stack).
+    /// The slow path of a call's guard: attends to a pending collection,
+    /// interrupt or limit (counting the call against a step budget), then
+    /// lets the call start, or says why it may not: a stack that is full
+    /// (the call depth, the native stack, or the value stack).
     @inline(never)
     private func admit(_ name: String, _ size: Int, _ range: SourceRange) throws(Unwind) {
+        if try !admitted(size, range) { throw refused(name, size, range) }
+    }
+
+    /// ``admit(_:_:_:)`` for a frame named by `name` (made only if the call is refused).
+    @inline(never)
+    private func admit(_ name: () -> String, _ size: Int, _ range: SourceRange) throws(Unwind) {
+        if try !admitted(size, range) { throw refused(name(), size, range) }
+    }
+
+    /// Attends to what raised the guard word, then checks the stacks
+    /// against the limits themselves (the word may stay raised: a step
+    /// budget keeps it so).
+    @inline(__always)
+    private func admitted(_ size: Int, _ range: SourceRange) throws(Unwind) -> Bool {
         if needsAttention { try attend(range) }
-        if depth < regs.pointee.maxDepth && sp + size <= regs.pointee.stackEnd && NativeStack.here() > callGuard { return }
-        throw refused(name, size, range)
+        let stackLimit = regs.pointee.interrupt._withUnsafeGuaranteedRef { $0.stackLimit }
+        return depth < regs.pointee.maxDepth && sp + size <= regs.pointee.stackEnd && NativeStack.here() > stackLimit
     }
 
     /// Why a call may not start: a stack that is full.

@@ -48,6 +48,9 @@ final class Runtime {
         let stackEnd: UnsafeMutablePointer<Value>
         /// The deepest allowed nesting of nn calls.
         let maxDepth: Int
+        /// Steps (loop iterations and nn calls) the run may still take while
+        /// a step budget is counted (``InterruptFlag/isCounting``).
+        var stepsLeft: Int
         /// The runtime's interrupt flag (owned by the runtime).
         let interrupt: Unmanaged<InterruptFlag>
         /// The runtime these registers belong to (it owns them).
@@ -60,7 +63,7 @@ final class Runtime {
         self.interrupt = interrupt
         heap = Heap(interrupt: interrupt)
         regs.initialize(to: Registers(sp: stack, depth: 0, returned: .nil, callSite: .none,
-                                      stackEnd: stack + stackSlots, maxDepth: maxDepth,
+                                      stackEnd: stack + stackSlots, maxDepth: maxDepth, stepsLeft: 0,
                                       interrupt: .passUnretained(interrupt), owner: .passUnretained(self)))
     }
 
@@ -151,6 +154,9 @@ struct RuntimeRef {
     /// True while a hard interrupt is pending.
     var interruptPending: Bool { regs.pointee.interrupt._withUnsafeGuaranteedRef { $0.isSet } }
 
+    /// The limit exceeded in this run, if any.
+    var exceededLimit: ScriptError.Limit? { regs.pointee.interrupt._withUnsafeGuaranteedRef { $0.exceededLimit } }
+
     /// Parks the value of a `return` until its call takes it.
     @inline(__always)
     func setReturned(_ v: Value) { regs.pointee.returned = v }
@@ -163,19 +169,69 @@ struct RuntimeRef {
         return v
     }
 
-    /// The safe point of loops: collects the heap when it asked, and throws
-    /// `interrupted` when Ctrl-C is pending.
+    /// The safe point of loops: collects the heap when it asked, throws
+    /// `interrupted` when Ctrl-C is pending, or a limit's error when one
+    /// was exceeded, and counts a step against a step budget.
     @inline(__always)
     func checkInterrupt(_ range: SourceRange) throws(Unwind) {
         if needsAttention { try attend(range) }
     }
 
-    /// The slow path of a safe point.
+    /// The short way through a raised word when a step budget alone raised
+    /// it and has steps left: counts one and returns true (no call made).
+    @inline(__always)
+    func tookStep() -> Bool {
+        guard regs.pointee.interrupt._withUnsafeGuaranteedRef({ $0.onlyCounting }), regs.pointee.stepsLeft > 0 else {
+            return false
+        }
+        regs.pointee.stepsLeft -= 1
+        return true
+    }
+
+    /// The slow path of a safe point (a loop iteration or an nn call).
     @inline(never)
     func attend(_ range: SourceRange) throws(Unwind) {
+        if tookStep() { return }
         let flag = regs.pointee.interrupt
         if flag._withUnsafeGuaranteedRef({ $0.takeCollectionRequest() }) { runtime.heap.collect() }
+        try takePending(range)
+        if flag._withUnsafeGuaranteedRef({ $0.isCounting }) {
+            try countStep(range)
+        } else {
+            // Lowers a word a finished run's timer raised late (nothing is pending).
+            flag._withUnsafeGuaranteedRef { $0.settle() }
+        }
+    }
+
+    /// Throws what stops the script here, if anything: a pending interrupt
+    /// (taking it) or the limit exceeded in this run (which stays, so
+    /// every later safe point stops the script as well).
+    @inline(never)
+    func takePending(_ range: SourceRange) throws(Unwind) {
         if interruptPending { throw interrupted(range) }
+        if let limit = exceededLimit { throw .error(interpreter.limitError(limit, at: range)) }
+    }
+
+    /// Counts one step against the run's budget; past it, the `steps`
+    /// limit's error.
+    @inline(never)
+    private func countStep(_ range: SourceRange) throws(Unwind) {
+        if regs.pointee.stepsLeft > 0 {
+            regs.pointee.stepsLeft -= 1
+            return
+        }
+        regs.pointee.interrupt._withUnsafeGuaranteedRef { $0.exceed(.steps) }
+        throw .error(interpreter.limitError(.steps, at: range))
+    }
+
+    /// The slow path of a `catch`: an error on its way to a handler does not
+    /// get there while an interrupt is pending or a limit was exceeded (the
+    /// error may be one the limit caused, from a builtin that reported it as
+    /// its own); the interrupt or the limit's error goes on instead.
+    @inline(never)
+    func refuseCatch(_ error: ScriptError) throws(Unwind) {
+        if interruptPending { throw interrupted(error.range ?? .none) }
+        if let limit = exceededLimit { throw .error(interpreter.limitError(limit, replacing: error)) }
     }
 
     /// Takes the pending interrupt: clears the flag, returns the `interrupted` error.

@@ -9,11 +9,26 @@ import NNSyntax
 /// and the middle of a very deep trace is folded into one note).
 public struct ScriptError: Error, CustomStringConvertible, Sendable {
     /// What kind of failure this is.
-    public enum Kind: Sendable {
+    public enum Kind: Sendable, Hashable {
         /// An ordinary error, catchable with `try`/`catch`.
         case runtime
         /// The interpreter was interrupted (Ctrl-C); not catchable.
         case interrupted
+        /// The script went past a limit its host set
+        /// (``Interpreter/Options/limits``); not catchable by the script.
+        case limit(Limit)
+    }
+
+    /// The limits a host can set on a run (see ``Interpreter/Limits``).
+    public enum Limit: String, Sendable, Hashable, CaseIterable {
+        /// Wall-clock time (``Interpreter/Limits/deadline``).
+        case deadline
+        /// Loop iterations and nn calls (``Interpreter/Limits/steps``).
+        case steps
+        /// Bytes of tensor elements alive (``Interpreter/Limits/tensorBytes``).
+        case tensorBytes
+        /// Bytes written to the output (``Interpreter/Limits/outputBytes``).
+        case outputBytes
     }
 
     /// Consecutive calls of one function from one call site (a recursion's
@@ -49,7 +64,7 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
     /// The calls between `trace` and `outerTrace` that a very deep trace
     /// leaves out, per function in the order first met.
     public var foldedCalls: [FoldedCalls] = []
-    /// Runtime or interrupted.
+    /// Runtime, interrupted or a limit.
     public var kind: Kind = .runtime
     /// The value given to `error(value)`, handed to `catch` unchanged.
     var payload: PayloadBox?

@@ -22,7 +22,7 @@ extension Interpreter {
         let result: R
         do {
             result = try body {
-                if flag.isSet { return true }
+                if flag.isSet || flag.exceededLimit != nil { return true }
                 guard flag.softStopRequested else { return false }
                 if !noticed {
                     noticed = true

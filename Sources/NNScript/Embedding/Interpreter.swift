@@ -28,6 +28,31 @@ public struct SyntaxError: Error, Sendable, CustomStringConvertible {
 /// sinks, interrupt flag, limits), so several can coexist. Scripts run on a
 /// thread with a large stack; deep recursion ends in a clean `stack overflow`
 /// error.
+///
+/// ## Threads
+///
+/// - An interpreter is used by **one thread at a time**: ``run(source:name:)``,
+///   ``evaluate(_:name:)``, ``call(_:_:named:)``, the subscript and
+///   ``register(_:)`` must not overlap (a host that shares one interpreter
+///   between threads serializes them, e.g. behind a lock or an actor). Which
+///   thread it is may change from one call to the next.
+/// - **Any number of interpreters run at once** on different threads: each
+///   has its own globals, heap, random generator, grad mode and tensor
+///   account; they share only immutable tables and the process's BLAS.
+/// - ``interrupt()`` may be called **from any thread, at any moment**: it is
+///   an atomic store that the running script notices at its next loop
+///   iteration, nn call, `catch`, or step of a long builtin.
+/// - Values (lists, records, functions, tensors) are not thread-safe: hand
+///   one from an interpreter to another only when the two never run at the
+///   same time. A function made by one and called by another runs on the
+///   caller.
+///
+/// ## Limits
+///
+/// ``Options/limits`` bounds each run: wall-clock time, steps, tensor
+/// memory alive, output bytes (see ``Limits``). Going past one ends the run
+/// with a ``ScriptError`` of kind ``ScriptError/Kind/limit(_:)``, which the
+/// script cannot catch and the host can; the interpreter stays usable.
 public final class Interpreter {
     /// How an interpreter is set up.
     public struct Options {
@@ -78,6 +103,10 @@ public final class Interpreter {
         /// (see ``DisplayOutput``). A hook that cannot show throws: the error
         /// stops the script at the call that drew, as a failing ``output`` does.
         public var display: ((DisplayOutput) throws -> Void)?
+        /// Bounds on each run: time, steps, tensor memory, output (none by
+        /// default; see ``Limits``). Going past one ends the run with a
+        /// ``ScriptError`` of kind ``ScriptError/Kind/limit(_:)``.
+        public var limits = Limits()
 
         public init(
             output: @escaping (String) throws -> Void = { print($0, terminator: "") },
@@ -137,19 +166,25 @@ public final class Interpreter {
     let libraryState = LibraryState()
     /// Display ids handed out so far (``newDisplayID()``).
     var displayCount = 0
+    /// The state of ``Options/limits``.
+    let limiter: Limiter
 
     public init(options: Options = Options()) {
-        self.options = options
+        let interrupt = InterruptFlag()
+        let limiter = Limiter(options.limits, flag: interrupt)
+        self.limiter = limiter
+        self.options = limiter.bounding(options, flag: interrupt)
         self.registry = Registry(options.builtins)
         self.fileGate = FileGate(options.filePolicy, advice: options.filePolicyAdvice)
         self.rng = RandomGenerator(seed: options.seed)
         self.rt = Runtime(stackSlots: max(1 << 16, options.maxCallDepth * 8), maxDepth: options.maxCallDepth,
-                          interrupt: InterruptFlag())
+                          interrupt: interrupt)
         rt.interpreter = self
         let argv = rt.cell("args")
         argv.value = .list(options.arguments.map { .string($0) })
         argv.isDefined = true
         if options.loadsStdlib { loadStdlib() }
+        limiter.enabled = true
     }
 
     deinit {
@@ -184,8 +219,10 @@ public final class Interpreter {
 
     /// Stops the running script at its next loop iteration, nn call or step
     /// of a long builtin with an `interrupted` error (a script that finishes
-    /// first ends with that error too). Safe to call from any thread or a
-    /// signal-watching thread (not from inside a signal handler: use an async-signal-safe flag there, as the nn command does).
+    /// first ends with that error too). Safe to call from any thread, while
+    /// another thread runs a script on this interpreter, or from a
+    /// signal-watching thread (not from inside a signal handler: use an
+    /// async-signal-safe flag there, as the nn command does).
     public func interrupt() { rt.interrupt.set() }
 
     /// A global variable's value (nil when undefined); setting defines it.
@@ -263,8 +300,11 @@ public final class Interpreter {
             result = try LargeStack.run(stackSize: options.stackSize) { [self] shortfall in
                 let bounds = rt.guardNativeStack()
                 if let shortfall { warn(shortfall, bounds) }
-                return takingLateInterrupt(Result { () throws(SyntaxError) in
-                    try Heap.withCurrent(rt.heap) { () throws(SyntaxError) in try compileAndRun(program) }
+                // One step more than the budget: the script's own frame is a call.
+                return takingLateInterrupt(withLimits(extraSteps: 1) {
+                    Result { () throws(SyntaxError) in
+                        try Heap.withCurrent(rt.heap) { () throws(SyntaxError) in try compileAndRun(program) }
+                    }
                 })
             }.get()
         }
@@ -299,11 +339,14 @@ public final class Interpreter {
     /// Calls a function value (nn function, builtin or callable object) from Swift.
     public func call(_ function: Value, _ arguments: [Value], named: [(label: String, value: Value)] = []) throws -> Value {
         if !running { rt.guardNativeStack() }  // on the caller's thread
-        do {
-            return try Heap.withCurrent(rt.heap) { () throws(Unwind) in
+        let outcome = withLimits { () -> Result<Result<Value, Unwind>, Never> in
+            .success(Heap.withCurrent(rt.heap) { Result { () throws(Unwind) in
                 try rt.ref.call(function, Arguments(arguments, named: named), range: rt.callSite)
-            }
-        } catch {
+            } })
+        }
+        switch outcome {
+        case .success(.success(let v)): return v
+        case .success(.failure(let error)):
             switch error {
             case .error(let e): throw e
             case .returnValue: return rt.takeReturned()
@@ -321,8 +364,13 @@ public final class Interpreter {
         }
     }
 
-    /// Writes to the print output; throws what the output sink throws.
-    public func write(_ text: String) throws { try options.output(text) }
+    /// Writes to the print output; throws what the output sink throws, or
+    /// the output limit's error (writing nothing) when a run's output would
+    /// go past ``Limits/outputBytes``.
+    public func write(_ text: String) throws {
+        try chargeOutput(text)
+        try options.output(text)
+    }
 
     /// Names for completion: builtins, globals and keywords starting with `prefix`, sorted.
     public func completions(prefix: String) -> [String] {

@@ -38,17 +38,20 @@ final class ResultObject: ScriptObject {
 }
 
 extension Interpreter {
-    /// Throws the `interrupted` error when Ctrl-C is pending (and clears it):
-    /// the safe point that Swift loops run on behalf of a script call between steps.
+    /// Throws the `interrupted` error when Ctrl-C is pending (and clears
+    /// it), or the error of a limit exceeded in this run (the deadline, the
+    /// tensor memory): the safe point that Swift loops run on behalf of a
+    /// script call between steps.
     func pollInterrupt() throws {
         if rt.interrupt.isSet {
             rt.interrupt.clear()
             throw ScriptError("interrupted", at: rt.callSite, kind: .interrupted)
         }
+        if let limit = rt.interrupt.exceededLimit { throw limitError(limit, at: rt.callSite) }
     }
 
-    /// True when Ctrl-C is pending (the flag is left set).
-    var interruptRequested: Bool { rt.interrupt.isSet }
+    /// True when Ctrl-C is pending (the flag is left set) or a limit was exceeded.
+    var interruptRequested: Bool { rt.interrupt.isSet || rt.interrupt.exceededLimit != nil }
 }
 
 /// What the library builtins remember between calls, one per interpreter
