@@ -17,8 +17,18 @@ public struct GradContext {
 public typealias GradRule = (_ grad: Tensor, _ ctx: GradContext) throws -> [Tensor?]
 
 /// The record an op leaves on its output tensor.
+///
+/// It holds its inputs strongly, so the graph lives as long as its last
+/// result. The rule that keeps it acyclic: a record never holds a tensor
+/// that is reachable from it. Ops only read tensors that already exist, so
+/// that can only break when an index write gives a tensor a new record
+/// (`Tensor.writeIndexed`); the write then points the ops reachable from the
+/// new record that had read the tensor at its earlier state instead.
 final class GradFn {
     let op: Op
+    /// The tensors the op read; an entry is replaced by the state it read
+    /// (`Tensor.earlier[h]`) when a later index write would otherwise make
+    /// it a cycle (see `Tensor.writeIndexed`).
     var inputs: [Tensor]
     weak var output: Tensor?
     let rule: GradRule
@@ -32,6 +42,10 @@ final class GradFn {
     /// node: a second pass would add the same gradient again, so it is
     /// refused (as PyTorch frees the graph).
     var consumed = false
+    /// On the newest record of a tensor that index writes gave new records:
+    /// every record known to be reachable from that tensor, where the next
+    /// write's cycle-cutting walk stops (nil on every other record).
+    var reached: Set<ObjectIdentifier>?
 
     init(op: Op, inputs: [Tensor], rule: @escaping GradRule) {
         self.op = op
@@ -58,22 +72,30 @@ final class GradFn {
     /// place after the op used it: the gradient would mix old and new values.
     func checkVersions() throws {
         for (x, v) in zip(inputs, versions) where x.version != v {
-            let site = x.writeSite.map { " (at \($0()))" } ?? ""
+            let place = x.writeSite?() ?? ""
+            let site = place.isEmpty ? "" : " (at \(place))"
             throw TensorError(op: "backward", "a \(x.dtype) tensor of shape \(fmt(x.shape)) used by \(op.rawValue) was modified in place after it was used\(site); write before using it, or use a copy (clone)")
         }
     }
 
     /// Frees long chains without recursion: a million-node graph released at
-    /// once would otherwise overflow the stack through nested deinits.
+    /// once would otherwise overflow the stack through nested deinits. A
+    /// tensor's earlier states (one per index write) are taken apart the
+    /// same way, so a long recurrence is freed iteratively too.
     deinit {
         guard !inputs.isEmpty else { return }
         var stack = inputs
         inputs = []
         while var t = stack.popLast() {
-            if isKnownUniquelyReferenced(&t), let fn = t.gradFn {
+            guard isKnownUniquelyReferenced(&t) else { continue }
+            if let fn = t.gradFn {
                 stack.append(contentsOf: fn.inputs)
                 fn.inputs = []
                 t.gradFn = nil
+            }
+            if !t.earlier.isEmpty {
+                stack.append(contentsOf: t.earlier)
+                t.earlier = []
             }
         }
     }
