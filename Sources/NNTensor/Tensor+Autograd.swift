@@ -19,11 +19,12 @@ public typealias GradRule = (_ grad: Tensor, _ ctx: GradContext) throws -> [Tens
 /// The record an op leaves on its output tensor.
 ///
 /// It holds its inputs strongly, so the graph lives as long as its last
-/// result. The rule that keeps it acyclic: a record never holds a tensor
-/// that is reachable from it. Ops only read tensors that already exist, so
-/// that can only break when an index write gives a tensor a new record
-/// (`Tensor.writeIndexed`); the write then points the ops reachable from the
-/// new record that had read the tensor at its earlier state instead.
+/// result. The rule that keeps it acyclic (so freed with its last holder):
+/// no record reachable from a tensor holds that tensor. Ops only read
+/// tensors that already exist, so only an index write, which gives a tensor
+/// a new record (`Tensor.writeIndexed`), could break it; the write then
+/// points the ops reachable from the new record that had read the tensor at
+/// the earlier state they read.
 final class GradFn {
     let op: Op
     /// The tensors the op read; an entry is replaced by the state it read
@@ -44,8 +45,9 @@ final class GradFn {
     var consumed = false
     /// On the newest record of a tensor that index writes gave new records:
     /// every record known to be reachable from that tensor, where the next
-    /// write's cycle-cutting walk stops (nil on every other record).
-    var reached: Set<ObjectIdentifier>?
+    /// write's cycle-cutting walk stops (nil on every other record; a class,
+    /// so that an ordinary record frees it as cheaply as a nil pointer).
+    var reached: ReachedRecords?
 
     init(op: Op, inputs: [Tensor], rule: @escaping GradRule) {
         self.op = op
@@ -80,22 +82,18 @@ final class GradFn {
 
     /// Frees long chains without recursion: a million-node graph released at
     /// once would otherwise overflow the stack through nested deinits. A
-    /// tensor's earlier states (one per index write) are taken apart the
-    /// same way, so a long recurrence is freed iteratively too.
+    /// tensor's earlier states (`Tensor.earlier`, one per index write) need
+    /// nothing more: a tracked one is also an input of the next state's
+    /// record, so it is taken apart here, and an untracked one holds no graph.
     deinit {
         guard !inputs.isEmpty else { return }
         var stack = inputs
         inputs = []
         while var t = stack.popLast() {
-            guard isKnownUniquelyReferenced(&t) else { continue }
-            if let fn = t.gradFn {
+            if isKnownUniquelyReferenced(&t), let fn = t.gradFn {
                 stack.append(contentsOf: fn.inputs)
                 fn.inputs = []
                 t.gradFn = nil
-            }
-            if !t.earlier.isEmpty {
-                stack.append(contentsOf: t.earlier)
-                t.earlier = []
             }
         }
     }

@@ -86,24 +86,39 @@ extension Tensor {
     /// ops (no index write) never pay for it. Returns the records visited.
     private func cutReads(from head: GradFn?, old: Tensor) -> Int {
         guard let head else { return 0 }
-        var reached = old.gradFn?.reached ?? []
+        let box = old.gradFn?.reached ?? ReachedRecords()
         old.gradFn?.reached = nil
+        var reached = box.ids
+        box.ids = []
         if let former = old.gradFn { reached.insert(ObjectIdentifier(former)) }
         reached.insert(ObjectIdentifier(head))
         var stack = [head], visited = 0
         while let fn = stack.popLast() {
             visited += 1
-            for i in fn.inputs.indices {
-                let x = fn.inputs[i]
+            // Taken out and put back whole: an in-place `fn.inputs[i] = ...`
+            // would cost every ordinary op an exclusivity check on `inputs`.
+            var inputs = fn.inputs
+            fn.inputs = []
+            for i in inputs.indices {
+                let x = inputs[i]
                 if x === self {
                     let h = fn.histories.isEmpty ? 0 : fn.histories[i]
-                    if h >= 0 && h < earlier.count { fn.inputs[i] = earlier[h] }
+                    if h >= 0 && h < earlier.count { inputs[i] = earlier[h] }
                 } else if let g = x.gradFn, reached.insert(ObjectIdentifier(g)).inserted {
                     stack.append(g)
                 }
             }
+            fn.inputs = inputs
         }
-        head.reached = reached
+        box.ids = reached
+        head.reached = box
         return visited
     }
+}
+
+/// The records known to be reachable from a tensor that index writes gave
+/// new records (`GradFn.reached`, kept on its newest record). They stay
+/// alive while the tensor does, so their identities are not reused.
+final class ReachedRecords {
+    var ids: Set<ObjectIdentifier> = []
 }

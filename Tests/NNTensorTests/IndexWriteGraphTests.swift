@@ -251,6 +251,23 @@ import Testing
         #expect(w.grad?.doubles == [59_997])
     }
 
+    @Test func aChainOfWrittenCopiesIsFreedWithoutDeepRecursion() throws {
+        // v = u * 1; v[0] = v[1] * w; u = v, 20 000 times: each copy's
+        // earlier state leads to the copy before it. Sum = w + 1.
+        let w = scalar(2)
+        try expectFreed("20 000 written copies") { watch in
+            var u = try vector([1, 1])
+            for _ in 0..<20_000 {
+                let v = try u * 1
+                try v.writeIndexed([.index(0)], value: try v[.index(1)] * w)
+                u = v
+            }
+            watch.add(u)
+            try u.sum().backward()
+        }
+        #expect(w.grad?.doubles == [1])
+    }
+
     // MARK: The cost of the walk
 
     /// Checks the records each write's walk visited, after the first `skip`
