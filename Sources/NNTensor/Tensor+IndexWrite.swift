@@ -62,6 +62,9 @@ extension Tensor {
         storage = updated.storage
         gradFn = updated.gradFn
         version &+= 1
+        // An op pointed at `old` that fails `checkVersions` names this
+        // tensor's write site, as it did when it held the tensor (none once
+        // the tensor is gone).
         old.writeSite = { [weak self] in self?.writeSite?() ?? "" }
         return cutReads(from: gradFn, old: old)
     }
@@ -102,7 +105,7 @@ extension Tensor {
             for i in inputs.indices {
                 let x = inputs[i]
                 if x === self {
-                    let h = fn.histories.isEmpty ? 0 : fn.histories[i]
+                    let h = i < fn.histories.count ? fn.histories[i] : 0
                     if h >= 0 && h < earlier.count { inputs[i] = earlier[h] }
                 } else if let g = x.gradFn, reached.insert(ObjectIdentifier(g)).inserted {
                     stack.append(g)
