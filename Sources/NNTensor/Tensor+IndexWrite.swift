@@ -78,15 +78,23 @@ extension Tensor {
     /// holds this tensor at the state it read, `earlier[h]` for its recorded
     /// history number `h`, which breaks the cycle through this tensor.
     ///
+    /// Every input the walk passes that an index write has given a new
+    /// history since the op read it (this tensor, or another) is pointed at
+    /// the state the op read, exactly what `resolvedInputs` gives backward,
+    /// and the walk goes on into that state. So what it visits holds only
+    /// leaves, immutable earlier states, and tensors at the state it saw.
+    ///
     /// The walk stops at leaves and at records known to be reachable from
     /// this tensor before the write: its former record (now `old`'s) and
     /// every record an earlier write's walk visited. Those cannot reach this
     /// tensor (the graph had no cycle through it), and stay reachable from
-    /// it: a write only adds records, and pointing an op at a state keeps
-    /// what that state reaches. Their set travels with the tensor's newest
-    /// record (`GradFn.reached`), so over a recurrence of T steps each
-    /// record is visited once per tensor written, not T times, and ordinary
-    /// ops (no index write) never pay for it. Returns the records visited.
+    /// it: a later write of a tensor they hold either leaves the op holding
+    /// it (its earlier states stay in `earlier`) or points the op at the
+    /// state it read, the one visited. Their set travels with the tensor's
+    /// newest record (`GradFn.reached`), so over a recurrence of T steps
+    /// each record is visited once per tensor written, not T times, and
+    /// ordinary ops (no index write) never pay for it. Returns the records
+    /// visited.
     private func cutReads(from head: GradFn?, old: Tensor) -> Int {
         guard let head else { return 0 }
         let box = old.gradFn?.reached ?? ReachedRecords()
@@ -103,13 +111,13 @@ extension Tensor {
             var inputs = fn.inputs
             fn.inputs = []
             for i in inputs.indices {
-                let x = inputs[i]
-                if x === self {
-                    let h = i < fn.histories.count ? fn.histories[i] : 0
-                    if h >= 0 && h < earlier.count { inputs[i] = earlier[h] }
-                } else if let g = x.gradFn, reached.insert(ObjectIdentifier(g)).inserted {
-                    stack.append(g)
+                var x = inputs[i]
+                let h = i < fn.histories.count ? fn.histories[i] : 0
+                if x.history != h && h >= 0 && h < x.earlier.count {
+                    x = x.earlier[h]
+                    inputs[i] = x
                 }
+                if let g = x.gradFn, reached.insert(ObjectIdentifier(g)).inserted { stack.append(g) }
             }
             fn.inputs = inputs
         }

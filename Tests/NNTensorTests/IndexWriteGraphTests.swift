@@ -208,6 +208,33 @@ import Testing
         #expect(w.grad?.doubles == [4])
     }
 
+    @Test func aStaleReadOfAnotherTensorIsFollowedToTheStateItRead() throws {
+        // g read x_ at its first state; x_ is written before t's write walks
+        // through g. The walk must follow g to the state it read (as
+        // backward does), not to x_'s newer record: that one is cut off
+        // from t when x_'s next write points g at its first state, and a
+        // later write of t would then stop there and miss the way back to t
+        // through y_ (which reads t).
+        let x = try vector([1, 5, 7]).requiringGrad()
+        let w = scalar(2)
+        try expectFreed("writes of t, x_ and y_ reading each other") { watch in
+            let t = try x * 1, x_ = try x + 0, y_ = try x + 0
+            let g = try x_[.index(0)]
+            try x_.writeIndexed([.index(1)], value: try y_[.index(0)] * w)
+            try t.writeIndexed([.index(0)], value: try g * w)
+            try x_.writeIndexed([.index(2)], value: try t[.index(0)] * 1)
+            try y_.writeIndexed([.index(1)], value: try t[.index(1)] * 1)
+            try t.writeIndexed([.index(2)], value: try x_[.index(1)] * 1)
+            #expect(t.doubles == [2, 5, 2] && x_.doubles == [1, 2, 2] && y_.doubles == [1, 5, 7])
+            // t = [x0 w, x1, x0 w], x_ = [x0, x0 w, x0 w], y_ = [x0, x1, x2]
+            let loss = try t.sum() + x_.sum() + y_.sum()
+            watch.add(t, x_, y_, g, loss)
+            try loss.backward()
+        }
+        #expect(x.grad?.doubles == [10, 2, 1])
+        #expect(w.grad?.doubles == [4])
+    }
+
     @Test func aReaderOutsideTheWrittenValueStillSeesTheOldState() throws {
         // z = y[1] before y[0] = w * 2: z differentiates through the old y
         let x = try vector([1, 2]).requiringGrad()
