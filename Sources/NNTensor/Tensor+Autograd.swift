@@ -17,8 +17,19 @@ public struct GradContext {
 public typealias GradRule = (_ grad: Tensor, _ ctx: GradContext) throws -> [Tensor?]
 
 /// The record an op leaves on its output tensor.
+///
+/// It holds its inputs strongly, so the graph lives as long as its last
+/// result. The rule that keeps it acyclic (so freed with its last holder):
+/// no record reachable from a tensor holds that tensor. Ops only read
+/// tensors that already exist, so only an index write, which gives a tensor
+/// a new record (`Tensor.writeIndexed`), could break it; the write then
+/// points the ops reachable from the new record that had read the tensor at
+/// the earlier state they read.
 final class GradFn {
     let op: Op
+    /// The tensors the op read; an entry is replaced by the state it read
+    /// (`Tensor.earlier[h]`) when a later index write would otherwise make
+    /// it a cycle (see `Tensor.writeIndexed`).
     var inputs: [Tensor]
     weak var output: Tensor?
     let rule: GradRule
@@ -32,6 +43,11 @@ final class GradFn {
     /// node: a second pass would add the same gradient again, so it is
     /// refused (as PyTorch frees the graph).
     var consumed = false
+    /// On the newest record of a tensor that index writes gave new records:
+    /// every record known to be reachable from that tensor, where the next
+    /// write's cycle-cutting walk stops (nil on every other record; a class,
+    /// so that an ordinary record frees it as cheaply as a nil pointer).
+    var reached: ReachedRecords?
 
     init(op: Op, inputs: [Tensor], rule: @escaping GradRule) {
         self.op = op
@@ -58,13 +74,17 @@ final class GradFn {
     /// place after the op used it: the gradient would mix old and new values.
     func checkVersions() throws {
         for (x, v) in zip(inputs, versions) where x.version != v {
-            let site = x.writeSite.map { " (at \($0()))" } ?? ""
+            let place = x.writeSite?() ?? ""
+            let site = place.isEmpty ? "" : " (at \(place))"
             throw TensorError(op: "backward", "a \(x.dtype) tensor of shape \(fmt(x.shape)) used by \(op.rawValue) was modified in place after it was used\(site); write before using it, or use a copy (clone)")
         }
     }
 
     /// Frees long chains without recursion: a million-node graph released at
-    /// once would otherwise overflow the stack through nested deinits.
+    /// once would otherwise overflow the stack through nested deinits. A
+    /// tensor's earlier states (`Tensor.earlier`, one per index write) need
+    /// nothing more: a tracked one is also an input of the next state's
+    /// record, so it is taken apart here, and an untracked one holds no graph.
     deinit {
         guard !inputs.isEmpty else { return }
         var stack = inputs
