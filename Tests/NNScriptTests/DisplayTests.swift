@@ -12,8 +12,11 @@ struct DisplayTests {
         var output = ""
         var errors = ""
         var shown: [DisplayOutput] = []
-        lazy var nn = Interpreter(options: .init(output: { self.output += $0 }, errorOutput: { self.errors += $0 },
-                                                 filePolicy: .unrestricted, display: { self.shown.append($0) }))
+        // The hooks hold the capture weakly: it holds the interpreter, and a
+        // strong capture would be a cycle (LeakSanitizer found seven).
+        lazy var nn = Interpreter(options: .init(output: { [weak self] in self?.output += $0 },
+                                                 errorOutput: { [weak self] in self?.errors += $0 },
+                                                 filePolicy: .unrestricted, display: { [weak self] in self?.shown.append($0) }))
     }
 
     @Test func aPlotIsShownAsSVGNotPrinted() throws {

@@ -133,6 +133,10 @@ public final class Sequential: Module {
     /// Adds a layer at the end.
     public func append(_ layer: Module) { layers.append(layer) }
 
+    /// Drops every layer (tests that build a Sequential containing itself
+    /// break the cycle with it, so the test frees what it made).
+    func removeAllLayers() { layers.removeAll() }
+
     override public var children: [(name: String, module: Module)] {
         layers.enumerated().map { (String($0.offset), $0.element) }
     }
