@@ -177,7 +177,11 @@ public final class Interpreter {
         self.registry = Registry(options.builtins)
         self.fileGate = FileGate(options.filePolicy, advice: options.filePolicyAdvice)
         self.rng = RandomGenerator(seed: options.seed)
-        self.rt = Runtime(stackSlots: max(1 << 16, options.maxCallDepth * 8), maxDepth: options.maxCallDepth,
+        // The value stack: 8 slots a call, for at most 2^20 nested calls (a
+        // larger `maxCallDepth` ends in "stack overflow" at the value stack,
+        // never in an overflowing size or a 2^60-slot allocation).
+        let depth = min(max(options.maxCallDepth, 0), 1 << 20)
+        self.rt = Runtime(stackSlots: max(1 << 16, depth * 8), maxDepth: options.maxCallDepth,
                           interrupt: interrupt)
         rt.interpreter = self
         let argv = rt.cell("args")
