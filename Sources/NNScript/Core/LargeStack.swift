@@ -70,12 +70,36 @@ enum LargeStack {
     /// Runs `body` on a new thread with a `stackSize`-byte stack and waits
     /// for it; returns 0, or the error that kept the thread from starting
     /// (then `body` did not run).
+    ///
+    /// The stack is mapped here, not by the thread library: glibc hands a
+    /// new thread any cached stack of up to four times the size asked for
+    /// (one a thread that ended earlier left), so a host's `stackSize`
+    /// would be a lower bound, and the same script could overflow in one
+    /// run and not in the next. A mapped stack is exactly `stackSize` bytes
+    /// above one inaccessible guard page, is only address space until it is
+    /// touched (`MAP_NORESERVE`), and is unmapped when the thread is joined.
     private static func runThread(stackSize: Int, _ body: @escaping () -> Void) -> Int32 {
+        let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
+        let (rounded, o1) = stackSize.addingReportingOverflow(page - 1)
+        guard !o1 else { return ENOMEM }
+        let size = rounded / page * page
+        let (mapped, o2) = size.addingReportingOverflow(page)
+        guard !o2 else { return ENOMEM }
+        #if canImport(Darwin)
+        let flags = MAP_PRIVATE | MAP_ANON
+        #else
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK
+        #endif
+        guard let base = mmap(nil, mapped, PROT_READ | PROT_WRITE, flags, -1, 0), base != MAP_FAILED else {
+            return errno == 0 ? ENOMEM : errno
+        }
+        defer { munmap(base, mapped) }
+        guard mprotect(base, page, PROT_NONE) == 0 else { return errno == 0 ? ENOMEM : errno }
         var attr = pthread_attr_t()
         pthread_attr_init(&attr)
         defer { pthread_attr_destroy(&attr) }
-        let sized = pthread_attr_setstacksize(&attr, stackSize)
-        guard sized == 0 else { return sized }
+        let placed = pthread_attr_setstack(&attr, base + page, size)
+        guard placed == 0 else { return placed }
         let raw = Unmanaged.passRetained(Job(body)).toOpaque()
         defer { Unmanaged<Job>.fromOpaque(raw).release() }
         #if canImport(Darwin)
