@@ -53,7 +53,7 @@ public final class Adagrad: Optimizer {
             let d = wd == 0 ? gv : gv + wd * xv
             let sv = L.load(s, i) + d * d
             L.store(sv, s, i)
-            L.store(xv - clr * d / (sv.squareRoot() + eps), x, i)
+            L.store(xv - clr * d / (L.sqrt(sv) + eps), x, i)
             i &+= L.width
         }
         for i in n8..<x.count {

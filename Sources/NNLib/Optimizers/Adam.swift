@@ -84,7 +84,7 @@ public class Adam: Optimizer {
                 vHat = pointwiseMax(L.load(vMax, i), vv)
                 L.store(vHat, vMax, i)
             }
-            xv -= stepSize * mv / (vHat.squareRoot() / bc2Root + eps)
+            xv -= stepSize * mv / (L.sqrt(vHat) / bc2Root + eps)
             L.store(xv, x, i)
             i &+= L.width
         }

@@ -1,3 +1,4 @@
+import CVector
 import NNTensor
 
 /// Eight elements of an optimizer's buffers at a time.
@@ -25,6 +26,20 @@ struct Lanes<T: TensorScalar> {
     @inline(__always)
     static func load(_ p: UnsafeBufferPointer<T>, _ i: Int) -> V {
         UnsafeRawPointer(p.baseAddress.unsafelyUnwrapped + i).loadUnaligned(as: V.self)
+    }
+
+    /// The IEEE square root of each lane: one vector instruction
+    /// (`CVector.h`; Swift's own `squareRoot()` is a libm call per lane on
+    /// Linux), the same bits as the scalar `squareRoot()`.
+    @inline(__always)
+    static func sqrt(_ v: V) -> V {
+        if T.self == Float.self {
+            return unsafeBitCast(nn_sqrt_float8(unsafeBitCast(v, to: SIMD8<Float>.self)), to: V.self)
+        }
+        if T.self == Double.self {
+            return unsafeBitCast(nn_sqrt_double8(unsafeBitCast(v, to: SIMD8<Double>.self)), to: V.self)
+        }
+        return v.squareRoot()
     }
 
     @inline(__always)

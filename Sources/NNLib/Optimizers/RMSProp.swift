@@ -67,7 +67,7 @@ public final class RMSProp: Optimizer {
                 L.store(ga, gAvg, i)
                 vt -= ga * ga
             }
-            let step = d / (vt.squareRoot() + eps)
+            let step = d / (L.sqrt(vt) + eps)
             if useMomentum {
                 let bv = mu * L.load(buf, i) + step
                 L.store(bv, buf, i)
