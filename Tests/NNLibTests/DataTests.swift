@@ -16,6 +16,21 @@ import NNTensor
         loader.flatMap { xb, _ in stride(from: 0, to: xb.count, by: 2).map { Int(xb.doubles[$0]) } }
     }
 
+    /// Rows gathered by block copies equal indexing by the list, in every
+    /// dtype and rank, with repeated and reordered indices.
+    @Test func rowsAreTheIndexedRowsInEveryDtype() throws {
+        let idx = [3, 0, 3, 2]
+        let X64 = try Tensor(shape: [4, 2, 3], values: (0..<24).map(Double.init), dtype: .float64)
+        let X32 = try Tensor(shape: [4, 5], values: (0..<20).map { Double($0) / 4 })
+        let yb = try Tensor(shape: [4], values: [1, 0, 0, 1], dtype: .bool)
+        for t in [X64, X32, yb] {
+            let got = t.gatherRows(idx)
+            let want = try t.index([.list(idx)])
+            #expect(got.shape == want.shape && got.dtype == t.dtype)
+            #expect(got.doubles == want.doubles)
+        }
+    }
+
     @Test func loaderBatchesKeepRowsAndLabelsTogether() throws {
         let (X, y) = try toy(10)
         let loader = try DataLoader(X, y, batchSize: 4, shuffle: true, seed: 3)

@@ -41,27 +41,38 @@ public struct Dataset {
 extension Tensor {
     /// Rows `indices` of this tensor along its first axis, copied into a new
     /// untracked tensor (data, not parameters: no graph is recorded).
-    /// Internal: every index must be in range.
+    /// Every index must be in `0..<shape[0]` (a precondition: the loaders
+    /// and splits make them; a host's bad index to ``Dataset/rows(_:)`` stops
+    /// rather than read out of bounds). Each row is one block copy.
     func gatherRows(_ indices: [Int]) -> Tensor {
+        let rows = shape.first ?? 0
+        precondition(indices.allSatisfy { $0 >= 0 && $0 < rows }, "gatherRows: an index is out of range")
         let rowShape = Array(shape.dropFirst())
-        let width = rowShape.reduce(1, *)
+        let width = rowShape.reduce(1, *)  // ≤ count: a tensor that exists
+        let (total, overflow) = indices.count.multipliedReportingOverflow(by: width)
+        precondition(!overflow, "gatherRows: too many rows")
         let outShape = [indices.count] + rowShape
-        func gather<T: TensorScalar>(_ a: [T]) -> [T] {
-            [T](unsafeUninitializedCapacity: indices.count * width) { out, initialized in
+        func gather<E: BitwiseCopyable>(_ a: [E]) -> [E] {
+            [E](unsafeUninitializedCapacity: total) { out, initialized in
+                let dst = out.baseAddress
                 a.withUnsafeBufferPointer { pa in
+                    guard let src = pa.baseAddress, let dst else { return }
                     for (r, i) in indices.enumerated() {
-                        for j in 0..<width { out[r * width + j] = pa[i * width + j] }
+                        // r * width + width <= total and i * width + width <= a.count: proven above
+                        (dst + r &* width).initialize(from: src + i &* width, count: width)
                     }
                 }
-                initialized = indices.count * width
+                initialized = total
             }
         }
-        let result: Tensor?
-        switch storage {
-        case .float32(let a): result = try? Tensor(shape: outShape, array: gather(a))
-        case .float64(let a): result = try? Tensor(shape: outShape, array: gather(a))
-        case .bool: result = try? index([.list(indices)])
+        do {  // the counts match by construction: nothing here can throw
+            switch storage {
+            case .float32(let a): return try Tensor(shape: outShape, array: gather(a))
+            case .float64(let a): return try Tensor(shape: outShape, array: gather(a))
+            case .bool(let a): return try Tensor(shape: outShape, values: gather(a).map { $0 ? 1 : 0 }, dtype: .bool)
+            }
+        } catch {
+            preconditionFailure("gatherRows: \(error)")
         }
-        return result ?? self
     }
 }
