@@ -107,6 +107,11 @@ public final class Interpreter {
         /// default; see ``Limits``). Going past one ends the run with a
         /// ``ScriptError`` of kind ``ScriptError/Kind/limit(_:)``.
         public var limits = Limits()
+        /// How a script can be given more of a limit: the end of each
+        /// limit's message (`...; make it do less, or ADVICE`). By default
+        /// ``Interpreter/hostLimitAdvice`` (`ask the host for more time`);
+        /// the `nn` command names its flag (`run nn with a larger --timeout`).
+        public var limitAdvice: @Sendable (ScriptError.Limit) -> String = Interpreter.hostLimitAdvice
 
         public init(
             output: @escaping (String) throws -> Void = { print($0, terminator: "") },
@@ -171,7 +176,7 @@ public final class Interpreter {
 
     public init(options: Options = Options()) {
         let interrupt = InterruptFlag()
-        let limiter = Limiter(options.limits, flag: interrupt)
+        let limiter = Limiter(options.limits, advice: options.limitAdvice, flag: interrupt)
         self.limiter = limiter
         self.options = limiter.bounding(options, flag: interrupt)
         self.registry = Registry(options.builtins)
