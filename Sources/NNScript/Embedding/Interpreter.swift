@@ -159,6 +159,8 @@ public final class Interpreter {
     var softStopUsed = false
     /// `## ` doc comments of the functions declared in code run so far, by name.
     var functionDocs: [String: String] = [:]
+    /// The documentation of the host's object types (registered with `register(_ type:)`), for `help`.
+    var hostTypes: [ObjectTypeDoc] = []
     /// The stdlib's documented functions, in source order (for `help()`).
     var stdlibFunctions: [String] = []
     /// The stdlib functions left undefined because builtins they use are
