@@ -55,7 +55,7 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
         /// How many nested calls this entry stands for (1 for a plain call).
         public var calls: Int = 1
         /// False for a call made from outside any script (a host's
-        /// ``Interpreter/call(_:_:named:)``): there is no line to show, so
+        /// ``Interpreter/call(_:_:named:)-(Value,_,_)``): there is no line to show, so
         /// the diagnostic leaves the entry out.
         var isPlaced: Bool { range.file != .none }
     }

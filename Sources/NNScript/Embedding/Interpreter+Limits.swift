@@ -18,7 +18,7 @@ extension Interpreter {
     ///
     /// A limit applies to each top-level run: ``run(source:name:)``,
     /// ``run(bytes:name:)``, ``evaluate(_:name:)`` and a host's
-    /// ``call(_:_:named:)`` (the stdlib an interpreter loads at start-up is
+    /// ``call(_:_:named:)-(Value,_,_)`` (the stdlib an interpreter loads at start-up is
     /// not bounded). The time, the steps and the output start afresh with
     /// each run; the tensor memory is a level, not a budget: the tensors a
     /// run leaves in variables still count in the next one.

@@ -34,7 +34,7 @@ extension Interpreter {
     ///
     /// An argument that does not convert is a ``ValueConversionError`` at
     /// `argument #1` (or `argument 'lr'`); the call's own errors are
-    /// ``ScriptError``s, as for ``call(_:_:named:)``.
+    /// ``ScriptError``s, as for ``call(_:_:named:)-(Value,_,_)``.
     @discardableResult
     public func call(_ name: String, _ arguments: any ValueConvertible...,
                      named: KeyValuePairs<String, any ValueConvertible> = [:]) throws -> Value {

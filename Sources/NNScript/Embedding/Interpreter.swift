@@ -32,8 +32,8 @@ public struct SyntaxError: Error, Sendable, CustomStringConvertible {
 /// ## Threads
 ///
 /// - An interpreter is used by **one thread at a time**: ``run(source:name:)``,
-///   ``evaluate(_:name:)``, ``call(_:_:named:)``, the subscript and
-///   ``register(_:)`` must not overlap (a host that shares one interpreter
+///   ``evaluate(_:name:)``, ``call(_:_:named:)-(Value,_,_)``, the subscript and
+///   ``register(_:)-(Builtin)`` must not overlap (a host that shares one interpreter
 ///   between threads serializes them, e.g. behind a lock or an actor). Which
 ///   thread it is may change from one call to the next.
 /// - **Any number of interpreters run at once** on different threads: each
@@ -82,7 +82,7 @@ public final class Interpreter {
         /// the script goes on. A host that counts Ctrl-C presses (a second
         /// press while one is pending exits) should forget the first here.
         public var interruptTaken: () -> Void
-        /// Which files scripts may read and write: ``FilePolicy/none`` by
+        /// Which files scripts may read and write: `.none` by
         /// default, so a script an embedding program runs touches no file
         /// unless the program grants it (`.roots(read: ["data"], write:
         /// ["out"])`, or `.unrestricted` as the `nn` command has without
@@ -95,7 +95,7 @@ public final class Interpreter {
         public var filePolicyAdvice: @Sendable (FileAccess) -> String
         /// The builtins scripts can call: ``BuiltinSet/standard`` (all), or
         /// only those of chosen areas. ``Interpreter/unregister(_:)`` removes
-        /// one more, ``Interpreter/register(_:)`` adds or replaces one.
+        /// one more, ``Interpreter/register(_:)-(Builtin)`` adds or replaces one.
         public var builtins: BuiltinSet
         /// A notebook front end's rich output (nil: terminal text only). When
         /// set, pictures drawn without `file:` and `fit`'s progress go here
@@ -142,7 +142,7 @@ public final class Interpreter {
 
     /// The options this interpreter was made with.
     public let options: Options
-    /// The builtins registry (add your own with ``register(_:)``).
+    /// The builtins registry (add your own with ``register(_:)-(Builtin)``).
     public let registry: Registry
     /// The file gate every file builtin asks (``Options/filePolicy``).
     public let fileGate: FileGate

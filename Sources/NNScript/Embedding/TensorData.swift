@@ -2,12 +2,19 @@ import NNTensor
 
 /// The element types of ``TensorData``: `Float` (float32 tensors) and
 /// `Double` (float64 tensors).
-public protocol TensorDataScalar: TensorScalar, ValueConvertible {
+public protocol TensorDataScalar: ValueConvertible, Sendable, Equatable {
+    /// The dtype of a tensor made from such elements.
+    static var dtype: DType { get }
+    /// A tensor of `shape` holding `scalars` (row-major); throws when the
+    /// count does not match or the tensor cannot be allocated.
+    static func tensor(shape: [Int], _ scalars: [Self]) throws -> Tensor
     /// The elements of `tensor` as this type, when they convert exactly.
     static func elements(of tensor: Tensor) -> [Self]?
 }
 
 extension Float: TensorDataScalar {
+    /// A float32 tensor.
+    public static func tensor(shape: [Int], _ scalars: [Float]) throws -> Tensor { try Tensor(shape: shape, array: scalars) }
     /// A float32 tensor's elements (a float64 one would be rounded: refused).
     public static func elements(of tensor: Tensor) -> [Float]? {
         tensor.dtype == .float32 ? tensor.floats : nil
@@ -15,6 +22,8 @@ extension Float: TensorDataScalar {
 }
 
 extension Double: TensorDataScalar {
+    /// A float64 tensor.
+    public static func tensor(shape: [Int], _ scalars: [Double]) throws -> Tensor { try Tensor(shape: shape, array: scalars) }
     /// A float32 or float64 tensor's elements (widening is exact).
     public static func elements(of tensor: Tensor) -> [Double]? {
         tensor.dtype == .bool ? nil : tensor.doubles
@@ -89,7 +98,7 @@ public struct TensorData<Scalar: TensorDataScalar>: ValueConvertible, Equatable,
     /// A new tensor of ``shape`` (float32 for `Float`, float64 for `Double`).
     public var scriptValue: Value {
         get throws {
-            do { return .tensor(try Tensor(shape: shape, array: scalars)) } catch {
+            do { return .tensor(try Scalar.tensor(shape: shape, scalars)) } catch {
                 throw ValueConversionError(expected: "a tensor that fits in memory", actual: "\(error)")
             }
         }
