@@ -27,7 +27,7 @@ struct NNCommand: ParsableCommand {
                                    the interactive session (no folder is granted by
                                    default there). See docs/sandbox.md.
 
-            nn --timeout SECONDS --max-steps N --max-memory BYTES --max-output BYTES FILE.nn
+            nn --timeout SECONDS --max-steps N --max-memory BYTES --max-output BYTES ...
                                    bound each run (any of the four): wall-clock time,
                                    steps (loop iterations and calls), bytes of tensor
                                    memory alive, bytes printed. BYTES may end in K, M

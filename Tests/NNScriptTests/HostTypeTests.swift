@@ -89,6 +89,22 @@ struct HostTypeTests {
         }
     }
 
+    /// A value the script cannot hold exactly (an Int a Double would round) is an error naming the member.
+    @Test func aResultScriptsCannotHoldIsAnErrorNamingTheMember() throws {
+        final class Big {}
+        let type = HostType<Big>("Big", summary: "Too big.",
+                                 properties: [HostProperty("n", summary: "2^53 + 1.", get: { _ in (1 << 53) + 1 })],
+                                 methods: [HostMethod("m", summary: "2^53 + 1.") { _, _ in (1 << 53) + 1 }])
+        let nn = Interpreter(options: .init(output: { _ in }))
+        nn["b"] = type.wrap(Big())
+        func error(_ source: String) -> String? {
+            do { try nn.run(source: source) } catch let e as ScriptError { return e.message } catch { return "\(error)" }
+            return nil
+        }
+        #expect(error("b.n") == "Big.n: expected an integer a script number holds exactly (a Double would round it), got 9007199254740993")
+        #expect(error("b.m()") == "m: its result: expected an integer a script number holds exactly (a Double would round it), got 9007199254740993")
+    }
+
     @Test func helpAndCompletionSeeTheMembers() throws {
         let out = Output()
         let nn = Self.interpreter(out)

@@ -81,7 +81,11 @@ public struct HostMethod<Object: AnyObject> {
     /// one-line `summary`; `body` receives the object and the bound arguments.
     public init(_ name: String, _ parameters: [BuiltinParameter] = [], summary: String,
                 _ body: @escaping (Object, inout BuiltinArguments) throws -> any ValueConvertible) {
-        method = Method(name, parameters, summary: summary) { object, a in try body(object, &a).scriptValue }
+        method = Method(name, parameters, summary: summary) { object, a in
+            let result = try body(object, &a)
+            // A result scripts cannot hold exactly (an Int a Double would round) is the method's error.
+            do { return try result.scriptValue } catch let e as ValueConversionError { throw a.error("its result: \(e)") }
+        }
     }
 }
 
@@ -116,7 +120,9 @@ final class HostObject<Object: AnyObject>: ScriptObject, DocumentedObject {
     var typeDoc: ObjectTypeDoc { type.doc }
 
     func member(_ name: String, in interpreter: Interpreter) throws -> Value? {
-        try type.members.value(name, of: object)
+        do { return try type.members.value(name, of: object) } catch let e as ValueConversionError {
+            throw BuiltinError(e.inside("\(type.name).\(name)").description)
+        }
     }
 
     func callMethod(_ name: String, _ arguments: Arguments, in interpreter: Interpreter) throws -> Value? {
