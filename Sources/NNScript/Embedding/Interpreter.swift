@@ -22,7 +22,8 @@ public struct SyntaxError: Error, Sendable, CustomStringConvertible {
 /// var out = ""
 /// let nn = Interpreter(options: .init(output: { out += $0 }))
 /// try nn.run(source: "let x = 2 ** 10\nprint(x)", name: "demo.nn")
-/// nn["x"]   // .number(1024)
+/// nn["x"]                          // .number(1024)
+/// try nn.get("x", as: Int.self)    // 1024 (see ValueConvertible)
 /// ```
 /// Each interpreter owns all its state (globals, random generator, output
 /// sinks, interrupt flag, limits), so several can coexist. Scripts run on a
