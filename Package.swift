@@ -34,6 +34,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The DocC plugin (`swift package generate-documentation --target NNScript`,
+        // scripts/docs): a command plugin, used by no target, so no product
+        // links it and a host that depends on nn builds nothing of it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),

@@ -115,6 +115,9 @@ extension Kernel {
             ename = "Interrupted"
             evalue = e.message
             text += "\n(stopped; every variable keeps the value it had at that point)"
+        case let e as ScriptError where { if case .permission = e.kind { true } else { false } }():
+            ename = "PermissionError"
+            evalue = e.message
         case let e as ScriptError:
             ename = "RuntimeError"
             evalue = e.message

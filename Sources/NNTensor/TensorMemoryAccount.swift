@@ -31,12 +31,17 @@ public final class TensorMemoryAccount: Sendable {
     private let alive = Atomic<Int>(0)
     private let onExceeded: @Sendable () -> Void
     private let refusal = Mutex<String?>(nil)
+    /// How more memory is granted: the end of each refusal.
+    private let advice: String
 
     /// An account of at most `limit` bytes; `onExceeded` is called (on the
     /// thread making the tensor) each time an op is refused or a charge
-    /// goes past the limit.
-    public init(limit: Int, onExceeded: @escaping @Sendable () -> Void = {}) {
+    /// goes past the limit. `advice` ends each refusal (after "free
+    /// tensors (drop the variables holding them) or").
+    public init(limit: Int, advice: String = "ask the host for a larger limit",
+                onExceeded: @escaping @Sendable () -> Void = {}) {
         self.limit = max(0, limit)
+        self.advice = advice
         self.onExceeded = onExceeded
     }
 
@@ -51,7 +56,7 @@ public final class TensorMemoryAccount: Sendable {
     public func admit(_ bytes: Int, what: @autoclosure () -> String, op: String) throws {
         let now = alive.load(ordering: .relaxed)
         guard bytes > limit - now else { return }
-        let message = "tensor memory limit: \(what()) needs \(Shape.formatBytes(bytes)), but \(Shape.formatBytes(now)) of the \(Shape.formatBytes(limit)) allowed are in use (in \(op)); free tensors (drop the variables holding them) or ask the host for a larger limit"
+        let message = "tensor memory limit: \(what()) needs \(Shape.formatBytes(bytes)), but \(Shape.formatBytes(now)) of the \(Shape.formatBytes(limit)) allowed are in use (in \(op)); free tensors (drop the variables holding them) or \(advice)"
         refuse(message)
         throw TensorError(message)
     }
@@ -60,7 +65,7 @@ public final class TensorMemoryAccount: Sendable {
     func charge(_ bytes: Int) {
         let now = alive.wrappingAdd(bytes, ordering: .relaxed).newValue
         if now > limit, now - bytes <= limit {
-            refuse("tensor memory limit: the tensors alive hold \(Shape.formatBytes(now)), more than the \(Shape.formatBytes(limit)) allowed; free tensors (drop the variables holding them) or ask the host for a larger limit")
+            refuse("tensor memory limit: the tensors alive hold \(Shape.formatBytes(now)), more than the \(Shape.formatBytes(limit)) allowed; free tensors (drop the variables holding them) or \(advice)")
         }
     }
 

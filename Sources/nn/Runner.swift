@@ -14,12 +14,16 @@ struct Runner {
     enum Exit {
         static let ok: Int32 = 0, usage: Int32 = 64, syntax: Int32 = 65, noInput: Int32 = 66
         static let runtime: Int32 = 70, ioError: Int32 = 74, interrupted: Int32 = 130
+        /// A limit of `--timeout`, `--max-steps`, `--max-memory`, `--max-output` was exceeded.
+        static let limit: Int32 = 75
     }
 
     let seed: UInt64
     let color: Bool
     /// The grants of `--sandbox`; nil without it (scripts may touch any file).
     var sandbox: Sandbox?
+    /// The limits of `--timeout`, `--max-steps`, `--max-memory`, `--max-output` (none by default).
+    var limits = Interpreter.Limits()
 
     /// What `nn --sandbox` grants besides the script's own folder.
     struct Sandbox {
@@ -39,13 +43,26 @@ struct Runner {
     /// it is installed (``Signals/install(_:mode:)``: a script's run, or the REPL).
     /// `scriptPath` is the script file it runs, whose folder `--sandbox` lets it read.
     func makeInterpreter(arguments: [String], repl: Bool = false, scriptPath: String? = nil) -> Interpreter {
-        Interpreter(options: .init(
+        var options = Interpreter.Options(
             output: { text in try StdIO.write(text, to: .out) },
             errorOutput: { text in StdIO.complain(text) },
             seed: seed, allowsRedeclaration: repl, arguments: arguments,
             // fit took the Ctrl-C and returned: the next press is a first one again.
             interruptTaken: { Signals.interruptTaken() },
-            filePolicy: filePolicy(scriptPath: scriptPath), filePolicyAdvice: Runner.fileAdvice))
+            filePolicy: filePolicy(scriptPath: scriptPath), filePolicyAdvice: Runner.fileAdvice)
+        options.limits = limits
+        options.limitAdvice = Runner.limitAdvice
+        return Interpreter(options: options)
+    }
+
+    /// How a limit is raised: the flag to give a larger value.
+    static let limitAdvice: @Sendable (ScriptError.Limit) -> String = { limit in
+        switch limit {
+        case .deadline: "run nn with a larger --timeout"
+        case .steps: "run nn with a larger --max-steps"
+        case .tensorBytes: "run nn with a larger --max-memory"
+        case .outputBytes: "run nn with a larger --max-output"
+        }
     }
 
     /// Unrestricted, or under `--sandbox` the granted folders and the
@@ -109,7 +126,12 @@ struct Runner {
         StdIO.complain(text + "\n")
         switch error {
         case is SyntaxError: return Exit.syntax
-        case let e as ScriptError: return e.kind == .interrupted ? Exit.interrupted : Exit.runtime
+        case let e as ScriptError:
+            switch e.kind {
+            case .interrupted: return Exit.interrupted
+            case .limit: return Exit.limit
+            case .runtime, .permission: return Exit.runtime
+            }
         default: return Exit.runtime
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NNScript
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -26,8 +27,16 @@ struct NNCommand: ParsableCommand {
                                    the interactive session (no folder is granted by
                                    default there). See docs/sandbox.md.
 
+            nn --timeout SECONDS --max-steps N --max-memory BYTES --max-output BYTES ...
+                                   bound each run (any of the four): wall-clock time,
+                                   steps (loop iterations and calls), bytes of tensor
+                                   memory alive, bytes printed. BYTES may end in K, M
+                                   or G (KiB, MiB, GiB). Going past one stops the
+                                   script with its message, exit 75. See docs/sandbox.md.
+
             Exit codes: 0 success, 64 usage, 65 syntax error, 66 unreadable file,
             70 runtime error, 74 output lost (a write to stdout or stderr failed),
+            75 a limit exceeded (--timeout, --max-steps, --max-memory, --max-output),
             130 interrupted.
             """,
         version: Runner.version
@@ -59,6 +68,18 @@ struct NNCommand: ParsableCommand {
     @Option(name: .customLong("allow-write"), help: ArgumentHelp("With --sandbox: scripts may write (and read) files under this folder. Repeat for more.", valueName: "dir"))
     var allowWrite: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Stop a run that takes longer than this many seconds (exit 75).", valueName: "seconds"))
+    var timeout: String?
+
+    @Option(name: .customLong("max-steps"), help: ArgumentHelp("Stop a run after this many steps: loop iterations and calls (exit 75).", valueName: "n"))
+    var maxSteps: String?
+
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp("Refuse tensors beyond this many bytes alive at once; K, M, G for KiB, MiB, GiB (exit 75).", valueName: "bytes"))
+    var maxMemory: String?
+
+    @Option(name: .customLong("max-output"), help: ArgumentHelp("Stop a run that prints more than this many bytes; K, M, G for KiB, MiB, GiB (exit 75).", valueName: "bytes"))
+    var maxOutput: String?
+
     @Option(name: .customShort("i"), help: ArgumentHelp("Run this script, then stay interactive with its variables.", valueName: "file"))
     var interactiveScript: String?
 
@@ -72,6 +93,7 @@ struct NNCommand: ParsableCommand {
         if !sandbox, let flag = !allowRead.isEmpty ? "--allow-read" : !allowWrite.isEmpty ? "--allow-write" : nil {
             throw ValidationError("\(flag) applies only with --sandbox (without it, scripts may read and write any file); add --sandbox")
         }
+        _ = try limits()
         for (flag, dirs) in [("--allow-read", allowRead), ("--allow-write", allowWrite)] {
             for dir in dirs where access(dir, F_OK) != 0 {
                 throw ValidationError("\(flag) '\(dir)': no such file or folder (\(String(cString: strerror(errno))))")
@@ -83,6 +105,7 @@ struct NNCommand: ParsableCommand {
         REPL.install(noColor: noColor)
         var runner = Runner(seed: seed, color: !noColor && !REPL.noColorEnvironment && (color || isatty(2) != 0))
         if sandbox { runner.sandbox = Runner.Sandbox(read: allowRead, write: allowWrite) }
+        runner.limits = try limits()
         let code: Int32
         // Options before the script name are ours (after it, they pass through to the script).
         // With -i the script is named already: everything left is the script's, as in a plain run.
@@ -103,6 +126,9 @@ struct NNCommand: ParsableCommand {
             var st = stat()
             if stat("kernel", &st) == 0, st.st_mode & S_IFMT == S_IFREG {
                 throw ValidationError("'kernel' is both nn's kernel command and a file here: run the file as `nn ./kernel`")
+            }
+            if runner.limits != Interpreter.Limits() {
+                throw ValidationError("--timeout, --max-steps, --max-memory and --max-output bound a script's runs, not `nn kernel`; put them before a script")
             }
             if sandbox || seed != 0 {
                 throw ValidationError("\(sandbox ? "--sandbox" : "--seed") goes before a script, not before `nn kernel`: a kernel's cells may read and write any file, and its seed is `nn kernel -f FILE --seed N`")

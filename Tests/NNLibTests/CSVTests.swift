@@ -27,6 +27,16 @@ import NNTensor
         }
     }
 
+    @Test func withoutQuotingAMessageNamesColumnsByNumber() throws {
+        let text = "a,b,label\n1,2,0\n3,x,1\n"
+        #expect(throws: TensorError(op: "read_csv", "t.csv: row 2 (line 3), column 2: the cell is not a number (pass encode: true to encode text columns as integer categories)")) {
+            try parseCSV(text, name: "t.csv", target: "label", quotesContents: false)
+        }
+        #expect(throws: TensorError(op: "read_csv", "t.csv has no column 'y' (its header has 3 columns)")) {
+            try parseCSV(text, name: "t.csv", target: "y", quotesContents: false)
+        }
+    }
+
     @Test func raggedRowIsAnError() throws {
         #expect(throws: TensorError(op: "read_csv", "t.csv: row 2 (line 3) has 2 fields but the header has 3 columns")) {
             try parseCSV("a,b,c\n1,2,3\n4,5\n", name: "t.csv")

@@ -89,6 +89,29 @@ struct FilePolicyTests {
         }
     }
 
+    @Test("a refusal is an error of kind .permission naming the path and the access", arguments: fileCalls.map(\.name))
+    func refusalsHaveThePermissionKind(_ name: String) throws {
+        let call = try #require(Self.fileCalls.first { $0.name == name })
+        let nn = Interpreter(options: .init(output: { _ in }, errorOutput: { _ in }))
+        do {
+            try nn.run(source: "let P = \"/nowhere/f\"\n" + call.source, name: "policy.nn")
+            Issue.record("\(call.name) ran with no file policy")
+        } catch let e as ScriptError {
+            guard case .permission(let path, let access) = e.kind else {
+                Issue.record("\(call.name): kind \(e.kind), expected .permission (\(e.message))")
+                return
+            }
+            #expect(path.hasPrefix("/nowhere/f"), "\(path)")
+            #expect(access == call.access)
+            #expect(e.kind.isCatchable)
+            #expect(e.message.contains("'\(path)' is not allowed"), "\(e.message)")
+        }
+        // A path that cannot name a file is not a refusal: an ordinary runtime error.
+        let open = Interpreter(options: .init(output: { _ in }, filePolicy: .roots(read: ["/"], write: [])))
+        #expect(throws: ScriptError.self) { try open.run(source: "read_csv(\"\")") }
+        do { try open.run(source: "read_csv(\"\")") } catch let e as ScriptError { #expect(e.kind == .runtime, "\(e.kind)") }
+    }
+
     @Test func theRefusalNamesTheBuiltinThePathAndThePermission() throws {
         let r = Self.run("read_csv(\"/etc/passwd\")", .roots(read: ["/home/u/data"], write: []),
                          advice: { $0 == .read ? "run nn with --allow-read DIR" : "run nn with --allow-write DIR" })
@@ -176,6 +199,34 @@ struct FilePolicyTests {
         #expect(r.output == "[\"SECRET\", \"KEY\"]\n")
     }
 
+    /// read_csv's errors quote the file (a cell, the header) only under
+    /// `.unrestricted`; under roots that grant the read they name rows and
+    /// columns by number, so a message tells nothing the file holds.
+    @Test func readCSVErrorsQuoteTheFileOnlyWhenUnrestricted() throws {
+        let dir = try Self.tree()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "SECRET,KEY\nhunter2,1\n".write(toFile: dir + "/data/s.csv", atomically: true, encoding: .utf8)
+        try "A,B,A\n1,2,3\n".write(toFile: dir + "/data/dup.csv", atomically: true, encoding: .utf8)
+        try "A,B\n1,NA\n".write(toFile: dir + "/data/na.csv", atomically: true, encoding: .utf8)
+        let p = dir + "/data/"
+        let roots = FilePolicy.roots(read: [dir + "/data"], write: [])
+        let cases: [(call: String, open: String, closed: String)] = [
+            ("read_csv(\"\(p)s.csv\")",
+             "row 1 (line 2), column 'SECRET': 'hunter2' is not a number", "row 1 (line 2), column 1: the cell is not a number"),
+            ("read_csv(\"\(p)s.csv\", target: \"y\")",
+             "has no column 'y'; its columns are SECRET, KEY", "has no column 'y' (its header has 2 columns)"),
+            ("read_csv(\"\(p)dup.csv\")", "column name 'A' appears twice", "columns 1 and 3 of the header have the same name"),
+            ("read_csv(\"\(p)na.csv\")", "row 1 (line 2), column 'B': missing value 'NA'", "row 1 (line 2), column 2: missing value (pass"),
+        ]
+        for c in cases {
+            let open = try #require(Self.run(c.call, .unrestricted).error, "\(c.call)")
+            #expect(open.contains(c.open), "\(open)")
+            let closed = try #require(Self.run(c.call, roots).error, "\(c.call)")
+            #expect(closed.contains(c.closed), "\(closed)")
+            for word in ["SECRET", "hunter2", "KEY", "'A'", "NA'"] { #expect(!closed.contains(word), "\(closed) quotes \(word)") }
+        }
+    }
+
     @Test func checkFileServesHostsAndFrontEnds() {
         let nn = Interpreter(options: .init(output: { _ in }, filePolicy: .roots(read: ["/usr"], write: [])))
         #expect(throws: Never.self) { try nn.checkFile("/usr/lib", .read, for: ":load") }
@@ -184,6 +235,7 @@ struct FilePolicyTests {
             Issue.record("allowed")
         } catch {
             #expect("\(error)".hasPrefix(":load: reading '/etc/x.nn' is not allowed (the script may read only under /usr;"))
+            #expect((error as? BuiltinError)?.kind == .permission(path: "/etc/x.nn", access: .read))
         }
     }
 }

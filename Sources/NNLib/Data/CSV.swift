@@ -45,8 +45,16 @@ let missingMarkers: Set<String> = ["", "NA", "N/A", "NaN", "nan", "NULL", "null"
 /// file of at most 1 GiB (never a FIFO or a device such as `/dev/zero`).
 /// `checkpoint` runs before each row is split, checked and converted: throw
 /// from it to stop reading (the interpreter's Ctrl-C).
+///
+/// `quotesContents` decides whether an error message may quote the file:
+/// a cell (`'abc' is not a number`), a column name, the header's names, a
+/// byte that is not UTF-8. True helps a student find the bad cell; false
+/// (what an interpreter whose file policy is not unrestricted asks for)
+/// names rows, lines and columns by number only, so a message shown to
+/// someone who may not read the file tells nothing it holds.
 public func readCSV(path: String, target: String? = nil, encode: Bool = false,
                     missing: MissingValues = .refuse, dtype: DType = .float32,
+                    quotesContents: Bool = true,
                     checkpoint: () throws -> Void = {}) throws -> CSVTable {
     var data: [UInt8]
     do {
@@ -60,18 +68,22 @@ public func readCSV(path: String, target: String? = nil, encode: Bool = false,
         var place = ""
         if let bad = firstInvalidUTF8(data) {
             let line = data[..<bad].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-            place = ": byte 0x\(String(data[bad], radix: 16, uppercase: true)) on line \(line) is not UTF-8"
+            place = quotesContents ? ": byte 0x\(String(data[bad], radix: 16, uppercase: true)) on line \(line) is not UTF-8"
+                : ": line \(line) is not UTF-8"
         }
         throw TensorError(op: "read_csv", "'\(path)' is not UTF-8 text\(place) (save it as UTF-8)")
     }
     return try parseCSV(text, name: path, target: target, encode: encode, missing: missing, dtype: dtype,
-                        checkpoint: checkpoint)
+                        quotesContents: quotesContents, checkpoint: checkpoint)
 }
 
 /// Parses CSV text (see `readCSV`); `name` is used in messages.
 public func parseCSV(_ text: String, name: String = "<text>", target: String? = nil, encode: Bool = false,
                      missing: MissingValues = .refuse, dtype: DType = .float32,
+                     quotesContents: Bool = true,
                      checkpoint: () throws -> Void = {}) throws -> CSVTable {
+    /// How a message names column `j`: `'price'`, or `3` when contents may not be quoted.
+    func column(_ header: [String], _ j: Int) -> String { quotesContents ? "'\(header[j])'" : "\(j + 1)" }
     let records = try splitCSVRecords(text, name: name, checkpoint: checkpoint)
     guard let header = records.first?.fields else {
         throw TensorError(op: "read_csv", "\(name) is empty (expected a header row)")
@@ -81,12 +93,17 @@ public func parseCSV(_ text: String, name: String = "<text>", target: String? = 
     var seen = Set<String>(minimumCapacity: header.count)
     for (j, h) in header.enumerated() {
         if h.isEmpty { throw TensorError(op: "read_csv", "\(name): column \(j + 1) of the header has no name") }
-        if !seen.insert(h).inserted { throw TensorError(op: "read_csv", "\(name): column name '\(h)' appears twice in the header") }
+        if !seen.insert(h).inserted {
+            let first = (header.firstIndex(of: h) ?? j) + 1
+            throw TensorError(op: "read_csv", quotesContents ? "\(name): column name '\(h)' appears twice in the header"
+                                                        : "\(name): columns \(first) and \(j + 1) of the header have the same name")
+        }
     }
     var targetIndex: Int?
     if let target {
         guard let t = header.firstIndex(of: target) else {
-            throw TensorError(op: "read_csv", "\(name) has no column '\(target)'; its columns are \(header.joined(separator: ", "))")
+            throw TensorError(op: "read_csv", quotesContents ? "\(name) has no column '\(target)'; its columns are \(header.joined(separator: ", "))"
+                                                        : "\(name) has no column '\(target)' (its header has \(header.count) columns)")
         }
         targetIndex = t
     }
@@ -108,12 +125,12 @@ public func parseCSV(_ text: String, name: String = "<text>", target: String? = 
         for (j, cell) in cells.enumerated() {
             if missingMarkers.contains(cell) {
                 if missing == .refuse {
-                    throw TensorError(op: "read_csv", "\(name): row \(row) (line \(rec.line)), column '\(header[j])': missing value '\(cell)' (pass missing: \"drop\" to drop rows with missing values)")
+                    throw TensorError(op: "read_csv", "\(name): row \(row) (line \(rec.line)), column \(column(header, j)): missing value\(quotesContents ? " '\(cell)'" : "") (pass missing: \"drop\" to drop rows with missing values)")
                 }
                 rowMissing = true
             } else if parseNumber(cell) == nil {
                 guard encode else {
-                    throw TensorError(op: "read_csv", "\(name): row \(row) (line \(rec.line)), column '\(header[j])': '\(cell)' is not a number (pass encode: true to encode text columns as integer categories)")
+                    throw TensorError(op: "read_csv", "\(name): row \(row) (line \(rec.line)), column \(column(header, j)): \(quotesContents ? "'\(cell)'" : "the cell") is not a number (pass encode: true to encode text columns as integer categories)")
                 }
                 isText[j] = true
             }

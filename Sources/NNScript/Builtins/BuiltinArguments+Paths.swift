@@ -37,10 +37,15 @@ extension Interpreter {
     /// Throws unless this interpreter's file policy lets scripts `access`
     /// `path`; the error names `who` (a builtin, `:load`):
     /// `who: reading 'x' is not allowed (...)`. For hosts and front ends
-    /// that open files on a script's behalf.
+    /// that open files on a script's behalf. A refusal is a ``BuiltinError``
+    /// of kind ``ScriptError/Kind/permission(path:access:)`` (so the script's
+    /// error has that kind); a path that cannot name a file (empty, a NUL
+    /// byte) is an ordinary runtime error.
     public func checkFile(_ path: String, _ access: FileAccess, for who: String) throws {
         do {
             try fileGate.check(path, access)
+        } catch let denied as FileAccessDenied {
+            throw BuiltinError("\(who): \(denied)", kind: .permission(path: denied.path, access: denied.access))
         } catch {
             throw BuiltinError("\(who): \(error)")
         }

@@ -36,7 +36,7 @@ extension Builtins {
         Builtin("read_csv", [.required("path"), .optional("target"), .optional("encode", .bool(false)),
                              .optional("missing", .string("error")), .optional("dtype")], area: "Data",
                 summary: "Reads a numeric CSV file with a header row: `d.X` `[N, D]`, `d.y` `[N]` (the `target` column), `d.columns`.",
-                discussion: "A text cell is an error naming its row and column unless `encode: true` (each text column becomes integer categories in sorted order, listed in `d.categories`). A missing value (`NA`, empty, `NaN`, `NULL`) is an error unless `missing: \"drop\"`, which drops the row. `d.notes` says what was done. Relative paths are from the working directory." + filePolicyDoc) { a in
+                discussion: "A text cell is an error naming its row and column unless `encode: true` (each text column becomes integer categories in sorted order, listed in `d.categories`). A missing value (`NA`, empty, `NaN`, `NULL`) is an error unless `missing: \"drop\"`, which drops the row. `d.notes` says what was done. Relative paths are from the working directory. An error quotes the file (the bad cell, the header's names) only when the file policy is unrestricted (`nn` without `--sandbox`); under any other policy it names rows, lines and columns by number, so a message shows nothing the file holds." + filePolicyDoc) { a in
             let path = try a.path("path", .read)
             let target: String? = try a["target"].isNil ? nil : try a.string("target")
             let m = try a.string("missing")
@@ -47,6 +47,7 @@ extension Builtins {
             default: throw try a.bad("missing", message: "missing must be \"error\" or \"drop\", got \(Value.quote(m))")
             }
             let t = try readCSV(path: path, target: target, encode: try a.bool("encode"), missing: missing, dtype: try dtypeOption(a, "dtype"),
+                            quotesContents: a.interpreter.fileGate.policy == .unrestricted,
                             checkpoint: a.interpreter.pollInterrupt)
             let name = path.split(separator: "/").last.map(String.init) ?? path
             return .object(CSVObject(t, name: name))

@@ -13,25 +13,30 @@ enum Help {
             for area in order { out += "  \(area): " + (areas[area] ?? []).joined(separator: " ") + "\n" }
             out += "  Tensor properties: " + Access.tensorProperties.map(\.name).joined(separator: " ")
             out += "\n  Library objects (help(\"Optimizer\"), help(\"Optimizer.step\")): " + LibraryTypes.all.map(\.name).joined(separator: " ")
+            if !interp.hostTypes.isEmpty {
+                out += "\n  Objects of this program (help(\"Type\"), help(\"Type.method\")): " + interp.hostTypes.map(\.name).joined(separator: " ")
+            }
             if !interp.stdlibFunctions.isEmpty {
                 out += "\n  Written in nn (stdlib): " + interp.stdlibFunctions.joined(separator: " ")
             }
             return out
         case .string(let name):
             if let b = interp.registry[name] { return describe(b) }
-            if let m = LibraryTypes.help(name) { return m }
-            if let t = LibraryTypes.all.first(where: { $0.name == name }) { return LibraryTypes.overview(t) }
+            if let m = LibraryTypes.help(name, in: interp.objectTypes) { return m }
+            if let t = interp.objectTypes.first(where: { $0.name == name }) { return LibraryTypes.overview(t) }
             if let p = Access.tensorPropertyIndex[name] { return "t.\(p.name)  (tensor property)\n  \(p.summary)" }
             if case .function(let c)? = interp[name] { return describe(c, in: interp) }
             let known = interp.registry.names + interp.functionDocs.keys.sorted()
-                + LibraryTypes.all.flatMap { t in t.memberNames.map { "\(t.name).\($0)" } }
+                + interp.objectTypes.flatMap { t in t.memberNames.map { "\(t.name).\($0)" } }
             throw BuiltinError("help: no builtin or function named '\(name)'" + Suggest.didYouMean(name, among: known))
         case .builtin(let b):
             return describe(b)
         case .function(let c):
             return describe(c, in: interp)
         case .object(let o):
-            guard let t = LibraryTypes.type(named: o.typeName) else { return "a \(o.typeName) value: \(v.repr)" }
+            guard let t = (o as? DocumentedObject)?.typeDoc ?? LibraryTypes.type(named: o.typeName, in: interp.objectTypes) else {
+                return "a \(o.typeName) value: \(v.repr)"
+            }
             return "\(o.typeName) (help(\"\(t.name).name\") for one member)\n" + LibraryTypes.overview(t, only: Set(o.memberNames))
         default:
             return "a \(v.typeName) value: \(v.repr)"

@@ -59,7 +59,7 @@ public enum BuiltinSet: Sendable, Equatable {
     /// Every standard builtin.
     case standard
     /// Only the builtins of these areas (`.areas([])`: none; add your own
-    /// with ``Interpreter/register(_:)``).
+    /// with ``Interpreter/register(_:)-(Builtin)``).
     case areas(Set<BuiltinArea>)
 }
 

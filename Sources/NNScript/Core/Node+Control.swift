@@ -214,7 +214,7 @@ final class TryNode: Node {
         do {
             return try body.eval(f)
         } catch {
-            guard case .error(let e) = error, e.kind == .runtime else { throw error }
+            guard case .error(let e) = error, e.kind.isCatchable else { throw error }
             if rt.needsAttention { try rt.refuseCatch(e) }  // no handler runs past an interrupt or a limit
             rt.sp = savedSP
             rt.depth = savedDepth

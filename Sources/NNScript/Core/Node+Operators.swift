@@ -245,7 +245,7 @@ extension Unwind {
     static func wrap(_ error: any Error, _ range: SourceRange) -> Unwind {
         switch error {
         case let e as ScriptError: return .error(e)
-        case let e as BuiltinError: return .fail(e.message, range)
+        case let e as BuiltinError: return .error(ScriptError(e.message, at: range, kind: e.kind))
         case let e as Unwind: return e
         default: return .fail(String(describing: error), range)
         }

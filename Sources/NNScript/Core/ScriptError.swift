@@ -12,11 +12,25 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Sendable, Hashable {
         /// An ordinary error, catchable with `try`/`catch`.
         case runtime
+        /// The file policy (``Interpreter/Options/filePolicy``) refused to let
+        /// the script `access` the file at `path` (as the script named it).
+        /// Catchable with `try`/`catch` as a runtime error; a host tells it
+        /// from other failures by this kind, not by the message.
+        case permission(path: String, access: FileAccess)
         /// The interpreter was interrupted (Ctrl-C); not catchable.
         case interrupted
         /// The script went past a limit its host set
         /// (``Interpreter/Options/limits``); not catchable by the script.
         case limit(Limit)
+
+        /// Whether a script's `try`/`catch` can catch an error of this kind:
+        /// runtime errors and file refusals, not interrupts or limits.
+        public var isCatchable: Bool {
+            switch self {
+            case .runtime, .permission: true
+            case .interrupted, .limit: false
+            }
+        }
     }
 
     /// The limits a host can set on a run (see ``Interpreter/Limits``).
@@ -41,7 +55,7 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
         /// How many nested calls this entry stands for (1 for a plain call).
         public var calls: Int = 1
         /// False for a call made from outside any script (a host's
-        /// ``Interpreter/call(_:_:named:)``): there is no line to show, so
+        /// ``Interpreter/call(_:_:named:)-(Value,_,_)``): there is no line to show, so
         /// the diagnostic leaves the entry out.
         var isPlaced: Bool { range.file != .none }
     }
@@ -160,7 +174,14 @@ final class PayloadBox: @unchecked Sendable {
 public struct BuiltinError: Error, CustomStringConvertible, Sendable {
     /// The message, e.g. `bad argument #1 to 'floor' (number expected, got nil)`.
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// The kind of the ``ScriptError`` it becomes: ``ScriptError/Kind/runtime``
+    /// unless the builtin says otherwise (a file refusal is
+    /// ``ScriptError/Kind/permission(path:access:)``).
+    public var kind: ScriptError.Kind
+    public init(_ message: String, kind: ScriptError.Kind = .runtime) {
+        self.message = message
+        self.kind = kind
+    }
     public var description: String { message }
 }
 

@@ -18,7 +18,7 @@ extension Interpreter {
     ///
     /// A limit applies to each top-level run: ``run(source:name:)``,
     /// ``run(bytes:name:)``, ``evaluate(_:name:)`` and a host's
-    /// ``call(_:_:named:)`` (the stdlib an interpreter loads at start-up is
+    /// ``call(_:_:named:)-(Value,_,_)`` (the stdlib an interpreter loads at start-up is
     /// not bounded). The time, the steps and the output start afresh with
     /// each run; the tensor memory is a level, not a budget: the tensors a
     /// run leaves in variables still count in the next one.
@@ -61,6 +61,18 @@ extension Interpreter {
     }
 }
 
+extension Interpreter {
+    /// The advice that ends a limit's message in an embedding program: the
+    /// host grants more (`ask the host for more time`).
+    public static let hostLimitAdvice: @Sendable (ScriptError.Limit) -> String = { limit in
+        switch limit {
+        case .deadline: "ask the host for more time"
+        case .steps: "ask the host for more steps"
+        case .tensorBytes, .outputBytes: "ask the host for a larger limit"
+        }
+    }
+}
+
 /// An interpreter's state for its limits (``Interpreter/limiter``).
 final class Limiter {
     /// Whether limits apply yet (not while the stdlib loads).
@@ -77,8 +89,10 @@ final class Limiter {
     /// ``Interpreter/Limits/outputBytes``.
     let outputLimit: Int?
 
-    init(_ limits: Interpreter.Limits, flag: InterruptFlag) {
-        account = limits.tensorBytes.map { TensorMemoryAccount(limit: $0) { [flag] in flag.exceed(.tensorBytes) } }
+    init(_ limits: Interpreter.Limits, advice: (ScriptError.Limit) -> String, flag: InterruptFlag) {
+        account = limits.tensorBytes.map {
+            TensorMemoryAccount(limit: $0, advice: advice(.tensorBytes)) { [flag] in flag.exceed(.tensorBytes) }
+        }
         bounded = limits != Interpreter.Limits()
         outputLimit = limits.outputBytes
     }
@@ -142,7 +156,7 @@ extension Interpreter {
         guard let limit = flag.exceededLimit, case .success(let result) = outcome else { return outcome }
         switch result {
         case .success: return .success(.failure(.error(limitError(limit, at: nil))))
-        case .failure(.error(let e)) where e.kind == .runtime: return .success(.failure(.error(limitError(limit, replacing: e))))
+        case .failure(.error(let e)) where e.kind.isCatchable: return .success(.failure(.error(limitError(limit, replacing: e))))
         case .failure: return outcome
         }
     }
@@ -178,14 +192,14 @@ extension Interpreter {
         switch limit {
         case .deadline:
             let d = limits.deadline.map { " of \($0)" } ?? ""
-            return "time limit: the script ran past its host's deadline\(d); make it do less, or ask the host for more time"
+            return "time limit: the script ran past its host's deadline\(d); make it do less, or \(options.limitAdvice(.deadline))"
         case .steps:
-            return "step limit: the script took more than \(limits.steps ?? 0) steps (loop iterations and calls), its host's limit; make it do less, or ask the host for more steps"
+            return "step limit: the script took more than \(limits.steps ?? 0) steps (loop iterations and calls), its host's limit; make it do less, or \(options.limitAdvice(.steps))"
         case .tensorBytes:
             return limiter.account?.lastRefusal
-                ?? "tensor memory limit: the tensors alive went past the \(Shape.formatBytes(limits.tensorBytes ?? 0)) its host allows"
+                ?? "tensor memory limit: the tensors alive went past the \(Shape.formatBytes(limits.tensorBytes ?? 0)) its host allows; free tensors or \(options.limitAdvice(.tensorBytes))"
         case .outputBytes:
-            return "output limit: the script wrote more than the \(limits.outputBytes ?? 0) bytes its host allows; print less"
+            return "output limit: the script wrote more than the \(limits.outputBytes ?? 0) bytes its host allows; print less, or \(options.limitAdvice(.outputBytes))"
         }
     }
 

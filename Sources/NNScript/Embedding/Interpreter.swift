@@ -22,7 +22,8 @@ public struct SyntaxError: Error, Sendable, CustomStringConvertible {
 /// var out = ""
 /// let nn = Interpreter(options: .init(output: { out += $0 }))
 /// try nn.run(source: "let x = 2 ** 10\nprint(x)", name: "demo.nn")
-/// nn["x"]   // .number(1024)
+/// nn["x"]                          // .number(1024)
+/// try nn.get("x", as: Int.self)    // 1024 (see ValueConvertible)
 /// ```
 /// Each interpreter owns all its state (globals, random generator, output
 /// sinks, interrupt flag, limits), so several can coexist. Scripts run on a
@@ -32,8 +33,8 @@ public struct SyntaxError: Error, Sendable, CustomStringConvertible {
 /// ## Threads
 ///
 /// - An interpreter is used by **one thread at a time**: ``run(source:name:)``,
-///   ``evaluate(_:name:)``, ``call(_:_:named:)``, the subscript and
-///   ``register(_:)`` must not overlap (a host that shares one interpreter
+///   ``evaluate(_:name:)``, ``call(_:_:named:)-(Value,_,_)``, the subscript and
+///   ``register(_:)-(Builtin)`` must not overlap (a host that shares one interpreter
 ///   between threads serializes them, e.g. behind a lock or an actor). Which
 ///   thread it is may change from one call to the next.
 /// - **Any number of interpreters run at once** on different threads: each
@@ -82,7 +83,7 @@ public final class Interpreter {
         /// the script goes on. A host that counts Ctrl-C presses (a second
         /// press while one is pending exits) should forget the first here.
         public var interruptTaken: () -> Void
-        /// Which files scripts may read and write: ``FilePolicy/none`` by
+        /// Which files scripts may read and write: `.none` by
         /// default, so a script an embedding program runs touches no file
         /// unless the program grants it (`.roots(read: ["data"], write:
         /// ["out"])`, or `.unrestricted` as the `nn` command has without
@@ -95,7 +96,7 @@ public final class Interpreter {
         public var filePolicyAdvice: @Sendable (FileAccess) -> String
         /// The builtins scripts can call: ``BuiltinSet/standard`` (all), or
         /// only those of chosen areas. ``Interpreter/unregister(_:)`` removes
-        /// one more, ``Interpreter/register(_:)`` adds or replaces one.
+        /// one more, ``Interpreter/register(_:)-(Builtin)`` adds or replaces one.
         public var builtins: BuiltinSet
         /// A notebook front end's rich output (nil: terminal text only). When
         /// set, pictures drawn without `file:` and `fit`'s progress go here
@@ -107,6 +108,11 @@ public final class Interpreter {
         /// default; see ``Limits``). Going past one ends the run with a
         /// ``ScriptError`` of kind ``ScriptError/Kind/limit(_:)``.
         public var limits = Limits()
+        /// How a script can be given more of a limit: the end of each
+        /// limit's message (`...; make it do less, or ADVICE`). By default
+        /// ``Interpreter/hostLimitAdvice`` (`ask the host for more time`);
+        /// the `nn` command names its flag (`run nn with a larger --timeout`).
+        public var limitAdvice: @Sendable (ScriptError.Limit) -> String = Interpreter.hostLimitAdvice
 
         public init(
             output: @escaping (String) throws -> Void = { print($0, terminator: "") },
@@ -137,7 +143,7 @@ public final class Interpreter {
 
     /// The options this interpreter was made with.
     public let options: Options
-    /// The builtins registry (add your own with ``register(_:)``).
+    /// The builtins registry (add your own with ``register(_:)-(Builtin)``).
     public let registry: Registry
     /// The file gate every file builtin asks (``Options/filePolicy``).
     public let fileGate: FileGate
@@ -154,6 +160,8 @@ public final class Interpreter {
     var softStopUsed = false
     /// `## ` doc comments of the functions declared in code run so far, by name.
     var functionDocs: [String: String] = [:]
+    /// The documentation of the host's object types (registered with `register(_ type:)`), for `help`.
+    var hostTypes: [ObjectTypeDoc] = []
     /// The stdlib's documented functions, in source order (for `help()`).
     var stdlibFunctions: [String] = []
     /// The stdlib functions left undefined because builtins they use are
@@ -171,7 +179,7 @@ public final class Interpreter {
 
     public init(options: Options = Options()) {
         let interrupt = InterruptFlag()
-        let limiter = Limiter(options.limits, flag: interrupt)
+        let limiter = Limiter(options.limits, advice: options.limitAdvice, flag: interrupt)
         self.limiter = limiter
         self.options = limiter.bounding(options, flag: interrupt)
         self.registry = Registry(options.builtins)

@@ -43,13 +43,14 @@ enum LibraryTypes {
     ]
 
     /// The type documented under `name` (`Optimizer`) or made under it (`Adam`, `Linear`).
-    static func type(named name: String) -> ObjectTypeDoc? {
-        all.first { $0.name == name } ?? all.first { $0.makers.contains(name) }
+    /// (Among `types`: the library's and a host's, ``Interpreter/objectTypes``.)
+    static func type(named name: String, in types: [ObjectTypeDoc] = all) -> ObjectTypeDoc? {
+        types.first { $0.name == name } ?? types.first { $0.makers.contains(name) }
     }
 
     /// The documentation of `Type.member`, as help shows it; nil when `name` has no dot or names no type.
-    static func help(_ name: String) -> String? {
-        guard let dot = name.firstIndex(of: "."), let t = type(named: String(name[..<dot])) else { return nil }
+    static func help(_ name: String, in types: [ObjectTypeDoc] = all) -> String? {
+        guard let dot = name.firstIndex(of: "."), let t = type(named: String(name[..<dot]), in: types) else { return nil }
         let member = String(name[name.index(after: dot)...])
         if let m = t.methods.first(where: { $0.name == "\(t.name).\(member)" }) { return Help.describe(m) }
         if let p = t.properties.first(where: { $0.name == member }) {

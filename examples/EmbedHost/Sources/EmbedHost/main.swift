@@ -28,11 +28,9 @@ do {
         print("w =", round(w[0].item() * 1000) / 1000, "b =", round(w[1].item() * 1000) / 1000)
         """, name: "host.nn")
     print(printed, terminator: "")
-    guard case .tensor(let w)? = nn["w"], let slope = w.doubles.first else {
-        print("the script left no tensor w")
-        exit(1)
-    }
-    print("host read w[0] =", (slope * 1000).rounded() / 1000)
+    // Read back as Swift values: no switch over Value (a wrong type is an error naming it).
+    let w = try nn.get("w", as: TensorData<Double>.self)
+    print("host read w[0] =", (w.scalars[0] * 1000).rounded() / 1000, "shape", w.shape)
 } catch {
     print(nn.render(error))
     exit(1)
