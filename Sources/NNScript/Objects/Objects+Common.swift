@@ -61,6 +61,10 @@ final class LibraryState {
     var lastFigure: (any Plottable)? { didSet { picturesDrawn &+= 1 } }
     /// How many times `lastFigure` was set: a host compares it before and after a run.
     private(set) var picturesDrawn = 0
+    /// The models whose `parameters()` were asked for lately (weakly held),
+    /// so an optimizer made from that list knows its parameters' names
+    /// (see ``OptimizerObject/names``).
+    var parameterSources: [WeakModule] = []
 }
 
 /// Conversions from script values that the library adapters share.
