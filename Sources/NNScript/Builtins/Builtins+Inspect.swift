@@ -45,3 +45,27 @@ extension Builtins {
         }
     }
 }
+
+/// Looking inside training: `explain(opt)` and `lint(model, loss)`.
+extension Builtins {
+    static let inspection: [Builtin] = [
+        Builtin("explain", [.required("opt"), .optional("schedule")], area: "Optimizers",
+                summary: "Prints what each hyperparameter of `opt` does right now and, per parameter, the min / median / max of the effective learning rate η/σ.",
+                discussion: "σ is the per-coordinate scale the optimizer's last step divided by (see `opt.state(p)` and docs/optimizers.md):\n```\nSGD       σ = 1\nAdagrad   σ = sqrt(sum) + eps            η = lr / (1 + (t - 1) · lr_decay)\nRMSProp   σ = sqrt(v) + eps              (centered: sqrt(v - ḡ²) + eps)\nAdam(W)   σ = sqrt(v̂) + eps = sqrt(v) / sqrt(1 - β2^t) + eps\n```\nThe median of an even number of elements is the mean of the middle two. With `schedule:` (bound to `opt`) the lr line names the schedule, its step and the next rate. Before the first step only the hyperparameters are explained. Returns nil.") { a in
+            guard case .object(let o as OptimizerObject) = try a["opt"] else { throw try a.bad("opt", "optimizer") }
+            var schedule: ScheduleObject?
+            let s = try a["schedule"]
+            if !s.isNil {
+                guard case .object(let so as ScheduleObject) = s else { throw try a.bad("schedule", "schedule") }
+                guard so.optimizer === o.optimizer else {
+                    throw try a.bad("schedule", message: "the schedule is not bound to this optimizer (make it with \(so.kind)(opt, ...))")
+                }
+                schedule = so
+            }
+            let text: String
+            do { text = try o.explanation(schedule: schedule) } catch let e as TensorError { throw a.error(e.message) }
+            try a.interpreter.write(text + "\n")
+            return .nil
+        },
+    ]
+}
