@@ -69,3 +69,106 @@ extension Builtins {
         },
     ]
 }
+
+/// Training lint: `fit` warns before its first step, `lint(model, loss)` on demand.
+extension Builtins {
+    /// The loss as lint knows it (the builtins `cross_entropy`, `binary_cross_entropy`, `mse`), else nil.
+    static func lintLoss(_ v: Value) -> TrainingLint.LossKind? {
+        guard case .builtin(let b) = v else { return nil }
+        return TrainingLint.LossKind(rawValue: b.name)
+    }
+
+    /// The kinds named by argument `name` (nil: none), each checked against the known ones.
+    static func lintKinds(_ a: BuiltinArguments, _ name: String) throws -> Set<String> {
+        let v = try a[name]
+        if v.isNil { return [] }
+        let items: [Value]
+        if case .string = v { items = [v] } else { items = try a.sequence(name) }
+        var out: Set<String> = []
+        for x in items {
+            guard case .string(let k) = x, TrainingLint.kinds.contains(k) else {
+                let shown = { if case .string(let k) = x { return Value.quote(k) } else { return "a \(x.typeName)" } }()
+                throw try a.bad(name, message: "\(name): \(shown) is not a lint kind; the kinds are " +
+                                TrainingLint.kinds.map { Value.quote($0) }.joined(separator: ", "))
+            }
+            out.insert(k)
+        }
+        return out
+    }
+
+    /// Writes each finding not skipped to the error stream, one line each:
+    /// `warning: fit: [kind] message (silence: lint_skip: ["kind"])`. With
+    /// `once`, a line this interpreter has already written is not repeated.
+    /// Returns the kinds found (skipped ones left out).
+    @discardableResult
+    static func reportLint(_ findings: [TrainingLint.Finding], op: String, skip: Set<String>, skipName: String,
+                           once: Bool, _ interp: Interpreter) -> [String] {
+        var kinds: [String] = []
+        for f in findings where !skip.contains(f.kind) {
+            kinds.append(f.kind)
+            let line = "warning: \(op): [\(f.kind)] \(f.message) (silence: \(skipName): [\"\(f.kind)\"])\n"
+            if once {
+                guard interp.libraryState.lintWarned.insert(line).inserted else { continue }
+            }
+            interp.options.errorOutput(line)
+        }
+        return kinds
+    }
+
+    static let lintDoc = "The kinds, each reported at most once, in this order:\n```\ndouble_softmax      the model ends in Softmax and the loss is cross_entropy (which takes logits)\nsigmoid_bce         the model ends in Sigmoid and the loss is binary_cross_entropy (which takes logits)\nmse_on_labels       mse against class labels: whole numbers 0..K-1 (2 <= K <= 10, all present) or one-hot rows\nbatchnorm_batch1    a BatchNorm trained with batches of 1, or a last batch of 1 (N % batch_size == 1)\nzero_lr             the learning rate of the first step is 0 (a schedule that starts at 0, or lr 0)\nunscaled_features   two input features' scales (largest |value|) differ by 1000x or more\n```\nThe loss is recognised when it is the builtin itself (`cross_entropy`, not a function calling it). Warnings go to the error stream, one line each: `warning: fit: [kind] what is wrong and the fix (silence: lint_skip: [\"kind\"])`."
+
+    static let lintBuiltins: [Builtin] = [
+        Builtin("lint", [.required("model"), .required("loss"), .optional("data"), .optional("opt"), .optional("schedule"),
+                         .optional("batch_size", .number(32)), .optional("skip")], area: "Training",
+                summary: "Checks a training setup for mistakes that train without an error but badly (double softmax, mse on labels, ...), writes a warning for each to the error stream and returns their kinds.",
+                discussion: "`fit` runs the same checks before its first step (turn them off with `lint: false`, or some with `lint_skip: [kinds]`). `data` is `(X, y)`, a Dataset or a DataLoader (its batch size and drop_last then count), `opt` and `schedule` give the first step's learning rate; each check runs when what it needs is given. `skip` leaves kinds out.\n\n" + lintDoc) { a in
+            let interp = a.interpreter
+            let setup = try lintSetup(a, model: try a["model"], loss: try a["loss"], data: "data", opt: "opt", schedule: "schedule")
+            let kinds = reportLint(TrainingLint.check(setup), op: "lint", skip: try lintKinds(a, "skip"), skipName: "skip", once: false, interp)
+            return .list(kinds.map { .string($0) })
+        },
+    ]
+
+    /// What `lint` looks at, from its arguments.
+    static func lintSetup(_ a: BuiltinArguments, model: Value, loss: Value, data: String, opt: String, schedule: String) throws -> TrainingLint.Setup {
+        var s = TrainingLint.Setup()
+        if case .object(let m as ModuleObject) = model { s.model = m.module }
+        s.loss = lintLoss(loss)
+        let d = try a[data]
+        if case .object(let l as DataLoaderObject) = d {
+            s.X = l.loader.X
+            s.y = l.loader.y
+            s.batchSize = l.loader.batchSize
+            s.dropLast = l.loader.dropLast
+        } else if !d.isNil {
+            let (x, y) = try DataArg.pair(d, a.builtin.name)
+            s.X = x
+            s.y = y
+            s.batchSize = try a.int("batch_size")
+        }
+        let o = try a[opt]
+        if case .object(let oo as OptimizerObject) = o { s.lr = oo.optimizer.lr } else if !o.isNil { throw try a.bad(opt, "optimizer") }
+        let sc = try a[schedule]
+        if case .object(let so as ScheduleObject) = sc {
+            s.schedule = so.schedule?.description ?? so.kind
+            if s.lr == nil { s.lr = so.optimizer?.lr }
+        } else if !sc.isNil {
+            throw try a.bad(schedule, "schedule")
+        }
+        return s
+    }
+}
+
+extension Builtins {
+    /// `fit`'s lint: before the first step of a new run (not a resumed one),
+    /// unless `lint: false`; `lint_skip:` is checked either way.
+    static func lintBeforeFit(_ a: BuiltinArguments, module: Module?, data: DataLoader, opt: Optimizer,
+                              schedule: ScheduleObject?, resuming: Bool) throws {
+        let skip = try lintKinds(a, "lint_skip")
+        guard try a.bool("lint"), !resuming else { return }
+        let setup = TrainingLint.Setup(model: module, loss: lintLoss(try a["loss"]), X: data.X, y: data.y,
+                                       batchSize: data.batchSize, dropLast: data.dropLast, lr: opt.lr,
+                                       schedule: schedule.map { $0.schedule?.description ?? $0.kind })
+        reportLint(TrainingLint.check(setup), op: "fit", skip: skip, skipName: "lint_skip", once: true, a.interpreter)
+    }
+}

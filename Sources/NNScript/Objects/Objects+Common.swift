@@ -65,6 +65,9 @@ final class LibraryState {
     /// so an optimizer made from that list knows its parameters' names
     /// (see ``OptimizerObject/names``).
     var parameterSources: [WeakModule] = []
+    /// The lint warnings `fit` has written, so a script that calls `fit`
+    /// again (a fresh model in a loop) is told once.
+    var lintWarned: Set<String> = []
 }
 
 /// Conversions from script values that the library adapters share.
