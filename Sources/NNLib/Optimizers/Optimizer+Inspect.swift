@@ -59,10 +59,13 @@ extension Optimizer {
         guard index >= 0, index < parameters.count else {
             throw TensorError(op: "\(name).state", "parameter \(index) is out of range: the optimizer has \(parameters.count) (0 to \(parameters.count - 1))")
         }
-        guard let s = try inspect(lr: rate)[index] else {
+        let saved = exportState()
+        let t = saved.stepCounts[index]
+        guard t > 0 else {
             throw TensorError(op: "\(name).state", "parameter \(index) has taken no step yet, so it has no state (call opt.step() after loss.backward() first)")
         }
-        return s
+        let buffers = saved.buffers.filter { $0.parameter == index }.map { (name: $0.name, tensor: $0.tensor) }
+        return try inspection(of: parameters[index], step: t, buffers: buffers, lr: rate ?? lr)
     }
 
     /// `σ` and `η / σ` for one parameter from its exported buffers.

@@ -9,7 +9,8 @@ import NNTensor
 /// sigmoid_bce         the model ends in Sigmoid and the loss is binary_cross_entropy (it takes logits)
 /// mse_on_labels       mse against class labels: whole numbers 0..K-1 (K <= 10, all present) or one-hot rows
 /// batchnorm_batch1    a BatchNorm in a model trained with batches of 1 (or a last batch of 1)
-/// zero_lr             the learning rate at step 0 is 0 (a schedule starting at 0, or lr 0)
+/// zero_lr             every step of the first epoch has learning rate 0 (lr 0, or a schedule that starts at 0
+///                     and is stepped per epoch; a per-batch warm-up from 0 only loses its first step)
 /// unscaled_features   the largest |value| of two input features differ by 1000x or more
 /// ```
 public enum TrainingLint {
@@ -35,20 +36,21 @@ public enum TrainingLint {
         public var y: Tensor?
         public var batchSize: Int?
         public var dropLast = false
-        /// The learning rate the first step will use.
-        public var lr: Double?
+        /// The learning rates of the first epoch's steps, in order (one
+        /// number for a constant rate or a schedule stepped per epoch).
+        public var firstEpochRates: [Double]?
         /// The schedule setting it (its description), if any.
         public var schedule: String?
 
         public init(model: Module? = nil, loss: LossKind? = nil, X: Tensor? = nil, y: Tensor? = nil,
-                    batchSize: Int? = nil, dropLast: Bool = false, lr: Double? = nil, schedule: String? = nil) {
+                    batchSize: Int? = nil, dropLast: Bool = false, firstEpochRates: [Double]? = nil, schedule: String? = nil) {
             self.model = model
             self.loss = loss
             self.X = X
             self.y = y
             self.batchSize = batchSize
             self.dropLast = dropLast
-            self.lr = lr
+            self.firstEpochRates = firstEpochRates
             self.schedule = schedule
         }
     }
@@ -73,8 +75,8 @@ public enum TrainingLint {
                 out.append(Finding(kind: "batchnorm_batch1", message: "the model has BatchNorm and the last batch of each epoch holds 1 sample (\(n) samples, batch_size \(b)): batch statistics of one sample are undefined, so training fails at the end of the first epoch; use a DataLoader with drop_last: true, or another batch_size"))
             }
         }
-        if let lr = s.lr, lr == 0 {
-            let why = s.schedule.map { "the schedule \($0) sets lr 0 at step 0, so the first steps do not move the parameters; start it above 0 (a warm-up's start_factor > 0)" }
+        if let rates = s.firstEpochRates, !rates.isEmpty, rates.allSatisfy({ $0 == 0 }) {
+            let why = s.schedule.map { "the schedule \($0) keeps lr 0 for the whole first epoch, so that epoch does not move the parameters; start it above 0 (a warm-up's start_factor > 0), or step it per batch (unit: \"batch\")" }
                 ?? "lr is 0, so no step moves the parameters; give a learning rate > 0"
             out.append(Finding(kind: "zero_lr", message: why))
         }

@@ -147,14 +147,13 @@ extension Builtins {
             s.batchSize = try a.int("batch_size")
         }
         let o = try a[opt]
-        if case .object(let oo as OptimizerObject) = o { s.lr = oo.optimizer.lr } else if !o.isNil { throw try a.bad(opt, "optimizer") }
+        var lr: Double?
+        if case .object(let oo as OptimizerObject) = o { lr = oo.optimizer.lr } else if !o.isNil { throw try a.bad(opt, "optimizer") }
         let sc = try a[schedule]
-        if case .object(let so as ScheduleObject) = sc {
-            s.schedule = so.schedule?.description ?? so.kind
-            if s.lr == nil { s.lr = so.optimizer?.lr }
-        } else if !sc.isNil {
-            throw try a.bad(schedule, "schedule")
-        }
+        var scheduleObject: ScheduleObject?
+        if case .object(let so as ScheduleObject) = sc { scheduleObject = so } else if !sc.isNil { throw try a.bad(schedule, "schedule") }
+        if let so = scheduleObject { s.schedule = so.schedule?.description ?? so.kind }
+        s.firstEpochRates = firstEpochRates(lr: lr ?? scheduleObject?.optimizer?.lr, schedule: scheduleObject, setup: s)
         return s
     }
 }
@@ -166,9 +165,27 @@ extension Builtins {
                               schedule: ScheduleObject?, resuming: Bool) throws {
         let skip = try lintKinds(a, "lint_skip")
         guard try a.bool("lint"), !resuming else { return }
-        let setup = TrainingLint.Setup(model: module, loss: lintLoss(try a["loss"]), X: data.X, y: data.y,
-                                       batchSize: data.batchSize, dropLast: data.dropLast, lr: opt.lr,
+        var setup = TrainingLint.Setup(model: module, loss: lintLoss(try a["loss"]), X: data.X, y: data.y,
+                                       batchSize: data.batchSize, dropLast: data.dropLast,
                                        schedule: schedule.map { $0.schedule?.description ?? $0.kind })
+        setup.firstEpochRates = firstEpochRates(lr: opt.lr, schedule: schedule, setup: setup)
         reportLint(TrainingLint.check(setup), op: "fit", skip: skip, skipName: "lint_skip", once: true, a.interpreter)
+    }
+
+    /// The rates of the first epoch's steps: the current one (no schedule, or
+    /// one stepped per epoch), or a per-batch schedule's rates at steps
+    /// `0..<batches` (nil when the number of batches is not known).
+    static func firstEpochRates(lr: Double?, schedule: ScheduleObject?, setup: TrainingLint.Setup) -> [Double]? {
+        guard let lr else { return nil }
+        guard let s = schedule, s.scheduler?.unit == .batch, s.steps == 0, let plain = s.schedule else { return [lr] }
+        guard let n = setup.X?.shape.first, let b = setup.batchSize, b >= 1 else { return nil }
+        let batches = Swift.min(setup.dropLast ? n / b : (n + b - 1) / b, 100_000)
+        var rates: [Double] = []
+        for step in 0..<batches {
+            guard let r = try? plain.lrAt(step) else { return nil }
+            rates.append(r)
+            if r != 0 { break }
+        }
+        return rates
     }
 }
