@@ -62,7 +62,7 @@ extension Optimizer {
         let saved = exportState()
         let t = saved.stepCounts[index]
         guard t > 0 else {
-            throw TensorError(op: "\(name).state", "parameter \(index) has taken no step yet, so it has no state (call opt.step() after loss.backward() first)")
+            throw TensorError(op: "\(name).state", "parameter \(index) has taken no step yet, so it has no state (loss.backward(), then opt.step(), makes it)")
         }
         let buffers = saved.buffers.filter { $0.parameter == index }.map { (name: $0.name, tensor: $0.tensor) }
         return try inspection(of: parameters[index], step: t, buffers: buffers, lr: rate ?? lr)

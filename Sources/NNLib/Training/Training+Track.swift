@@ -101,7 +101,7 @@ extension TrainingTracker {
         let saved = history.tracked.map(\.name)
         guard saved == names else {
             let had = saved.isEmpty ? "tracked nothing" : "tracked " + saved.filter { !$0.hasSuffix("_min") && !$0.hasSuffix("_max") }.joined(separator: ", ")
-            throw TensorError(op: "fit", "the run to resume \(had), but this call tracks \(quantities.joined(separator: ", ")); give the same track: as the saved run")
+            throw TensorError(op: "fit", "the run to resume \(had), but track: here asks for \(quantities.joined(separator: ", ")); give the same track: as the saved run")
         }
     }
 }

@@ -224,10 +224,10 @@ public func fit(module: Module, loss: (Tensor, Tensor) throws -> Tensor, optimiz
                 data: DataLoader, epochs: Int, validation: Dataset? = nil,
                 schedule: LearningRateScheduler? = nil, progress: ProgressReporter? = nil,
                 startEpoch: Int = 0, history: History = History(), earlyStopping: EarlyStopping? = nil,
-                epochEnded: ((Int, History) throws -> Void)? = nil,
+                epochEnded: ((Int, History) throws -> Void)? = nil, tracker: TrainingTracker? = nil,
                 shouldStop: () -> Bool = { false }) throws -> History {
     try fit(model: { try module($0) }, loss: loss, optimizer: optimizer, data: data, epochs: epochs,
             validation: validation, schedule: schedule, setTraining: { module.train($0) },
             progress: progress, startEpoch: startEpoch, history: history, earlyStopping: earlyStopping,
-            weights: .module(module), epochEnded: epochEnded, shouldStop: shouldStop)
+            weights: .module(module), epochEnded: epochEnded, tracker: tracker, shouldStop: shouldStop)
 }

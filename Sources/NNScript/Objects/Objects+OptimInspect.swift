@@ -52,7 +52,7 @@ extension OptimizerObject {
     ) { o, a in
         let i = try o.parameterIndex(try a["p"], op: "\(o.optimizer.name).state")
         guard o.optimizer.stepCounts[i] > 0 else {
-            throw BuiltinError("\(o.optimizer.name).state: \(o.label(i)) has taken no step yet, so it has no state (PyTorch's is empty too); call opt.step() after loss.backward() first")
+            throw BuiltinError("\(o.optimizer.name).state: \(o.label(i)) has taken no step yet, so it has no state (PyTorch's is empty too); step it first: loss.backward(), then opt.step()")
         }
         let s: ParameterInspection
         do { s = try o.optimizer.inspect(i) } catch let e as TensorError { throw BuiltinError(e.description) }
