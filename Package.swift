@@ -48,7 +48,8 @@ let package = Package(
             dependencies: [.target(name: "CBLAS", condition: .when(traits: ["BLAS"]))]
         ),
         .target(name: "NNFiles"),
-        .target(name: "NNLib", dependencies: ["NNTensor", "NNFiles", "CZlib"]),
+        .target(name: "CVector"),
+        .target(name: "NNLib", dependencies: ["NNTensor", "NNFiles", "CZlib", "CVector"]),
         .target(name: "NNSyntax"),
         .target(
             name: "NNPlot",

@@ -136,6 +136,27 @@ extension Bench {
         }
     }
 
+    /// One epoch of a 784-256-128-10 ReLU MLP (MNIST's shape) on 59,968
+    /// random rows: 937 Adam steps (lr 1e-3) on batches of 64 shuffled by a
+    /// DataLoader, cross-entropy, through `fit` with `verbose: false` (ms).
+    /// Issue 20's epoch; the peers do the same work by hand (NumPy), as a
+    /// jitted step loop and a scanned epoch (JAX), and eagerly (PyTorch).
+    static func mnistEpoch() -> BenchItem {
+        BenchItem(key: "mlp_epoch_784", label: "MLP 784-256-128-10, 1 epoch of 937 Adam steps, batch 64", unit: .ms) {
+            let run = try ScriptRun("""
+                seed(0)
+                let X = randn([59968, 784])
+                let y = randint(0, 10, [59968])
+                let model = Sequential(Linear(784, 256), ReLU(), Linear(256, 128), ReLU(), Linear(128, 10))
+                let opt = Adam(model.parameters(), lr: 0.001)
+                let loader = DataLoader(X, y, batch_size: 64, shuffle: true, seed: 0)
+                fn epoch() = fit(model, loss: cross_entropy, opt: opt, data: loader, epochs: 1, verbose: false)
+                """)
+            let f = try run.global("epoch")
+            return try Timer.median(warmup: 1, minRuns: 3, maxRuns: 10) { blackHole(try run.call(f)) } * 1e3
+        }
+    }
+
     /// Finds a file of the repository: from the working directory (scripts/bench
     /// runs at the root), else next to this source file's checkout.
     static func dataFile(_ relative: String, file: String = #filePath) throws -> String {

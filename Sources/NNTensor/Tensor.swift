@@ -145,6 +145,33 @@ public final class Tensor: @unchecked Sendable {
         version &+= 1
     }
 
+    /// Updates the elements of this leaf in place, keeping identity, `grad`
+    /// and `requiresGrad` (as ``assign(_:)``), without `assign`'s copy: the
+    /// array is moved out of the tensor while `body` runs, so it is uniquely
+    /// referenced and changes where it lies (unless another tensor shares it:
+    /// then it is copied on write, as always). Returns false, without calling
+    /// `body`, when the elements are not of type `T`. `body` must keep the
+    /// count (a precondition: the callers are NNLib's optimizers, never a
+    /// script's input).
+    public func updateElements<T: TensorScalar>(as _: T.Type, _ body: (inout [T]) throws -> Void) throws -> Bool {
+        guard gradFn == nil else {
+            throw TensorError(op: "assign", "cannot update a tensor that is the result of a recorded op; update a leaf (a parameter) instead")
+        }
+        guard T.array(in: storage) != nil else { return false }
+        let old = storage
+        storage = .bool([])
+        var a = T.array(in: old) ?? []
+        _ = consume old
+        let n = a.count
+        defer {
+            precondition(a.count == n, "updateElements changed the element count")
+            storage = T.storage(a)
+            version &+= 1
+        }
+        try body(&a)
+        return true
+    }
+
     /// Replaces the elements in place from a raw array of the same dtype.
     func assign(storage newStorage: TensorStorage) {
         storage = newStorage

@@ -201,6 +201,49 @@ struct HeapTests {
         #expect(try b.run(source: "g(4)").repr == "24")
     }
 
+    /// A recursive function a host keeps after freeing its interpreter is a
+    /// cycle (the function holds its global's cell, the cell the function):
+    /// once the host lets go, it is freed when an interpreter is next made
+    /// or freed, not leaked.
+    @Test func aKeptRecursiveFunctionIsFreedOnceTheHostLetsGo() throws {
+        weak var cell: GlobalCell?
+        weak var closure: Closure?
+        do {
+            var a: Interpreter? = Self.interpreter()
+            try a?.run(source: "fn fact(n) = if n < 2 { 1 } else { n * fact(n - 1) }")
+            var fact = try #require(a?["fact"])
+            cell = a?.rt.globals["fact"]
+            if case .function(let c) = fact { closure = c }
+            a = nil
+            #expect(cell != nil && closure != nil)  // the host holds fact, fact its cell
+            _ = Self.interpreter()
+            #expect(cell != nil && closure != nil)  // still held: never collected from under a host
+            fact = .nil
+        }
+        _ = Self.interpreter()
+        #expect(cell == nil)
+        #expect(closure == nil)
+    }
+
+    /// A kept function handed to another interpreter becomes that
+    /// interpreter's: its collector and its release free the cycle.
+    @Test func aKeptFunctionHandedOnIsFreedWithItsNewInterpreter() throws {
+        weak var cell: GlobalCell?
+        do {
+            var a: Interpreter? = Self.interpreter()
+            try a?.run(source: "fn fact(n) = if n < 2 { 1 } else { n * fact(n - 1) }")
+            let fact = try #require(a?["fact"])
+            cell = a?.rt.globals["fact"]
+            a = nil
+            let b = Self.interpreter()
+            b["g"] = fact
+            #expect(try b.run(source: "g(5)").repr == "120")
+            #expect(cell?.link.heap?.toOpaque() == Unmanaged.passUnretained(b.rt.heap).toOpaque())
+        }
+        _ = Self.interpreter()
+        #expect(cell == nil)
+    }
+
     /// A freed interpreter frees everything it made: the stdlib's functions,
     /// their cells and prototypes, and the cycles among them.
     @Test func aFreedInterpreterFreesItsHeap() throws {

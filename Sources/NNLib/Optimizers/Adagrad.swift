@@ -45,7 +45,18 @@ public final class Adagrad: Optimizer {
     @inline(__always) private func rule<T: TensorScalar>(_ b: UpdateBuffers<T>, _ t: Int) {
         let clr = T(lr / (1 + Double(t - 1) * lrDecay)), wd = T(weightDecay), eps = T(self.eps)
         let x = b.x, g = b.g, s = b.state[0]
-        for i in 0..<x.count {
+        typealias L = Lanes<T>
+        let n8 = b.vectorCount  // the same arithmetic, eight at a time (Optimizer+Lanes.swift)
+        var i = 0
+        while i < n8 {  // i + 8 <= n8 <= every buffer's count
+            let xv = L.load(x, i), gv = L.load(g, i)
+            let d = wd == 0 ? gv : gv + wd * xv
+            let sv = L.load(s, i) + d * d
+            L.store(sv, s, i)
+            L.store(xv - clr * d / (L.sqrt(sv) + eps), x, i)
+            i &+= L.width
+        }
+        for i in n8..<x.count {
             let d = wd == 0 ? g[i] : g[i] + wd * x[i]
             s[i] += d * d
             x[i] -= clr * d / (s[i].squareRoot() + eps)

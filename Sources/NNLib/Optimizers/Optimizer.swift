@@ -116,17 +116,16 @@ public class Optimizer: CustomStringConvertible {
                 guard let g = p.grad else { continue }
                 stepCounts[i] += 1
                 let t = stepCounts[i]
-                switch (p.storage, g.storage.converted(to: p.dtype)) {
-                case (.float32(var x), .float32(let gx)):
-                    var s: [Float] = takeState(i, count: x.count)
-                    run(&x, gx, &s) { update($0, step: t) }
+                // In place: the parameter's array is updated where it lies.
+                switch g.storage.converted(to: p.dtype) {
+                case .float32(let gx):
+                    var s: [Float] = takeState(i, count: p.count)
+                    _ = try p.updateElements(as: Float.self) { x in run(&x, gx, &s) { update($0, step: t) } }
                     state[i] = .float32(s)
-                    try p.assign(Tensor(shape: p.shape, array: x))
-                case (.float64(var x), .float64(let gx)):
-                    var s: [Double] = takeState(i, count: x.count)
-                    run(&x, gx, &s) { update($0, step: t) }
+                case .float64(let gx):
+                    var s: [Double] = takeState(i, count: p.count)
+                    _ = try p.updateElements(as: Double.self) { x in run(&x, gx, &s) { update($0, step: t) } }
                     state[i] = .float64(s)
-                    try p.assign(Tensor(shape: p.shape, array: x))
                 default:
                     continue
                 }

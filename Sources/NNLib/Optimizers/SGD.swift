@@ -49,12 +49,29 @@ public final class SGD: Optimizer {
     @inline(__always) private func rule<T: TensorScalar>(_ b: UpdateBuffers<T>, _ t: Int) {
         let lr = T(self.lr), wd = T(weightDecay), mu = T(momentum), keep = T(1 - dampening)
         let x = b.x, g = b.g, nest = nesterov, first = t == 1
+        typealias L = Lanes<T>
+        let n8 = b.vectorCount  // the same arithmetic, eight at a time (Optimizer+Lanes.swift)
         guard momentum != 0 else {
-            for i in 0..<x.count { x[i] -= lr * (wd == 0 ? g[i] : g[i] + wd * x[i]) }
+            var i = 0
+            while i < n8 {  // i + 8 <= n8 <= every buffer's count
+                let xv = L.load(x, i), gv = L.load(g, i)
+                L.store(xv - lr * (wd == 0 ? gv : gv + wd * xv), x, i)
+                i &+= L.width
+            }
+            for i in n8..<x.count { x[i] -= lr * (wd == 0 ? g[i] : g[i] + wd * x[i]) }
             return
         }
         let buf = b.state[0]
-        for i in 0..<x.count {
+        var i = 0
+        while i < n8 {
+            let xv = L.load(x, i), gv = L.load(g, i)
+            let d = wd == 0 ? gv : gv + wd * xv
+            let bv = first ? d : mu * L.load(buf, i) + keep * d
+            L.store(bv, buf, i)
+            L.store(xv - lr * (nest ? d + mu * bv : bv), x, i)
+            i &+= L.width
+        }
+        for i in n8..<x.count {
             let d = wd == 0 ? g[i] : g[i] + wd * x[i]
             buf[i] = first ? d : mu * buf[i] + keep * d
             x[i] -= lr * (nest ? d + mu * buf[i] : buf[i])

@@ -189,15 +189,19 @@ public final class Interpreter {
         argv.isDefined = true
         if options.loadsStdlib { loadStdlib() }
         limiter.enabled = true
+        Heap.collectOrphans()
     }
 
     deinit {
         // The globals go; what they alone kept, cycles included, is freed now.
         // Whatever a host still holds (a function value it copied out) stays
         // valid: compiled code holds no runtime, and the heap lets go of it.
+        // What survives (values a host kept) joins the orphans, collected
+        // whenever an interpreter is made or freed (see Heap+Orphans.swift).
         rt.globals = [:]
         rt.heap.collect()
-        rt.heap.detachAll()
+        rt.heap.handOverSurvivors()
+        Heap.collectOrphans()
     }
 
     /// Adds a Swift function callable from nn (replacing any builtin of that
@@ -238,6 +242,7 @@ public final class Interpreter {
         set {
             let c = rt.cell(name)
             if let newValue {
+                rt.heap.adopt(newValue)
                 c.value = newValue
                 c.isDefined = true
             } else {
@@ -343,6 +348,9 @@ public final class Interpreter {
     /// Calls a function value (nn function, builtin or callable object) from Swift.
     public func call(_ function: Value, _ arguments: [Value], named: [(label: String, value: Value)] = []) throws -> Value {
         if !running { rt.guardNativeStack() }  // on the caller's thread
+        rt.heap.adopt(function)
+        for v in arguments { rt.heap.adopt(v) }
+        for n in named { rt.heap.adopt(n.value) }
         let outcome = withLimits { () -> Result<Result<Value, Unwind>, Never> in
             .success(Heap.withCurrent(rt.heap) { Result { () throws(Unwind) in
                 try rt.ref.call(function, Arguments(arguments, named: named), range: rt.callSite)
