@@ -7,9 +7,17 @@ import NNTensor
 /// bit, in float32 and float64, at every step; `effective_lr = η/σ` times
 /// the direction the update uses reproduces the step to rounding.
 @Suite struct OptimizerInspectTests {
-    /// θ0 and the curvatures of `L(θ) = Σ c_i θ_i²` (gradients of varied size and sign).
-    static let theta0: [Double] = [1, -2, 0.5, 3, -0.25, 1e-3]
-    static let c: [Double] = [1, 3, 0.01, 100, 7, 0.5]
+    /// θ0 and the curvatures of `L(θ) = Σ c_i θ_i²` (gradients of varied size
+    /// and sign): 19 elements, so the updates' eight-lane loop runs twice and
+    /// its scalar tail three times.
+    static let theta0: [Double] = (0..<19).map { (i: Int) -> Double in
+        let base: [Double] = [1, -2, 0.5, 3, -0.25, 1e-3]
+        return base[i % 6] * (1 + Double(i) / 7)
+    }
+    static let c: [Double] = (0..<19).map { (i: Int) -> Double in
+        let base: [Double] = [1, 3, 0.01, 100, 7, 0.5]
+        return base[i % 6] * (1 + Double(i % 5) / 3)
+    }
 
     /// One step's record: θ before and after, the gradient, the inspection after.
     struct Step<T: TensorScalar> {
