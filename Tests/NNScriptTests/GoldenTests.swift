@@ -8,7 +8,10 @@ import Testing
 /// # expect: text                   one printed line, in order
 /// # expect error: message          a syntax or static error (exit 65)
 /// # expect runtime error: message  a runtime error (exit 70)
+/// # expect stderr: text            a line of the error stream, in order among its lines
 /// ```
+/// A lint warning (`warning: fit: [kind] ...`) the error stream holds must be
+/// expected, line for line and as often: a script that expects none gets none.
 struct GoldenScript: CustomTestStringConvertible, Sendable {
     let path: String
     let name: String
@@ -16,6 +19,7 @@ struct GoldenScript: CustomTestStringConvertible, Sendable {
     let expectedLines: [String]
     let expectedSyntaxErrors: [String]
     let expectedRuntimeError: String?
+    let expectedStderr: [String]
 
     var testDescription: String { name }
 
@@ -38,12 +42,14 @@ struct GoldenScript: CustomTestStringConvertible, Sendable {
         self.path = path
         self.name = name
         self.source = source
-        var lines: [String] = [], syntax: [String] = []
+        var lines: [String] = [], syntax: [String] = [], stderr: [String] = []
         var runtime: String?
         for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
             guard let r = line.range(of: "# expect") else { continue }
             let rest = line[r.upperBound...]
-            if let m = rest.range(of: "runtime error: "), rest.hasPrefix(" runtime error:") {
+            if rest.hasPrefix(" stderr: ") {
+                stderr.append(String(rest.dropFirst(" stderr: ".count)))
+            } else if let m = rest.range(of: "runtime error: "), rest.hasPrefix(" runtime error:") {
                 runtime = String(rest[m.upperBound...])
             } else if let m = rest.range(of: "error: "), rest.hasPrefix(" error:") {
                 syntax.append(String(rest[m.upperBound...]))
@@ -56,6 +62,29 @@ struct GoldenScript: CustomTestStringConvertible, Sendable {
         expectedLines = lines
         expectedSyntaxErrors = syntax
         expectedRuntimeError = runtime
+        expectedStderr = stderr
+    }
+
+    /// True for a lint warning line: `warning: fit: [double_softmax] ...`.
+    static func isLintWarning(_ line: String) -> Bool {
+        line.range(of: #"^warning: \w+: \[\w+\] "#, options: .regularExpression) != nil
+    }
+
+    /// Problems with the error stream `text` against the `# expect stderr:` lines (empty when none).
+    func stderrProblems(_ text: String) -> [String] {
+        let got = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var problems: [String] = []
+        var rest = got[...]
+        for want in expectedStderr {
+            guard let i = rest.firstIndex(of: want) else {
+                problems.append("the error stream lacks (in order) \(want.debugDescription)")
+                break
+            }
+            rest = got[(i + 1)...]
+        }
+        let lint = got.filter(Self.isLintWarning), wanted = expectedStderr.filter(Self.isLintWarning)
+        if lint != wanted { problems.append("lint warnings \(lint), expected \(wanted)") }
+        return problems
     }
 }
 
@@ -63,8 +92,8 @@ struct GoldenScript: CustomTestStringConvertible, Sendable {
 struct GoldenTests {
     @Test("script", arguments: GoldenScript.all())
     func run(_ script: GoldenScript) {
-        var output = ""
-        let nn = Interpreter(options: .init(output: { output += $0 }, errorOutput: { _ in }, filePolicy: .unrestricted))
+        var output = "", errors = ""
+        let nn = Interpreter(options: .init(output: { output += $0 }, errorOutput: { errors += $0 }, filePolicy: .unrestricted))
         var syntax: [String] = []
         var runtime: String?
         do {
@@ -85,6 +114,7 @@ struct GoldenTests {
             #expect(syntax == script.expectedSyntaxErrors, "syntax errors")
         }
         #expect(runtime == script.expectedRuntimeError, "runtime error")
+        #expect(script.stderrProblems(errors).isEmpty, "error stream: \(script.stderrProblems(errors))")
     }
 
     @Test func thereAreEnoughScripts() {

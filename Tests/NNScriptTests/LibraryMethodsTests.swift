@@ -19,6 +19,7 @@ struct LibraryMethodsTests {
         ("DataLoader", "DataLoader(moons(8), batch_size: 4)"), ("Dataset", "split(moons(8), ratios: [0.5, 0.5])[0]"),
         ("CSV", "read_csv(csv_path, target: \"b\")"), ("Standardizer", "standardize(tensor([[1.0], [3.0]]))"),
         ("History", "fit(Linear(2, 2), cross_entropy, data: moons(8), verbose: false)"),
+        ("History", "fit(Linear(2, 2), cross_entropy, data: moons(8), verbose: false, track: [\"sigma\", \"effective_lr\", \"grad_norm\"])"),
     ]
 
     /// Evaluates `expression` after binding `o` to a sample; the value's text or the error.

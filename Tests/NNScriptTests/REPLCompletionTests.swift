@@ -103,7 +103,7 @@ struct REPLCompletionTests {
         }
         #expect(!all.contains("betas"), "betas is Adam's, not SGD's")
         #expect(s.completions(before: "opt.", word: "ze").candidates == ["zero_grad"])
-        #expect(s.completions(before: "print(opt.", word: "st").candidates == ["step", "steps"])
+        #expect(s.completions(before: "print(opt.", word: "st").candidates == ["state", "step", "steps"])
         #expect(s.completions(before: "sched.", word: "lr").candidates == ["lr", "lr_at", "lrs"])
         #expect(s.completions(before: "sched.lr_at(", word: "st").candidates == ["step:"])
     }

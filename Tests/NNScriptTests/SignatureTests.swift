@@ -55,6 +55,7 @@ struct SignatureTests {
         Call("kfold", "X", "y"), Call("kfold", "(X, y)"), Call("DataLoader", "X", "y"), Call("DataLoader", "(X, y)"),
         Call("moons", "8"), Call("spirals", "8"), Call("blobs", "8"), Call("linear_data", "8"), Call("polynomial_data", "8"),
         Call("fit", "model", "cross_entropy", named: [("data", "(X, y)")]),
+        Call("explain", "Adam(model)"), Call("lint", "model", "cross_entropy"),
         Call("evaluate", "model", "X", "y", "cross_entropy"), Call("evaluate", "model", "(X, y)", named: [("loss", "cross_entropy")]),
         Call("cross_validate", "fn() = Sequential(Linear(2, 2))", "X", "y", "cross_entropy"),
         Call("hessian", "f", "w0"), Call("hessian", "model", named: [("loss", "cross_entropy"), ("data", "(X, y)")]),

@@ -52,9 +52,14 @@ struct CheckpointJSON {
 
     static func encode(_ h: History) -> JSONValue {
         func list(_ xs: [Double]) -> JSONValue { .array(xs.map { .double($0) }) }
-        return .object([("train_loss", list(h.trainLoss)), ("val_loss", list(h.valLoss)), ("train_acc", list(h.trainAccuracy)),
-                        ("val_acc", list(h.valAccuracy)), ("lr", list(h.lr)), ("seconds", list(h.seconds)),
-                        ("best_epoch", h.bestEpoch.map { .int($0) } ?? .null), ("stopped_early", .bool(h.stoppedEarly))])
+        var fields: [(key: String, value: JSONValue)] = [
+            ("train_loss", list(h.trainLoss)), ("val_loss", list(h.valLoss)), ("train_acc", list(h.trainAccuracy)),
+            ("val_acc", list(h.valAccuracy)), ("lr", list(h.lr)), ("seconds", list(h.seconds)),
+            ("best_epoch", h.bestEpoch.map { .int($0) } ?? .null), ("stopped_early", .bool(h.stoppedEarly))]
+        if !h.tracked.isEmpty {  // fit(..., track:); absent otherwise, so older readers still read the file
+            fields.append(("tracked", .object(h.tracked.map { (key: $0.name, value: list($0.values)) })))
+        }
+        return .object(fields)
     }
 
     static func encode(_ e: EarlyStopping.Counters) -> JSONValue {
@@ -164,7 +169,7 @@ struct CheckpointJSON {
 
     func history(_ v: JSONValue) throws(FileError) -> History {
         let h = try object(v, "history", required: ["train_loss", "val_loss", "train_acc", "val_acc", "lr", "seconds",
-                                                    "best_epoch", "stopped_early"])
+                                                    "best_epoch", "stopped_early"], optional: ["tracked"])
         var out = History()
         out.trainLoss = try numbers(h["train_loss"], "history.train_loss")
         out.valLoss = try numbers(h["val_loss"], "history.val_loss")
@@ -178,6 +183,16 @@ struct CheckpointJSON {
         for (name, xs) in [("val_loss", out.valLoss), ("train_acc", out.trainAccuracy), ("val_acc", out.valAccuracy),
                            ("lr", out.lr), ("seconds", out.seconds)] where xs.count > n {
             throw fail("history.\(name)", "has \(xs.count) entries but train_loss has \(n) (one per epoch)")
+        }
+        if let t = h["tracked"] {
+            guard let series = t.fields else { throw fail("history.tracked", "must be a JSON object, got \(t.kind)") }
+            for (name, v) in series {
+                let xs = try numbers(v, "history.tracked.\(name)")
+                guard xs.count == n else {
+                    throw fail("history.tracked.\(name)", "has \(xs.count) entries but train_loss has \(n) (one per epoch)")
+                }
+                out.tracked.append((name, xs))
+            }
         }
         return out
     }

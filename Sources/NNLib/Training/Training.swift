@@ -21,6 +21,8 @@ public struct History: Sendable {
     public internal(set) var bestEpoch: Int?
     /// True when early stopping ended training before `epochs`.
     public internal(set) var stoppedEarly = false
+    /// What `track:` recorded, one entry per epoch each, by name (see ``TrainingTracker``).
+    public internal(set) var tracked: [(name: String, values: [Double])] = []
 
     public init() {}
 
@@ -99,6 +101,7 @@ public func evaluate(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) th
 ///   - epochEnded: called after each complete epoch, everything advanced
 ///     (schedule, early stopping), with the history so far; not after an
 ///     interrupted one.
+///   - tracker: records σ, η/σ and the gradient norm per epoch (`track:`).
 ///   - shouldStop: checked after every batch; when it returns true training
 ///     stops at that safe point (between steps) and the history so far is
 ///     returned with `interrupted` set.
@@ -110,7 +113,7 @@ public func fit(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) throws 
                 setTraining: ((Bool) -> Void)? = nil, progress: ProgressReporter? = nil,
                 startEpoch: Int = 0, history initial: History = History(),
                 earlyStopping: EarlyStopping? = nil, weights: ModelWeights? = nil,
-                epochEnded: ((Int, History) throws -> Void)? = nil,
+                epochEnded: ((Int, History) throws -> Void)? = nil, tracker: TrainingTracker? = nil,
                 shouldStop: () -> Bool = { false }) throws -> History {
     guard epochs >= 1 else { throw TensorError(op: "fit", "epochs must be >= 1, got \(epochs)") }
     guard startEpoch >= 0, startEpoch <= epochs else {
@@ -126,6 +129,11 @@ public func fit(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) throws 
     }
     var history = initial
     history.interrupted = false
+    if let tracker {
+        try tracker.prepare(&history, startEpoch: startEpoch)
+    } else if startEpoch > 0, let first = history.tracked.first {
+        throw TensorError(op: "fit", "the run to resume tracked \(first.name) (track:); give the same track: to continue its series")
+    }
     let start = ProcessInfo.processInfo.systemUptime
     let batches = data.batchCount
     var stepsDone = 0
@@ -151,6 +159,7 @@ public func fit(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) throws 
                 }
                 try l.backward()
                 try optimizer.step()
+                tracker?.stepped(optimizer, lr: optimizer.lr)
                 stepsDone += 1
                 let n = xb.shape[0]
                 lossSum += value * Double(n)
@@ -182,6 +191,7 @@ public func fit(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) throws 
                 if let a = val.accuracy { history.valAccuracy.append(a) }
             }
             history.lr.append(lrAtStart)
+            if let tracker { history.record(try tracker.epochEnded(optimizer)) }
             let seconds = ProcessInfo.processInfo.systemUptime - epochStart
             history.seconds.append(seconds)
             progress?.epochEnded(EpochSummary(epoch: epoch, epochs: epochs, trainLoss: trainLoss, valLoss: val?.loss,
@@ -214,10 +224,10 @@ public func fit(module: Module, loss: (Tensor, Tensor) throws -> Tensor, optimiz
                 data: DataLoader, epochs: Int, validation: Dataset? = nil,
                 schedule: LearningRateScheduler? = nil, progress: ProgressReporter? = nil,
                 startEpoch: Int = 0, history: History = History(), earlyStopping: EarlyStopping? = nil,
-                epochEnded: ((Int, History) throws -> Void)? = nil,
+                epochEnded: ((Int, History) throws -> Void)? = nil, tracker: TrainingTracker? = nil,
                 shouldStop: () -> Bool = { false }) throws -> History {
     try fit(model: { try module($0) }, loss: loss, optimizer: optimizer, data: data, epochs: epochs,
             validation: validation, schedule: schedule, setTraining: { module.train($0) },
             progress: progress, startEpoch: startEpoch, history: history, earlyStopping: earlyStopping,
-            weights: .module(module), epochEnded: epochEnded, shouldStop: shouldStop)
+            weights: .module(module), epochEnded: epochEnded, tracker: tracker, shouldStop: shouldStop)
 }

@@ -19,7 +19,8 @@ extension Builtins {
     /// declaration order, with the values given.
     static func optimizer(_ o: Optimizer, _ a: BuiltinArguments) throws -> Value {
         let names = a.builtin.parameters.map(\.name).filter(OptimizerObject.hyperparameters.contains)
-        return .object(OptimizerObject(o, settings: try names.map { ($0, try a[$0]) }))
+        let params = ParameterNames.of(o.parameters, given: try a["params"], a.interpreter)
+        return .object(OptimizerObject(o, settings: try names.map { ($0, try a[$0]) }, names: params))
     }
 
     /// Adam and AdamW: the same parameters (but for the default weight decay)

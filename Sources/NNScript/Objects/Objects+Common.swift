@@ -61,6 +61,13 @@ final class LibraryState {
     var lastFigure: (any Plottable)? { didSet { picturesDrawn &+= 1 } }
     /// How many times `lastFigure` was set: a host compares it before and after a run.
     private(set) var picturesDrawn = 0
+    /// The models whose `parameters()` were asked for lately (weakly held),
+    /// so an optimizer made from that list knows its parameters' names
+    /// (see ``OptimizerObject/names``).
+    var parameterSources: [WeakModule] = []
+    /// The lint warnings `fit` has written, so a script that calls `fit`
+    /// again (a fresh model in a loop) is told once.
+    var lintWarned: Set<String> = []
 }
 
 /// Conversions from script values that the library adapters share.

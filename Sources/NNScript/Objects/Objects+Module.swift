@@ -45,8 +45,9 @@ final class ModuleObject: LibraryObject {
 
     /// The methods of every layer and model, declared once (see ``Method``).
     static let methods: [Method<ModuleObject>] = [
-        Method("parameters", summary: "Every parameter of the model, in order.") { o, _ in
-            .list(o.module.parameters.map { .tensor($0) })
+        Method("parameters", summary: "Every parameter of the model, in order.") { o, a in
+            a.interpreter.libraryState.remember(parametersOf: o.module)
+            return .list(o.module.parameters.map { .tensor($0) })
         },
         Method("named_parameters", summary: "The parameters by PyTorch name (`0.weight`), as a record.") { o, _ in
             .record(o.module.namedParameters.map { ($0.name, .tensor($0.tensor)) })

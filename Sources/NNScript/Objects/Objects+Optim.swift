@@ -8,10 +8,14 @@ final class OptimizerObject: LibraryObject {
     let optimizer: Optimizer
     /// The hyperparameters as constructed, for printing and reading.
     let settings: [(String, Value)]
+    /// Each parameter's state_dict name (`0.weight`), when the optimizer was
+    /// made from a model or its `parameters()` (see ``ParameterNames``).
+    let names: [String]?
 
-    init(_ optimizer: Optimizer, settings: [(String, Value)]) {
+    init(_ optimizer: Optimizer, settings: [(String, Value)], names: [String]? = nil) {
         self.optimizer = optimizer
         self.settings = settings
+        self.names = names
     }
 
     var typeName: String { optimizer.name }
@@ -31,6 +35,7 @@ final class OptimizerObject: LibraryObject {
             o.optimizer.zeroGrad()
             return .nil
         },
+        stateMethod,
     ]
 
     /// The hyperparameters some optimizer is made with, by their PyTorch names

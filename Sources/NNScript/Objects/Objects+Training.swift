@@ -42,7 +42,8 @@ final class HistoryObject: LibraryObject {
                      Property("best_epoch", "The epoch with the lowest val_loss, under `patience:` or `restore_best:` (nil otherwise).") {
                          $0.history.bestEpoch.map { .number(Double($0)) } ?? .nil
                      },
-                     Property("stopped_early", "True when `patience:` ended training before `epochs`.") { .bool($0.history.stoppedEarly) }])
+                     Property("stopped_early", "True when `patience:` ended training before `epochs`.") { .bool($0.history.stoppedEarly) }]
+                    + trackedProperties)
 
     /// The loss curves as a figure (log scale when the losses span more than a decade).
     var figure: Figure {
