@@ -7,7 +7,9 @@
 /// repeated or leading ones. Inside `{ }` newlines are significant again.
 ///
 /// Interpolated strings come out as `stringHead`, the tokens of the first
-/// expression, `stringMiddle`, ..., `stringTail`.
+/// expression, `stringMiddle`, ..., `stringTail`. A `:` at the top level of an
+/// interpolation (not inside brackets, braces or a nested string) starts a
+/// format spec: `"{loss:.4f}"` gives the tokens of `loss`, then `formatSpec(".4f")`.
 ///
 /// The lexer never fails: bad input becomes a diagnostic and lexing goes on.
 public struct Lexer: Sendable {
@@ -252,7 +254,12 @@ struct LexerState {
                 tokens.removeLast()  // a line starting with `.` continues the previous one
             }
         case UInt8(ascii: ","): kind = .comma
-        case UInt8(ascii: ":"): kind = .colon
+        case UInt8(ascii: ":"):
+            if stack.last == .interpolation {  // `"{x:.4f}"`: the rest up to `}` is a format spec
+                lexFormatSpec()
+                return
+            }
+            kind = .colon
         case UInt8(ascii: ";"): kind = .semicolon
         case UInt8(ascii: "("): kind = .leftParen; stack.append(.paren)
         case UInt8(ascii: "["): kind = .leftBracket; stack.append(.bracket)
