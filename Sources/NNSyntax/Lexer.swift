@@ -238,11 +238,28 @@ struct LexerState {
             else if next == UInt8(ascii: ">") { kind = .arrow; length = 2 }
         case UInt8(ascii: "!"):
             guard next == UInt8(ascii: "=") else {
+                // Python's and C's habits read as what they mean, so parsing goes on with one error.
                 error("unexpected character '!'; use 'not' for logical negation", pos, pos + 1)
                 pos += 1
+                add(.kwNot, start)
                 return
             }
             kind = .bangEqual; length = 2
+        case UInt8(ascii: "&") where next == UInt8(ascii: "&"):
+            error("unexpected '&&'; use 'and' for logical and", pos, pos + 2)
+            pos += 2
+            add(.kwAnd, start)
+            return
+        case UInt8(ascii: "|") where next == UInt8(ascii: "|"):
+            error("unexpected '||'; use 'or' for logical or", pos, pos + 2)
+            pos += 2
+            add(.kwOr, start)
+            return
+        case UInt8(ascii: "&"), UInt8(ascii: "|"):
+            let (word, function) = c == UInt8(ascii: "&") ? ("and", "logical_and") : ("or", "logical_or")
+            error("unexpected character '\(Character(Unicode.Scalar(c)))'; use '\(word)' (for masks elementwise, \(function)(a, b))", pos, pos + 1)
+            pos += 1
+            return
         case UInt8(ascii: "<"): kind = .less; if next == UInt8(ascii: "=") { kind = .lessEqual; length = 2 }
         case UInt8(ascii: ">"): kind = .greater; if next == UInt8(ascii: "=") { kind = .greaterEqual; length = 2 }
         case UInt8(ascii: "."):

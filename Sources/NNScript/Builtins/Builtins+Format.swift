@@ -43,8 +43,12 @@ extension Value {
         case .bool(let b): return try spec.format(text: b ? "true" : "false", what: "a bool")
         case .nil: return try spec.format(text: "nil", what: "nil")
         case .tensor(let t): return try Value.formatted(t, spec)
+        case .list, .tuple:
+            throw FormatSpecError(spec.text, "a format spec writes a number, string, bool, nil or tensor, not a \(typeName); format the items: join(map(xs, x => format(x, \(Value.quote(spec.text)))), \", \")")
+        case .record:
+            throw FormatSpecError(spec.text, "a format spec writes a number, string, bool, nil or tensor, not a record; format its fields one by one (\"{r.loss:\(spec.text)}\")")
         default:
-            throw FormatSpecError(spec.text, "a format spec writes a number, string, bool, nil or tensor, not a \(typeName); format its items one by one")
+            throw FormatSpecError(spec.text, "a format spec writes a number, string, bool, nil or tensor, not a \(typeName)")
         }
     }
 
