@@ -22,7 +22,8 @@ extension Builtins {
             a scalar tensor is its one number (`"{loss:.4f}"` for a tensor loss). \
             A string takes fill, align, width and precision (the most characters kept); \
             a bool or nil its text (`true`, `nil`) with fill, align and width. \
-            Lists, tuples and records take no spec (format their items one by one).
+            Lists, tuples and records take no spec (format their items one by one); \
+            the empty spec is no spec: `format(x)` is `str(x)` for any value.
             """
     ) { a in
         let spec = try a.string("spec")
@@ -35,8 +36,10 @@ extension Builtins {
 }
 
 extension Value {
-    /// The value as `spec` writes it (see ``Builtins/formatBuiltin``).
+    /// The value as `spec` writes it (see ``Builtins/formatBuiltin``); an
+    /// empty spec is no spec: any value as `print` shows it (`"{r:}"` is `"{r}"`).
     func formatted(_ spec: FormatSpec) throws(FormatSpecError) -> String {
+        if spec.text.isEmpty { return description }
         switch self {
         case .number(let d): return try spec.format(number: d, plain: Value.formatNumber(d))
         case .string(let s): return try spec.format(text: s)
