@@ -59,7 +59,7 @@ extension Value {
     /// error names the element), then each element is written by it.
     static func formatted(_ t: Tensor, _ spec: FormatSpec) throws(FormatSpecError) -> String {
         if t.isBool {
-            throw FormatSpecError(spec.text, "a bool tensor has no number format; convert it with t.float() first")
+            throw FormatSpecError(spec.text, "a bool tensor has no number format; convert it with t.to(\"float32\") first")
         }
         let single = t.dtype == .float32
         _ = try spec.format(number: 0, plain: "0")  // what the spec alone rules out ('s', a precision without a type)
