@@ -237,6 +237,14 @@ struct LexerState {
             if next == UInt8(ascii: "=") { kind = .equalEqual; length = 2 }
             else if next == UInt8(ascii: ">") { kind = .arrow; length = 2 }
         case UInt8(ascii: "!"):
+            if stack.last == .interpolation, [UInt8(ascii: "r"), UInt8(ascii: "s"), UInt8(ascii: "a")].contains(next),
+               peek(2) == UInt8(ascii: "}") || peek(2) == UInt8(ascii: ":") {
+                // Python's `"{x!r}"`: a conversion nn does not have.
+                let fix = next == UInt8(ascii: "s") ? "{str(x)} (or just {x})" : "{repr(x)}"
+                error("nn has no '!\(Character(Unicode.Scalar(next)))' conversion in interpolation; write \(fix)", pos, pos + 2)
+                pos += 2
+                return
+            }
             guard next == UInt8(ascii: "=") else {
                 // Python's and C's habits read as what they mean, so parsing goes on with one error.
                 error("unexpected character '!'; use 'not' for logical negation", pos, pos + 1)

@@ -9,6 +9,7 @@
 /// | `print x` | print is a function: print(x) |
 /// | `None`, `True`, `False` (undefined) | nn writes them 'nil', 'true', 'false' (``PythonHabits/nameHint(_:)``) |
 /// | `&&`, `\|\|`, `!` | use 'and', 'or', 'not' (the lexer; reported once, read as meant) |
+/// | `"{x!r}"` | write {repr(x)} (the lexer) |
 public enum PythonHabits {
     /// What to write instead of an undefined name that is Python's spelling
     /// of an nn keyword: `; nn writes it 'nil'`; nil for any other name.
