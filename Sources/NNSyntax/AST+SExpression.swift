@@ -64,6 +64,10 @@ enum SExpressionPrinter {
                 switch part {
                 case .literal(let s): out += s.debugDescription
                 case .expression(let x): expr(x, into: &out)
+                case .formatted(let x, let spec):
+                    out += "(format "
+                    expr(x, into: &out)
+                    out += " \(spec.text.debugDescription))"
                 }
             }
             out += ")"

@@ -241,6 +241,8 @@ public enum StringPart: Sendable {
     case literal(String)
     /// An interpolated expression `{e}`.
     case expression(Expr)
+    /// An interpolated expression with a format spec: `{loss:.4f}`.
+    case formatted(Expr, FormatSpec)
 }
 
 /// One entry of a record literal: `lr: 0.01` or `"key": 2`.

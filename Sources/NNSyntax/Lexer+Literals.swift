@@ -136,6 +136,40 @@ extension LexerState {
         }
     }
 
+    /// Lexes a format spec from the `:` of an interpolation up to its `}`
+    /// (left for the caller, which resumes the string), as one `formatSpec`
+    /// token. A spec is read raw (no escapes); it cannot hold `{` (Python's
+    /// nested fields: build the spec as a string and call `format`), nor end
+    /// the string or the line before its `}`.
+    mutating func lexFormatSpec() {
+        let start = pos
+        pos += 1
+        var text: [UInt8] = []
+        var nested = false
+        while pos < bytes.count {
+            let c = bytes[pos]
+            if c == UInt8(ascii: "}") { break }
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\n") {
+                error("expected '}' to close the format spec in string", start, pos)
+                add(.formatSpec, start, text: "")
+                if c == UInt8(ascii: "\"") {  // the string ends here: close the interpolation and the string
+                    stack.removeLast()
+                    let quote = pos
+                    pos += 1
+                    add(.stringTail, quote)
+                }
+                return
+            }
+            if c == UInt8(ascii: "{") && !nested {
+                nested = true
+                error("a format spec cannot hold '{' (nested fields are not supported; build the spec as a string and call format(x, spec))", pos, pos + 1)
+            }
+            text.append(c)
+            pos += 1
+        }
+        add(.formatSpec, start, text: nested ? "" : String(decoding: text, as: UTF8.self))
+    }
+
     /// Lexes one escape sequence starting at the backslash.
     mutating func lexEscape(into buffer: inout [UInt8]) {
         let start = pos

@@ -7,7 +7,9 @@
 /// repeated or leading ones. Inside `{ }` newlines are significant again.
 ///
 /// Interpolated strings come out as `stringHead`, the tokens of the first
-/// expression, `stringMiddle`, ..., `stringTail`.
+/// expression, `stringMiddle`, ..., `stringTail`. A `:` at the top level of an
+/// interpolation (not inside brackets, braces or a nested string) starts a
+/// format spec: `"{loss:.4f}"` gives the tokens of `loss`, then `formatSpec(".4f")`.
 ///
 /// The lexer never fails: bad input becomes a diagnostic and lexing goes on.
 public struct Lexer: Sendable {
@@ -235,12 +237,37 @@ struct LexerState {
             if next == UInt8(ascii: "=") { kind = .equalEqual; length = 2 }
             else if next == UInt8(ascii: ">") { kind = .arrow; length = 2 }
         case UInt8(ascii: "!"):
+            if stack.last == .interpolation, [UInt8(ascii: "r"), UInt8(ascii: "s"), UInt8(ascii: "a")].contains(next),
+               peek(2) == UInt8(ascii: "}") || peek(2) == UInt8(ascii: ":") {
+                // Python's `"{x!r}"`: a conversion nn does not have.
+                let fix = next == UInt8(ascii: "s") ? "{str(x)} (or just {x})" : "{repr(x)}"
+                error("nn has no '!\(Character(Unicode.Scalar(next)))' conversion in interpolation; write \(fix)", pos, pos + 2)
+                pos += 2
+                return
+            }
             guard next == UInt8(ascii: "=") else {
+                // Python's and C's habits read as what they mean, so parsing goes on with one error.
                 error("unexpected character '!'; use 'not' for logical negation", pos, pos + 1)
                 pos += 1
+                add(.kwNot, start)
                 return
             }
             kind = .bangEqual; length = 2
+        case UInt8(ascii: "&") where next == UInt8(ascii: "&"):
+            error("unexpected '&&'; use 'and' for logical and", pos, pos + 2)
+            pos += 2
+            add(.kwAnd, start)
+            return
+        case UInt8(ascii: "|") where next == UInt8(ascii: "|"):
+            error("unexpected '||'; use 'or' for logical or", pos, pos + 2)
+            pos += 2
+            add(.kwOr, start)
+            return
+        case UInt8(ascii: "&"), UInt8(ascii: "|"):
+            let (word, function) = c == UInt8(ascii: "&") ? ("and", "logical_and") : ("or", "logical_or")
+            error("unexpected character '\(Character(Unicode.Scalar(c)))'; use '\(word)' (for masks elementwise, \(function)(a, b))", pos, pos + 1)
+            pos += 1
+            return
         case UInt8(ascii: "<"): kind = .less; if next == UInt8(ascii: "=") { kind = .lessEqual; length = 2 }
         case UInt8(ascii: ">"): kind = .greater; if next == UInt8(ascii: "=") { kind = .greaterEqual; length = 2 }
         case UInt8(ascii: "."):
@@ -252,7 +279,12 @@ struct LexerState {
                 tokens.removeLast()  // a line starting with `.` continues the previous one
             }
         case UInt8(ascii: ","): kind = .comma
-        case UInt8(ascii: ":"): kind = .colon
+        case UInt8(ascii: ":"):
+            if stack.last == .interpolation {  // `"{x:.4f}"`: the rest up to `}` is a format spec
+                lexFormatSpec()
+                return
+            }
+            kind = .colon
         case UInt8(ascii: ";"): kind = .semicolon
         case UInt8(ascii: "("): kind = .leftParen; stack.append(.paren)
         case UInt8(ascii: "["): kind = .leftBracket; stack.append(.bracket)

@@ -235,20 +235,33 @@ extension Parser {
         return true
     }
 
-    /// string = STRING | STRING_HEAD expression { STRING_MIDDLE expression } STRING_TAIL
+    /// string = STRING | STRING_HEAD field { STRING_MIDDLE field } STRING_TAIL
+    /// field  = expression [ FORMAT_SPEC ]
     ///
-    /// The lexer splits `"a {x} b {y}"` into head `"a {`, the tokens of `x`,
-    /// middle `} b {`, the tokens of `y`, and tail `}"`.
+    /// The lexer splits `"a {x} b {y:.2f}"` into head `"a {`, the tokens of `x`,
+    /// middle `} b {`, the tokens of `y`, the spec `.2f`, and tail `}"`. A
+    /// spec that cannot be read is a syntax error at the spec.
     mutating func parseInterpolation() throws(ParseError) -> Expr {
         let head = advance()
         var parts: [StringPart] = []
         if !head.text.isEmpty { parts.append(.literal(head.text)) }
         var end = head.range
         while true {
-            if kind == .stringMiddle || kind == .stringTail {
+            if kind == .stringMiddle || kind == .stringTail || kind == .formatSpec {
                 throw fail("expected an expression inside '{}' in string (write '\\{' for a literal brace)")
             }
-            parts.append(.expression(try parseExpression()))
+            let e = try parseExpression()
+            if kind == .formatSpec {
+                let token = advance()
+                do {
+                    parts.append(.formatted(e, try FormatSpec(token.text)))
+                } catch {
+                    report(error.message, at: token.range)
+                    parts.append(.expression(e))
+                }
+            } else {
+                parts.append(.expression(e))
+            }
             let piece = current
             guard piece.kind == .stringMiddle || piece.kind == .stringTail else {
                 throw fail("expected '}' to close the interpolation in string, found \(describe(piece))")

@@ -24,7 +24,8 @@ extension Parser {
             let (savedDepth, savedHeight) = (depth, height)
             let statementStart = index
             do {
-                statements.append(try parseStatement())
+                let statement = try parseStatement()
+                statements.append(statement)
                 endsWithSemicolon = kind == .semicolon
                 switch kind {
                 case .newline, .semicolon:
@@ -34,6 +35,10 @@ extension Parser {
                 case .rightBrace where inBlock:
                     break
                 default:
+                    if let habit = pythonHabit(after: statement) {
+                        report(habit.message, at: habit.range)
+                        throw ParseError()
+                    }
                     throw fail("expected newline or ';' after statement, found \(describe(current))")
                 }
             } catch {

@@ -11,6 +11,9 @@ public enum TokenKind: UInt8, Sendable, CaseIterable {
     case stringMiddle
     /// The text after the last `}` up to the closing `"`.
     case stringTail
+    /// The format spec after a top-level `:` of an interpolation, up to its
+    /// `}` (`.4f` in `"{loss:.4f}"`); the spec's text is in ``Token/text``.
+    case formatSpec
     /// A name; the name is in ``Token/text``.
     case identifier
 
@@ -36,6 +39,7 @@ public enum TokenKind: UInt8, Sendable, CaseIterable {
         case .number: "number"
         case .string, .stringHead: "string"
         case .stringMiddle, .stringTail: "'}'"
+        case .formatSpec: "format spec"
         case .identifier: "identifier"
         case .newline: "newline"
         case .endOfInput: "end of input"
@@ -148,7 +152,7 @@ public struct Token: Sendable, CustomStringConvertible {
         switch kind {
         case .number: "number(\(number))"
         case .identifier: "identifier(\(text))"
-        case .string, .stringHead, .stringMiddle, .stringTail: "\(kind)(\(text.debugDescription))"
+        case .string, .stringHead, .stringMiddle, .stringTail, .formatSpec: "\(kind)(\(text.debugDescription))"
         default: kind.displayName
         }
     }

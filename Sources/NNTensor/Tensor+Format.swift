@@ -57,6 +57,19 @@ extension Tensor: CustomStringConvertible {
 }
 
 extension Tensor {
+    /// The values alone, each element as `element` writes it, right-aligned to
+    /// the widest shown: `[[0.10, 2.50],\n [3.00, 4.00]]`; a scalar is its one
+    /// element, bare (`0.25`). Nesting, wrapping at `lineWidth` and the `...`
+    /// of a tensor over `threshold` elements are the printed form's.
+    /// (`format(t, ".2f")` and `"{t:.2f}"` in nn.)
+    public func formattedValues(threshold: Int = 1000, edgeItems: Int = 3, lineWidth: Int = 80,
+                                element: @escaping @Sendable (Double) -> String) -> String {
+        if rank > Tensor.maxPrintedRank { return summary }
+        let p = TensorPrinter(tensor: self, precision: 0, threshold: threshold, edgeItems: Swift.max(0, edgeItems),
+                              lineWidth: lineWidth, element: element)
+        return p.render(indent: 0)
+    }
+
     /// `tensor([...], shape=[1, 1, 1, ..., 1, 1, 1] (rank 50000), dtype=float32)`:
     /// the first and last three dimensions, the rank, the dtype and how the
     /// tensor was made, without its values.
@@ -81,6 +94,15 @@ struct ElementFormatter {
     let precision: Int
     /// Bool elements print as `True`/`False`, right-aligned (as PyTorch).
     var boolMode = false
+    /// Elements as a caller writes them (a format spec), right-aligned to the widest shown.
+    var custom: (@Sendable (Double) -> String)?
+
+    /// The format of elements the caller writes.
+    init(_ values: [Double], element: @escaping @Sendable (Double) -> String) {
+        precision = 0
+        custom = element
+        for v in values { maxWidth = max(maxWidth, element(v).count) }
+    }
 
     /// The format of a bool tensor's elements.
     init(bools: Void, precision: Int) {
@@ -115,7 +137,8 @@ struct ElementFormatter {
     /// `v` in the chosen format, right-aligned to `maxWidth`.
     func format(_ v: Double) -> String {
         let s: String
-        if boolMode { s = v != 0 ? "True" : "False" }
+        if let custom { s = custom(v) }
+        else if boolMode { s = v != 0 ? "True" : "False" }
         else if v.isNaN { s = "nan" }
         else if v.isInfinite { s = v < 0 ? "-inf" : "inf" }
         else if sciMode { s = Self.c("%.\(precision)e", v) }
@@ -151,7 +174,8 @@ struct TensorPrinter {
     let strides: [Int]
     var formatter: ElementFormatter
 
-    init(tensor: Tensor, precision: Int, threshold: Int, edgeItems: Int, lineWidth: Int) {
+    init(tensor: Tensor, precision: Int, threshold: Int, edgeItems: Int, lineWidth: Int,
+         element: (@Sendable (Double) -> String)? = nil) {
         self.tensor = tensor
         self.precision = precision
         self.summarize = tensor.count > threshold
@@ -159,13 +183,14 @@ struct TensorPrinter {
         self.lineWidth = lineWidth
         self.strides = Shape.strides(tensor.shape)
         self.formatter = ElementFormatter([], precision: precision)
-        if tensor.isBool {
+        if tensor.isBool && element == nil {
             formatter = ElementFormatter(bools: (), precision: precision)
             return
         }
         var shown: [Double] = []
         collect(dim: 0, offset: 0, into: &shown)
-        formatter = ElementFormatter(shown, precision: precision)
+        formatter = if let element { ElementFormatter(shown, element: element) }
+            else { ElementFormatter(shown, precision: precision) }
     }
 
     /// The indices shown along an axis of length `n`, and whether a `...` gap follows the first part.

@@ -53,6 +53,13 @@ struct REPLCompletionTests {
         #expect(!all.contains("reshape"))
     }
 
+    @Test("a format spec in an interpolation is not code: a '(' fill opens nothing")
+    func formatSpecs() throws {
+        let s = try session()
+        #expect(s.completions(before: "print(\"{1:(<8} ", word: "").wantsFilenames)
+        #expect(s.completions(before: "print(\"{1:(<8} {", word: "sca").candidates == ["scaled"])
+    }
+
     @Test("unknown receivers and numbers offer nothing")
     func nothingToOffer() throws {
         let s = try session()

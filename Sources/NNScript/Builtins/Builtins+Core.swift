@@ -54,6 +54,7 @@ extension Builtins {
         Builtin("repr", [.required("x")], area: "Core", summary: "The text of `x` as it is shown inside a list (strings quoted).") { a in
             .string(try a["x"].repr)
         },
+        formatBuiltin,
         Builtin("number", [.required("x")], area: "Core",
                 summary: "Converts a string (or a one-element tensor, or a bool) to a number.") { a in
             let x = try a["x"]

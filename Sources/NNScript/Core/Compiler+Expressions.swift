@@ -13,6 +13,7 @@ extension Compiler {
                 switch p {
                 case .literal(let s): ConstNode(.string(s), range: r)
                 case .expression(let x): compile(x)
+                case .formatted(let x, let spec): FormatNode(compile(x), spec: spec, range: x.range)
                 }
             }
             return InterpolationNode(items: nodes, range: r)
@@ -147,7 +148,12 @@ extension Compiler {
         case .function: return true
         case .number, .string, .boolean, .nilLiteral, .identifier, .invalid: return false
         case .interpolation(let parts):
-            return parts.contains { if case .expression(let x) = $0 { containsFunction(x) } else { false } }
+            return parts.contains {
+                switch $0 {
+                case .literal: false
+                case .expression(let x), .formatted(let x, _): containsFunction(x)
+                }
+            }
         case .tuple(let xs), .list(let xs): return xs.contains(where: containsFunction)
         case .record(let fs): return fs.contains { containsFunction($0.value) }
         case .unary(_, let x): return containsFunction(x)

@@ -252,6 +252,20 @@ extension Unwind {
     }
 }
 
+/// `{x:spec}` in an interpolated string: the value as the format spec writes
+/// it (`Value.formatted`, Builtins+Format.swift); the spec was read when parsing.
+final class FormatNode: UnaryNode {
+    let spec: FormatSpec
+    init(_ operand: Node, spec: FormatSpec, range: SourceRange) {
+        self.spec = spec
+        super.init(operand, range: range)
+    }
+    override func eval(_ f: Frame) throws(Unwind) -> Value {
+        let v = try operand.eval(f)
+        do { return .string(try v.formatted(spec)) } catch { throw .fail(error.message, range) }
+    }
+}
+
 /// An interpolated string: its items (literal parts and `{expr}` parts), concatenated.
 final class InterpolationNode: ItemsNode {
     override func eval(_ f: Frame) throws(Unwind) -> Value {

@@ -111,7 +111,7 @@ final class Runtime {
     func suggestion(_ name: String, extra: [String], globalsOnly: Bool = false) -> String {
         var names = extra + definedGlobalNames
         if !globalsOnly { names += interpreter.registry.names }
-        return LibraryTypes.methodHint(name) ?? Suggest.didYouMean(name, among: names)
+        return LibraryTypes.methodHint(name) ?? PythonHabits.nameHint(name) ?? Suggest.didYouMean(name, among: names)
     }
 }
 

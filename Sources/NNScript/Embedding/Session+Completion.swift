@@ -184,6 +184,10 @@ struct CompletionScan {
                 while i < chars.count, chars[i] != "\n" { i += 1 }
                 continue
             case "\"": stack.append(.string)
+            case ":" where { if case .interpolation = stack.last { true } else { false } }():
+                // A format spec (`"{x:(<8}"`) is not code: skip to its `}`.
+                while i < chars.count, chars[i] != "}" { i += 1 }
+                continue
             case "(", "[", "{": stack.append(.bracket(c, i))
             case ")", "]", "}":
                 if !stack.isEmpty { stack.removeLast() }
