@@ -38,6 +38,10 @@ extension Tensor {
             var inverse = [Int](repeating: 0, count: perm.count)
             for (i, p) in perm.enumerated() { inverse[p] = i }
             return [g.permuted(inverse)]
+        }.batchedRule { g, _ in
+            var inverse = [0]
+            for p in perm.indices { inverse.append((perm.firstIndex(of: p) ?? p) + 1) }
+            return [g.permuted(inverse)]
         }
     }
 
