@@ -158,6 +158,16 @@ extension Tensor {
                 start += len
             }
             return grads
+        }.batchedRule { g, ctx in
+            var start = 0
+            var grads: [Tensor?] = []
+            let lead = [TensorIndex](repeating: .all, count: ax + 1)
+            for (i, x) in ctx.inputs.enumerated() {
+                let len = x.shape[ax]
+                grads.append(ctx.needs[i] ? try g.index(lead + [.slice(start: start, stop: start + len, step: 1)]) : nil)
+                start += len
+            }
+            return grads
         }
     }
 

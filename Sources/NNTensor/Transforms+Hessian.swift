@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 /// Hessians with respect to several tensors as one flat matrix (a model's
 /// parameters), and the assembly of Jacobian and Hessian rows into one tensor.
 extension Autodiff {
@@ -137,16 +134,20 @@ extension Autodiff {
         }
     }
 
-    /// How many Hessian rows one batched pass takes: enough that every
-    /// intermediate of the pass (`rows ×` its largest recorded tensor) stays
-    /// within about `elements` numbers, so a block's working set stays in
-    /// cache, and at least one.
-    public static func hessianBlockRows(of g: Tensor, wrt targets: [Tensor], elements: Int = 1 << 16) -> Int {
+    /// How many Hessian rows one batched pass takes: as many as keep every
+    /// intermediate of the pass (`rows ×` the largest tensor it reaches)
+    /// within `bytes`, and at least one.
+    ///
+    /// The default, 128 KiB, is glibc's threshold for serving an allocation
+    /// by `mmap`: above it each fresh buffer costs page faults, which for
+    /// the 10-20-1 MLP's Hessian made blocks of 32 rows (512 KB
+    /// intermediates) twice as slow as blocks of 8 (docs/benchmarks.md).
+    public static func hessianBlockRows(of g: Tensor, wrt targets: [Tensor], bytes: Int = 1 << 17) -> Int {
         let (order, reaches) = Tensor.reachingOrder(from: g, targets: Set(targets.map(ObjectIdentifier.init)))
         var largest = 1
         for t in order where reaches[ObjectIdentifier(t)] == true { largest = Swift.max(largest, t.count) }
-        if let env = getenv("NN_HBLOCK"), let v = Int(String(cString: env)) { return Swift.max(1, v / largest) }
-        return Swift.max(1, elements / largest)
+        let size = g.dtype == .float32 ? 4 : 8
+        return Swift.max(1, bytes / size / largest)
     }
 
     /// Runs `body` with every tensor of `params` tracked, restoring the

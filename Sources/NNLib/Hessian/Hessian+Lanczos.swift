@@ -98,9 +98,9 @@ extension Hessian {
         if vectors {
             ritzVectors = idx.map { i in
                 var y = [Double](repeating: 0, count: n)
-                for (j, q) in kry.basis.enumerated() {
-                    let c = eig.vectors[i][j]
-                    for r in 0..<n { y[r] += c * q[r] }
+                for j in 0..<kry.rows {
+                    let c = eig.vectors[i][j], q = j * n
+                    for r in 0..<n { y[r] += c * kry.basis[q + r] }
                 }
                 let len = norm(y)
                 return len > 0 ? y.map { $0 / len } : y
@@ -126,7 +126,10 @@ extension Hessian {
     /// The Lanczos basis `Q`, the diagonal `α` and the couplings `β`
     /// (`beta[j]` joins `q_j` and `q_{j+1}`; the last is the residual norm).
     struct Krylov {
-        var basis: [[Double]] = []
+        /// The basis vectors `q_j` as the rows of one row-major `[rows, n]`
+        /// matrix, so that reorthogonalisation is two matrix-vector products.
+        var basis: [Double] = []
+        var rows = 0
         var alpha: [Double] = []
         var beta: [Double] = []
     }
@@ -148,7 +151,8 @@ extension Hessian {
         q = q.map { $0 / len }
         var scale = 0.0
         for j in 0..<steps {
-            kry.basis.append(q)
+            kry.basis.append(contentsOf: q)
+            kry.rows += 1
             var w = try hvp(q)
             guard w.count == n else {
                 throw TensorError(op: op, "the Hessian-vector product has \(w.count) elements, expected \(n)")
@@ -158,7 +162,7 @@ extension Hessian {
             }
             let a = dot(q, w)
             kry.alpha.append(a)
-            for _ in 0..<2 { orthogonalize(&w, against: kry.basis) }
+            for _ in 0..<2 { try orthogonalize(&w, against: kry.basis, rows: kry.rows) }
             let b = norm(w)
             scale = Swift.max(scale, Swift.abs(a), b)
             if j + 1 == steps { kry.beta.append(b); break }
@@ -166,7 +170,7 @@ extension Hessian {
                 kry.beta.append(0)
                 guard restart else { break }
                 var fresh = (0..<n).map { _ in rng.normal() }
-                for _ in 0..<2 { orthogonalize(&fresh, against: kry.basis) }
+                for _ in 0..<2 { try orthogonalize(&fresh, against: kry.basis, rows: kry.rows) }
                 len = norm(fresh)
                 guard len > 1e-8 else { break }
                 q = fresh.map { $0 / len }
@@ -179,18 +183,17 @@ extension Hessian {
         return kry
     }
 
-    /// `w −= Σ (qᵀw) q` over an orthonormal basis (classical Gram–Schmidt).
-    static func orthogonalize(_ w: inout [Double], against basis: [[Double]]) {
+    /// `w −= Qᵀ(Q w)` for the orthonormal rows of `Q` (`[rows, n]`,
+    /// row-major in `basis`): classical Gram–Schmidt blocked into two
+    /// matrix-vector products (BLAS, threaded), each one pass over `Q`,
+    /// instead of a dot product and an update per basis vector.
+    static func orthogonalize(_ w: inout [Double], against basis: [Double], rows: Int) throws {
         let n = w.count
-        w.withUnsafeMutableBufferPointer { wp in
-            for q in basis {
-                q.withUnsafeBufferPointer { qp in
-                    let m = Swift.min(n, qp.count)
-                    let c = dot(qp, UnsafeBufferPointer(wp), count: m)
-                    for i in 0..<m { wp[i] -= c * qp[i] }
-                }
-            }
-        }
+        guard rows > 0, n > 0, basis.count == rows * n else { return }
+        let q = try Tensor(shape: [rows, n], array: basis)    // shares the basis' storage
+        let c = try q.matmul(Tensor(shape: [n, 1], array: w))  // Q w
+        let u = try q.matmul(c, transposeSelf: true).doubles  // Qᵀ (Q w)
+        for i in 0..<n { w[i] -= u[i] }
     }
 
     /// `eigh` of the symmetric tridiagonal matrix with diagonal `alpha` and

@@ -207,6 +207,13 @@ public enum Hessian {
             try probe(at: θ, op: "hvp") { try $0.hvp(v) }
         }
 
+        /// `H(θ) v_b` for several directions: the forward pass and the
+        /// recorded gradient once, then batched backward passes through it
+        /// (`Probe.hvps`).
+        public func hvps(at θ: [Double], _ vs: [[Double]]) throws -> [[Double]] {
+            try probe(at: θ, op: "hvp") { try $0.hvps(vs) }
+        }
+
         /// Runs `body` with a `Probe` at `θ`: the value, the gradient, and
         /// Hessian-vector products that share one recorded gradient.
         public func probe<R>(at θ: [Double], op: String = "hessian", _ body: (Probe) throws -> R) throws -> R {
@@ -295,6 +302,37 @@ public enum Hessian {
                         for c in cols { out[k * width + c - columns.lowerBound] = h[h0 + c] }
                     }
                 }
+            }
+            return out
+        }
+
+        /// `H v_b` for several directions, flat, through the one recorded
+        /// gradient: blocks of directions, each one batched backward pass
+        /// seeded with the block (`Tensor.batchedGradients`; blocks sized
+        /// as the Hessian's rows, `Autodiff.hessianBlockRows`), a
+        /// ``checkpoint`` before each. Equal to `vs.map(hvp)` to rounding.
+        public func hvps(_ vs: [[Double]]) throws -> [[Double]] {
+            for v in vs { try layout.checkLength(v.count, op: op, what: "the direction") }
+            let n = dimension
+            let block = Autodiff.hessianBlockRows(of: flatGradient, wrt: leaves)
+            var out: [[Double]] = []
+            out.reserveCapacity(vs.count)
+            var start = 0
+            while start < vs.count {
+                try checkpoint()
+                let k = Swift.min(block, vs.count - start)
+                let seeds = try Tensor(shape: [k, n], values: Array(vs[start..<(start + k)].joined()), dtype: dtype)
+                let hs = try Tensor.batchedGradients(of: flatGradient, wrt: leaves, seeds: seeds).map(\.doubles)
+                for b in 0..<k {
+                    var row: [Double] = []
+                    row.reserveCapacity(n)
+                    for (h, e) in zip(hs, layout.entries) {
+                        let m = e.range.count
+                        row.append(contentsOf: h[(b * m)..<(b * m + m)])
+                    }
+                    out.append(row)
+                }
+                start += k
             }
             return out
         }
