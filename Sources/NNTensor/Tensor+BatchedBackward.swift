@@ -132,6 +132,7 @@ extension Tensor {
 
     /// One node's input gradients for the batch `g` (`[k] + output.shape`).
     static func batchedInputGradients(_ fn: GradFn, _ g: Tensor, _ ctx: GradContext, k: Int) throws -> [Tensor?] {
+        if fn.op == .concat && ctx.output.rank == 1 { return columnBlocks(g, ctx) }
         if let rule = fn.batchedRule { return try rule(g, ctx) }
         let x = ctx.inputs.first
         switch fn.op {
@@ -154,6 +155,30 @@ extension Tensor {
             break
         }
         return try sliceBySlice(fn, g, ctx, k: k)
+    }
+
+    /// The gradients of a concatenation of vectors (a flat gradient, the
+    /// common case): each input's block of columns of `g` (`[k, N]`), copied
+    /// row by row.
+    static func columnBlocks(_ g: Tensor, _ ctx: GradContext) -> [Tensor?] {
+        let k = g.shape[0], width = g.count / Swift.max(k, 1)
+        func blocks<T>(_ a: [T], _ wrap: ([T]) -> TensorStorage) -> [Tensor?] {
+            var start = 0
+            return ctx.inputs.enumerated().map { i, x in
+                let len = x.count
+                defer { start += len }
+                guard ctx.needs[i] else { return nil }
+                var out: [T] = []
+                out.reserveCapacity(k * len)
+                for b in 0..<k { out.append(contentsOf: a[(b * width + start)..<(b * width + start + len)]) }
+                return Tensor(shape: [k, len], storage: wrap(out))
+            }
+        }
+        switch g.storage {
+        case .float32(let a): return blocks(a, TensorStorage.float32)
+        case .float64(let a): return blocks(a, TensorStorage.float64)
+        case .bool(let a): return blocks(a, TensorStorage.bool)
+        }
     }
 
     /// The ordinary rule once per slice `g[b]`, each result summed to its

@@ -82,6 +82,33 @@ import Testing
         for i in 0..<n { for j in 0..<n { #expect(abs(h[i * n + j] - h[j * n + i]) <= 1e-12 * (1 + abs(h[i * n + j]))) } }
     }
 
+    /// `withHVP` records the gradient once; one direction and a batch of
+    /// directions through it equal `hvp(of:wrt:v:)` (a fresh gradient each).
+    @Test func hvpsThroughOneRecordedGradient() throws {
+        var rng = RandomGenerator(seed: 12)
+        let x = try Tensor.randn([9, 4], dtype: .float64, using: &rng)
+        let w = try Tensor.randn([4, 3], dtype: .float64, using: &rng), b = try Tensor.randn([3], dtype: .float64, using: &rng)
+        let loss = { () throws -> Tensor in try (x.matmul(w) + b).logSoftmax(axis: 1).exp().square().sum() }
+        let vs = try (0..<3).map { _ in [try Tensor.randn([4, 3], dtype: .float64, using: &rng), try Tensor.randn([3], dtype: .float64, using: &rng)] }
+        let reference = try vs.map { try Autodiff.hvp(of: loss, wrt: [w, b], v: $0) }
+        try Autodiff.withHVP(of: loss, wrt: [w, b]) { hvp in
+            #expect(hvp.dimension == 15)
+            for (v, r) in zip(vs, reference) {
+                let h = try hvp(v)
+                #expect(same(h[0].doubles, r[0].doubles) && same(h[1].doubles, r[1].doubles))
+            }
+            let batch = try hvp.batch([Tensor.stack(vs.map { $0[0] }), Tensor.stack(vs.map { $0[1] })])
+            #expect(batch[0].shape == [3, 4, 3] && batch[1].shape == [3, 3])
+            for (i, r) in reference.enumerated() {
+                #expect(same(batch[0].batchSlice(i, shape: [4, 3]).doubles, r[0].doubles))
+                #expect(same(batch[1].batchSlice(i, shape: [3]).doubles, r[1].doubles))
+            }
+            #expect(throws: TensorError.self) { try hvp([w]) }
+            #expect(throws: TensorError.self) { try hvp.batch([w, b]) }
+        }
+        #expect(!w.requiresGrad && !b.requiresGrad)
+    }
+
     @Test func badSeedsThrow() throws {
         let x = try Tensor(shape: [2], values: [1, 2], dtype: .float64).requiringGrad()
         let y = try GradMode.with(enabled: true) { try (x * x).sum() }

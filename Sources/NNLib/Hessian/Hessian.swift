@@ -337,11 +337,12 @@ public enum Hessian {
             return out
         }
 
+        /// One backward pass through the recorded flat gradient, as a batch
+        /// of one (`Tensor.batchedGradients`: the concatenation's gradient is
+        /// then a copy of each parameter's columns, not a gather).
         func hvp(seed: Tensor) throws -> [Double] {
             try checkpoint()
-            let hs = try GradMode.with(enabled: true) {
-                try Tensor.gradients(of: flatGradient, wrt: leaves, seed: seed, createGraph: false)
-            }
+            let hs = try Tensor.batchedGradients(of: flatGradient, wrt: leaves, seeds: seed.reshape([1, seed.count]))
             var out: [Double] = []
             out.reserveCapacity(layout.count)
             for h in hs { out.append(contentsOf: h.doubles) }
