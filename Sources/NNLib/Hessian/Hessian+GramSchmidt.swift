@@ -39,8 +39,8 @@ extension Hessian {
         /// `chunk` elements at a time, so that the chunk of `w` stays in
         /// cache while every `q_j` passes over it (a dot product and an
         /// update per basis vector would sweep all of `w` twice per vector).
-        func reorthogonalize(_ w: inout [Double]) {
-            if float32 { Self.twice(&w, rows32) } else { Self.twice(&w, rows64) }
+        func reorthogonalize(_ w: inout [Double], parts: Int? = nil) {
+            if float32 { Self.twice(&w, rows32, parts: parts) } else { Self.twice(&w, rows64, parts: parts) }
         }
 
         /// Elements of `w` per chunk (16 KiB of Float64).
@@ -53,10 +53,10 @@ extension Hessian {
         /// parts for long vectors (the sweeps are memory-bound, and each
         /// part's products are summed between sweeps, so every thread reads
         /// only its own columns of the basis and writes only its part of `w`).
-        static func twice<T: BasisScalar>(_ w: inout [Double], _ basis: [[T]]) {
+        static func twice<T: BasisScalar>(_ w: inout [Double], _ basis: [[T]], parts asked: Int? = nil) {
             let n = w.count, m = basis.count
             guard m > 0, n > 0, basis.allSatisfy({ $0.count == n }) else { return }
-            let parts = n >= parallelLength ? Swift.max(1, Swift.min(BLAS.threadCount, 8)) : 1
+            let parts = Swift.max(1, Swift.min(asked ?? (n >= parallelLength ? BLAS.threadCount : 1), 8, n))
             let step = ((n + parts - 1) / parts + chunk - 1) / chunk * chunk
             let bounds = (0..<parts).map { p in Swift.min(n, p * step)..<Swift.min(n, (p + 1) * step) }
             w.withUnsafeMutableBufferPointer { wp in
