@@ -64,6 +64,7 @@ extension Tensor {
             throw TensorError(op: "backward", "a batch of seeds must have shape [k] + \(fmt(output.shape)), got \(fmt(seeds.shape))")
         }
         let k = seeds.shape[0]
+        for x in inputs { try Shape.reserve([k] + x.shape, dtype: x.dtype, op: "backward") }
         let seed = seeds.dtype == output.dtype ? seeds : seeds.to(output.dtype)
         let targetIDs = Set(inputs.map(ObjectIdentifier.init))
         let (order, reaches) = reachingOrder(from: output, targets: targetIDs)

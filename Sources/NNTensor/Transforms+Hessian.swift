@@ -123,6 +123,7 @@ extension Autodiff {
         while start < rows.upperBound {
             try checkpoint()
             let b = Swift.min(block, rows.upperBound - start)
+            try Shape.reserve([b] + g.shape, dtype: g.dtype, op: "hessian")
             var seed = [Double](repeating: 0, count: b * g.count)
             for i in 0..<b { seed[i * g.count + start + i] = 1 }
             let seeds = try Tensor(shape: [b] + g.shape, values: seed, dtype: g.dtype)
