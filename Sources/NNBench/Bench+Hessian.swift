@@ -72,7 +72,9 @@ extension Bench {
     static func topEigenvalueLargeMLP() -> BenchItem {
         BenchItem(key: "top_eig_784", label: "top Hessian eig 784-256-128-10, 20 HVPs", unit: .ms) {
             let (params, loss, _) = try largeMLP(seed: 5)
-            let objective = try Hessian.Objective(parameters: params, loss: loss)
+            // float32, as the peers: the tools widen to float64 by default,
+            // which this loss's float32 data would not mix with.
+            let objective = try Hessian.Objective(parameters: params, dtype: .float32, loss: loss)
             var result: Hessian.Ritz?
             let t = try Timer.median(warmup: 1, minRuns: 5, maxRuns: 50) {
                 result = try Hessian.topEigenvalues(of: objective, k: 1, iterations: 20, tolerance: 0)

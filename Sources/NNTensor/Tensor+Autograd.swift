@@ -33,6 +33,9 @@ final class GradFn {
     var inputs: [Tensor]
     weak var output: Tensor?
     let rule: GradRule
+    /// The same rule for a batch of cotangents (`[k] + output.shape`), where
+    /// the op has one (see `Tensor+BatchedBackward.swift`).
+    var batchedRule: GradRule?
     /// The inputs' versions when the op ran (empty for ops whose rule reads
     /// no input values, such as `add` or `reshape`).
     let versions: [Int]

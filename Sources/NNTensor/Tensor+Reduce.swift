@@ -49,6 +49,8 @@ extension Tensor {
         let out = Tensor.unary(sum, { Float(Double($0) / n) }, { $0 / n })
         return Tensor.record(.mean, out, [self]) { g, ctx in
             [try (g.reshape(r.kept) / n).expand(ctx.inputs[0].shape)]
+        }.batchedRule { g, ctx in
+            [try (g.reshape([g.shape[0]] + r.kept) / n).expand([g.shape[0]] + ctx.inputs[0].shape)]
         }
     }
 
@@ -224,6 +226,9 @@ extension Tensor {
         return Tensor.record(.logsumexp, out, [self]) { g, ctx in
             let x = ctx.inputs[0]
             return [try g.reshape(r.kept) * (x - ctx.output.reshape(r.kept)).exp()]
+        }.batchedRule { g, ctx in
+            let x = ctx.inputs[0]
+            return [try g.reshape([g.shape[0]] + r.kept) * (x - ctx.output.reshape(r.kept)).exp()]
         }
     }
 }

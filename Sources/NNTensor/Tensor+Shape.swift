@@ -38,6 +38,10 @@ extension Tensor {
             var inverse = [Int](repeating: 0, count: perm.count)
             for (i, p) in perm.enumerated() { inverse[p] = i }
             return [g.permuted(inverse)]
+        }.batchedRule { g, _ in
+            var inverse = [0]
+            for p in perm.indices { inverse.append((perm.firstIndex(of: p) ?? p) + 1) }
+            return [g.permuted(inverse)]
         }
     }
 
@@ -148,6 +152,16 @@ extension Tensor {
             var start = 0
             var grads: [Tensor?] = []
             let lead = [TensorIndex](repeating: .all, count: ax)
+            for (i, x) in ctx.inputs.enumerated() {
+                let len = x.shape[ax]
+                grads.append(ctx.needs[i] ? try g.index(lead + [.slice(start: start, stop: start + len, step: 1)]) : nil)
+                start += len
+            }
+            return grads
+        }.batchedRule { g, ctx in
+            var start = 0
+            var grads: [Tensor?] = []
+            let lead = [TensorIndex](repeating: .all, count: ax + 1)
             for (i, x) in ctx.inputs.enumerated() {
                 let len = x.shape[ax]
                 grads.append(ctx.needs[i] ? try g.index(lead + [.slice(start: start, stop: start + len, step: 1)]) : nil)

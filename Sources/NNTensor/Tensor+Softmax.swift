@@ -11,6 +11,9 @@ extension Tensor {
         return Tensor.record(.softmax, out, [self]) { g, ctx in
             let y = ctx.output
             return [try y * (g - (g * y).sum(axes: [a], keepdims: true))]
+        }.batchedRule { g, ctx in
+            let y = ctx.output
+            return [try y * (g - (g * y).sum(axes: [a + 1], keepdims: true))]
         }
     }
 
@@ -22,6 +25,8 @@ extension Tensor {
         let (a, out) = try softmaxForward(axis: axis, log: true, op: "logSoftmax")
         return Tensor.record(.logSoftmax, out, [self]) { g, ctx in
             [try g - ctx.output.exp() * g.sum(axes: [a], keepdims: true)]
+        }.batchedRule { g, ctx in
+            [try g - ctx.output.exp() * g.sum(axes: [a + 1], keepdims: true)]
         }
     }
 

@@ -62,7 +62,9 @@ extension Autodiff {
     // MARK: machinery
 
     /// `[N, N]` Hessian of `y` with respect to `targets`: the recorded
-    /// gradient, then one backward pass per gradient element.
+    /// gradient, then its rows `H e_j`. A constant result takes the rows in
+    /// blocks, one batched backward pass per block (`hessianRows`); a
+    /// recorded one (nested transforms) one backward pass per row.
     static func flatHessian(of y: Tensor, wrt targets: [Tensor], createGraph: Bool, op: String,
                             checkpoint: () throws -> Void = {}) throws -> Tensor {
         try requireScalar(y, op: op)
@@ -71,6 +73,21 @@ extension Autodiff {
         let dtype = targets.first?.dtype ?? y.dtype
         try Shape.reserve([n, n], dtype: dtype, op: op)
         let gs = try Tensor.gradients(of: y, wrt: targets, createGraph: true)
+        if !createGraph {
+            var out = [Double](repeating: 0, count: n * n)
+            var row = 0
+            for g in gs {
+                try hessianRows(of: g, wrt: targets, rows: 0..<g.count, checkpoint: checkpoint) { j, pieces in
+                    var c = (row + j) * n
+                    for p in pieces {
+                        out.replaceSubrange(c..<(c + p.count), with: p)
+                        c += p.count
+                    }
+                }
+                row += g.count
+            }
+            return try Tensor(shape: [n, n], values: out, dtype: dtype)
+        }
         var rows: [[Tensor]] = []
         rows.reserveCapacity(n)
         for g in gs {
@@ -81,6 +98,57 @@ extension Autodiff {
             }
         }
         return try assemble(rows, shape: [n, n], dtype: dtype, op: op)
+    }
+
+    /// The rows `H[j, :] = ∂(g · e_j)/∂targets` for the flat indices `j` in
+    /// `rows` of one recorded gradient `g` (a gradient taken with
+    /// `createGraph`), by batched backward passes through it: a block of `b`
+    /// rows is one pass seeded with the `[b] + g.shape` stack of one-hots
+    /// `e_j` (`Tensor.batchedGradients`), so its matrix products are GEMMs
+    /// over `b` rows at once instead of `b` separate passes. Exact: each row
+    /// equals the single pass seeded with `e_j` to rounding.
+    ///
+    /// `body(j, pieces)` receives row `j` as one slice per target (its
+    /// gradient, flattened row-major), rows in order. `checkpoint` runs
+    /// before each block. `blockRows` (default `hessianBlockRows`) bounds a block.
+    public static func hessianRows(of g: Tensor, wrt targets: [Tensor], rows: Range<Int>,
+                                   blockRows: Int? = nil, checkpoint: () throws -> Void = {},
+                                   _ body: (Int, [ArraySlice<Double>]) throws -> Void) throws {
+        guard rows.lowerBound >= 0, rows.upperBound <= g.count else {
+            throw TensorError(op: "hessian", "rows \(rows) are out of range for a gradient of \(g.count) elements")
+        }
+        guard !rows.isEmpty else { return }
+        let block = Swift.max(1, Swift.min(blockRows ?? hessianBlockRows(of: g, wrt: targets), rows.count))
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            try checkpoint()
+            let b = Swift.min(block, rows.upperBound - start)
+            try Shape.reserve([b] + g.shape, dtype: g.dtype, op: "hessian")
+            var seed = [Double](repeating: 0, count: b * g.count)
+            for i in 0..<b { seed[i * g.count + start + i] = 1 }
+            let seeds = try Tensor(shape: [b] + g.shape, values: seed, dtype: g.dtype)
+            let hs = try Tensor.batchedGradients(of: g, wrt: targets, seeds: seeds).map(\.doubles)
+            for i in 0..<b {
+                try body(start + i, zip(hs, targets).map { h, t in h[(i * t.count)..<(i * t.count + t.count)] })
+            }
+            start += b
+        }
+    }
+
+    /// How many Hessian rows one batched pass takes: as many as keep every
+    /// intermediate of the pass (`rows ×` the largest tensor it reaches)
+    /// within `bytes`, and at least one.
+    ///
+    /// The default, 128 KiB, is glibc's threshold for serving an allocation
+    /// by `mmap`: above it each fresh buffer costs page faults, which for
+    /// the 10-20-1 MLP's Hessian made blocks of 32 rows (512 KB
+    /// intermediates) twice as slow as blocks of 8 (docs/benchmarks.md).
+    public static func hessianBlockRows(of g: Tensor, wrt targets: [Tensor], bytes: Int = 1 << 17) -> Int {
+        let (order, reaches) = Tensor.reachingOrder(from: g, targets: Set(targets.map(ObjectIdentifier.init)))
+        var largest = 1
+        for t in order where reaches[ObjectIdentifier(t)] == true { largest = Swift.max(largest, t.count) }
+        let size = g.dtype == .float32 ? 4 : 8
+        return Swift.max(1, bytes / size / largest)
     }
 
     /// Runs `body` with every tensor of `params` tracked, restoring the

@@ -109,10 +109,12 @@ public enum Autodiff {
     /// The Hessian of a scalar-valued `f` at `x`, of shape `x.shape + x.shape`.
     ///
     /// The Jacobian of the gradient: `g = ∇f(x)` is computed once with its
-    /// backward pass recorded, then `H[j…, k…] = ∂g[j…]/∂x[k…]` by one
-    /// backward pass through `g` per gradient element (seeded with the
-    /// one-hot `e_j`). Exact to rounding, and symmetric to rounding.
-    /// `checkpoint` runs before each row: throw from it to stop early.
+    /// backward pass recorded, then `H[j…, k…] = ∂g[j…]/∂x[k…]` by backward
+    /// passes through `g` seeded with the one-hots `e_j`: in blocks of rows,
+    /// one batched pass per block (`hessianRows`), or one pass per row when
+    /// the result must stay differentiable (nested transforms). Exact to
+    /// rounding, and symmetric to rounding. `checkpoint` runs before each
+    /// block (or row): throw from it to stop early.
     public static func hessian(_ f: (Tensor) throws -> Tensor, at x: Tensor,
                                checkpoint: () throws -> Void = {}) throws -> Tensor {
         try transform([x]) { scope in
@@ -123,6 +125,15 @@ public enum Autodiff {
             _ = try Shape.count(outShape, op: "hessian")
             let graph = scope.needsGraph(y)
             let g = try Tensor.gradients(of: y, wrt: [xi], createGraph: true)[0]
+            if !graph {
+                try Shape.reserve(outShape, dtype: xi.dtype, op: "hessian")
+                var out: [Double] = []
+                out.reserveCapacity(x.count * x.count)
+                try hessianRows(of: g, wrt: [xi], rows: 0..<g.count, checkpoint: checkpoint) { _, pieces in
+                    out.append(contentsOf: pieces[0])
+                }
+                return try Tensor(shape: outShape, values: out, dtype: xi.dtype)
+            }
             var rows: [Tensor] = []
             rows.reserveCapacity(x.count)
             for j in 0..<x.count {

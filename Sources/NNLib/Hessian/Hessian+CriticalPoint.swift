@@ -105,6 +105,7 @@ extension Hessian {
                                      gradientTolerance: Double? = nil,
                                      eigenvalueTolerance: Double? = nil,
                                      maxDimension: Int = 6000) throws -> CriticalPoint {
+        try f.requireFloat64(op: "critical_point")
         let θ = θ ?? f.point
         let n = f.dimension
         guard n <= maxDimension else {

@@ -46,6 +46,7 @@ extension Hessian {
         guard η.isFinite, η > 0 else {
             throw TensorError(op: "escape_saddle", "the step size must be a finite number > 0, got \(η)")
         }
+        try f.requireFloat64(op: "escape_saddle")
         let θ = θ ?? f.point
         let n = f.dimension
         let (value, gradient, u, λ) = try f.probe(at: θ, op: "escape_saddle") { p -> (Double, [Double], [Double], Double) in

@@ -29,13 +29,18 @@ extension Hessian {
     /// The `k` extreme eigenvalues of `H(θ)` (the objective's point when nil)
     /// by Lanczos with full reorthogonalisation on Hessian-vector products.
     /// See `topEigenvalues(dimension:k:which:iterations:tolerance:seed:vectors:hvp:)`.
+    /// For an objective that computes in Float32 the basis is kept in
+    /// Float32 too (`LanczosBasis`): its residuals then level off near
+    /// `1e-7 · ‖T‖`, so ask for a tolerance above that (or a fixed count
+    /// of iterations with tolerance 0).
     public static func topEigenvalues(of f: Objective, at θ: [Double]? = nil, k: Int = 1,
                                       which: Which = .largest, iterations: Int = 100,
                                       tolerance: Double = 1e-9, seed: UInt64 = 0,
                                       vectors: Bool = false) throws -> Ritz {
         try f.probe(at: θ ?? f.point, op: "top_eigenvalues") { p in
             try lanczos(dimension: f.dimension, k: k, which: which, iterations: iterations,
-                        tolerance: tolerance, seed: seed, vectors: vectors, op: "top_eigenvalues", hvp: p.hvp)
+                        tolerance: tolerance, seed: seed, vectors: vectors, op: "top_eigenvalues",
+                        float32Basis: f.dtype == .float32, hvp: p.hvp)
         }
     }
 
@@ -65,7 +70,7 @@ extension Hessian {
     }
 
     static func lanczos(dimension n: Int, k: Int, which: Which, iterations: Int, tolerance: Double = 1e-9,
-                        seed: UInt64, vectors: Bool, op: String,
+                        seed: UInt64, vectors: Bool, op: String, float32Basis: Bool = false,
                         hvp: ([Double]) throws -> [Double]) throws -> Ritz {
         guard n >= 1 else { throw TensorError(op: op, "the dimension must be at least 1, got \(n)") }
         guard k >= 1, k <= n else {
@@ -82,7 +87,7 @@ extension Hessian {
         }
         let start = (0..<n).map { _ in rng.normal() }
         let kry = try krylov(n: n, steps: Swift.min(iterations, n), start: start,
-                             rng: &rng, restart: true, op: op, hvp: hvp) { kry in
+                             rng: &rng, restart: true, op: op, float32Basis: float32Basis, hvp: hvp) { kry in
             let s = kry.alpha.count
             guard s >= k, s % 5 == 0 else { return false }
             let eig = try tridiagonalEigen(kry.alpha, kry.beta)
@@ -97,11 +102,7 @@ extension Hessian {
         var ritzVectors: [[Double]]?
         if vectors {
             ritzVectors = idx.map { i in
-                var y = [Double](repeating: 0, count: n)
-                for (j, q) in kry.basis.enumerated() {
-                    let c = eig.vectors[i][j]
-                    for r in 0..<n { y[r] += c * q[r] }
-                }
+                let y = kry.basis.combine(eig.vectors[i], n: n)
                 let len = norm(y)
                 return len > 0 ? y.map { $0 / len } : y
             }
@@ -126,7 +127,7 @@ extension Hessian {
     /// The Lanczos basis `Q`, the diagonal `α` and the couplings `β`
     /// (`beta[j]` joins `q_j` and `q_{j+1}`; the last is the residual norm).
     struct Krylov {
-        var basis: [[Double]] = []
+        var basis: LanczosBasis
         var alpha: [Double] = []
         var beta: [Double] = []
     }
@@ -135,13 +136,13 @@ extension Hessian {
     /// `start`, asking `stop` after each. On an invariant subspace it
     /// continues from a fresh random vector when `restart`, else stops.
     static func krylov(n: Int, steps: Int, start: [Double], rng: inout RandomGenerator, restart: Bool,
-                       op: String, hvp: ([Double]) throws -> [Double],
+                       op: String, float32Basis: Bool = false, hvp: ([Double]) throws -> [Double],
                        stop: (Krylov) throws -> Bool) throws -> Krylov {
         let (cells, overflow) = Swift.min(steps, n).multipliedReportingOverflow(by: n)
         guard !overflow, cells <= 500_000_000 else {
             throw TensorError(op: op, "\(steps) Lanczos steps on \(n) parameters would keep more than 500,000,000 numbers (4 GB) of basis; use fewer iterations")
         }
-        var kry = Krylov()
+        var kry = Krylov(basis: LanczosBasis(float32: float32Basis))
         var q = start
         var len = norm(q)
         guard len > 0 else { throw TensorError(op: op, "the start vector is zero") }
@@ -158,7 +159,7 @@ extension Hessian {
             }
             let a = dot(q, w)
             kry.alpha.append(a)
-            for _ in 0..<2 { orthogonalize(&w, against: kry.basis) }
+            kry.basis.reorthogonalize(&w)
             let b = norm(w)
             scale = Swift.max(scale, Swift.abs(a), b)
             if j + 1 == steps { kry.beta.append(b); break }
@@ -166,7 +167,7 @@ extension Hessian {
                 kry.beta.append(0)
                 guard restart else { break }
                 var fresh = (0..<n).map { _ in rng.normal() }
-                for _ in 0..<2 { orthogonalize(&fresh, against: kry.basis) }
+                kry.basis.reorthogonalize(&fresh)
                 len = norm(fresh)
                 guard len > 1e-8 else { break }
                 q = fresh.map { $0 / len }
@@ -177,20 +178,6 @@ extension Hessian {
             q = w.map { $0 / b }
         }
         return kry
-    }
-
-    /// `w −= Σ (qᵀw) q` over an orthonormal basis (classical Gram–Schmidt).
-    static func orthogonalize(_ w: inout [Double], against basis: [[Double]]) {
-        let n = w.count
-        w.withUnsafeMutableBufferPointer { wp in
-            for q in basis {
-                q.withUnsafeBufferPointer { qp in
-                    let m = Swift.min(n, qp.count)
-                    let c = dot(qp, UnsafeBufferPointer(wp), count: m)
-                    for i in 0..<m { wp[i] -= c * qp[i] }
-                }
-            }
-        }
     }
 
     /// `eigh` of the symmetric tridiagonal matrix with diagonal `alpha` and

@@ -54,6 +54,7 @@ extension Hessian {
                                          gradientTolerance: Double? = nil, maxSteps: Int = 200,
                                          maxDimension: Int = 6000) throws -> Search {
         let op = "find_critical_point"
+        try f.requireFloat64(op: op)
         guard maxSteps >= 0 else { throw TensorError(op: op, "maxSteps must be >= 0, got \(maxSteps)") }
         try checkTolerance(gradientTolerance, name: "gradient tolerance", op: op)
         let n = f.dimension

@@ -45,8 +45,13 @@ public enum Hessian {
     public struct Objective {
         /// Where each parameter sits in the flat vector.
         public let layout: ParameterLayout
-        /// The dtype the loss is computed in: always Float64.
-        public let dtype: DType = .float64
+        /// The dtype the loss is computed in: Float64 unless the objective
+        /// was made with `dtype: .float32`, which only the estimates of a
+        /// spectrum accept (`matrix`, `hvp`, `topEigenvalues`, `hessianTrace`,
+        /// `spectralDensity`, `taylorCheck`): for a model too large for
+        /// Float64 passes, with data in Float32. The verdicts
+        /// (`criticalPoint`, `escapeSaddle`, `findCriticalPoint`) need Float64.
+        public let dtype: DType
         /// The parameters' own dtype (Float32 parameters are widened for
         /// the computation; results set back into them are rounded).
         public let parameterDType: DType
@@ -67,8 +72,9 @@ public enum Hessian {
 
         /// The loss `loss(ps)` of tensors shaped like `parameters`, starting
         /// at their values; `names` label the Hessian's blocks.
-        public init(parameters: [Tensor], names: [String]? = nil,
+        public init(parameters: [Tensor], names: [String]? = nil, dtype: DType = .float64,
                     loss: @escaping ([Tensor]) throws -> Tensor) throws {
+            self.dtype = try Self.computeDType(dtype)
             layout = try ParameterLayout(parameters, names: names)
             parameterDType = try Self.commonDType(parameters)
             point = try layout.flatten(parameters)
@@ -76,7 +82,8 @@ public enum Hessian {
         }
 
         /// The loss `loss(θ)` of one vector (any shape), starting at `x`.
-        public init(flat x: Tensor, loss: @escaping (Tensor) throws -> Tensor) throws {
+        public init(flat x: Tensor, dtype: DType = .float64, loss: @escaping (Tensor) throws -> Tensor) throws {
+            self.dtype = try Self.computeDType(dtype)
             layout = try ParameterLayout([x], names: ["x"])
             parameterDType = x.dtype
             point = x.doubles
@@ -89,8 +96,9 @@ public enum Hessian {
         /// results of ops). `buffers` (a model's `namedBuffers`, such as
         /// BatchNorm's running statistics) are widened to Float64 the same
         /// way and restored after, values included.
-        public init(parameters: [(name: String, tensor: Tensor)], buffers: [Tensor] = [],
+        public init(parameters: [(name: String, tensor: Tensor)], buffers: [Tensor] = [], dtype: DType = .float64,
                     loss: @escaping () throws -> Tensor) throws {
+            self.dtype = try Self.computeDType(dtype)
             let ts = parameters.map(\.tensor)
             for (name, t) in parameters where !t.isLeaf {
                 throw TensorError(op: "hessian", "parameter '\(name)' is the result of an op, not a leaf; pass the parameter tensors themselves")
@@ -107,6 +115,21 @@ public enum Hessian {
 
         /// The parameter count `P`.
         public var dimension: Int { layout.count }
+
+        static func computeDType(_ d: DType) throws -> DType {
+            guard d != .bool else {
+                throw TensorError(op: "hessian", "the loss is computed in float32 or float64, not bool")
+            }
+            return d
+        }
+
+        /// Throws unless the loss is computed in Float64: `op` decides
+        /// with tolerances that assume it.
+        func requireFloat64(op: String) throws {
+            guard dtype == .float64 else {
+                throw TensorError(op: op, "decides in float64 only (its tolerances assume it), but the objective computes in \(dtype); make it with dtype: .float64")
+            }
+        }
 
         static func commonDType(_ ts: [Tensor]) throws -> DType {
             guard let first = ts.first else {
@@ -149,9 +172,17 @@ public enum Hessian {
         /// The loss at `leaves`, which must be scalar.
         func loss(_ leaves: [Tensor], op: String) throws -> Tensor {
             let y: Tensor
-            switch source {
-            case .functional(let f): y = try f(leaves)
-            case .inPlace(_, _, let f): y = try f()
+            do {
+                switch source {
+                case .functional(let f): y = try f(leaves)
+                case .inPlace(_, _, let f): y = try f()
+                }
+            } catch let e as TensorError where e.message.contains("dtypes") && e.message.contains("float32")
+                && e.message.contains("float64") {
+                // The parameters were widened (or narrowed) to `dtype`; data
+                // the loss closes over in the other dtype cannot mix with them.
+                let other: DType = dtype == .float64 ? .float32 : .float64
+                throw TensorError(op: op, "the loss is computed in \(dtype) (the parameters are set to \(dtype) for it) but uses \(other) tensors: \(e.message). Convert the data the loss uses to \(dtype) (x.to(.\(dtype))), or make the objective with dtype: .\(other)\(other == .float32 ? " (spectra only)" : "")")
             }
             guard y.count == 1 else {
                 throw TensorError(op: op, "the loss must be a single number, got a tensor of shape \(y.shape); reduce it (for example with mean())")
@@ -174,6 +205,13 @@ public enum Hessian {
         /// `H(θ) v` by double backward, never forming `H`.
         public func hvp(at θ: [Double], _ v: [Double]) throws -> [Double] {
             try probe(at: θ, op: "hvp") { try $0.hvp(v) }
+        }
+
+        /// `H(θ) v_b` for several directions: the forward pass and the
+        /// recorded gradient once, then batched backward passes through it
+        /// (`Probe.hvps`).
+        public func hvps(at θ: [Double], _ vs: [[Double]]) throws -> [[Double]] {
+            try probe(at: θ, op: "hvp") { try $0.hvps(vs) }
         }
 
         /// Runs `body` with a `Probe` at `θ`: the value, the gradient, and
@@ -242,9 +280,10 @@ public enum Hessian {
             return try hvp(seed: seed)
         }
 
-        /// `H[rows, columns]`, `Double`, row-major: one backward pass per
-        /// row `r` (with a ``checkpoint`` before each), through the recorded gradient of the parameter holding
-        /// `θ[r]` only, seeded with its one-hot `e_r`.
+        /// `H[rows, columns]`, `Double`, row-major: the rows `H e_r` through
+        /// the recorded gradient of the parameter holding `θ[r]` only, in
+        /// blocks of rows, each one batched backward pass seeded with the
+        /// block's one-hots (`Autodiff.hessianRows`; a ``checkpoint`` before each block).
         func rows(_ rows: Range<Int>, columns: Range<Int>) throws -> [Double] {
             let width = columns.count
             let n = try Shape.reserve([rows.count, width], dtype: .float64, op: op)
@@ -252,34 +291,58 @@ public enum Hessian {
             for (i, entry) in layout.entries.enumerated() {
                 let local = rows.clamped(to: entry.range)
                 guard !local.isEmpty else { continue }
-                let piece = pieces[i]
-                var e = [Double](repeating: 0, count: piece.count)
-                for r in local {
-                    try checkpoint()
-                    let o = r - entry.range.lowerBound
-                    e[o] = 1
-                    let seed = try Tensor(shape: piece.shape, values: e, dtype: dtype)
-                    e[o] = 0
-                    let hs = try GradMode.with(enabled: true) {
-                        try Tensor.gradients(of: piece, wrt: leaves, seed: seed, createGraph: false)
-                    }
-                    let k = r - rows.lowerBound
+                let base = entry.range.lowerBound
+                try Autodiff.hessianRows(of: pieces[i], wrt: leaves, rows: (local.lowerBound - base)..<(local.upperBound - base),
+                                         checkpoint: checkpoint) { o, hs in
+                    let k = o + base - rows.lowerBound
                     for (j, other) in layout.entries.enumerated() {
                         let cols = columns.clamped(to: other.range)
                         guard !cols.isEmpty else { continue }
-                        let h = hs[j].doubles
-                        for c in cols { out[k * width + c - columns.lowerBound] = h[c - other.range.lowerBound] }
+                        let h = hs[j], h0 = h.startIndex - other.range.lowerBound
+                        for c in cols { out[k * width + c - columns.lowerBound] = h[h0 + c] }
                     }
                 }
             }
             return out
         }
 
+        /// `H v_b` for several directions, flat, through the one recorded
+        /// gradient: blocks of directions, each one batched backward pass
+        /// seeded with the block (`Tensor.batchedGradients`; blocks sized
+        /// as the Hessian's rows, `Autodiff.hessianBlockRows`), a
+        /// ``checkpoint`` before each. Equal to `vs.map(hvp)` to rounding.
+        public func hvps(_ vs: [[Double]]) throws -> [[Double]] {
+            for v in vs { try layout.checkLength(v.count, op: op, what: "the direction") }
+            let n = dimension
+            let block = Autodiff.hessianBlockRows(of: flatGradient, wrt: leaves)
+            var out: [[Double]] = []
+            out.reserveCapacity(vs.count)
+            var start = 0
+            while start < vs.count {
+                try checkpoint()
+                let k = Swift.min(block, vs.count - start)
+                let seeds = try Tensor(shape: [k, n], values: Array(vs[start..<(start + k)].joined()), dtype: dtype)
+                let hs = try Tensor.batchedGradients(of: flatGradient, wrt: leaves, seeds: seeds).map(\.doubles)
+                for b in 0..<k {
+                    var row: [Double] = []
+                    row.reserveCapacity(n)
+                    for (h, e) in zip(hs, layout.entries) {
+                        let m = e.range.count
+                        row.append(contentsOf: h[(b * m)..<(b * m + m)])
+                    }
+                    out.append(row)
+                }
+                start += k
+            }
+            return out
+        }
+
+        /// One backward pass through the recorded flat gradient, as a batch
+        /// of one (`Tensor.batchedGradients`: the concatenation's gradient is
+        /// then a copy of each parameter's columns, not a gather).
         func hvp(seed: Tensor) throws -> [Double] {
             try checkpoint()
-            let hs = try GradMode.with(enabled: true) {
-                try Tensor.gradients(of: flatGradient, wrt: leaves, seed: seed, createGraph: false)
-            }
+            let hs = try Tensor.batchedGradients(of: flatGradient, wrt: leaves, seeds: seed.reshape([1, seed.count]))
             var out: [Double] = []
             out.reserveCapacity(layout.count)
             for h in hs { out.append(contentsOf: h.doubles) }

@@ -14,7 +14,7 @@ extension Builtins {
     static let hessianTools: [Builtin] = [
         Builtin("hessian", lossParams + [.optional("layer")], area: "Hessian",
                 summary: "The Hessian of `f` at `x` (`H[i, j] = ∂²f/∂x[i]∂x[j]`), or of a model's loss as one flat matrix with each parameter's index range.",
-                discussion: "`hessian(fn(w) = (1 - w[0] * w[1]) ** 2, tensor([0.0, 0.0]))` is `[[0, -2], [-2, 0]]`. For a model, `hessian(model, loss: cross_entropy, data: (X, y))` returns `{matrix, names, ranges, shapes}`: `matrix` is `[P, P]` float64, `ranges[\"0.weight\"]` the `[lo, hi)` rows of that parameter; `layer: \"0.weight\"` gives only that parameter's block. Exact (double backward, one pass per row)." + lossDoc) { a in
+                discussion: "`hessian(fn(w) = (1 - w[0] * w[1]) ** 2, tensor([0.0, 0.0]))` is `[[0, -2], [-2, 0]]`. For a model, `hessian(model, loss: cross_entropy, data: (X, y))` returns `{matrix, names, ranges, shapes}`: `matrix` is `[P, P]` float64, `ranges[\"0.weight\"]` the `[lo, hi)` rows of that parameter; `layer: \"0.weight\"` gives only that parameter's block. Exact (double backward: the gradient recorded once, then its rows in blocks, each block one batched backward pass)." + lossDoc) { a in
             if try a["loss"].isNil && a["data"].isNil {
                 guard try a["layer"].isNil else { throw a.error("layer: needs a model with loss: and data:") }
                 return try functionHessian(a)
@@ -28,8 +28,15 @@ extension Builtins {
         Builtin("hvp", [.required("f"), xParam, .required("v"), lossParam, dataParam, paramsParam,
                         .optional("mode", .string("eval"))], area: "Hessian",
                 summary: "The Hessian-vector product `H(x) @ v` without forming `H`; `hvp(model, v: v, loss:, data:)` for a model's flat parameter vector.",
-                discussion: "```\nhvp(f, x, v) = grad(x => dot(grad(f, x), v), x)\n```\nOne double-backward pass. For a model `v` has one entry per parameter element, in `named_parameters()` order; the result is a float64 vector `[P]`." + lossDoc) { a in
+                discussion: "```\nhvp(f, x, v) = grad(x => dot(grad(f, x), v), x)\n```\nOne double-backward pass. For a model `v` has one entry per parameter element, in `named_parameters()` order; the result is a float64 vector `[P]`. A matrix `v` of shape `[k, P]` asks for `k` products at one point: the forward pass and the recorded gradient are made once and the `k` backward passes go through it in batches (rows of the result `[k, P]` are the products, equal to `k` separate calls to rounding)." + lossDoc) { a in
             if try a["loss"].isNil && a["data"].isNil { return try functionHVP(a) }
+            if case .tensor(let t) = try a["v"], t.rank == 2 {
+                let (k, n) = (t.shape[0], t.shape[1]), flat = t.doubles
+                return try withObjective(a) { obj in
+                    let rows = try obj.hvps(at: obj.point, (0..<k).map { Array(flat[($0 * n)..<($0 * n + n)]) })
+                    return .tensor(try Tensor(shape: [k, n], values: Array(rows.joined()), dtype: .float64))
+                }
+            }
             let v = try Convert.doubles(try a["v"], "v", "hvp")
             return try withObjective(a) { obj in
                 Convert.vector(try obj.hvp(at: obj.point, v))
