@@ -29,7 +29,9 @@ public struct ConvGeometry: Equatable, Sendable {
     /// output size; throws, naming `op` and the layout, for another rank, a
     /// zero channel or spatial size, a kernel or stride below 1, a negative
     /// padding, a kernel larger than the padded input, or sizes too large.
-    public init(input: [Int], kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), op: String) throws {
+    /// `pads: false` (pooling) leaves padding out of the error's advice.
+    public init(input: [Int], kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), op: String,
+                pads: Bool = true) throws {
         guard input.count == 4 else {
             throw TensorError(op: op, "expects input of layout [N, C, H, W] (a batch of images with channels), got shape \(fmt(input))\(input.count == 3 ? "; add the batch axis with x.reshape([1, \(input.map(String.init).joined(separator: ", "))])" : input.count == 2 ? "; reshape flat images to [N, C, H, W] first, e.g. x.reshape([-1, 1, H, W])" : "")")
         }
@@ -56,7 +58,7 @@ public struct ConvGeometry: Equatable, Sendable {
         }
         let hp = try padded(h, padding.0), wp = try padded(w, padding.1)
         guard kernel.0 <= hp, kernel.1 <= wp else {
-            throw TensorError(op: op, "kernel \(kernel.0)x\(kernel.1) is larger than the \(padding == (0, 0) ? "" : "padded ")input \(hp)x\(wp) (input shape \(fmt(input))); use a smaller kernel\(padding == (0, 0) ? " or padding" : "") or larger images")
+            throw TensorError(op: op, "kernel \(kernel.0)x\(kernel.1) is larger than the \(padding == (0, 0) ? "" : "padded ")input \(hp)x\(wp) (input shape \(fmt(input))); use a smaller kernel\(pads && padding == (0, 0) ? " or padding" : "") or larger images")
         }
         batch = n; channels = c; height = h; width = w
         kernelHeight = kernel.0; kernelWidth = kernel.1

@@ -83,12 +83,14 @@ public final class Conv2d: Module {
 
     override public func forward(_ x: Tensor) throws -> Tensor {
         guard x.rank == 4, x.shape[1] == inChannels else {
-            throw TensorError(op: "Conv2d(\(inChannels), \(outChannels))", "expects input of layout [N, C, H, W] with C = \(inChannels) channels, got shape \(x.shape)\(x.rank == 2 ? "; reshape flat images first, e.g. x.reshape([-1, \(inChannels), H, W])" : "")")
+            throw TensorError(op: "Conv2d(\(inChannels), \(outChannels))", "expects input of layout [N, C, H, W] with C = \(inChannels), got shape \(x.shape)\(x.rank == 2 ? "; reshape flat images first, e.g. x.reshape([-1, \(inChannels), H, W])" : "")")
         }
         guard x.dtype == weight.dtype else {
             throw TensorError(op: "Conv2d(\(inChannels), \(outChannels))", "input is \(x.dtype) but the layer's weights are \(weight.dtype); convert one with .to(\"\(weight.dtype)\")")
         }
-        return try x.conv2d(weight: weight, bias: bias, stride: stride, padding: padding)
+        do { return try x.conv2d(weight: weight, bias: bias, stride: stride, padding: padding) } catch let e as TensorError {
+            throw TensorError(e.message.replacingPrefix("conv2d:", with: "Conv2d(\(inChannels), \(outChannels)):"))
+        }
     }
 }
 

@@ -63,7 +63,7 @@ public final class BatchNorm2d: Module {
 
     override public func forward(_ x: Tensor) throws -> Tensor {
         guard x.rank == 4, x.shape[1] == channels else {
-            throw TensorError(op: "BatchNorm2d", "expects input of layout [N, C, H, W] with C = \(channels) channels, got shape \(x.shape)\(x.rank == 2 ? " (for [N, features] use BatchNorm)" : "")")
+            throw TensorError(op: "BatchNorm2d", "expects input of layout [N, C, H, W] with C = \(channels), got shape \(x.shape)\(x.rank == 2 ? " (for [N, features] use BatchNorm)" : "")")
         }
         guard x.dtype == weight.dtype else {
             throw TensorError(op: "BatchNorm2d", "input is \(x.dtype) but the layer is \(weight.dtype); convert one with .to(\"\(weight.dtype)\")")
