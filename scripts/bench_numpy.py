@@ -81,6 +81,43 @@ def mlp_step():
     return ("mlp_step_64", "MLP 784-256-128-10 step, batch 64", "ms", run)
 
 
+def conv_step():
+    """Conv2d(16, 32, 3, padding 1) forward and backward on [32, 16, 16, 16]
+    float32, loss sum(y * r): im2col by a sliding-window view, one GEMM each
+    way, col2im by adding the 9 shifted slices; as NNBench's conv_step_32."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    def run():
+        rng = np.random.default_rng(4)
+        N, C, H, W, O, k = 32, 16, 16, 16, 32, 3
+        bound = 1 / np.sqrt(C * k * k)
+        w = rng.uniform(-bound, bound, (O, C, k, k)).astype(np.float32)
+        b = rng.uniform(-bound, bound, O).astype(np.float32)
+        x = rng.standard_normal((N, C, H, W)).astype(np.float32)
+        r = rng.standard_normal((N, O, H, W)).astype(np.float32)
+
+        def step():
+            xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+            win = sliding_window_view(xp, (k, k), axis=(2, 3))          # [N, C, H, W, k, k]
+            cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(N * H * W, C * k * k)
+            w2 = w.reshape(O, C * k * k)
+            y = (cols @ w2.T).reshape(N, H, W, O).transpose(0, 3, 1, 2) + b[None, :, None, None]
+            loss = (y * r).sum()
+            g = r.transpose(0, 2, 3, 1).reshape(N * H * W, O)            # dloss/dy
+            gw = (g.T @ cols).reshape(O, C, k, k)
+            gb = g.sum(axis=0)
+            gcols = (g @ w2).reshape(N, H, W, C, k, k)
+            gxp = np.zeros_like(xp)
+            for i in range(k):
+                for j in range(k):
+                    gxp[:, :, i:i + H, j:j + W] += gcols[:, :, :, :, i, j].transpose(0, 3, 1, 2)
+            return loss, gw, gb, gxp[:, :, 1:-1, 1:-1]
+
+        return median_time(step, warmup=3, min_runs=10, max_runs=200) * 1e3
+
+    return ("conv_step_32", "Conv2d 16->32 3x3 fwd+bwd, [32, 16, 16, 16]", "ms", run)
+
+
 def digits_epoch():
     """One epoch of a 64-128-10 ReLU MLP on examples/data/digits.csv (pixels
     / 16), batches of 32 in a new random order, mean softmax cross-entropy,
@@ -154,6 +191,7 @@ ITEMS = [
     matmul(256, np.float64), matmul(1024, np.float64), matmul(2048, np.float64),
     tanh_affine(),
     mlp_step(),
+    conv_step(),
     digits_epoch(),
 ]
 

@@ -19,6 +19,7 @@ enum Bench {
             matmul(256, .float64), matmul(1024, .float64), matmul(2048, .float64),
             tanhAffine(),
             mlpStep(),
+            convStep(),
             digitsEpoch(),
             hessianSmallMLP(),
             hvpLargeMLP(),

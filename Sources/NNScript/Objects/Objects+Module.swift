@@ -145,6 +145,13 @@ final class ModuleObject: LibraryObject {
 
     /// The input shape to summarise with: `[1, in]` for a model that starts
     /// with a Linear (or BatchNorm, LayerNorm) layer.
+    /// The first layer of nested Sequentials (the model itself otherwise).
+    var firstLayer: Module {
+        var m: Module = module
+        while let seq = m as? Sequential, let first = seq.layers.first { m = first }
+        return m
+    }
+
     var inferredInputShape: [Int]? {
         var m: Module = module
         while let seq = m as? Sequential, let first = seq.layers.first { m = first }
