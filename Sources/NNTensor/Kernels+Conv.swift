@@ -79,8 +79,9 @@ extension Kernels {
 
     /// For max pooling (no padding): the flat offset into `x` of each
     /// window's largest element, in output order `[N, C, OH, OW]`. Ties go
-    /// to the first element in row-major window order, as PyTorch's
-    /// `max_pool2d`; a NaN wins (the pooled value is NaN, as in PyTorch).
+    /// to the first element in row-major window order, and a NaN wins (the
+    /// last NaN of the window), both as PyTorch's CPU `max_pool2d`
+    /// (`val > maxval || isnan(val)`).
     static func maxPoolArgmax<T: TensorScalar>(_ x: [T], _ g: ConvGeometry) -> [Int] {
         var out = [Int](repeating: 0, count: g.batch * g.channels * g.positions)
         x.withUnsafeBufferPointer { px in
@@ -92,14 +93,11 @@ extension Kernels {
                         let h0 = oh * g.strideHeight, w0 = ow * g.strideWidth
                         var best = plane + h0 * g.width + w0
                         var bestValue = px[best]
-                        if !bestValue.isNaN {
-                            search: for i in 0..<g.kernelHeight {
-                                let rowBase = plane + (h0 + i) * g.width + w0
-                                for j in 0..<g.kernelWidth {
-                                    let v = px[rowBase + j]
-                                    if v.isNaN { best = rowBase + j; break search }
-                                    if v > bestValue { bestValue = v; best = rowBase + j }
-                                }
+                        for i in 0..<g.kernelHeight {
+                            let rowBase = plane + (h0 + i) * g.width + w0
+                            for j in 0..<g.kernelWidth {
+                                let v = px[rowBase + j]
+                                if v > bestValue || v.isNaN { bestValue = v; best = rowBase + j }
                             }
                         }
                         out[o] = best

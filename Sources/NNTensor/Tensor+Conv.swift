@@ -95,15 +95,15 @@ extension Tensor {
     /// maxima in row-major window order, as PyTorch), added up where windows
     /// overlap; it is the gradient of a gather (`index`).
     public func maxPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil) throws -> Tensor {
-        let g = try ConvGeometry(input: shape, kernel: kernel, stride: stride ?? kernel, padding: (0, 0), op: "maxPool2d", pads: false)
+        let g = try ConvGeometry(input: shape, kernel: kernel, stride: stride ?? kernel, padding: (0, 0), op: "max_pool2d", pads: false)
         let offsets: [Int]
         switch storage {
         case .float32(let x): offsets = Kernels.maxPoolArgmax(x, g)
         case .float64(let x): offsets = Kernels.maxPoolArgmax(x, g)
-        case .bool: throw TensorError(op: "maxPool2d", "expects a float32 or float64 tensor, got bool; convert it with .to(\"float32\")")
+        case .bool: throw TensorError(op: "max_pool2d", "expects a float32 or float64 tensor, got bool; convert it with .to(\"float32\")")
         }
         let outShape = [g.batch, g.channels, g.outHeight, g.outWidth]
-        let plan = try IndexPlan([.list(offsets)], shape: [count], op: "maxPool2d")
+        let plan = try IndexPlan([.list(offsets)], shape: [count], op: "max_pool2d")
         return try reshape([count]).gathered(plan).reshape(outShape)
     }
 
@@ -113,11 +113,11 @@ extension Tensor {
     /// `y[n, c, oh, ow] = (1 / (kh·kw)) Σ_{i,j} x[n, c, oh·sh + i, ow·sw + j]`,
     /// computed as the mean of each channel's `unfold` columns.
     public func avgPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil) throws -> Tensor {
-        let g = try ConvGeometry(input: shape, kernel: kernel, stride: stride ?? kernel, padding: (0, 0), op: "avgPool2d", pads: false)
+        let g = try ConvGeometry(input: shape, kernel: kernel, stride: stride ?? kernel, padding: (0, 0), op: "avg_pool2d", pads: false)
         // each channel as its own one-channel image: columns [N·C, kh·kw, OH·OW]
         let planes = try reshape([g.batch * g.channels, 1, g.height, g.width])
-        let pg = try ConvGeometry(input: planes.shape, kernel: kernel, stride: stride ?? kernel, padding: (0, 0), op: "avgPool2d", pads: false)
-        return try planes.unfolded(pg, op: "avgPool2d").mean(axes: [1])
+        let pg = try ConvGeometry(input: planes.shape, kernel: kernel, stride: stride ?? kernel, padding: (0, 0), op: "avg_pool2d", pads: false)
+        return try planes.unfolded(pg, op: "avg_pool2d").mean(axes: [1])
             .reshape([g.batch, g.channels, g.outHeight, g.outWidth])
     }
 }

@@ -74,6 +74,15 @@ import Testing
         #expect(y.grad?.doubles == [0, 2, 0])
     }
 
+    @Test func maxPoolTakesTheLastNaNAsPyTorch() throws {
+        // torch: max_pool2d([1, nan, 3, nan, 2], (1, 5)) is nan, gradient [0, 0, 0, 1, 0]
+        let x = try t([1, 1, 1, 5], [1, .nan, 3, .nan, 2]).requiringGrad()
+        let y = try x.maxPool2d(kernel: (1, 5))
+        #expect(y.doubles[0].isNaN)
+        try y.sum().backward()
+        #expect(x.grad?.doubles == [0, 0, 0, 1, 0])
+    }
+
     @Test func float32MatchesFloat64() throws {
         let xs = (0..<(2 * 3 * 6 * 5)).map { sin(Double($0) * 1.3) }
         let ws = (0..<(4 * 3 * 3 * 2)).map { cos(Double($0) * 0.9) }
@@ -108,8 +117,8 @@ import Testing
         #expect(message { try img.conv2d(weight: w, stride: (0, 1)) } == "conv2d: stride must be >= 1, got 0x1")
         #expect(message { try img.conv2d(weight: w, padding: (-1, 0)) } == "conv2d: padding must be >= 0, got -1x0")
         #expect(message { try img.conv2d(weight: w, padding: (Int.max / 2 + 1, 0)) }.contains("is too large"))
-        #expect(message { try img.maxPool2d(kernel: (3, 1)) } == "maxPool2d: kernel 3x1 is larger than the input 2x2 (input shape [1, 1, 2, 2]); use a smaller kernel or larger images")
-        #expect(message { try img.avgPool2d(kernel: (0, 1)) } == "avgPool2d: kernel size must be >= 1, got 0x1")
+        #expect(message { try img.maxPool2d(kernel: (3, 1)) } == "max_pool2d: kernel 3x1 is larger than the input 2x2 (input shape [1, 1, 2, 2]); use a smaller kernel or larger images")
+        #expect(message { try img.avgPool2d(kernel: (0, 1)) } == "avg_pool2d: kernel size must be >= 1, got 0x1")
         #expect(message { try Tensor.zeros([1, 0, 2, 2]).maxPool2d(kernel: (1, 1)) }.contains("at least one channel"))
         // a huge window count is refused before allocating
         let wide = try Tensor.zeros([1, 1, 1, 1 << 20])

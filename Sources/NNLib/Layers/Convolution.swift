@@ -112,7 +112,7 @@ public final class MaxPool2d: Module {
     override public func copy(with copier: ModuleCopier) throws -> Module { try MaxPool2d(kernel: kernel, stride: stride) }
     override public func forward(_ x: Tensor) throws -> Tensor {
         do { return try x.maxPool2d(kernel: kernel, stride: stride) } catch let e as TensorError {
-            throw TensorError(e.message.replacingPrefix("maxPool2d:", with: "MaxPool2d:"))
+            throw TensorError(e.message.replacingPrefix("max_pool2d:", with: "MaxPool2d:"))
         }
     }
 }
@@ -134,7 +134,7 @@ public final class AvgPool2d: Module {
     override public func copy(with copier: ModuleCopier) throws -> Module { try AvgPool2d(kernel: kernel, stride: stride) }
     override public func forward(_ x: Tensor) throws -> Tensor {
         do { return try x.avgPool2d(kernel: kernel, stride: stride) } catch let e as TensorError {
-            throw TensorError(e.message.replacingPrefix("avgPool2d:", with: "AvgPool2d:"))
+            throw TensorError(e.message.replacingPrefix("avg_pool2d:", with: "AvgPool2d:"))
         }
     }
 }

@@ -34,7 +34,7 @@ extension Builtins {
 
     static let pairDoc = "`kernel`, `stride` and `padding` are an integer (the same for height and width) or a pair `[h, w]`."
 
-    static let convLayers: [Builtin] = [
+    static let convLayers: [Builtin] = convFunctions + [
         Builtin("Conv2d", [.required("in_channels"), .required("out_channels"), .required("kernel"),
                            .optional("stride", .number(1)), .optional("padding", .number(0)), .optional("bias", .bool(true)),
                            .optional("dtype"), .optional("seed")], area: "Layers",
@@ -65,6 +65,29 @@ extension Builtins {
                 discussion: "The statistics of each channel are taken over the batch and every position (`m = N·H·W` values):\n```\ntrain: μ = mean(x[:, c]), σ² = mean((x[:, c] - μ)²)   # biased, over N, H, W\n       y = (x - μ) / sqrt(σ² + eps) * weight + bias\n       running_mean = (1 - momentum) * running_mean + momentum * μ\n       running_var  = (1 - momentum) * running_var + momentum * σ² * m / (m - 1)\neval:  y = (x - running_mean) / sqrt(running_var + eps) * weight + bias\n```\nBuffers `running_mean`, `running_var`, `num_batches_tracked` as PyTorch's. Training on one value per channel is an error: call `model.eval()` first.") { a in
             layer(try BatchNorm2d(try size(a, "channels"), eps: try a.number("eps"), momentum: try a.number("momentum"),
                                   dtype: try dtypeOption(a, "dtype")))
+        },
+    ]
+
+    /// The functional forms (`torch.nn.functional`), for models written as
+    /// nn functions of their parameters.
+    static let convFunctions: [Builtin] = [
+        Builtin("conv2d", [.required("x"), .required("weight"), .optional("bias"), .optional("stride", .number(1)),
+                           .optional("padding", .number(0))], area: "Layers",
+                summary: "The 2-d convolution of `x` `[N, C, H, W]` with `weight` `[O, C, kh, kw]` (and `bias` `[O]`), as `torch.nn.functional.conv2d`.",
+                discussion: "```\ny[n, o, oh, ow] = bias[o] + Σ_{c,i,j} weight[o, c, i, j] · x[n, c, oh·sh - ph + i, ow·sw - pw + j]\n```\nThe layer `Conv2d` holds `weight` and `bias` as parameters; this form takes them as tensors, so a model can be an nn function of its parameters (for `hessian(f, params)`). \(pairDoc) Differentiable to any order in `x`, `weight` and `bias`.") { a in
+            let x = try tensorArg(a, "x"), w = try tensorArg(a, "weight")
+            let b: Tensor? = try a["bias"].isNil ? nil : try tensorArg(a, "bias")
+            return .tensor(try x.conv2d(weight: w, bias: b, stride: try pairArg(a, "stride"), padding: try pairArg(a, "padding")))
+        },
+        Builtin("max_pool2d", [.required("x"), .required("kernel"), .optional("stride")], area: "Layers",
+                summary: "Max pooling of `x` `[N, C, H, W]` over `kernel` windows (stride: the kernel), as `torch.nn.functional.max_pool2d`.",
+                discussion: "The function behind `MaxPool2d`: each window's largest element; the gradient goes to it (the first of equal ones).") { a in
+            .tensor(try tensorArg(a, "x").maxPool2d(kernel: try pairArg(a, "kernel"), stride: try optionalPairArg(a, "stride")))
+        },
+        Builtin("avg_pool2d", [.required("x"), .required("kernel"), .optional("stride")], area: "Layers",
+                summary: "Average pooling of `x` `[N, C, H, W]` over `kernel` windows (stride: the kernel), as `torch.nn.functional.avg_pool2d`.",
+                discussion: "The function behind `AvgPool2d`: each window's mean.") { a in
+            .tensor(try tensorArg(a, "x").avgPool2d(kernel: try pairArg(a, "kernel"), stride: try optionalPairArg(a, "stride")))
         },
     ]
 }
