@@ -83,9 +83,9 @@ def mlp_step():
 
 def conv_step():
     """Conv2d(16, 32, 3, padding 1) forward and backward on [32, 16, 16, 16]
-    float32, loss sum(y * r): im2col by a sliding-window view, one GEMM each
-    way, col2im by adding the 9 shifted slices; as NNBench's conv_step_32."""
-    from numpy.lib.stride_tricks import sliding_window_view
+    float32, loss sum(y * r): im2col into [C·k·k, N·H·W] by 9 slice copies,
+    one GEMM each way, col2im by adding the 9 shifted slices back; as
+    NNBench's conv_step_32."""
 
     def run():
         rng = np.random.default_rng(4)
@@ -95,22 +95,25 @@ def conv_step():
         b = rng.uniform(-bound, bound, O).astype(np.float32)
         x = rng.standard_normal((N, C, H, W)).astype(np.float32)
         r = rng.standard_normal((N, O, H, W)).astype(np.float32)
+        w2 = w.reshape(O, C * k * k)
 
         def step():
             xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
-            win = sliding_window_view(xp, (k, k), axis=(2, 3))          # [N, C, H, W, k, k]
-            cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(N * H * W, C * k * k)
-            w2 = w.reshape(O, C * k * k)
-            y = (cols @ w2.T).reshape(N, H, W, O).transpose(0, 3, 1, 2) + b[None, :, None, None]
+            cols = np.empty((C, k, k, N, H, W), np.float32)
+            for i in range(k):
+                for j in range(k):
+                    cols[:, i, j] = xp[:, :, i:i + H, j:j + W].transpose(1, 0, 2, 3)
+            cols = cols.reshape(C * k * k, N * H * W)
+            y = (w2 @ cols).reshape(O, N, H, W).transpose(1, 0, 2, 3) + b[None, :, None, None]
             loss = (y * r).sum()
-            g = r.transpose(0, 2, 3, 1).reshape(N * H * W, O)            # dloss/dy
-            gw = (g.T @ cols).reshape(O, C, k, k)
-            gb = g.sum(axis=0)
-            gcols = (g @ w2).reshape(N, H, W, C, k, k)
+            g = r.transpose(1, 0, 2, 3).reshape(O, N * H * W)          # dloss/dy
+            gw = (g @ cols.T).reshape(O, C, k, k)
+            gb = g.sum(axis=1)
+            gcols = (w2.T @ g).reshape(C, k, k, N, H, W)
             gxp = np.zeros_like(xp)
             for i in range(k):
                 for j in range(k):
-                    gxp[:, :, i:i + H, j:j + W] += gcols[:, :, :, :, i, j].transpose(0, 3, 1, 2)
+                    gxp[:, :, i:i + H, j:j + W] += gcols[:, i, j].transpose(1, 0, 2, 3)
             return loss, gw, gb, gxp[:, :, 1:-1, 1:-1]
 
         return median_time(step, warmup=3, min_runs=10, max_runs=200) * 1e3
