@@ -29,6 +29,7 @@ public final class Conv2d: Module {
                 rng: inout RandomGenerator) throws {
         try Conv2d.check(inChannels, outChannels, kernel, stride, padding)
         let fanIn = try Shape.count([inChannels, kernel.0, kernel.1], op: "Conv2d")
+        _ = try Shape.count([outChannels, inChannels, kernel.0, kernel.1], op: "Conv2d")
         let bound = 1 / Double(fanIn).squareRoot()
         weight = try Tensor.uniform(-bound, bound, [outChannels, inChannels, kernel.0, kernel.1], dtype: dtype,
                                     using: &rng).requiringGrad()
