@@ -22,9 +22,6 @@ public struct ConvGeometry: Equatable, Sendable {
     public var positions: Int { outHeight * outWidth }
     /// The shape of the unfolded columns, `[N, C·kh·kw, OH·OW]` (PyTorch's `unfold`).
     public var columnsShape: [Int] { [batch, patchSize, positions] }
-    /// The shape of the patches, `[N, OH·OW, C·kh·kw]`: one row per output
-    /// position (the columns transposed), the layout the kernels write.
-    public var patchesShape: [Int] { [batch, positions, patchSize] }
     /// The input's shape, `[N, C, H, W]`.
     public var inputShape: [Int] { [batch, channels, height, width] }
 

@@ -1,20 +1,18 @@
 /// The loops of 2-d convolution and pooling over NCHW images: im2col (a
-/// window's elements become a row of patches, so a convolution is one
-/// matrix product), its adjoint col2im, and max pooling's argmax.
+/// window's elements become a column, so a convolution is one matrix
+/// product), its adjoint col2im, and max pooling's argmax.
 extension Kernels {
-    /// im2col: `x` of `g.inputShape` to patches of `g.patchesShape`
-    /// `[N, OH·OW, C·kh·kw]`, one row per output position:
-    /// `p[n, oh·OW + ow, (c·kh + i)·kw + j] = x[n, c, oh·sh - ph + i, ow·sw - pw + j]`
-    /// (0 in the padding). Rows of patches times a weight matrix are one
-    /// GEMM for the whole batch.
+    /// im2col: `x` of `g.inputShape` to columns of `g.columnsShape`, where
+    /// `cols[n, (c·kh + i)·kw + j, oh·OW + ow] = x[n, c, oh·sh - ph + i, ow·sw - pw + j]`
+    /// (0 in the padding), PyTorch's `unfold` order.
     static func im2col<T: TensorScalar>(_ x: [T], _ g: ConvGeometry) -> [T] {
-        let total = g.batch * g.positions * g.patchSize
+        let total = g.batch * g.patchSize * g.positions
         precondition(x.count == g.batch * g.channels * g.height * g.width, "Kernels.im2col: \(x.count) elements for \(g.inputShape)")
         return [T](unsafeUninitializedCapacity: total) { buffer, initialized in
             let out = buffer  // a copy: closures capturing the inout reload it per element
             x.withUnsafeBufferPointer { px in
-                // N·OH·OW rows of C·kh·kw elements; each row is written by one worker
-                Kernels.parallelRows(g.batch * g.positions, rowLength: g.patchSize) { rows in
+                // rows of the columns: n·C·kh·kw of them, each OH·OW long
+                Kernels.parallelRows(g.batch * g.patchSize, rowLength: g.positions) { rows in
                     for r in rows { im2colRow(px, out, r, g) }
                 }
             }
@@ -22,57 +20,53 @@ extension Kernels {
         }
     }
 
-    /// One row `r = n·OH·OW + oh·OW + ow` of the patches.
+    /// One row `r = (n·C + c)·kh·kw + i·kw + j` of the columns.
     @inline(__always)
     private static func im2colRow<T: TensorScalar>(_ px: UnsafeBufferPointer<T>, _ out: UnsafeMutableBufferPointer<T>, _ r: Int, _ g: ConvGeometry) {
-        let n = r / g.positions, l = r % g.positions
-        let h0 = (l / g.outWidth) * g.strideHeight - g.padHeight
-        let w0 = (l % g.outWidth) * g.strideWidth - g.padWidth
-        var o = r * g.patchSize
-        for c in 0..<g.channels {
-            let plane = (n * g.channels + c) * g.height * g.width
-            for i in 0..<g.kernelHeight {
-                let ih = h0 + i
-                if ih < 0 || ih >= g.height {
-                    for _ in 0..<g.kernelWidth { out[o] = 0; o += 1 }
-                    continue
-                }
-                let rowBase = plane + ih * g.width
-                for j in 0..<g.kernelWidth {
-                    let iw = w0 + j
-                    out[o] = (iw >= 0 && iw < g.width) ? px[rowBase + iw] : 0
-                    o += 1
-                }
+        let kk = g.kernelHeight * g.kernelWidth
+        let nc = r / kk, ij = r % kk
+        let i = ij / g.kernelWidth, j = ij % g.kernelWidth
+        let plane = nc * g.height * g.width
+        var o = r * g.positions
+        for oh in 0..<g.outHeight {
+            let ih = oh * g.strideHeight - g.padHeight + i
+            if ih < 0 || ih >= g.height {
+                for _ in 0..<g.outWidth { out[o] = 0; o += 1 }
+                continue
+            }
+            let rowBase = plane + ih * g.width
+            for ow in 0..<g.outWidth {
+                let iw = ow * g.strideWidth - g.padWidth + j
+                out[o] = (iw >= 0 && iw < g.width) ? px[rowBase + iw] : 0
+                o += 1
             }
         }
     }
 
-    /// col2im, the adjoint of `im2col`: patches of `g.patchesShape` summed
+    /// col2im, the adjoint of `im2col`: columns of `g.columnsShape` summed
     /// back into an image of `g.inputShape` (overlapping windows add up;
     /// padding positions are dropped).
-    static func col2im<T: TensorScalar>(_ patches: [T], _ g: ConvGeometry) -> [T] {
-        precondition(patches.count == g.batch * g.positions * g.patchSize, "Kernels.col2im: \(patches.count) elements for \(g.patchesShape)")
+    static func col2im<T: TensorScalar>(_ cols: [T], _ g: ConvGeometry) -> [T] {
+        precondition(cols.count == g.batch * g.patchSize * g.positions, "Kernels.col2im: \(cols.count) elements for \(g.columnsShape)")
         var out = [T](repeating: 0, count: g.batch * g.channels * g.height * g.width)
+        let kk = g.kernelHeight * g.kernelWidth
         out.withUnsafeMutableBufferPointer { po in
-            patches.withUnsafeBufferPointer { pp in
-                // image n is written only by its own OH·OW rows
-                Kernels.parallelRows(g.batch, rowLength: g.positions * g.patchSize) { images in
-                    for n in images {
-                        for l in 0..<g.positions {
-                            let h0 = (l / g.outWidth) * g.strideHeight - g.padHeight
-                            let w0 = (l % g.outWidth) * g.strideWidth - g.padWidth
-                            var o = (n * g.positions + l) * g.patchSize
-                            for c in 0..<g.channels {
-                                let plane = (n * g.channels + c) * g.height * g.width
-                                for i in 0..<g.kernelHeight {
-                                    let ih = h0 + i
-                                    if ih < 0 || ih >= g.height { o += g.kernelWidth; continue }
-                                    let rowBase = plane + ih * g.width
-                                    for j in 0..<g.kernelWidth {
-                                        let iw = w0 + j
-                                        if iw >= 0 && iw < g.width { po[rowBase + iw] += pp[o] }
-                                        o += 1
-                                    }
+            cols.withUnsafeBufferPointer { pc in
+                // each (n, c) plane is written by its own kk rows only
+                Kernels.parallelRows(g.batch * g.channels, rowLength: kk * g.positions) { planes in
+                    for nc in planes {
+                        let plane = nc * g.height * g.width
+                        for ij in 0..<kk {
+                            let i = ij / g.kernelWidth, j = ij % g.kernelWidth
+                            var o = (nc * kk + ij) * g.positions
+                            for oh in 0..<g.outHeight {
+                                let ih = oh * g.strideHeight - g.padHeight + i
+                                if ih < 0 || ih >= g.height { o += g.outWidth; continue }
+                                let rowBase = plane + ih * g.width
+                                for ow in 0..<g.outWidth {
+                                    let iw = ow * g.strideWidth - g.padWidth + j
+                                    if iw >= 0 && iw < g.width { po[rowBase + iw] += pc[o] }
+                                    o += 1
                                 }
                             }
                         }

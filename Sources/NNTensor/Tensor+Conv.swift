@@ -2,25 +2,23 @@
 /// `F.conv2d`, `F.max_pool2d`, `F.avg_pool2d` and `F.unfold`/`F.fold`.
 ///
 /// Two primitives carry every gradient: `unfold` (im2col: each window's
-/// elements become a row of patches `[N, OH·OW, C·kh·kw]`) and `fold`
-/// (col2im, its adjoint: patches summed back into the image). Both are
-/// linear and each one's gradient is the other, so derivatives of any order
-/// flow through. A convolution is `unfold`, one matrix product with the
-/// weight for the whole batch (BLAS) and a permute; average pooling is
-/// `unfold` and a mean; max pooling gathers each window's argmax (the
-/// `index` primitive, whose gradient scatters back to it).
+/// elements become a column) and `fold` (col2im, its adjoint: columns
+/// summed back into the image). Both are linear and each one's gradient is
+/// the other, so derivatives of any order flow through. A convolution is
+/// `unfold`, a matrix product with the weight (BLAS) and a reshape; average
+/// pooling is `unfold` and a mean; max pooling gathers each window's argmax
+/// (the `index` primitive, whose gradient scatters back to it).
 extension Tensor {
     /// The windows of an `[N, C, H, W]` batch as columns `[N, C·kh·kw, OH·OW]`,
     /// as `torch.nn.functional.unfold` (zero padding on each side):
     /// ```
     /// out[n, (c·kh + i)·kw + j, oh·OW + ow] = x[n, c, oh·sh - ph + i, ow·sw - pw + j]
     /// ```
-    /// (the patches, permuted). Gradient: `fold` of `g` (col2im), which adds
-    /// each column element back where it was read from.
+    /// Gradient: `fold` of `g` (col2im), which adds each column element back
+    /// where it was read from.
     public func unfold(kernel: (Int, Int), stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0)) throws -> Tensor {
         let g = try ConvGeometry(input: shape, kernel: kernel, stride: stride, padding: padding, op: "unfold")
-        try Shape.reserve(g.columnsShape, dtype: dtype, op: "unfold")
-        return try patches(g, op: "unfold").permuted([0, 2, 1])
+        return try unfolded(g, op: "unfold")
     }
 
     /// Columns `[N, C·kh·kw, OH·OW]` summed back into an image of
@@ -31,23 +29,23 @@ extension Tensor {
         guard shape == g.columnsShape else {
             throw TensorError(op: "fold", "expects columns of shape \(fmt(g.columnsShape)) ([N, C·kh·kw, OH·OW]) for this geometry, got \(fmt(shape))")
         }
-        return try permuted([0, 2, 1]).unpatched(g, op: "fold")
+        return try folded(g, op: "fold")
     }
 
-    /// im2col to patches `[N, OH·OW, C·kh·kw]` (recorded as `unfold`).
-    func patches(_ g: ConvGeometry, op: String) throws -> Tensor {
-        try Shape.reserve(g.patchesShape, dtype: dtype, op: op)
+    /// im2col (recorded as `unfold`).
+    func unfolded(_ g: ConvGeometry, op: String) throws -> Tensor {
+        try Shape.reserve(g.columnsShape, dtype: dtype, op: op)
         let out: Tensor
         switch storage {
-        case .float32(let x): out = Tensor(shape: g.patchesShape, storage: .float32(Kernels.im2col(x, g)))
-        case .float64(let x): out = Tensor(shape: g.patchesShape, storage: .float64(Kernels.im2col(x, g)))
+        case .float32(let x): out = Tensor(shape: g.columnsShape, storage: .float32(Kernels.im2col(x, g)))
+        case .float64(let x): out = Tensor(shape: g.columnsShape, storage: .float64(Kernels.im2col(x, g)))
         case .bool: throw TensorError(op: op, "expects a float32 or float64 tensor, got bool; convert it with .to(\"float32\")")
         }
-        return Tensor.record(.unfold, out, [self]) { grad, _ in [try grad.unpatched(g, op: op)] }
+        return Tensor.record(.unfold, out, [self]) { grad, _ in [try grad.folded(g, op: op)] }
     }
 
-    /// col2im from patches `[N, OH·OW, C·kh·kw]` (recorded as `fold`).
-    func unpatched(_ g: ConvGeometry, op: String) throws -> Tensor {
+    /// col2im (recorded as `fold`).
+    func folded(_ g: ConvGeometry, op: String) throws -> Tensor {
         try Shape.reserve(g.inputShape, dtype: dtype, op: op)
         let out: Tensor
         switch storage {
@@ -55,7 +53,7 @@ extension Tensor {
         case .float64(let x): out = Tensor(shape: g.inputShape, storage: .float64(Kernels.col2im(x, g)))
         case .bool: throw TensorError(op: op, "expects a float32 or float64 tensor, got bool; convert it with .to(\"float32\")")
         }
-        return Tensor.record(.fold, out, [self]) { grad, _ in [try grad.patches(g, op: op)] }
+        return Tensor.record(.fold, out, [self]) { grad, _ in [try grad.unfolded(g, op: op)] }
     }
 
     /// The 2-d convolution (cross-correlation, as every framework) of an
@@ -64,10 +62,8 @@ extension Tensor {
     /// ```
     /// y[n, o, oh, ow] = b[o] + Σ_{c,i,j} w[o, c, i, j] · x[n, c, oh·sh - ph + i, ow·sw - pw + j]
     /// ```
-    /// computed as `patches(x) @ W.reshape([O, C·kh·kw])ᵀ` (im2col + one GEMM
-    /// over the whole batch, `[N·OH·OW, C·kh·kw] × [C·kh·kw, O]`) and a permute
-    /// to NCHW, so its gradients (and theirs) are those of `unfold`, `matmul`,
-    /// `permute` and `reshape`: two more GEMMs backward.
+    /// computed as `W.reshape([O, C·kh·kw]) @ unfold(x)` (im2col + GEMM), so
+    /// its gradients (and theirs) are those of `unfold`, `matmul` and `reshape`.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
                        padding: (Int, Int) = (0, 0)) throws -> Tensor {
         guard weight.rank == 4 else {
@@ -85,10 +81,10 @@ extension Tensor {
         }
         let outShape = [g.batch, o, g.outHeight, g.outWidth]
         try Shape.reserve(outShape, dtype: dtype, op: "conv2d")
-        let p = try patches(g, op: "conv2d")                                       // [N, L, K]
-        var y = try p.matmul(weight.reshape([o, g.patchSize]), transposeOther: true)  // [N, L, O]
-        if let bias { y = try y + bias }
-        return try y.permuted([0, 2, 1]).reshape(outShape)
+        let cols = try unfolded(g, op: "conv2d")
+        var y = try weight.reshape([o, g.patchSize]).matmul(cols).reshape(outShape)
+        if let bias { y = try y + bias.reshape([1, o, 1, 1]) }
+        return y
     }
 
     /// Max pooling of an `[N, C, H, W]` batch over `kernel` windows moved by
@@ -115,13 +111,13 @@ extension Tensor {
     /// by `stride` (default: the kernel), without padding, as
     /// `torch.nn.functional.avg_pool2d`:
     /// `y[n, c, oh, ow] = (1 / (kh·kw)) Σ_{i,j} x[n, c, oh·sh + i, ow·sw + j]`,
-    /// computed as the mean of each channel's `unfold` patches.
+    /// computed as the mean of each channel's `unfold` columns.
     public func avgPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil) throws -> Tensor {
         let g = try ConvGeometry(input: shape, kernel: kernel, stride: stride ?? kernel, padding: (0, 0), op: "avg_pool2d", pads: false)
-        // each channel as its own one-channel image: patches [N·C, OH·OW, kh·kw]
+        // each channel as its own one-channel image: columns [N·C, kh·kw, OH·OW]
         let planes = try reshape([g.batch * g.channels, 1, g.height, g.width])
         let pg = try ConvGeometry(input: planes.shape, kernel: kernel, stride: stride ?? kernel, padding: (0, 0), op: "avg_pool2d", pads: false)
-        return try planes.patches(pg, op: "avg_pool2d").mean(axes: [2])
+        return try planes.unfolded(pg, op: "avg_pool2d").mean(axes: [1])
             .reshape([g.batch, g.channels, g.outHeight, g.outWidth])
     }
 }
