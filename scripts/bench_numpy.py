@@ -156,6 +156,46 @@ def mnist_epoch():
     return ("mlp_epoch_784", "MLP 784-256-128-10, 1 epoch of 937 Adam steps, batch 64", "ms", run)
 
 
+def conv_step():
+    """Conv2d(16, 32, 3, padding 1) forward and backward on [32, 16, 16, 16]
+    float32, loss sum(y * r): im2col into [C·k·k, N·H·W] by 9 slice copies,
+    one GEMM each way, col2im by adding the 9 shifted slices back; as
+    NNBench's conv_step_32."""
+
+    def run():
+        rng = np.random.default_rng(4)
+        N, C, H, W, O, k = 32, 16, 16, 16, 32, 3
+        bound = 1 / np.sqrt(C * k * k)
+        w = rng.uniform(-bound, bound, (O, C, k, k)).astype(np.float32)
+        b = rng.uniform(-bound, bound, O).astype(np.float32)
+        x = rng.standard_normal((N, C, H, W)).astype(np.float32)
+        r = rng.standard_normal((N, O, H, W)).astype(np.float32)
+        w2 = w.reshape(O, C * k * k)
+
+        def step():
+            xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+            cols = np.empty((C, k, k, N, H, W), np.float32)
+            for i in range(k):
+                for j in range(k):
+                    cols[:, i, j] = xp[:, :, i:i + H, j:j + W].transpose(1, 0, 2, 3)
+            cols = cols.reshape(C * k * k, N * H * W)
+            y = (w2 @ cols).reshape(O, N, H, W).transpose(1, 0, 2, 3) + b[None, :, None, None]
+            loss = (y * r).sum()
+            g = r.transpose(1, 0, 2, 3).reshape(O, N * H * W)          # dloss/dy
+            gw = (g @ cols.T).reshape(O, C, k, k)
+            gb = g.sum(axis=1)
+            gcols = (w2.T @ g).reshape(C, k, k, N, H, W)
+            gxp = np.zeros_like(xp)
+            for i in range(k):
+                for j in range(k):
+                    gxp[:, :, i:i + H, j:j + W] += gcols[:, i, j].transpose(1, 0, 2, 3)
+            return loss, gw, gb, gxp[:, :, 1:-1, 1:-1]
+
+        return median_time(step, warmup=3, min_runs=10, max_runs=200) * 1e3
+
+    return ("conv_step_32", "Conv2d 16->32 3x3 fwd+bwd, [32, 16, 16, 16]", "ms", run)
+
+
 def digits_epoch():
     """One epoch of a 64-128-10 ReLU MLP on examples/data/digits.csv (pixels
     / 16), batches of 32 in a new random order, mean softmax cross-entropy,
@@ -230,6 +270,7 @@ ITEMS = [
     tanh_affine(),
     mlp_step(),
     mnist_epoch(),
+    conv_step(),
     digits_epoch(),
 ]
 

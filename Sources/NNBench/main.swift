@@ -20,6 +20,7 @@ enum Bench {
             tanhAffine(),
             mlpStep(),
             mnistEpoch(),
+            convStep(),
             digitsEpoch(),
             hessianSmallMLP(),
             hvpLargeMLP(),

@@ -21,6 +21,8 @@ public enum Op: String, CaseIterable, Sendable {
     // Math (Tensor+Math.swift, Tensor+Activation.swift, Tensor+Compare.swift)
     case pow, powScalar, exp, log, sqrt, abs, sin, cos, tanh, erf
     case sigmoid, relu, leakyRelu, gelu, softplus, clamp, maximum, minimum, `where`
+    // Convolution windows: im2col and its adjoint (Tensor+Conv.swift)
+    case unfold, fold
     // Floored remainder (Tensor+Remainder.swift)
     case remainder
     // Reductions (Tensor+Reduce.swift, Tensor+Softmax.swift)
@@ -34,7 +36,7 @@ public enum Op: String, CaseIterable, Sendable {
     public var readsInputValues: Bool {
         switch self {
         case .add, .sub, .neg, .expand, .sumTo, .cast, .reshape, .permute, .concat, .index, .indexScatter,
-             .mean, .identity, .where:
+             .mean, .identity, .where, .unfold, .fold:
             return false
         default:
             return true

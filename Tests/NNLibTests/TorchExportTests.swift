@@ -86,6 +86,22 @@ import Testing
         #expect(text.contains("            nn.Sequential(\n                shared_0,\n            ),  # 3\n"))
     }
 
+    /// A CNN's layers become PyTorch's convolutional layers with the same
+    /// windows, and the docstring asks for images.
+    @Test func convolutionalLayers() throws {
+        var g = RandomGenerator(seed: 4)
+        let m = Sequential(try Conv2d(1, 4, kernel: (3, 2), stride: (1, 2), padding: (1, 0), bias: false, rng: &g),
+                           try BatchNorm2d(4, eps: 0.001, momentum: 0.2), try MaxPool2d(kernel: (2, 2)),
+                           try AvgPool2d(kernel: (2, 1), stride: (1, 1)), Flatten())
+        let text = try TorchExport.source(m, weightsFile: "w.safetensors")
+        #expect(text.contains("nn.Conv2d(1, 4, (3, 2), stride=(1, 2), padding=(1, 0), bias=False, dtype=torch.float32),  # 0\n"))
+        #expect(text.contains("nn.BatchNorm2d(4, eps=0.001, momentum=0.2, dtype=torch.float32),  # 1\n"))
+        #expect(text.contains("nn.MaxPool2d((2, 2), stride=(2, 2)),  # 2\n"))
+        #expect(text.contains("nn.AvgPool2d((2, 1), stride=(1, 1)),  # 3\n"))
+        #expect(text.contains("x: a float32 tensor [N, 1, H, W] (a batch of images)"))
+        #expect(m.stateDict.map(\.name) == ["0.weight", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked"])
+    }
+
     /// A Sequential inside itself is an error, never an endless walk.
     @Test func cycleIsAnError() throws {
         let s = Sequential(ReLU())
@@ -98,7 +114,7 @@ import Testing
         let lambda = Sequential(ReLU(), Lambda("double") { $0 })
         let e = try #require(throws: TensorError.self) { try TorchExport.source(lambda, weightsFile: "w.safetensors") }
         #expect(e.message.hasPrefix("export_torch: layer '1' is the function 'double' used as a layer, which has no PyTorch equivalent"))
-        #expect(e.message.hasSuffix("the layers that export are Sequential, Linear, BatchNorm, LayerNorm, Dropout, ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax, Flatten"))
+        #expect(e.message.hasSuffix("the layers that export are Sequential, Linear, BatchNorm, LayerNorm, Dropout, ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax, Flatten, Conv2d, MaxPool2d, AvgPool2d, BatchNorm2d"))
         for bad in ["", "9a", "class", "a-b", "é", "load", "torch", "Net "] {
             #expect(throws: TensorError.self, "\(bad)") { try TorchExport.source(ReLU(), className: bad, weightsFile: "w.safetensors") }
         }

@@ -12,6 +12,7 @@ struct LibraryMethodsTests {
     static let samples: [(type: String, source: String)] = [
         ("Module", "Sequential(Linear(2, 3), BatchNorm(3), Linear(3, 1))"), ("Module", "Linear(2, 1, bias: false)"),
         ("Module", "BatchNorm(2)"), ("Module", "LayerNorm(2)"), ("Module", "Dropout()"),
+        ("Module", "Conv2d(1, 2, 3, stride: [1, 2], bias: false)"), ("Module", "MaxPool2d(2)"), ("Module", "BatchNorm2d(2)"),
         ("Optimizer", "SGD(Linear(2, 1), lr: 0.1)"), ("Optimizer", "Adam(Linear(2, 1))"), ("Optimizer", "AdamW(Linear(2, 1))"),
         ("Optimizer", "Adagrad(Linear(2, 1))"), ("Optimizer", "RMSProp(Linear(2, 1))"),
         ("Schedule", "StepDecay(SGD(Linear(2, 1), lr: 0.1), 2)"), ("Schedule", "Warmup(0.1, 5)"),

@@ -60,6 +60,7 @@ def generators():
     from autodiff_ops_linalg import op_eigh, op_loss, op_matmul
     from autodiff_ops_struct import REDUCE, op_concat, op_index, op_index_put, op_permute, op_reduce, op_reshape, \
         op_softmax
+    from autodiff_ops_conv import op_conv, op_pool
     gens = [(f"unary {n}", (lambda n: lambda p: op_unary(p, n))(n)) for n in UNARY]
     gens += [(f"binary {n}", (lambda n: lambda p: op_binary(p, n))(n)) for n in BINARY]
     gens += [(f"reduce {n}", (lambda n: lambda p: op_reduce(p, n))(n)) for n in REDUCE]
@@ -69,7 +70,8 @@ def generators():
              ("softmax", lambda p: op_softmax(p, False)), ("log_softmax", lambda p: op_softmax(p, True)),
              ("reshape", op_reshape), ("permute", op_permute), ("concat", op_concat), ("index", op_index),
              ("index", op_index), ("index_put", op_index_put), ("matmul", op_matmul), ("matmul", op_matmul),
-             ("eigh", op_eigh), ("loss", op_loss), ("loss", op_loss)]
+             ("eigh", op_eigh), ("loss", op_loss), ("loss", op_loss), ("conv2d", op_conv),
+             ("max_pool2d", lambda p: op_pool(p, "max")), ("avg_pool2d", lambda p: op_pool(p, "avg"))]
     return gens
 
 

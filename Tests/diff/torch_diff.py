@@ -3,8 +3,9 @@
 
 Draws random configurations (fixed seed) of every optimizer with every
 hyperparameter, every learning-rate schedule stepped step by step, the
-layers (forward, backward, BatchNorm's running statistics) and the losses
-with every reduction; writes one nn script per area that computes them all
+layers (forward, backward, BatchNorm's running statistics), the convolutional
+layers (torch_cases_conv.py: Conv2d, MaxPool2d, AvgPool2d, BatchNorm2d, a
+small CNN) and the losses with every reduction; writes one nn script per area that computes them all
 in float64 and prints each result on a line `CASE <id> [numbers]`; computes
 the same in torch (float64); and compares them to a relative tolerance of
 1e-10 (`|a - b| <= 1e-10 * max(1, |a|, |b|)`; learning rates, which are
@@ -90,9 +91,10 @@ def main(argv):
         return started
     torch, cases_per_kind, seed, keep, nn_bin = started
     from torch_cases import layer_cases, loss_cases, optimizer_cases, schedule_cases
+    from torch_cases_conv import conv_cases
     rng = random.Random(seed)
     areas = [("optimizers", optimizer_cases), ("schedules", schedule_cases), ("layers", layer_cases),
-             ("losses", loss_cases)]
+             ("losses", loss_cases), ("conv layers", conv_cases)]
     failures, total, numbers = 0, 0, 0
     for name, make in areas:
         cases = make(rng, cases_per_kind)

@@ -7,6 +7,9 @@ import NNTensor
 /// |---|---|
 /// | `Linear(in, out, bias:)` | `nn.Linear(in, out, bias=..., dtype=...)` |
 /// | `BatchNorm(C, eps:, momentum:)` | `nn.BatchNorm1d(C, eps=..., momentum=..., dtype=...)` |
+/// | `Conv2d(in, out, kernel, stride:, padding:, bias:)` | `nn.Conv2d(in, out, (kh, kw), stride=(sh, sw), padding=(ph, pw), bias=..., dtype=...)` |
+/// | `MaxPool2d(kernel, stride:)`, `AvgPool2d(kernel, stride:)` | `nn.MaxPool2d((kh, kw), stride=(sh, sw))`, `nn.AvgPool2d(...)` |
+/// | `BatchNorm2d(C, eps:, momentum:)` | `nn.BatchNorm2d(C, eps=..., momentum=..., dtype=...)` |
 /// | `LayerNorm(shape, eps:, affine:)` | `nn.LayerNorm(shape, eps=..., elementwise_affine=..., dtype=...)` |
 /// | `Dropout(p)` | `nn.Dropout(p=...)` |
 /// | `ReLU()`, `Sigmoid()`, `Tanh()`, `GELU()`, `Flatten()` | the same names (`GELU` exact, `Flatten` from axis 1) |
@@ -20,7 +23,7 @@ extension TorchExport {
     /// The nn layers that export, as the error and the docs list them.
     public static let exportableLayers = [
         "Sequential", "Linear", "BatchNorm", "LayerNorm", "Dropout", "ReLU", "LeakyReLU",
-        "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax", "Flatten",
+        "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax", "Flatten", "Conv2d", "MaxPool2d", "AvgPool2d", "BatchNorm2d",
     ]
 
     /// The deepest nesting of Sequentials exported (deeper is surely a mistake,
@@ -49,6 +52,16 @@ extension TorchExport {
             return make("Linear", args + [dtype(m.weight.dtype)])
         case let m as BatchNorm:
             return make("BatchNorm1d", ["\(m.features)", "eps=\(number(m.eps))", "momentum=\(number(m.momentum))",
+                                        dtype(m.weight.dtype)])
+        case let m as Conv2d:
+            var args = ["\(m.inChannels)", "\(m.outChannels)", tuple(m.kernel), "stride=\(tuple(m.stride))",
+                        "padding=\(tuple(m.padding))"]
+            if m.bias == nil { args.append("bias=False") }
+            return make("Conv2d", args + [dtype(m.weight.dtype)])
+        case let m as MaxPool2d: return make("MaxPool2d", [tuple(m.kernel), "stride=\(tuple(m.stride))"])
+        case let m as AvgPool2d: return make("AvgPool2d", [tuple(m.kernel), "stride=\(tuple(m.stride))"])
+        case let m as BatchNorm2d:
+            return make("BatchNorm2d", ["\(m.channels)", "eps=\(number(m.eps))", "momentum=\(number(m.momentum))",
                                         dtype(m.weight.dtype)])
         case let m as LayerNorm:
             let shape = "(" + m.normalizedShape.map(String.init).joined(separator: ", ") + (m.normalizedShape.count == 1 ? ",)" : ")")
@@ -86,6 +99,9 @@ extension TorchExport {
         case .bool: "dtype=torch.bool"
         }
     }
+
+    /// A pair as a Python tuple: `(3, 3)`.
+    static func tuple(_ p: (Int, Int)) -> String { "(\(p.0), \(p.1))" }
 
     /// A finite Double as a Python literal that reads back to the same value
     /// (Swift's shortest round-trip form: `0.1`, `1e-05`, `1.0`).

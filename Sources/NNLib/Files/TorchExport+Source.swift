@@ -90,6 +90,8 @@ extension TorchExport {
         switch m {
         case let l as Linear: return "a \(l.weight.dtype) tensor [N, \(l.inFeatures)]"
         case let b as BatchNorm: return "a \(b.weight.dtype) tensor [N, \(b.features)]"
+        case let c as Conv2d: return "a \(c.weight.dtype) tensor [N, \(c.inChannels), H, W] (a batch of images)"
+        case let b as BatchNorm2d: return "a \(b.weight.dtype) tensor [N, \(b.channels), H, W] (a batch of images)"
         default:
             let dtype = model.parameters.first?.dtype ?? .float32
             return "a \(dtype) tensor, a batch of samples"

@@ -84,7 +84,8 @@ extension Builtins {
             let shape: [Int]
             if try a["input_shape"].isNil {
                 guard let s = o.inferredInputShape else {
-                    throw a.error("cannot tell the input shape of this model; pass input_shape: [N, features]")
+                    let images = o.firstLayer is Conv2d || o.firstLayer is BatchNorm2d
+                    throw a.error("cannot tell the input shape of this model; pass input_shape: \(images ? "[N, C, H, W] (images have no fixed size)" : "[N, features]")")
                 }
                 shape = s
             } else {

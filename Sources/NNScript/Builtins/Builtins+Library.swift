@@ -2,6 +2,6 @@
 /// training, Hessian tools, plots, files), in the order `help` and the docs list them.
 extension Builtins {
     static var library: [Builtin] {
-        layers + losses + optimizers + schedules + data + training + inspection + lintBuiltins + hessianTools + plots + files + checkpoints + export
+        layers + convLayers + losses + optimizers + schedules + data + training + inspection + lintBuiltins + hessianTools + plots + files + checkpoints + export
     }
 }

@@ -92,23 +92,40 @@ final class ModuleObject: LibraryObject {
         Property("layers", "A Sequential's layers, as a list (the same layer objects).", when: { $0.module is Sequential }) { o in
             .list(((o.module as? Sequential)?.layers ?? []).map { .object(ModuleObject($0)) })
         },
-        own("weight", "The layer's weight (Linear `[out, in]`; BatchNorm, LayerNorm per feature)."),
-        Property("bias", "The layer's bias (nil for `Linear(..., bias: false)`).",
-                 when: { $0.module is Linear || $0.own("bias") != nil }) { $0.own("bias").map { .tensor($0) } ?? .nil },
+        own("weight", "The layer's weight (Linear `[out, in]`; Conv2d `[out, in, kh, kw]`; BatchNorm, BatchNorm2d, LayerNorm per feature or channel)."),
+        Property("bias", "The layer's bias (nil for `Linear(..., bias: false)` and `Conv2d(..., bias: false)`).",
+                 when: { $0.module is Linear || $0.module is Conv2d || $0.own("bias") != nil }) { $0.own("bias").map { .tensor($0) } ?? .nil },
         own("running_mean", "BatchNorm's running mean (a buffer)."),
         own("running_var", "BatchNorm's running variance (a buffer)."),
         own("num_batches_tracked", "The number of training batches BatchNorm has seen (a buffer)."),
+        Property("kernel_size", "A Conv2d's or pooling layer's window `[kh, kw]`.", when: { $0.window != nil }) { o in
+            o.window.map { .list([.number(Double($0.kernel.0)), .number(Double($0.kernel.1))]) } ?? .nil
+        },
+        Property("stride", "A Conv2d's or pooling layer's stride `[sh, sw]`.", when: { $0.window != nil }) { o in
+            o.window.map { .list([.number(Double($0.stride.0)), .number(Double($0.stride.1))]) } ?? .nil
+        },
     ]
 
     static let members = Members<ModuleObject>(
         "Module", makers: ["Linear", "Sequential", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax",
-                           "Flatten", "Dropout", "BatchNorm", "LayerNorm", "Lambda"],
+                           "Flatten", "Dropout", "BatchNorm", "LayerNorm", "Lambda",
+                           "Conv2d", "MaxPool2d", "AvgPool2d", "BatchNorm2d"],
         summary: "A layer or model: call it on a batch (`model(x)`); `model[i]` and `len(model)` for a Sequential.",
         methods: methods, properties: properties, builtins: ["summary"])
 
     /// A property that is the layer's own parameter or buffer `name` (present on the layers that have one).
     private static func own(_ name: String, _ summary: String) -> Property<ModuleObject> {
         Property(name, summary, when: { $0.own(name) != nil }) { $0.own(name).map { .tensor($0) } ?? .nil }
+    }
+
+    /// The window of a Conv2d or pooling layer.
+    var window: (kernel: (Int, Int), stride: (Int, Int))? {
+        switch module {
+        case let c as Conv2d: return (c.kernel, c.stride)
+        case let p as MaxPool2d: return (p.kernel, p.stride)
+        case let p as AvgPool2d: return (p.kernel, p.stride)
+        default: return nil
+        }
     }
 
     /// The layer's own parameter or buffer named `name` (not its children's).
@@ -129,6 +146,13 @@ final class ModuleObject: LibraryObject {
 
     /// The input shape to summarise with: `[1, in]` for a model that starts
     /// with a Linear (or BatchNorm, LayerNorm) layer.
+    /// The first layer of nested Sequentials (the model itself otherwise).
+    var firstLayer: Module {
+        var m: Module = module
+        while let seq = m as? Sequential, let first = seq.layers.first { m = first }
+        return m
+    }
+
     var inferredInputShape: [Int]? {
         var m: Module = module
         while let seq = m as? Sequential, let first = seq.layers.first { m = first }
