@@ -45,7 +45,9 @@ struct KernelLibrary: @unchecked Sendable {
     #endif
 
     /// The libraries, opened once; the failure says what is missing and the package.
-    static let shared: Result<KernelLibrary, ZMQError> = Result { try KernelLibrary() }
+    static let shared: Result<KernelLibrary, ZMQError> = {
+        do { return .success(try KernelLibrary()) } catch { return .failure(error) }
+    }()
 
     /// The libraries; every ZeroMQ object is made after ``ZMQContext/init()`` has checked them.
     static var loaded: KernelLibrary {

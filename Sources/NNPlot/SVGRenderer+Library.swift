@@ -50,7 +50,9 @@ struct RenderLibrary: @unchecked Sendable {
     #endif
 
     /// The libraries, opened once (thread-safe: a `static let`); the failure says what could not be opened.
-    static let shared: Result<RenderLibrary, LoadFailure> = Result { try RenderLibrary() }
+    static let shared: Result<RenderLibrary, LoadFailure> = {
+        do { return .success(try RenderLibrary()) } catch { return .failure(error) }
+    }()
 
     /// The libraries, or `renderFailed` for `format` naming what is missing and the package.
     static func load(for format: PictureFormat) throws(PlotError) -> RenderLibrary {
