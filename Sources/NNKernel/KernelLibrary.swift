@@ -46,7 +46,7 @@ struct KernelLibrary: @unchecked Sendable {
 
     /// The libraries, opened once; the failure says what is missing and the package.
     static let shared: Result<KernelLibrary, ZMQError> = {
-        do { return .success(try KernelLibrary()) } catch { return .failure(error) }
+        do throws(ZMQError) { return .success(try KernelLibrary()) } catch { return .failure(error) }
     }()
 
     /// The libraries; every ZeroMQ object is made after ``ZMQContext/init()`` has checked them.

@@ -51,7 +51,7 @@ struct RenderLibrary: @unchecked Sendable {
 
     /// The libraries, opened once (thread-safe: a `static let`); the failure says what could not be opened.
     static let shared: Result<RenderLibrary, LoadFailure> = {
-        do { return .success(try RenderLibrary()) } catch { return .failure(error) }
+        do throws(LoadFailure) { return .success(try RenderLibrary()) } catch { return .failure(error) }
     }()
 
     /// The libraries, or `renderFailed` for `format` naming what is missing and the package.
