@@ -27,13 +27,16 @@ struct Signer: Sendable {
         guard isEnabled else { return true }
         let expected = self.signature(parts)
         guard expected.count == signature.count else { return false }
+        guard case .success(let c) = KernelLibrary.shared, !expected.isEmpty else { return false }
         return expected.withUnsafeBytes { a in
-            signature.withUnsafeBytes { b in CRYPTO_memcmp(a.baseAddress, b.baseAddress, a.count) == 0 }
+            signature.withUnsafeBytes { b in c.CRYPTO_memcmp(a.baseAddress, b.baseAddress, a.count) == 0 }
         }
     }
 
     /// HMAC-SHA256 of `data` under `key` (32 bytes).
+    /// Empty when libcrypto cannot be loaded (a kernel never starts then: ``ZMQContext`` refuses first).
     static func hmacSHA256(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
+        guard case .success(let c) = KernelLibrary.shared else { return [] }
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         // HMAC treats a key longer than the block as its hash; sizes fit Int32 (a connection file's key is short).
@@ -41,7 +44,7 @@ struct Signer: Sendable {
         let ok = key.withUnsafeBytes { k in
             data.withUnsafeBytes { d in
                 out.withUnsafeMutableBytes { o in
-                    HMAC(EVP_sha256(), k.baseAddress, keyLength, d.bindMemory(to: UInt8.self).baseAddress, d.count,
+                    c.HMAC(c.EVP_sha256(), k.baseAddress, keyLength, d.bindMemory(to: UInt8.self).baseAddress, d.count,
                          o.bindMemory(to: UInt8.self).baseAddress, &length) != nil
                 }
             }

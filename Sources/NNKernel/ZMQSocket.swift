@@ -9,12 +9,27 @@ import Darwin
 public struct ZMQError: Error, CustomStringConvertible, Sendable {
     public var call: String
     public var code: Int32
-    public var description: String { "\(call): " + String(cString: zmq_strerror(code)) }
+    /// Said instead of libzmq's message for `code` (a library that could not be loaded).
+    public var detail: String?
+
+    public init(call: String, code: Int32, detail: String? = nil) {
+        self.call = call
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String {
+        if let detail { return "\(call): \(detail)" }
+        guard case .success(let z) = KernelLibrary.shared, let text = z.zmq_strerror(code) else {
+            return "\(call): error \(code)"
+        }
+        return "\(call): " + String(cString: text)
+    }
 
     /// The context was terminated (the kernel is shutting down).
     var isTerminated: Bool { code == ETERM }
 
-    static func last(_ call: String) -> ZMQError { ZMQError(call: call, code: zmq_errno()) }
+    static func last(_ call: String, _ z: KernelLibrary) -> ZMQError { ZMQError(call: call, code: z.zmq_errno()) }
 }
 
 /// A ZeroMQ context: owns the I/O thread; every socket is made from one.
@@ -24,14 +39,17 @@ public struct ZMQError: Error, CustomStringConvertible, Sendable {
 final class ZMQContext: @unchecked Sendable {
     // The context handle itself is thread-safe (libzmq's rule); sockets are not.
     let handle: UnsafeMutableRawPointer
+    /// libzmq's functions (``KernelLibrary``: opened here first, so a missing library is this init's error).
+    let z: KernelLibrary
 
     init() throws {
-        guard let h = zmq_ctx_new() else { throw ZMQError.last("zmq_ctx_new") }
+        z = try KernelLibrary.loaded
+        guard let h = z.zmq_ctx_new() else { throw ZMQError.last("zmq_ctx_new", z) }
         handle = h
     }
 
     func terminate() {
-        while zmq_ctx_term(handle) != 0, zmq_errno() == EINTR {}
+        while z.zmq_ctx_term(handle) != 0, z.zmq_errno() == EINTR {}
     }
 }
 
@@ -65,19 +83,21 @@ final class ZMQSocket: @unchecked Sendable {
     }
 
     private var handle: UnsafeMutableRawPointer?
+    private let z: KernelLibrary
 
     init(_ context: ZMQContext, _ kind: Kind) throws {
-        guard let h = zmq_socket(context.handle, kind.zmqType) else { throw ZMQError.last("zmq_socket") }
+        z = context.z
+        guard let h = z.zmq_socket(context.handle, kind.zmqType) else { throw ZMQError.last("zmq_socket", z) }
         handle = h
         // Close promptly at shutdown, but give the last replies a moment to leave.
         var linger: Int32 = 1000
-        zmq_setsockopt(h, ZMQ_LINGER, &linger, MemoryLayout<Int32>.size)
+        z.zmq_setsockopt(h, ZMQ_LINGER, &linger, MemoryLayout<Int32>.size)
         if kind == .router {
             // A client that reconnects under the same identity takes over its route.
             var on: Int32 = 1
-            zmq_setsockopt(h, ZMQ_ROUTER_HANDOVER, &on, MemoryLayout<Int32>.size)
+            z.zmq_setsockopt(h, ZMQ_ROUTER_HANDOVER, &on, MemoryLayout<Int32>.size)
         }
-        if kind == .subscriber { zmq_setsockopt(h, ZMQ_SUBSCRIBE, "", 0) }
+        if kind == .subscriber { z.zmq_setsockopt(h, ZMQ_SUBSCRIBE, "", 0) }
     }
 
     deinit { close() }
@@ -85,8 +105,8 @@ final class ZMQSocket: @unchecked Sendable {
     /// Binds to `endpoint` (`tcp://127.0.0.1:5555`).
     func bind(_ endpoint: String) throws {
         guard let handle else { throw ZMQError(call: "zmq_bind", code: ENOTSOCK) }
-        guard zmq_bind(handle, endpoint) == 0 else {
-            let e = ZMQError.last("zmq_bind")
+        guard z.zmq_bind(handle, endpoint) == 0 else {
+            let e = ZMQError.last("zmq_bind", z)
             throw ZMQError(call: "zmq_bind \(endpoint)", code: e.code)
         }
     }
@@ -94,12 +114,12 @@ final class ZMQSocket: @unchecked Sendable {
     /// Connects to `endpoint` (a client's side).
     func connect(_ endpoint: String) throws {
         guard let handle else { throw ZMQError(call: "zmq_connect", code: ENOTSOCK) }
-        guard zmq_connect(handle, endpoint) == 0 else { throw ZMQError.last("zmq_connect \(endpoint)") }
+        guard z.zmq_connect(handle, endpoint) == 0 else { throw ZMQError.last("zmq_connect \(endpoint)", z) }
     }
 
     /// Closes the socket (unsent messages get the linger time); idempotent.
     func close() {
-        if let h = handle { zmq_close(h) }
+        if let h = handle { z.zmq_close(h) }
         handle = nil
     }
 
@@ -108,10 +128,10 @@ final class ZMQSocket: @unchecked Sendable {
     func poll(timeout: Int) throws -> Bool {
         guard let handle else { throw ZMQError(call: "zmq_poll", code: ENOTSOCK) }
         var item = zmq_pollitem_t(socket: handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
-        let n = zmq_poll(&item, 1, timeout)
+        let n = z.zmq_poll(&item, 1, timeout)
         if n < 0 {
-            if zmq_errno() == EINTR { return false }
-            throw ZMQError.last("zmq_poll")
+            if z.zmq_errno() == EINTR { return false }
+            throw ZMQError.last("zmq_poll", z)
         }
         return n > 0 && item.revents & Int16(ZMQ_POLLIN) != 0
     }
@@ -122,21 +142,21 @@ final class ZMQSocket: @unchecked Sendable {
         var frames: [[UInt8]] = []
         while true {
             var msg = zmq_msg_t()
-            zmq_msg_init(&msg)
-            defer { zmq_msg_close(&msg) }
-            if zmq_msg_recv(&msg, handle, 0) < 0 {
-                if zmq_errno() == EINTR { continue }
-                throw ZMQError.last("zmq_msg_recv")
+            z.zmq_msg_init(&msg)
+            defer { z.zmq_msg_close(&msg) }
+            if z.zmq_msg_recv(&msg, handle, 0) < 0 {
+                if z.zmq_errno() == EINTR { continue }
+                throw ZMQError.last("zmq_msg_recv", z)
             }
-            let size = zmq_msg_size(&msg)
+            let size = z.zmq_msg_size(&msg)
             if size == 0 {
                 frames.append([])
-            } else if let data = zmq_msg_data(&msg) {
+            } else if let data = z.zmq_msg_data(&msg) {
                 frames.append(Array(UnsafeRawBufferPointer(start: data, count: size)))
             } else {
                 frames.append([])
             }
-            if zmq_msg_more(&msg) == 0 { return frames }
+            if z.zmq_msg_more(&msg) == 0 { return frames }
         }
     }
 
@@ -146,10 +166,10 @@ final class ZMQSocket: @unchecked Sendable {
         for (i, frame) in frames.enumerated() {
             let flags = i + 1 < frames.count ? ZMQ_SNDMORE : 0
             while true {
-                let rc = frame.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
+                let rc = frame.withUnsafeBytes { z.zmq_send(handle, $0.baseAddress, $0.count, flags) }
                 if rc >= 0 { break }
-                if zmq_errno() == EINTR { continue }
-                throw ZMQError.last("zmq_send")
+                if z.zmq_errno() == EINTR { continue }
+                throw ZMQError.last("zmq_send", z)
             }
         }
     }

@@ -9,6 +9,13 @@ import NNScript
 extension NNCommand {
     /// The limits the flags set (none by default).
     func limits() throws -> Interpreter.Limits {
+        try LimitFlags.limits(timeout: timeout, maxSteps: maxSteps, maxMemory: maxMemory, maxOutput: maxOutput)
+    }
+}
+
+extension LimitFlags {
+    /// The limits the four flags' values set (none for a nil value).
+    static func limits(timeout: String?, maxSteps: String?, maxMemory: String?, maxOutput: String?) throws -> Interpreter.Limits {
         var limits = Interpreter.Limits()
         if let timeout {
             limits.deadline = try LimitFlags.seconds(timeout, flag: "--timeout")

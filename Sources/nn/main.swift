@@ -101,12 +101,17 @@ struct NNCommand: ParsableCommand {
         }
     }
 
+    /// The options as an ``Invocation`` (the limits already checked by `validate`).
+    func invocation() throws -> Invocation {
+        Invocation(e: e, seed: seed, dumpBuiltins: dumpBuiltins, color: color, noColor: noColor, sandbox: sandbox,
+                   allowRead: allowRead, allowWrite: allowWrite, limits: try limits(),
+                   interactiveScript: interactiveScript, script: script)
+    }
+
     mutating func run() throws {
         REPL.install(noColor: noColor)
-        var runner = Runner(seed: seed, color: !noColor && !REPL.noColorEnvironment && (color || isatty(2) != 0))
-        if sandbox { runner.sandbox = Runner.Sandbox(read: allowRead, write: allowWrite) }
-        runner.limits = try limits()
-        let code: Int32
+        let invocation = try invocation()
+        let runner = invocation.makeRunner()
         // Options before the script name are ours (after it, they pass through to the script).
         // With -i the script is named already: everything left is the script's, as in a plain run.
         if interactiveScript == nil, let first = script.first, first.hasPrefix("-"), first != "-" {
@@ -135,21 +140,7 @@ struct NNCommand: ParsableCommand {
             }
             throw ExitCode(StdIO.finish(KernelCommand.dispatch(Array(script.dropFirst()))))
         }
-        if let interactiveScript {
-            code = REPL.start(runner.makeInterpreter(arguments: script, repl: true, scriptPath: interactiveScript), runner,
-                              script: interactiveScript)
-        } else if dumpBuiltins {
-            code = runner.dumpBuiltins()
-        } else if let e {
-            code = runner.runSource(rawArgument(e), name: "-e", arguments: script, printResult: true)
-        } else if let first = script.first, first != "-" {
-            code = runner.runFile(first, arguments: Array(script.dropFirst()))
-        } else if script.first == "-" || isatty(0) == 0 {
-            code = runner.runStandardInput(arguments: Array(script.dropFirst()))
-        } else {
-            code = runner.interactive()
-        }
-        throw ExitCode(StdIO.finish(code))
+        throw ExitCode(StdIO.finish(invocation.run(runner)))
     }
 }
 
@@ -168,4 +159,10 @@ func rawArgument(_ text: String) -> [UInt8] {
 // First, before any file or pipe is opened: a closed stdin, stdout or stderr
 // must not hand its number to a file the script opens.
 StdIO.reserveStandardDescriptors()
+// The common command lines are read by hand (see Invocation: swift-argument-parser's
+// first parse was most of the start-up); everything else, errors included, by NNCommand.
+if let invocation = Invocation.parseCommonForm(Array(CommandLine.arguments.dropFirst())) {
+    REPL.install(noColor: invocation.noColor)
+    exit(StdIO.finish(invocation.run(invocation.makeRunner())))
+}
 NNCommand.main()
