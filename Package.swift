@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "nn",
             dependencies: [
-                "NNScript", "NNFiles", "NNKernel", "CReadline",
+                "NNScript", "NNTensor", "NNFiles", "NNKernel", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

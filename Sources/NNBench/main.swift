@@ -36,6 +36,7 @@ enum Bench {
     }
 }
 
+Allocator.keepFreedBuffers()  // as the nn command does (Allocator.swift)
 var args = Array(CommandLine.arguments.dropFirst())
 var tsv = false
 var exact = false

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NNScript
+import NNTensor
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -158,6 +159,7 @@ func rawArgument(_ text: String) -> [UInt8] {
 
 // First, before any file or pipe is opened: a closed stdin, stdout or stderr
 // must not hand its number to a file the script opens.
+Allocator.keepFreedBuffers()  // freed tensor buffers are reused, not faulted in again each step
 StdIO.reserveStandardDescriptors()
 // The common command lines are read by hand (see Invocation: swift-argument-parser's
 // first parse was most of the start-up); everything else, errors included, by NNCommand.

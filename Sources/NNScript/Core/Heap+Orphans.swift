@@ -11,13 +11,23 @@ import Darwin
 /// such a value when the host lets go, unless it is part of a cycle: a
 /// recursive function holds its own global's cell, which holds the function.
 /// So a freed interpreter hands its survivors to one process-wide heap, the
-/// **orphans**, which the collector runs over whenever an interpreter is
-/// made or freed: by then the host may have let go of them.
+/// **orphans**, which the collector runs over when no interpreter is alive
+/// (the last one is freed, or the first of a new generation is made): by
+/// then the host may have let go of them.
 ///
-/// The orphans are reached from any thread, so every change to them takes
-/// ``orphanLock`` (recursive: collecting frees objects, whose `deinit`
-/// untracks them under the same lock). No interpreter runs an orphan while it
-/// is one: the only ways a host hands a value to an interpreter
+/// Only then, because an orphan may still be in use by a live interpreter
+/// on another thread: a value handed from `a` to `b` while `a` lived (no
+/// orphan then) becomes one when `a` is freed, while `b` still runs it; a
+/// function wrapped in a builtin (`grad(f)`) runs wherever the builtin is
+/// called. Scanning or emptying such objects while `b` runs would race with
+/// it. With no interpreter alive no script runs, and the rest (freeing a
+/// kept orphan, a host handing one in) takes ``orphanLock``. A host that
+/// keeps one interpreter alive for the whole process therefore keeps the
+/// cycles among values it held past their interpreters until it frees it.
+///
+/// Every change to the orphans takes ``orphanLock`` (recursive: collecting
+/// frees objects, whose `deinit` untracks them under the same lock). The
+/// two ways a host hands a value to an interpreter
 /// (``Interpreter/subscript(name:)``, ``Interpreter/call(_:_:named:)``)
 /// first move the orphans it reaches into that interpreter's heap
 /// (``adopt(_:)``), which then collects them with its own objects.
@@ -27,8 +37,22 @@ extension Heap {
     /// Guards ``orphans``.
     static let orphanLock = RecursiveLock()
 
-    /// Moves every object this (dying) heap still tracks to the orphans.
-    func handOverSurvivors() {
+    /// Interpreters alive in the process (changed under ``orphanLock``).
+    nonisolated(unsafe) private static var interpretersAlive = 0
+
+    /// An interpreter is being made: collects the orphans when it is the
+    /// first alive (no script runs anywhere), then counts it.
+    static func interpreterMade() {
+        orphanLock.withLock {
+            if interpretersAlive == 0 { collectOrphansUnlocked() }
+            interpretersAlive += 1
+        }
+    }
+
+    /// An interpreter is being freed, its own heap collected: hands what
+    /// survives (values a host keeps) to the orphans, and collects them
+    /// when it was the last one alive.
+    func interpreterFreed() {
         Heap.orphanLock.withLock {
             let orphans = Heap.orphans
             for e in entries {
@@ -36,14 +60,15 @@ extension Heap {
                 orphans.entries.append(e)
             }
             entries = []
+            Heap.interpretersAlive -= 1
+            if Heap.interpretersAlive == 0 { Heap.collectOrphansUnlocked() }
         }
     }
 
-    /// Frees the cycles among orphans that nothing outside holds any more.
-    static func collectOrphans() {
-        orphanLock.withLock {
-            if !orphans.entries.isEmpty { orphans.collect() }
-        }
+    /// Frees the cycles among orphans that nothing outside holds any more
+    /// (under ``orphanLock``, with no interpreter alive).
+    private static func collectOrphansUnlocked() {
+        if !orphans.entries.isEmpty { orphans.collect() }
     }
 
     /// How many objects the orphans hold (for tests).

@@ -178,6 +178,7 @@ public final class Interpreter {
     let limiter: Limiter
 
     public init(options: Options = Options()) {
+        Heap.interpreterMade()  // counted before it makes anything (Heap+Orphans.swift)
         let interrupt = InterruptFlag()
         let limiter = Limiter(options.limits, advice: options.limitAdvice, flag: interrupt)
         self.limiter = limiter
@@ -197,7 +198,6 @@ public final class Interpreter {
         argv.isDefined = true
         if options.loadsStdlib { loadStdlib() }
         limiter.enabled = true
-        Heap.collectOrphans()
     }
 
     deinit {
@@ -205,11 +205,10 @@ public final class Interpreter {
         // Whatever a host still holds (a function value it copied out) stays
         // valid: compiled code holds no runtime, and the heap lets go of it.
         // What survives (values a host kept) joins the orphans, collected
-        // whenever an interpreter is made or freed (see Heap+Orphans.swift).
+        // when no interpreter is alive (see Heap+Orphans.swift).
         rt.globals = [:]
         rt.heap.collect()
-        rt.heap.handOverSurvivors()
-        Heap.collectOrphans()
+        rt.heap.interpreterFreed()
     }
 
     /// Adds a Swift function callable from nn (replacing any builtin of that
