@@ -62,12 +62,12 @@ extension Figure {
     ) throws(PlotError) -> Figure {
         let counted = " (\(saddles.count) near a saddle, \(minima.count) near a minimum)"
         var fig = Figure(title: (title.isEmpty ? "curvature" : title) + counted, xLabel: "step", yLabel: "value")
+        if let first = steps.first, let last = steps.last {  // the zero line, under the data
+            fig.add(try Series(x: [first, last], y: [0, 0], label: ""))
+        }
         fig.add(try Series(x: steps, y: gradNorm, label: "grad_norm"))
         fig.add(try Series(x: steps, y: lambdaMin, label: "lambda_min"))
         fig.add(try Series(x: steps, y: lambdaMax, label: "lambda_max"))
-        if let first = steps.first, let last = steps.last {
-            fig.add(try Series(x: [first, last], y: [0, 0], label: ""))
-        }
         func marks(_ idx: [Int], _ label: String) throws(PlotError) {
             let ok = idx.filter { $0 >= 0 && $0 < steps.count && $0 < lambdaMin.count }
             guard !ok.isEmpty else { return }

@@ -13,7 +13,9 @@ extension Hessian.Probe {
     /// anything else: the coupling blocks `H[r, s]` are left out). An unknown
     /// name is an error listing the parameters.
     public func blockHVP(_ name: String) throws -> (range: Range<Int>, hvp: ([Double]) throws -> [Double]) {
-        let r = try layout.range(of: name)
+        guard let r = layout.entries.first(where: { $0.name == name })?.range else {
+            throw TensorError(op: op, "no parameter named '\(name)'; the parameters are " + layout.names.map { "'\($0)'" }.joined(separator: ", "))
+        }
         let n = dimension
         return (r, { v in
             guard v.count == r.count else {
