@@ -48,3 +48,33 @@ public enum TerminalRedraw {
         text.isEmpty ? 0 : text.reduce(1) { $0 + ($1 == "\n" ? 1 : 0) }
     }
 }
+
+extension Figure {
+    /// The curvature a training run passed through (`plot(h, "curvature")`):
+    /// over the optimizer steps, the gradient norm and the smallest and
+    /// largest Hessian eigenvalues as lines, a zero line, and markers on the
+    /// `λ_min` curve at the estimates `saddles` (small gradient, `λ_min < 0`)
+    /// and `minima` (small gradient, `λ_min ≥ 0`), given as indices into `steps`.
+    /// The title counts the marks. Out-of-range indices are ignored.
+    public static func curvature(
+        steps: [Double], gradNorm: [Double], lambdaMin: [Double], lambdaMax: [Double],
+        saddles: [Int], minima: [Int], title: String = ""
+    ) throws(PlotError) -> Figure {
+        let counted = " (\(saddles.count) near a saddle, \(minima.count) near a minimum)"
+        var fig = Figure(title: (title.isEmpty ? "curvature" : title) + counted, xLabel: "step", yLabel: "value")
+        if let first = steps.first, let last = steps.last {  // the zero line, under the data
+            fig.add(try Series(x: [first, last], y: [0, 0], label: ""))
+        }
+        fig.add(try Series(x: steps, y: gradNorm, label: "grad_norm"))
+        fig.add(try Series(x: steps, y: lambdaMin, label: "lambda_min"))
+        fig.add(try Series(x: steps, y: lambdaMax, label: "lambda_max"))
+        func marks(_ idx: [Int], _ label: String) throws(PlotError) {
+            let ok = idx.filter { $0 >= 0 && $0 < steps.count && $0 < lambdaMin.count }
+            guard !ok.isEmpty else { return }
+            fig.add(try Series(x: ok.map { steps[$0] }, y: ok.map { lambdaMin[$0] }, label: label, style: .markers))
+        }
+        try marks(saddles, "near saddle")
+        try marks(minima, "near minimum")
+        return fig
+    }
+}

@@ -21,6 +21,7 @@ struct LibraryMethodsTests {
         ("CSV", "read_csv(csv_path, target: \"b\")"), ("Standardizer", "standardize(tensor([[1.0], [3.0]]))"),
         ("History", "fit(Linear(2, 2), cross_entropy, data: moons(8), verbose: false)"),
         ("History", "fit(Linear(2, 2), cross_entropy, data: moons(8), verbose: false, track: [\"sigma\", \"effective_lr\", \"grad_norm\"])"),
+        ("History", "fit(Linear(2, 2), cross_entropy, data: moons(8), verbose: false, watch: \"curvature\", every: 1)"),
     ]
 
     /// Evaluates `expression` after binding `o` to a sample; the value's text or the error.

@@ -59,6 +59,11 @@ struct CheckpointJSON {
         if !h.tracked.isEmpty {  // fit(..., track:); absent otherwise, so older readers still read the file
             fields.append(("tracked", .object(h.tracked.map { (key: $0.name, value: list($0.values)) })))
         }
+        let c = h.curvature
+        if c.count > 0 {  // fit(..., watch: "curvature"); absent otherwise
+            fields.append(("curvature", .object([("steps", .array(c.steps.map { .int($0) })), ("grad_norm", list(c.gradNorm)),
+                                                 ("lambda_min", list(c.lambdaMin)), ("lambda_max", list(c.lambdaMax))])))
+        }
         return .object(fields)
     }
 
@@ -169,7 +174,7 @@ struct CheckpointJSON {
 
     func history(_ v: JSONValue) throws(FileError) -> History {
         let h = try object(v, "history", required: ["train_loss", "val_loss", "train_acc", "val_acc", "lr", "seconds",
-                                                    "best_epoch", "stopped_early"], optional: ["tracked"])
+                                                    "best_epoch", "stopped_early"], optional: ["tracked", "curvature"])
         var out = History()
         out.trainLoss = try numbers(h["train_loss"], "history.train_loss")
         out.valLoss = try numbers(h["val_loss"], "history.val_loss")
@@ -193,6 +198,22 @@ struct CheckpointJSON {
                 }
                 out.tracked.append((name, xs))
             }
+        }
+        if let v = h["curvature"] {
+            let c = try object(v, "history.curvature", required: ["steps", "grad_norm", "lambda_min", "lambda_max"])
+            let steps = try numbers(c["steps"], "history.curvature.steps")
+            var log = CurvatureLog()
+            log.steps = try steps.map { (d: Double) throws(FileError) -> Int in
+                guard let i = Int(exactly: d), i >= 0 else { throw fail("history.curvature.steps", "must hold step counts (whole numbers >= 0), got \(d)") }
+                return i
+            }
+            log.gradNorm = try numbers(c["grad_norm"], "history.curvature.grad_norm")
+            log.lambdaMin = try numbers(c["lambda_min"], "history.curvature.lambda_min")
+            log.lambdaMax = try numbers(c["lambda_max"], "history.curvature.lambda_max")
+            for (name, xs) in [("grad_norm", log.gradNorm), ("lambda_min", log.lambdaMin), ("lambda_max", log.lambdaMax)] where xs.count != steps.count {
+                throw fail("history.curvature.\(name)", "has \(xs.count) entries but steps has \(steps.count) (one per estimate)")
+            }
+            out.curvature = log
         }
         return out
     }

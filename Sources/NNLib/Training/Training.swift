@@ -23,6 +23,8 @@ public struct History: Sendable {
     public internal(set) var stoppedEarly = false
     /// What `track:` recorded, one entry per epoch each, by name (see ``TrainingTracker``).
     public internal(set) var tracked: [(name: String, values: [Double])] = []
+    /// What `watch: "curvature"` recorded, one entry per estimate (empty without it; see ``CurvatureWatcher``).
+    public internal(set) var curvature = CurvatureLog()
 
     public init() {}
 
@@ -102,6 +104,11 @@ public func evaluate(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) th
 ///     (schedule, early stopping), with the history so far; not after an
 ///     interrupted one.
 ///   - tracker: records σ, η/σ and the gradient norm per epoch (`track:`).
+///   - watcher: every `watcher.every` steps, before the step, estimates the
+///     gradient norm and the extreme Hessian eigenvalues on the step's batch
+///     with the model in eval mode (`setTraining(false)`, then back), into
+///     `history.curvature` (`watch: "curvature"`); it changes nothing the
+///     training reads.
 ///   - shouldStop: checked after every batch; when it returns true training
 ///     stops at that safe point (between steps) and the history so far is
 ///     returned with `interrupted` set.
@@ -114,7 +121,7 @@ public func fit(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) throws 
                 startEpoch: Int = 0, history initial: History = History(),
                 earlyStopping: EarlyStopping? = nil, weights: ModelWeights? = nil,
                 epochEnded: ((Int, History) throws -> Void)? = nil, tracker: TrainingTracker? = nil,
-                shouldStop: () -> Bool = { false }) throws -> History {
+                watcher: CurvatureWatcher? = nil, shouldStop: () -> Bool = { false }) throws -> History {
     guard epochs >= 1 else { throw TensorError(op: "fit", "epochs must be >= 1, got \(epochs)") }
     guard startEpoch >= 0, startEpoch <= epochs else {
         throw TensorError(op: "fit", "the run to resume is at epoch \(startEpoch), past epochs: \(epochs) (epochs: is the total, counted from the run's first epoch; give at least \(startEpoch))")
@@ -147,6 +154,17 @@ public func fit(model: (Tensor) throws -> Tensor, loss: (Tensor, Tensor) throws 
             var b = 0
             for (xb, yb) in data {
                 b += 1
+                if let watcher {
+                    // The steps of the whole run (a resumed run continues the count).
+                    let (base, overflow) = (epoch - 1).multipliedReportingOverflow(by: batches)
+                    guard !overflow else { throw TensorError(op: "fit", "watch: the step count overflows at epoch \(epoch)") }
+                    let step = base + b - 1
+                    if step % watcher.every == 0 {
+                        setTraining?(false)
+                        defer { setTraining?(true) }
+                        history.curvature.append(step: step, try watcher.estimate(xb, yb))
+                    }
+                }
                 optimizer.zeroGrad()
                 let out = try model(xb)
                 let l = try loss(out, yb)
@@ -225,9 +243,9 @@ public func fit(module: Module, loss: (Tensor, Tensor) throws -> Tensor, optimiz
                 schedule: LearningRateScheduler? = nil, progress: ProgressReporter? = nil,
                 startEpoch: Int = 0, history: History = History(), earlyStopping: EarlyStopping? = nil,
                 epochEnded: ((Int, History) throws -> Void)? = nil, tracker: TrainingTracker? = nil,
-                shouldStop: () -> Bool = { false }) throws -> History {
+                watcher: CurvatureWatcher? = nil, shouldStop: () -> Bool = { false }) throws -> History {
     try fit(model: { try module($0) }, loss: loss, optimizer: optimizer, data: data, epochs: epochs,
             validation: validation, schedule: schedule, setTraining: { module.train($0) },
             progress: progress, startEpoch: startEpoch, history: history, earlyStopping: earlyStopping,
-            weights: .module(module), epochEnded: epochEnded, tracker: tracker, shouldStop: shouldStop)
+            weights: .module(module), epochEnded: epochEnded, tracker: tracker, watcher: watcher, shouldStop: shouldStop)
 }

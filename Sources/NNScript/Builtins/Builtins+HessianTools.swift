@@ -11,6 +11,13 @@ extension Builtins {
         }
     }
 
+    /// `layer:` of a model's tool: a parameter name, or nil; an error for a function `f(x)`.
+    static func layerArgument(_ a: BuiltinArguments) throws -> String? {
+        guard try !a["layer"].isNil else { return nil }
+        guard try !a["loss"].isNil || !a["data"].isNil else { throw a.error("layer: needs a model with loss: and data:") }
+        return try a.string("layer")
+    }
+
     static let hessianTools: [Builtin] = [
         Builtin("hessian", lossParams + [.optional("layer")], area: "Hessian",
                 summary: "The Hessian of `f` at `x` (`H[i, j] = ∂²f/∂x[i]∂x[j]`), or of a model's loss as one flat matrix with each parameter's index range.",
@@ -80,19 +87,26 @@ extension Builtins {
         },
         Builtin("top_eigenvalues", lossParams + [.optional("k", .number(1)), .optional("which", .string("largest")),
                                                  .optional("iterations", .number(100)), .optional("tolerance", .number(1e-9)),
-                                                 .optional("seed", .number(0)), .optional("vectors", .bool(false))], area: "Hessian",
+                                                 .optional("seed", .number(0)), .optional("vectors", .bool(false)),
+                                                 .optional("layer")], area: "Hessian",
                 summary: "The `k` extreme eigenvalues of the Hessian by Lanczos on Hessian-vector products (no full matrix): \"largest\", \"smallest\" (most negative) or \"both\".",
-                discussion: "```\nw = H q_j;  α_j = q_jᵀw;  w -= Σ (q_iᵀw) q_i (twice);  β_j = ‖w‖;  q_{j+1} = w / β_j\nT = tridiag(β, α, β),  T s = θ s,  Ritz pair (θ, Q s),  residual β_j |s_j|\n```\nFull reorthogonalisation; stops when the residuals are below `tolerance · ‖T‖` or after `iterations` steps. Returns `{eigenvalues, residuals, iterations, converged, vectors}`. Ctrl-C stops between products." + lossDoc) { a in
+                discussion: "```\nw = H q_j;  α_j = q_jᵀw;  w -= Σ (q_iᵀw) q_i (twice);  β_j = ‖w‖;  q_{j+1} = w / β_j\nT = tridiag(β, α, β),  T s = θ s,  Ritz pair (θ, Q s),  residual β_j |s_j|\n```\nFull reorthogonalisation; stops when the residuals are below `tolerance · ‖T‖` or after `iterations` steps. Returns `{eigenvalues, residuals, iterations, converged, vectors}`. Ctrl-C stops between products.\n\n`layer: \"0.weight\"` (a model only) takes the Hessian block of that parameter alone, `H[r, r]` with `r` its index range: the curvature when only that parameter moves (`H[r, r] v = (H · pad(v))[r]`, one product each; the coupling to the other parameters is left out). `k` is then at most the parameter's size, and `vectors` have its length." + lossDoc) { a in
             let k = try a.int("k"), w = try which(a, "which"), it = try a.int("iterations"), tol = try a.number("tolerance"),
                 seed = try a.int("seed")
             guard (1...100_000).contains(it) else { throw try a.bad("iterations", message: "iterations must be in 1...100000, got \(it)") }
             guard seed >= 0 else { throw try a.bad("seed", message: "a seed must be non-negative") }
             let vectors = try a.bool("vectors")
             let interp = a.interpreter
+            let layer = try layerArgument(a)
             let r = try withObjective(a) { obj in
                 try obj.probe(at: obj.point, op: "top_eigenvalues") { p in
-                    try Hessian.topEigenvalues(dimension: obj.dimension, k: k, which: w, iterations: it, tolerance: tol,
-                                               seed: UInt64(seed), vectors: vectors, hvp: polledHVP(p, interp))
+                    if let layer {
+                        let block = try p.blockHVP(layer)
+                        return try Hessian.topEigenvalues(dimension: block.range.count, k: k, which: w, iterations: it, tolerance: tol,
+                                                          seed: UInt64(seed), vectors: vectors, hvp: block.hvp)
+                    }
+                    return try Hessian.topEigenvalues(dimension: obj.dimension, k: k, which: w, iterations: it, tolerance: tol,
+                                                      seed: UInt64(seed), vectors: vectors, hvp: polledHVP(p, interp))
                 }
             }
             return .object(HessianResult.ritz(r, which: w))
@@ -112,16 +126,26 @@ extension Builtins {
             return .object(HessianResult.trace(t))
         },
         Builtin("spectral_density", lossParams + [.optional("iterations", .number(80)), .optional("runs", .number(1)),
-                                                  .optional("bins", .number(100)), .optional("sigma"), .optional("seed", .number(0))],
+                                                  .optional("bins", .number(100)), .optional("sigma"), .optional("seed", .number(0)),
+                                                  .optional("by_layer", .bool(false))],
                 area: "Hessian",
                 summary: "The smoothed eigenvalue density of the Hessian by stochastic Lanczos quadrature; `plot(d)` or `hist(d)` draws it.",
-                discussion: "Each run starts Lanczos from a random unit vector; `T = S diag(θ) Sᵀ` gives nodes `θ_j` with weights `τ_j = S[0, j]²`:\n```\nφ(t) = (1/runs) Σ_runs Σ_j τ_j · exp(-(t - θ_j)² / 2σ²) / (σ √(2π))\n```\n(Ghorbani, Krishnan & Xiao 2019). `σ` defaults to 1% of the spread of the nodes. Returns `{grid, density, sigma, nodes, weights, dimension}`." + lossDoc) { a in
+                discussion: "Each run starts Lanczos from a random unit vector; `T = S diag(θ) Sᵀ` gives nodes `θ_j` with weights `τ_j = S[0, j]²`:\n```\nφ(t) = (1/runs) Σ_runs Σ_j τ_j · exp(-(t - θ_j)² / 2σ²) / (σ √(2π))\n```\n(Ghorbani, Krishnan & Xiao 2019). `σ` defaults to 1% of the spread of the nodes. Returns `{grid, density, sigma, nodes, weights, dimension}`.\n\n`by_layer: true` (a model only) estimates the density of each parameter's Hessian block `H[r, r]` separately (the same arguments for each; `iterations` capped at the block's size) and returns a record of densities keyed by parameter name (`d[\"0.weight\"]`), each drawn by `plot` or `hist`." + lossDoc) { a in
             let it = try a.int("iterations"), runs = try a.int("runs"), bins = try a.int("bins"), sigma = try a.optionalNumber("sigma"),
                 seed = try a.int("seed")
             guard (1...100_000).contains(it) else { throw try a.bad("iterations", message: "iterations must be in 1...100000, got \(it)") }
             guard (1...10_000).contains(runs) else { throw try a.bad("runs", message: "runs must be in 1...10000, got \(runs)") }
             guard seed >= 0 else { throw try a.bad("seed", message: "a seed must be non-negative") }
             let interp = a.interpreter
+            if try a.bool("by_layer") {
+                guard try !a["loss"].isNil || !a["data"].isNil else {
+                    throw try a.bad("by_layer", message: "by_layer: true needs a model with loss: and data: (its parameters are the layers)")
+                }
+                let ds = try withObjective(a) { obj in
+                    try Hessian.spectralDensityByLayer(of: obj, iterations: it, runs: runs, bins: bins, sigma: sigma, seed: UInt64(seed))
+                }
+                return .record(ds.map { ($0.name, .object(HessianResult.density($0.density))) })
+            }
             let d = try withObjective(a) { obj in
                 try obj.probe(at: obj.point, op: "spectral_density") { p in
                     try Hessian.spectralDensity(dimension: obj.dimension, iterations: it, runs: runs, bins: bins, sigma: sigma,

@@ -183,7 +183,7 @@ extension Builtins {
                          .optional("ylim"), .optional("style", .string("line")), .optional("steps", .number(100))] + pictureTail,
                 area: "Plots",
                 summary: "Draws `plot(ys)`, `plot(xs, ys)`, several series `plot([s1, s2], labels: [...])`, a History's loss curves or a schedule's rates.",
-                discussion: "A series is a list of numbers or a 1-d tensor. `plot(h)` draws `fit`'s training and validation loss per epoch; `plot(sched, steps: 100)` the learning rate at steps `0..steps`; `plot(spectral_density(...))` the density. `logy: true` for a log y axis, `xlim:`/`ylim:` `[lo, hi]` fix the ranges, `style: \"markers\"` draws points." + pictureDoc) { a in
+                discussion: "A series is a list of numbers or a 1-d tensor. `plot(h)` draws `fit`'s training and validation loss per epoch, `plot(h, \"curvature\")` the gradient norm and the extreme Hessian eigenvalues over steps recorded by `fit(..., watch: \"curvature\")`, marking where training passed near a saddle or a minimum (docs/hessian.md); `plot(sched, steps: 100)` the learning rate at steps `0..steps`; `plot(spectral_density(...))` the density. `logy: true` for a log y axis, `xlim:`/`ylim:` `[lo, hi]` fix the ranges, `style: \"markers\"` draws points." + pictureDoc) { a in
             let op = "plot"
             let styleName = try a.string("style")
             let style: Series.Style
@@ -203,7 +203,15 @@ extension Builtins {
             let x = try a["x"], y = try a["y"]
             switch x {
             case .object(let h as HistoryObject):
-                let base = h.figure
+                var base = h.figure
+                if !y.isNil {
+                    guard case .string(let what) = y, ["loss", "curvature"].contains(what) else {
+                        let got: String
+                        if case .string(let w) = y { got = Value.quote(w) + Suggest.didYouMean(w, among: ["loss", "curvature"]) } else { got = "a \(y.typeName)" }
+                        throw try a.bad("y", message: "plot(h, what) draws \"loss\" (the default) or \"curvature\" (fit(..., watch: \"curvature\")), got \(got)")
+                    }
+                    if what == "curvature" { base = try h.curvatureFigure() }
+                }
                 fig.series = base.series
                 if fig.title.isEmpty { fig.title = base.title }
                 if fig.xLabel.isEmpty { fig.xLabel = base.xLabel }

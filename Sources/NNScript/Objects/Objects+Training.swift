@@ -43,7 +43,7 @@ final class HistoryObject: LibraryObject {
                          $0.history.bestEpoch.map { .number(Double($0)) } ?? .nil
                      },
                      Property("stopped_early", "True when `patience:` ended training before `epochs`.") { .bool($0.history.stoppedEarly) }]
-                    + trackedProperties)
+                    + trackedProperties + curvatureProperties)
 
     /// The loss curves as a figure (log scale when the losses span more than a decade).
     var figure: Figure {
