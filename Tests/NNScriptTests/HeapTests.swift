@@ -1,9 +1,6 @@
 @testable import NNScript
 import NNTensor
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The script heap and its cycle collector (issue 16): the loops that
 /// leaked with reference counting alone keep a bounded heap, nothing
@@ -202,65 +199,6 @@ struct HeapTests {
         #expect(try b.call(fact, [.number(6)]).repr == "720")
         b["g"] = fact
         #expect(try b.run(source: "g(4)").repr == "24")
-    }
-
-    /// A recursive function a host keeps after freeing its interpreter is a
-    /// cycle (the function holds its global's cell, the cell the function):
-    /// once the host lets go, it is freed when no interpreter is alive, not
-    /// leaked. In a process of its own (an exit test), since the other tests
-    /// keep interpreters alive while they run.
-    @Test func aKeptRecursiveFunctionIsFreedOnceTheHostLetsGo() async {
-        await #expect(processExitsWith: .success) {
-            exit(HeapTests.keptCycleIsFreed() ? 0 : 1)
-        }
-    }
-
-    static func keptCycleIsFreed() -> Bool {
-        weak var cell: GlobalCell?
-        weak var closure: Closure?
-        var ok = true
-        do {
-            var a: Interpreter? = interpreter()
-            guard (try? a?.run(source: "fn fact(n) = if n < 2 { 1 } else { n * fact(n - 1) }")) != nil,
-                  var fact = a?["fact"] else { return false }
-            cell = a?.rt.globals["fact"]
-            if case .function(let c) = fact { closure = c }
-            a = nil
-            ok = ok && cell != nil && closure != nil  // the host holds fact, fact its cell
-            ok = ok && cell?.link.heap?.toOpaque() == Unmanaged.passUnretained(Heap.orphans).toOpaque()
-            _ = interpreter()
-            ok = ok && cell != nil && closure != nil  // still held: never collected from under a host
-            fact = .nil
-        }
-        ok = ok && cell != nil  // let go, but no interpreter was alive since
-        _ = interpreter()
-        return ok && cell == nil && closure == nil
-    }
-
-    /// A kept function handed to another interpreter becomes that
-    /// interpreter's (its collector's business), and is freed with it.
-    @Test func aKeptFunctionHandedOnIsFreedWithItsNewInterpreter() async {
-        await #expect(processExitsWith: .success) {
-            exit(HeapTests.handedOnCycleIsFreed() ? 0 : 1)
-        }
-    }
-
-    static func handedOnCycleIsFreed() -> Bool {
-        weak var cell: GlobalCell?
-        var ok = true
-        do {
-            var a: Interpreter? = interpreter()
-            guard (try? a?.run(source: "fn fact(n) = if n < 2 { 1 } else { n * fact(n - 1) }")) != nil,
-                  var fact = a?["fact"] else { return false }
-            cell = a?.rt.globals["fact"]
-            a = nil
-            let b = interpreter()
-            b["g"] = fact
-            fact = .nil
-            ok = ok && (try? b.run(source: "g(5)"))?.repr == "120"
-            ok = ok && cell?.link.heap?.toOpaque() == Unmanaged.passUnretained(b.rt.heap).toOpaque()
-        }
-        return ok && cell == nil
     }
 
     /// A freed interpreter frees everything it made: the stdlib's functions,

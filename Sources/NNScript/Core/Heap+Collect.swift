@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NNTensor
 
 /// The collector: trial deletion over the tracked objects (see ``Heap``).
@@ -15,14 +10,6 @@ extension Heap {
         collections += 1
         // 1-2: the references from outside the heap.
         var outside = [Int](repeating: 0, count: n)
-        // An orphan may be mid-deinit on another thread (its count reached
-        // zero; its untrack waits for the lock this collection holds): its
-        // count reads as one holder. Never retain or empty such an object:
-        // free nothing this time, as for an anomaly.
-        if isOrphanage, swiftIsDeallocating == nil || entries.contains(where: Heap.isDeallocating) {
-            finish()
-            return 0
-        }
         for i in 0..<n { outside[i] = Heap.strongCount(entries[i]) }
         for i in 0..<n { forEachChild(entries[i]) { outside[$0] -= 1 } }
         if outside.contains(where: { $0 < 0 }) {
@@ -151,9 +138,6 @@ extension Heap {
         return Unmanaged<AnyObject>.fromOpaque(raw)
     }
 
-    /// True while the object's deinit runs (its strong count reached zero).
-    private static func isDeallocating(_ e: Entry) -> Bool { swiftIsDeallocating?(opaque(e).toOpaque()) ?? true }
-
     /// The strong reference count of a tracked object, as its holders see it.
     private static func strongCount(_ e: Entry) -> Int { rawCount(opaque(e)) - countOffset }
 
@@ -175,13 +159,3 @@ extension Heap {
         return n - 1
     }()
 }
-
-/// The Swift runtime's own test, `swift_isDeallocating` (exported by
-/// libswiftCore: true once an object's strong count has reached zero and its
-/// deinit runs or is about to), found by name: the compiler reserves the
-/// name, so it is not declared. Nil if a runtime lacks it: then the orphans
-/// are never collected (safe, not leak-free).
-private let swiftIsDeallocating: (@convention(c) (UnsafeMutableRawPointer) -> Bool)? = {
-    guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "swift_isDeallocating") else { return nil }
-    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutableRawPointer) -> Bool).self)
-}()

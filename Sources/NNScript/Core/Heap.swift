@@ -57,7 +57,7 @@ final class Heap {
     }
 
     /// Every tracked object; each knows its slot (``HeapLink``).
-    var entries: [Entry] = []
+    private(set) var entries: [Entry] = []
     /// Objects tracked since the last collection.
     var allocations = 0
     /// A collection is asked for when ``allocations`` reach this: the number
@@ -80,13 +80,8 @@ final class Heap {
     /// the collector then frees nothing that run).
     var anomalies = 0
 
-    /// True for the one heap of orphans (``orphans``), which any thread may
-    /// reach: its changes take ``orphanLock``.
-    let isOrphanage: Bool
-
-    init(interrupt: InterruptFlag, orphanage: Bool = false) {
+    init(interrupt: InterruptFlag) {
         self.interrupt = interrupt
-        self.isOrphanage = orphanage
     }
 
     deinit { detachAll() }
@@ -116,7 +111,7 @@ final class Heap {
     static func untrack(_ o: FunctionProto) { untrack(o.link) }
     static func untrack(_ o: GlobalCell) { untrack(o.link) }
 
-    func add(_ e: Entry, _ link: inout HeapLink) {
+    private func add(_ e: Entry, _ link: inout HeapLink) {
         link = HeapLink(heap: .passUnretained(self), slot: entries.count)
         entries.append(e)
         allocations += 1
@@ -125,15 +120,7 @@ final class Heap {
         }
     }
 
-    func remove(_ slot: Int) {
-        if isOrphanage {
-            Heap.orphanLock.withLock { removeUnlocked(slot) }
-        } else {
-            removeUnlocked(slot)
-        }
-    }
-
-    private func removeUnlocked(_ slot: Int) {
+    private func remove(_ slot: Int) {
         let last = entries.removeLast()
         if slot < entries.count {
             entries[slot] = last
@@ -148,7 +135,7 @@ final class Heap {
         entries = []
     }
 
-    static func withLink(_ e: Entry, _ body: (inout HeapLink) -> Void) {
+    private static func withLink(_ e: Entry, _ body: (inout HeapLink) -> Void) {
         switch e {
         case .list(let u): u._withUnsafeGuaranteedRef { body(&$0.link) }
         case .record(let u): u._withUnsafeGuaranteedRef { body(&$0.link) }

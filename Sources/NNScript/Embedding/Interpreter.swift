@@ -178,7 +178,6 @@ public final class Interpreter {
     let limiter: Limiter
 
     public init(options: Options = Options()) {
-        Heap.interpreterMade()  // counted before it makes anything (Heap+Orphans.swift)
         let interrupt = InterruptFlag()
         let limiter = Limiter(options.limits, advice: options.limitAdvice, flag: interrupt)
         self.limiter = limiter
@@ -204,11 +203,9 @@ public final class Interpreter {
         // The globals go; what they alone kept, cycles included, is freed now.
         // Whatever a host still holds (a function value it copied out) stays
         // valid: compiled code holds no runtime, and the heap lets go of it.
-        // What survives (values a host kept) joins the orphans, collected
-        // when no interpreter is alive (see Heap+Orphans.swift).
         rt.globals = [:]
         rt.heap.collect()
-        rt.heap.interpreterFreed()
+        rt.heap.detachAll()
     }
 
     /// Adds a Swift function callable from nn (replacing any builtin of that
@@ -249,7 +246,6 @@ public final class Interpreter {
         set {
             let c = rt.cell(name)
             if let newValue {
-                rt.heap.adopt(newValue)
                 c.value = newValue
                 c.isDefined = true
             } else {
@@ -355,9 +351,6 @@ public final class Interpreter {
     /// Calls a function value (nn function, builtin or callable object) from Swift.
     public func call(_ function: Value, _ arguments: [Value], named: [(label: String, value: Value)] = []) throws -> Value {
         if !running { rt.guardNativeStack() }  // on the caller's thread
-        rt.heap.adopt(function)
-        for v in arguments { rt.heap.adopt(v) }
-        for n in named { rt.heap.adopt(n.value) }
         let outcome = withLimits { () -> Result<Result<Value, Unwind>, Never> in
             .success(Heap.withCurrent(rt.heap) { Result { () throws(Unwind) in
                 try rt.ref.call(function, Arguments(arguments, named: named), range: rt.callSite)
