@@ -64,7 +64,7 @@ let package = Package(
             dependencies: ["NNSyntax", "NNTensor", "NNLib", "NNPlot", "NNFiles"],
             resources: []
         ),
-        .target(name: "NNKernel", dependencies: ["NNScript", "NNTensor", "NNFiles", "CZMQ", "CCrypto"]),
+        .target(name: "NNKernel", dependencies: ["NNScript", "NNTensor", "NNLib", "NNFiles", "CZMQ", "CCrypto"]),
         .executableTarget(
             name: "nn",
             dependencies: [

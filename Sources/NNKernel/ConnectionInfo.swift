@@ -1,4 +1,14 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NNFiles
 
 /// A kernel's connection file, as the Jupyter client writes it before
 /// starting the kernel (`{connection_file}` in the kernelspec's argv):
@@ -19,14 +29,14 @@ public struct ConnectionInfo: Equatable, Sendable {
     public init(path: String) throws {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw KernelError("cannot read the connection file '\(path)': \(error.localizedDescription)")
+            throw KernelError("cannot read the connection file '\(path)': \(error)")
         }
         try self.init(json: data, name: path)
     }
 
     /// Parses a connection file's JSON.
     public init(json: Data, name: String = "connection file") throws {
-        guard let object = try? JSONSerialization.jsonObject(with: json), let d = object as? [String: Any] else {
+        guard let d = JSONText.object(Array(json)) else {
             throw KernelError("\(name): not a JSON object")
         }
         func string(_ field: String, default value: String? = nil) throws -> String {
@@ -35,7 +45,7 @@ public struct ConnectionInfo: Equatable, Sendable {
             throw KernelError("\(name): '\(field)' must be a string")
         }
         func port(_ field: String) throws -> Int {
-            guard let n = d[field] as? NSNumber, let p = Int(exactly: n.doubleValue), (1...65535).contains(p) else {
+            guard let p = Kernel.int(d[field]), (1...65535).contains(p) else {
                 throw KernelError("\(name): '\(field)' must be a port number (1...65535)")
             }
             return p

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNFiles
 import NNScript
 
@@ -52,7 +61,7 @@ extension Kernel {
 
     /// Runs one cell: nn source, or a REPL command on a line of its own (`?name`, `:vars`, `:time EXPR`, ...).
     func run(cell code: String, name: String) -> Outcome {
-        let trimmed = code.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = PlainText.trimmed(code, .all)
         if trimmed.isEmpty { return .success(nil) }
         if !trimmed.contains("\n"), let command = SessionCommand.parse(trimmed) { return perform(command, name: name) }
         return Result { try session.run(code, name: name) }
@@ -182,9 +191,9 @@ extension Kernel {
 
     /// `850 µs`, `12.3 ms`, `2.41 s` (as the REPL's `:time`).
     static func duration(_ seconds: Double) -> String {
-        if seconds < 1e-3 { return String(format: "%.0f µs", seconds * 1e6) }
-        if seconds < 1 { return String(format: "%.1f ms", seconds * 1e3) }
-        return String(format: "%.2f s", seconds)
+        if seconds < 1e-3 { return PrintfNumber.format(seconds * 1e6, .fixed, precision: 0) + " µs" }
+        if seconds < 1 { return PrintfNumber.format(seconds * 1e3, .fixed, precision: 1) + " ms" }
+        return PrintfNumber.format(seconds, .fixed, precision: 2) + " s"
     }
 }
 

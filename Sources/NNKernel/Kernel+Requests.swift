@@ -1,6 +1,16 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNScript
 import NNSyntax
+import NNFiles
 
 /// `complete_request`, `inspect_request` and `is_complete_request`: the
 /// REPL's completion, help and continuation rules, answered from a session
@@ -42,7 +52,7 @@ extension Kernel {
             start = end
             while start > 0, Kernel.isIdentifier(scalars[start - 1]) || scalars[start - 1] == "." { start -= 1 }
         }
-        let name = Kernel.string(scalars[start..<end]).trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        let name = PlainText.trimmed(Kernel.string(scalars[start..<end]), ".")
         guard !name.isEmpty, let text = try? session.helpText(for: name) else {
             return ["status": "ok", "found": false, "data": JSONObject(), "metadata": JSONObject()]
         }
@@ -54,7 +64,7 @@ extension Kernel {
     /// `...`) or `invalid` (a syntax error no more lines can mend).
     static func isComplete(_ content: JSONObject) -> JSONObject {
         let code = content["code"] as? String ?? ""
-        let trimmed = code.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = PlainText.trimmed(code, .all)
         if trimmed.isEmpty || (!trimmed.contains("\n") && SessionCommand.parse(trimmed) != nil) {
             return ["status": "complete"]
         }
@@ -67,14 +77,17 @@ extension Kernel {
     static func indent(_ code: String) -> String {
         let last = code.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
         let current = String(last.prefix { $0 == " " || $0 == "\t" })
-        let end = last.trimmingCharacters(in: .whitespaces).last
+        let end = PlainText.trimmed(last, .horizontal).last
         return end == "{" || end == "(" || end == "[" ? current + "  " : current
     }
 
     /// A JSON number as an Int (nil for anything else).
     static func int(_ value: Any?) -> Int? {
-        guard let n = value as? NSNumber, let i = Int(exactly: n.doubleValue) else { return nil }
-        return i
+        switch value {
+        case let i as Int: return i
+        case let d as Double: return Int(exactly: d)
+        default: return nil
+        }
     }
 
     static func isIdentifier(_ s: Unicode.Scalar) -> Bool {
@@ -104,9 +117,9 @@ extension Kernel {
         let listed = directory.isEmpty ? "." : directory
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: listed) else { return ([], 0) }
         let matches = names.filter { $0.hasPrefix(partial) && (partial.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { name in
-            var isDirectory: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: listed + "/" + name, isDirectory: &isDirectory)
-            return isDirectory.boolValue ? name + "/" : name
+            var info = stat()
+            let isDirectory = stat(listed + "/" + name, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+            return isDirectory ? name + "/" : name
         }
         return (matches, partial.unicodeScalars.count)
     }

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNFiles
 import NNScript
 
@@ -44,7 +53,7 @@ public final class Kernel: @unchecked Sendable {
     /// Cells run with `store_history` so far (the `In [n]` number). Shell thread only.
     var executionCount = 0
 
-    private let lock = NSLock()
+    private let lock = NativeLock()
     /// True from a cell's `execute_input` until its run ends: the span in which an interrupt counts.
     private var executing = false
     /// An interrupt of the running cell that is not taken yet.
@@ -131,10 +140,7 @@ public final class Kernel: @unchecked Sendable {
     }
 
     private func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: body)
-        thread.name = name
-        thread.stackSize = 1 << 20
-        thread.start()
+        KernelThread.start(name: name, stackSize: 1 << 20, body)
     }
 
     /// True once a `shutdown_request` was answered.

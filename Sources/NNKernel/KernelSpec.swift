@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNFiles
 
 /// The kernelspec that lets Jupyter (lab, notebook, nbclient, VS Code) find
@@ -62,8 +71,7 @@ public struct KernelSpec: Equatable, Sendable {
     public var json: String {
         let object: JSONObject = ["argv": argv, "display_name": displayName, "language": "nn",
                                   "interrupt_mode": interruptMode, "metadata": ["debugger": false] as JSONObject]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return ((try? JSONText.text(object, pretty: true)) ?? "{}") + "\n"
     }
 
     /// Writes `kernels/NAME/kernel.json` under `location` (folders made as
@@ -78,7 +86,7 @@ public struct KernelSpec: Equatable, Sendable {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw KernelError("nn kernel install: cannot make '\(folder)': \(error.localizedDescription)")
+            throw KernelError("nn kernel install: cannot make '\(folder)': \(error)")
         }
         do {
             try AtomicFile.write(json, to: folder + "/kernel.json")

@@ -1,7 +1,14 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
-
-/// A JSON object as Foundation's `JSONSerialization` reads and writes it.
-public typealias JSONObject = [String: Any]
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NNFiles
 
 /// One Jupyter message (messaging protocol 5.3) and its wire form:
 ///
@@ -46,7 +53,7 @@ struct Message {
         guard rest.count >= 5 else { throw KernelError("a message with \(rest.count) frames after the delimiter (5 needed)") }
         guard signer.verify(rest[0], Array(rest[1...4])) else { throw KernelError("a message with a bad signature") }
         func object(_ frame: [UInt8], _ what: String) throws -> JSONObject {
-            guard let o = try? JSONSerialization.jsonObject(with: Data(frame)), let d = o as? JSONObject else {
+            guard let d = JSONText.object(frame) else {
                 throw KernelError("a message whose \(what) is not a JSON object")
             }
             return d
@@ -73,16 +80,23 @@ struct Message {
 
     /// Now, as ISO 8601 with microseconds in UTC (`2024-05-01T12:00:00.123456Z`).
     static func isoDate() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date())
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var t = tm()
+        var seconds = now.tv_sec
+        gmtime_r(&seconds, &t)
+        func pad(_ n: Int, _ width: Int) -> String { PrintfNumber.zeroPadded(n, width: width) }
+        return pad(Int(t.tm_year) + 1900, 4) + "-" + pad(Int(t.tm_mon) + 1, 2) + "-" + pad(Int(t.tm_mday), 2)
+            + "T" + pad(Int(t.tm_hour), 2) + ":" + pad(Int(t.tm_min), 2) + ":" + pad(Int(t.tm_sec), 2)
+            + "." + pad(Int(now.tv_nsec) / 1000, 6) + "Z"
     }
 
     /// A JSON object's bytes (slashes unescaped, as other kernels write them).
     static func encode(_ object: JSONObject) throws -> [UInt8] {
-        guard JSONSerialization.isValidJSONObject(object) else {
-            throw KernelError("a message part that is not valid JSON: \(object)")
+        do {
+            return Array(try JSONText.text(object).utf8)
+        } catch {
+            throw KernelError("a message part that is not valid JSON (\(error)): \(object)")
         }
-        return Array(try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes]))
     }
 }

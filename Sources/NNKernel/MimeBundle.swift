@@ -1,6 +1,16 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNScript
 import NNTensor
+import NNFiles
 
 /// How values and pictures are shown in a notebook: the `data` of
 /// `execute_result` and `display_data`, keyed by MIME type.
@@ -136,8 +146,8 @@ struct ElementFormat {
         switch mode {
         case .bool: return v != 0 ? "True" : "False"
         case .integer: return Value.formatNumber(v)
-        case .fixed: return String(format: "%.4f", v)
-        case .scientific: return String(format: "%.4e", v)
+        case .fixed: return PrintfNumber.format(v, .fixed, precision: 4)
+        case .scientific: return PrintfNumber.format(v, .scientific, precision: 4)
         }
     }
 }

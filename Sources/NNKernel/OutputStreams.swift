@@ -1,5 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNScript
+import NNFiles
 
 /// What a running cell writes: `print`'s text and warnings as `stream`
 /// messages, pictures and `fit`'s progress as `display_data` and
@@ -13,7 +23,7 @@ import NNScript
 /// Called from the interpreter's thread and the control thread; state is
 /// kept under ``lock``.
 final class OutputStreams: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = NativeLock()
     private let publisher: Publisher
     /// The header of the request whose cell is running; nil between cells (output is dropped).
     private var parent: JSONObject?

@@ -1,4 +1,14 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NNFiles
 
 /// The IOPub channel: broadcasts status, streams, displays, results and
 /// errors to every client.
@@ -8,7 +18,7 @@ import Foundation
 /// socket is used only under ``lock``: libzmq allows a socket to change
 /// threads with a full memory barrier between uses, which the lock gives.
 final class Publisher: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = NativeLock()
     private var socket: ZMQSocket?
     private let signer: Signer
     /// The kernel's session id (every header's `session`).
@@ -53,6 +63,11 @@ final class Publisher: @unchecked Sendable {
 /// shows in its log (never the notebook).
 enum KernelLog {
     static func write(_ text: String) {
-        FileHandle.standardError.write(Data(("nn kernel: " + text + "\n").utf8))
+        let line = Array(("nn kernel: " + text + "\n").utf8)
+        #if canImport(Glibc)
+        _ = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        #else
+        _ = line.withUnsafeBytes { Darwin.write(2, $0.baseAddress, $0.count) }
+        #endif
     }
 }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Deterministic number formatting for tick labels, counts and SVG coordinates.
 ///
@@ -91,8 +95,20 @@ enum NumberFormat {
 }
 
 extension NumberFormat {
-    /// Base-10 logarithm (Foundation's).
-    static func log10(_ x: Double) -> Double { Foundation.log10(x) }
-    /// `10^x` for real `x` (Foundation's `pow`).
-    static func pow10Real(_ x: Double) -> Double { Foundation.pow(10, x) }
+    /// Base-10 logarithm (the C library's).
+    static func log10(_ x: Double) -> Double {
+        #if canImport(Glibc)
+        Glibc.log10(x)
+        #else
+        Darwin.log10(x)
+        #endif
+    }
+    /// `10^x` for real `x` (the C library's `pow`).
+    static func pow10Real(_ x: Double) -> Double {
+        #if canImport(Glibc)
+        Glibc.pow(10, x)
+        #else
+        Darwin.pow(10, x)
+        #endif
+    }
 }

@@ -1,6 +1,11 @@
 #if RSVG
 import CRsvg
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NNFiles
 
 /// The calls into librsvg and cairo: the only C rendering code in NNPlot.
 /// The functions come from ``RenderLibrary`` (opened on first use).
@@ -13,7 +18,7 @@ import Foundation
 enum CairoRendering {
     /// One rendering at a time: the font caches librsvg draws through
     /// (fontconfig, pango) are shared by the whole process.
-    private static let lock = NSLock()
+    private static let lock = NativeLock()
 
     /// `svg` drawn on a white `width × height` pixel image, as PNG bytes.
     static func png(svg: String, width: Int, height: Int) throws(PlotError) -> [UInt8] {

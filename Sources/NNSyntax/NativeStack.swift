@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import Synchronization
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -58,6 +59,13 @@ public enum NativeStack {
         guard high > size else { return nil }
         return Bounds(thread: thread, low: high - size, high: high)
         #else
+        // The main thread's answer costs a read of /proc/self/maps (about
+        // 200k instructions, several times per start-up): it is kept while
+        // the stack's limit stays what it was (see ``mainThreadBounds``).
+        let mainLimit = isMainThread ? stackLimit() : nil
+        if let mainLimit, let kept = mainThreadBounds.withLock({ $0 }), kept.limit == mainLimit {
+            return Bounds(thread: thread, low: kept.low, high: kept.high)
+        }
         var attr = pthread_attr_t()
         guard let getattr = getattrNP, getattr(thread, &attr) == 0 else { return nil }
         defer { pthread_attr_destroy(&attr) }
@@ -67,6 +75,7 @@ public enum NativeStack {
         let low = UInt(bitPattern: base)
         let (high, overflow) = low.addingReportingOverflow(UInt(size))
         guard !overflow else { return nil }
+        if let mainLimit { mainThreadBounds.withLock { $0 = (mainLimit, low, high) } }
         return Bounds(thread: thread, low: low, high: high)
         #endif
     }
@@ -80,6 +89,34 @@ public enum NativeStack {
     }
 
     #if !canImport(Darwin)
+    /// The main thread's stack as last asked, with the `RLIMIT_STACK` it was
+    /// asked under. The main stack's top is fixed for the process; its low
+    /// end is the top less the limit, which glibc reads each time, so a
+    /// changed limit asks again. Kept only under a finite limit: with none,
+    /// glibc measures the gap to the next mapping, which later mappings
+    /// may narrow.
+    private static let mainThreadBounds = Mutex<(limit: rlim_t, low: UInt, high: UInt)?>(nil)
+
+    /// The current `RLIMIT_STACK` when it is finite; nil otherwise.
+    private static func stackLimit() -> rlim_t? {
+        var limit = rlimit()
+        // RLIM_INFINITY is all ones.
+        guard getrlimit(__rlimit_resource_t(RLIMIT_STACK.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+        return limit.rlim_cur
+    }
+
+    /// True on the process's main thread (its thread id is the process id).
+    private static var isMainThread: Bool {
+        guard let gettid = gettidFn else { return false }
+        return gettid() == getpid()
+    }
+
+    /// glibc's `gettid` (2.30 and later), which the Glibc module does not declare.
+    private static let gettidFn: (@convention(c) () -> pid_t)? = {
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "gettid") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) () -> pid_t).self)
+    }()
+
     /// glibc's `pthread_getattr_np`, a GNU extension the Glibc module does
     /// not declare, found by name (nil when absent: then no stack is known).
     private static let getattrNP: (@convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32)? = {

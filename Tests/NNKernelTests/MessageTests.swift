@@ -88,3 +88,45 @@ struct MessageTests {
         #expect(throws: KernelError.self) { try bad.install(at: .prefix(dir)) }
     }
 }
+
+/// The kernel's own JSON writer and reader (no Foundation in `nn`), checked
+/// against Foundation's `JSONSerialization`.
+@Suite("Kernel JSON")
+struct KernelJSONTests {
+    @Test func writtenTextReadsBackWithFoundation() throws {
+        let object: JSONObject = ["s": "a/b \"q\" \\ \n\t\u{01} é 😀", "i": 42, "d": 0.25, "neg": -1e-5, "t": true, "f": false,
+                                  "n": JSONNull(), "list": [1, "two", [3]] as [Any], "empty": JSONObject(), "none": [Any](),
+                                  "nested": ["k": ["x": 1] as JSONObject] as JSONObject]
+        let text = try JSONText.text(object)
+        #expect(text.contains("a/b"), "slashes are not escaped")
+        let back = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(back["s"] as? String == "a/b \"q\" \\ \n\t\u{01} é 😀")
+        #expect(back["i"] as? Int == 42 && back["d"] as? Double == 0.25 && back["neg"] as? Double == -1e-5)
+        #expect(back["t"] as? Bool == true && back["f"] as? Bool == false && back["n"] is NSNull)
+        #expect((back["list"] as? [Any])?.count == 3 && (back["empty"] as? [String: Any])?.isEmpty == true)
+        // And through the kernel's reader: numbers as Int or Double, booleans as Bool, null as JSONNull.
+        let mine = try #require(JSONText.object(Array(text.utf8)))
+        #expect(mine["i"] as? Int == 42 && mine["d"] as? Double == 0.25 && mine["t"] as? Bool == true && mine["n"] is JSONNull)
+        #expect(mine["i"] as? Bool == nil, "a number is not a bool")
+        #expect(((mine["nested"] as? JSONObject)?["k"] as? JSONObject)?["x"] as? Int == 1)
+    }
+
+    @Test func unwritableValuesAreErrors() {
+        #expect(throws: JSONText.Unwritable.self) { try JSONText.text(["x": Double.nan] as JSONObject) }
+        #expect(throws: JSONText.Unwritable.self) { try JSONText.text(["x": Float(1)] as JSONObject) }
+        #expect(JSONText.object(Array("[1]".utf8)) == nil && JSONText.object(Array("{\"a\":1,\"a\":2}".utf8)) == nil)
+    }
+
+    @Test func prettyKernelSpecIsFoundationsLayout() throws {
+        let spec = KernelSpec(executable: "/opt/nn/bin/nn")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(spec.json.utf8)) as? [String: Any])
+        let foundation = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        #expect(spec.json == String(decoding: foundation, as: UTF8.self) + "\n")
+    }
+
+    @Test func dateHasMicroseconds() {
+        let d = Message.isoDate()
+        #expect(d.count == "2024-05-01T12:00:00.123456Z".count && d.hasSuffix("Z"), "\(d)")
+        #expect(d.dropFirst(19).first == ".")
+    }
+}

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNFiles
 import NNTensor
 
@@ -95,7 +99,7 @@ func csvField(_ name: String) -> String {
     let needsQuotes = name.contains(",") || name.contains("\"") || name.first == " " || name.first == "\t"
         || name.last == " " || name.last == "\t"
     guard needsQuotes else { return name }
-    return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    return "\"" + PlainText.replacing("\"", with: "\"\"", in: name) + "\""
 }
 
 private func quoteName(_ name: String) -> String { "'" + FilePath.printable(name) + "'" }

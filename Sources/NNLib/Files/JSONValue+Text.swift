@@ -1,3 +1,4 @@
+import NNFiles
 /// JSON as text, for the structured metadata of checkpoints (safetensors'
 /// `__metadata__` holds strings only, so structured values are written as
 /// JSON text inside those strings).
@@ -12,7 +13,7 @@ extension JSONValue {
         do {
             return try JSONParser.parse(Array(text.utf8), maxDepth: maxDepth)
         } catch {
-            throw JSONError(message: error.message.replacingOccurrences(of: "JSON header", with: "JSON text"))
+            throw JSONError(message: PlainText.replacing("JSON header", with: "JSON text", in: error.message))
         }
     }
 

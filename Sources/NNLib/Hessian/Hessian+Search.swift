@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNTensor
 
 /// Searching for a critical point by driving the gradient norm to zero.
@@ -90,7 +94,7 @@ extension Hessian {
                 for i in 0..<n {
                     m[i] = 0.9 * m[i] + 0.1 * hg[i]
                     v[i] = 0.999 * v[i] + 0.001 * hg[i] * hg[i]
-                    let mhat = m[i] / (1 - Foundation.pow(0.9, t)), vhat = v[i] / (1 - Foundation.pow(0.999, t))
+                    let mhat = m[i] / (1 - pow(0.9, t)), vhat = v[i] / (1 - pow(0.999, t))
                     θ[i] -= lr * mhat / (vhat.squareRoot() + 1e-8)
                 }
             default:

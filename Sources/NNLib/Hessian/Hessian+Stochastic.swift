@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNTensor
 
 /// Randomised estimates of a large Hessian's trace and eigenvalue density.
@@ -192,7 +196,7 @@ extension Hessian {
             for (t0, wt) in zip(θ, w) {
                 for (i, t) in grid.enumerated() {
                     let z = (t - t0) / σ
-                    if Swift.abs(z) < 12 { density[i] += wt * norm * Foundation.exp(-0.5 * z * z) }
+                    if Swift.abs(z) < 12 { density[i] += wt * norm * exp(-0.5 * z * z) }
                 }
             }
         }

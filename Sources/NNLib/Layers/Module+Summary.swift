@@ -1,4 +1,5 @@
 import NNTensor
+import NNFiles
 
 /// One row of a model summary.
 public struct SummaryRow: Sendable {
@@ -65,7 +66,7 @@ extension Module {
         let w1 = max(header.1.count, cells.map(\.1.count).max() ?? 0)
         let w2 = max(header.2.count, cells.map(\.2.count).max() ?? 0)
         func line(_ a: String, _ b: String, _ c: String) -> String {
-            a.padding(toLength: w0, withPad: " ", startingAt: 0) + "  " + b.padding(toLength: w1, withPad: " ", startingAt: 0)
+            PlainText.padded(a, to: w0) + "  " + PlainText.padded(b, to: w1)
                 + "  " + String(repeating: " ", count: w2 - c.count) + c
         }
         let rule = String(repeating: "─", count: w0 + w1 + w2 + 4)

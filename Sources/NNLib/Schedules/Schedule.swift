@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNTensor
 
 /// A learning rate as a pure function of the step: `lrAt(step)` for

@@ -1,4 +1,14 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NNFiles
 
 /// Where a training loop is, reported after every batch.
 public struct BatchProgress: Sendable {
@@ -120,26 +130,26 @@ public final class TextProgress: ProgressReporter {
     /// The plain summary line for one epoch.
     public static func epochLine(_ e: EpochSummary) -> String {
         var s = "epoch \(e.epoch)/\(e.epochs)  loss \(number(e.trainLoss))"
-        if let a = e.trainAccuracy { s += "  acc \(String(format: "%.3f", a))" }
+        if let a = e.trainAccuracy { s += "  acc \(PrintfNumber.format(a, .fixed, precision: 3))" }
         if let v = e.valLoss { s += "  val_loss \(number(v))" }
-        if let a = e.valAccuracy { s += "  val_acc \(String(format: "%.3f", a))" }
-        return s + "  lr \(number(e.lr))  \(String(format: "%.2f", e.seconds))s"
+        if let a = e.valAccuracy { s += "  val_acc \(PrintfNumber.format(a, .fixed, precision: 3))" }
+        return s + "  lr \(number(e.lr))  \(PrintfNumber.format(e.seconds, .fixed, precision: 2))s"
     }
 
     static func number(_ x: Double) -> String {
-        if x == 0 || (abs(x) >= 1e-3 && abs(x) < 1e5) { return String(format: "%.4g", x) }
-        return String(format: "%.3e", x)
+        if x == 0 || (abs(x) >= 1e-3 && abs(x) < 1e5) { return PrintfNumber.format(x, .general, precision: 4) }
+        return PrintfNumber.format(x, .scientific, precision: 3)
     }
 
     static func rate(_ r: Double) -> String {
         guard r.isFinite else { return "-" }
-        return r >= 1000 ? String(format: "%.1fk", r / 1000) : String(format: "%.0f", r)
+        return r >= 1000 ? PrintfNumber.format(r / 1000, .fixed, precision: 1) + "k" : PrintfNumber.format(r, .fixed, precision: 0)
     }
 
     static func duration(_ s: Double) -> String {
         guard s.isFinite, s >= 0, s < 1e9 else { return "-" }
-        if s < 60 { return String(format: "%.0fs", s.rounded(.up)) }
+        if s < 60 { return PrintfNumber.format(s.rounded(.up), .fixed, precision: 0) + "s" }
         let m = Int(s) / 60
-        return m < 60 ? "\(m)m\(String(format: "%02d", Int(s) % 60))s" : "\(m / 60)h\(String(format: "%02d", m % 60))m"
+        return m < 60 ? "\(m)m\(PrintfNumber.zeroPadded(Int(s) % 60, width: 2))s" : "\(m / 60)h\(PrintfNumber.zeroPadded(m % 60, width: 2))m"
     }
 }

@@ -1,5 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNTensor
+import NNFiles
 
 /// Mistakes that train without an error but train badly (or fail late),
 /// found before the first step: `fit` warns about them, `lint` lists them.
@@ -133,6 +138,6 @@ public enum TrainingLint {
     static func fmt(_ x: Double) -> String {
         let a = abs(x)
         if a >= 1000 && a < 1e9 { return String(Int(x.rounded())) }
-        return String(format: a >= 1e-3 && a < 1e6 ? "%.4g" : "%.3g", x)
+        return PrintfNumber.format(x, .general, precision: a >= 1e-3 && a < 1e6 ? 4 : 3)
     }
 }

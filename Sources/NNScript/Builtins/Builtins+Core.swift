@@ -1,5 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNTensor
+import NNFiles
 
 /// The per-area tables of builtins. Each entry is declared once, with its docs.
 public enum Builtins {}
@@ -62,7 +72,7 @@ extension Builtins {
             case .number: return x
             case .bool(let b): return .number(b ? 1 : 0)
             case .string(let s):
-                guard let d = Double(s.trimmingCharacters(in: .whitespaces)) else {
+                guard let d = Double(PlainText.trimmed(s, .horizontal)) else {
                     throw BuiltinError("number: cannot convert \(Value.quote(s)) to a number")
                 }
                 return .number(d)

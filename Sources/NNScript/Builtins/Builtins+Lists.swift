@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NNFiles
 /// Lists, records and strings.
 extension Builtins {
     /// `append` and its alias `push`.
@@ -153,13 +158,13 @@ extension Builtins {
             .string(lowercase(try a.string("s")))
         },
         Builtin("trim", [.required("s")], area: "Lists", summary: "The string without leading and trailing whitespace.") { a in
-            .string(try a.string("s").trimmingCharacters(in: .whitespacesAndNewlines))
+            .string(PlainText.trimmed(try a.string("s"), .all))
         },
         Builtin("replace", [.required("s"), .required("old"), .required("new")], area: "Lists",
                 summary: "The string with every occurrence of `old` replaced by `new`.") { a in
             let old = try a.string("old")
             guard !old.isEmpty else { throw try a.bad("old", message: "cannot replace an empty string") }
-            return .string(try a.string("s").replacingOccurrences(of: old, with: try a.string("new")))
+            return .string(PlainText.replacing(old, with: try a.string("new"), in: try a.string("s")))
         },
     ]
 }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNTensor
 
 /// Elementwise math: each function takes a number or a tensor.
@@ -28,19 +32,19 @@ extension Builtins {
 
     static let math: [Builtin] = [
         elementwise("abs", "The absolute value `|x|`.", number: { Swift.abs($0) }, tensor: { $0.abs() }),
-        elementwise("sqrt", "The square root.", number: { Foundation.sqrt($0) }, tensor: { $0.sqrt() }),
-        elementwise("exp", "The exponential `e ** x`.", number: { Foundation.exp($0) }, tensor: { $0.exp() }),
-        elementwise("log", "The natural logarithm.", number: { Foundation.log($0) }, tensor: { $0.log() }),
-        elementwise("sin", "The sine (radians).", number: { Foundation.sin($0) }, tensor: { $0.sin() }),
-        elementwise("cos", "The cosine (radians).", number: { Foundation.cos($0) }, tensor: { $0.cos() }),
-        elementwise("tanh", "The hyperbolic tangent.", number: { Foundation.tanh($0) }, tensor: { $0.tanh() }),
+        elementwise("sqrt", "The square root.", number: { sqrt($0) }, tensor: { $0.sqrt() }),
+        elementwise("exp", "The exponential `e ** x`.", number: { exp($0) }, tensor: { $0.exp() }),
+        elementwise("log", "The natural logarithm.", number: { log($0) }, tensor: { $0.log() }),
+        elementwise("sin", "The sine (radians).", number: { sin($0) }, tensor: { $0.sin() }),
+        elementwise("cos", "The cosine (radians).", number: { cos($0) }, tensor: { $0.cos() }),
+        elementwise("tanh", "The hyperbolic tangent.", number: { tanh($0) }, tensor: { $0.tanh() }),
         elementwise("sign", "-1, 0 or 1 by the sign of `x`.", number: { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }, tensor: { $0.sign() }),
-        elementwise("erf", "The error function.", number: { Foundation.erf($0) }, tensor: { $0.erf() }),
+        elementwise("erf", "The error function.", number: { erf($0) }, tensor: { $0.erf() }),
         elementwise("sigmoid", "The logistic function.", "```\nsigmoid(x) = 1 / (1 + exp(-x))\n```",
-                    number: { 1 / (1 + Foundation.exp(-$0)) }, tensor: { $0.sigmoid() }),
+                    number: { 1 / (1 + exp(-$0)) }, tensor: { $0.sigmoid() }),
         elementwise("relu", "The rectifier `max(x, 0)`.", number: { Swift.max($0, 0) }, tensor: { $0.relu() }),
         elementwise("gelu", "The Gaussian error linear unit.", "```\ngelu(x) = x * (1 + erf(x / sqrt(2))) / 2\n```",
-                    number: { $0 * (1 + Foundation.erf($0 / 2.0.squareRoot())) / 2 }, tensor: { $0.gelu() }),
+                    number: { $0 * (1 + erf($0 / 2.0.squareRoot())) / 2 }, tensor: { $0.gelu() }),
         Builtin("leaky_relu", [.required("x"), .optional("slope", .number(0.01))], area: "Math",
                 summary: "`x` where positive, `slope * x` elsewhere.") { a in
             let s = try a.number("slope")
@@ -54,7 +58,7 @@ extension Builtins {
                 summary: "A smooth rectifier.", discussion: "```\nsoftplus(x) = log(1 + exp(beta * x)) / beta   (x itself where beta * x > threshold)\n```") { a in
             let beta = try a.number("beta"), th = try a.number("threshold")
             switch try a["x"] {
-            case .number(let d): return .number(beta * d > th ? d : Foundation.log1p(Foundation.exp(beta * d)) / beta)
+            case .number(let d): return .number(beta * d > th ? d : log1p(exp(beta * d)) / beta)
             case .tensor(let t): return .tensor(try sized(t, "softplus").softplus(beta: beta, threshold: th))
             default: throw try a.bad("x", "number or tensor")
             }

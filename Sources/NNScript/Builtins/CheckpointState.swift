@@ -139,10 +139,10 @@ struct TrainingParts {
         case (.module(let m), .module):
             return {
                 do { try m.loadStateDictionary(saved, strict: true) } catch let e as TensorError {
-                    let detail = e.message.replacingOccurrences(of: "load_state_dict: ", with: "")
-                        .replacingOccurrences(of: "in the state dict", with: "in the checkpoint")
-                        .replacingOccurrences(of: "from the state dict", with: "from the checkpoint")
-                        .replacingOccurrences(of: " (pass strict: false to load the names that match)", with: "")
+                    let detail = e.message.replacing("load_state_dict: ", with: "")
+                        .replacing("in the state dict", with: "in the checkpoint")
+                        .replacing("from the state dict", with: "from the checkpoint")
+                        .replacing(" (pass strict: false to load the names that match)", with: "")
                     throw BuiltinError("\(op): the model does not match \(shown): " + detail)
                 }
             }

@@ -26,7 +26,7 @@ enum Help {
             if let t = interp.objectTypes.first(where: { $0.name == name }) { return LibraryTypes.overview(t) }
             if let p = Access.tensorPropertyIndex[name] { return "t.\(p.name)  (tensor property)\n  \(p.summary)" }
             if case .function(let c)? = interp[name] { return describe(c, in: interp) }
-            let known = interp.registry.names + interp.functionDocs.keys.sorted()
+            let known = interp.registry.names + Set(interp.functionDocs.keys).union(interp.stdlibFunctions).sorted()
                 + interp.objectTypes.flatMap { t in t.memberNames.map { "\(t.name).\($0)" } }
             throw BuiltinError("help: no builtin or function named '\(name)'" + Suggest.didYouMean(name, among: known))
         case .builtin(let b):
@@ -46,7 +46,7 @@ enum Help {
     /// A function written in nn: its parameters and its `## ` doc comment.
     static func describe(_ c: Closure, in interp: Interpreter) -> String {
         var out = "\(c.name)(" + c.parameterNames.joined(separator: ", ") + ")  (function written in nn)"
-        if let doc = interp.functionDocs[c.name] {
+        if let doc = interp.functionDoc(c.name) {
             out += "\n" + doc.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
         }
         return out

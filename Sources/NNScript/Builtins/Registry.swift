@@ -11,6 +11,8 @@ public final class Registry {
         + Builtins.library
 
     public init(_ builtins: [Builtin] = Registry.standard) {
+        table.reserveCapacity(builtins.count)
+        all.reserveCapacity(builtins.count)
         for b in builtins { register(b) }
     }
 
@@ -26,11 +28,8 @@ public final class Registry {
 
     /// Adds (or replaces) a builtin.
     public func register(_ b: Builtin) {
-        if table[b.name] == nil { all.append(b) } else {
-            all.removeAll { $0.name == b.name }
-            all.append(b)
-        }
-        table[b.name] = b
+        if table.updateValue(b, forKey: b.name) != nil { all.removeAll { $0.name == b.name } }
+        all.append(b)
     }
 
     /// Removes the builtin `name`; returns it, or nil when there was none.

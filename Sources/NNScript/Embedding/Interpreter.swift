@@ -162,8 +162,19 @@ public final class Interpreter {
     var functionDocs: [String: String] = [:]
     /// The documentation of the host's object types (registered with `register(_ type:)`), for `help`.
     var hostTypes: [ObjectTypeDoc] = []
-    /// The stdlib's documented functions, in source order (for `help()`).
-    var stdlibFunctions: [String] = []
+    /// The stdlib's documented functions that this interpreter defines, in
+    /// source order (for `help()`).
+    var stdlibFunctions: [String] {
+        options.loadsStdlib ? Stdlib.documentedNames.filter { unavailableStdlib[$0] == nil } : []
+    }
+
+    /// The `## ` doc comment of the nn function `name`: one declared by code
+    /// run so far, else the stdlib's (read once per process, when first asked).
+    func functionDoc(_ name: String) -> String? {
+        if let doc = functionDocs[name] { return doc }
+        guard options.loadsStdlib, unavailableStdlib[name] == nil else { return nil }
+        return Stdlib.docs[name]
+    }
     /// The stdlib functions left undefined because builtins they use are
     /// not in the registry (``Options/builtins``, ``unregister(_:)``), each
     /// with the names it lacks: `["timed": ["clock"]]`.
@@ -265,6 +276,12 @@ public final class Interpreter {
         try run(sources.add(name: name, text: source))
     }
 
+    /// ``run(source:name:)`` that records no doc comments (the stdlib's).
+    @discardableResult
+    func run(source: String, name: String, scanDocs: Bool) throws -> Value {
+        try run(sources.add(name: name, text: source), scanDocs: scanDocs)
+    }
+
     /// Parses, resolves and runs source bytes as read from a file, as
     /// ``run(source:name:)``. The bytes are not decoded first: a byte that is
     /// not UTF-8 is a ``SyntaxError`` at its line and column, and a leading
@@ -274,13 +291,15 @@ public final class Interpreter {
         try run(sources.add(name: name, bytes: bytes))
     }
 
-    private func run(_ file: SourceFile) throws -> Value {
+    /// Runs `file`; with `scanDocs`, first records its `## ` doc comments
+    /// (the stdlib's are read from ``Stdlib/docs`` when asked, not at start-up).
+    func run(_ file: SourceFile, scanDocs: Bool = true) throws -> Value {
         let parsed = Parser.parse(file)
         guard parsed.succeeded else {
             throw SyntaxError(diagnostics: parsed.diagnostics.filter { $0.severity == .error },
                               isIncomplete: parsed.isIncomplete)
         }
-        if file.bytes.contains(UInt8(ascii: "#")) {
+        if scanDocs, file.bytes.contains(UInt8(ascii: "#")) {
             let source = file.text
             if source.contains("##") {
                 for (fn, text) in DocComments.scan(source) { functionDocs[fn] = text }

@@ -40,9 +40,23 @@ extension Stdlib {
         return out
     }
 
+    /// The `## ` doc comment of each documented stdlib function, read once per
+    /// process when first asked (by `help`, not at start-up).
+    static let docs: [String: String] = Dictionary(
+        sources.flatMap { DocComments.scan($0.1) }.map { ($0.name, $0.text) }, uniquingKeysWith: { _, last in last })
+
+    /// The documented stdlib functions (top-level `fn`s with a `## ` comment), in source order.
+    static let documentedNames: [String] = {
+        let defined = Set(functions.map(\.name))
+        return sources.flatMap { DocComments.scan($0.1).map(\.name) }.filter { defined.contains($0) }
+    }()
+
     /// The stdlib functions that cannot be defined with `registry`, each with
     /// the names it lacks (standard builtins, or stdlib functions left out).
     static func unavailable(in registry: Registry) -> [String: [String]] {
+        // A function is left out only for a missing standard builtin (then for
+        // the functions that call it): with all of them there, none is.
+        if Registry.standard.allSatisfy({ registry[$0.name] != nil }) { return [:] }
         let standard = Set(Registry.standard.map(\.name))
         var out: [String: [String]] = [:]
         var changed = true
@@ -82,7 +96,6 @@ extension Interpreter {
         unavailableStdlib = unavailable
         for (index, source) in Stdlib.sources.enumerated() {
             let text = unavailable.isEmpty ? source.1 : Stdlib.text(of: index) { unavailable[$0.name] == nil }
-            stdlibFunctions += DocComments.scan(text).map(\.name)
             runStdlib(text, file: source.0)
         }
         for f in Stdlib.functions where unavailable[f.name] == nil { stdlibValues[f.name] = self[f.name] }
@@ -110,13 +123,11 @@ extension Interpreter {
                 stdlibValues[f.name] = nil
             }
         }
-        let available = Set(Stdlib.functions.map(\.name)).subtracting(now.keys)
-        stdlibFunctions = Stdlib.sources.flatMap { DocComments.scan($0.1).map(\.name) }.filter { available.contains($0) }
     }
 
     private func runStdlib(_ text: String, file: String) {
         do {
-            try run(source: text, name: "stdlib/\(file)")
+            try run(source: text, name: "stdlib/\(file)", scanDocs: false)
         } catch {
             options.errorOutput("nn: stdlib failed to load: \(render(error))\n")
         }

@@ -1,6 +1,11 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNPlot
 import NNTensor
+import NNFiles
 
 /// A library result with named fields and a printed form of its own: what
 /// `critical_point`, `escape_saddle`, `hessian_trace`, `fit`'s history and
@@ -131,11 +136,11 @@ enum Convert {
         if x == x.rounded(), abs(x) < 1e6 { return Value.formatNumber(x) }
         let a = abs(x)
         if a >= 1e-3 && a < 1e5 {
-            var s = String(format: "%.4g", x)
+            var s = PrintfNumber.format(x, .general, precision: 4)
             if s.contains("e") { s = Value.formatNumber(x) }
             return s
         }
-        return String(format: "%.3e", x)
+        return PrintfNumber.format(x, .scientific, precision: 3)
     }
 
     /// `[a, b, c]` with each number short.

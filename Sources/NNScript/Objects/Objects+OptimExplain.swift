@@ -1,6 +1,11 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NNLib
 import NNTensor
+import NNFiles
 
 /// `explain(opt)`: what each hyperparameter does right now, and the
 /// distribution of the effective learning rate η/σ per parameter.
@@ -45,7 +50,7 @@ extension OptimizerObject {
         }
         let widths = (0..<2).map { c in rows.map { $0[c].count }.max() ?? 0 }
         for row in rows {
-            let padded = row.enumerated().map { c, cell in c < 2 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) : cell }
+            let padded = row.enumerated().map { c, cell in c < 2 ? PlainText.padded(cell, to: widths[c]) : cell }
             lines.append("  " + padded.joined(separator: "  "))
         }
         return lines.joined(separator: "\n")
@@ -55,7 +60,7 @@ extension OptimizerObject {
     private func n(_ x: Double) -> String {
         let exact = Value.formatNumber(x)
         guard exact.count > 8, x.isFinite else { return exact }
-        return String(format: "%.4g", x)
+        return PrintfNumber.format(x, .general, precision: 4)
     }
 
     /// `~10`: the number of steps an average with weight `keep` on the old value spans, `1 / (1 - keep)`.
