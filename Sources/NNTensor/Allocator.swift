@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// How the process's allocator treats tensor buffers.
 ///
@@ -30,11 +31,20 @@ public enum Allocator {
     public static func keepFreedBuffers() -> Bool {
         #if canImport(Glibc)
         guard let mallopt else { return false }
-        return mallopt(mmapThreshold, 32 << 20) == 1 && mallopt(trimThreshold, 64 << 20) == 1
+        let took = mallopt(mmapThreshold, 32 << 20) == 1 && mallopt(trimThreshold, 64 << 20) == 1
+        if took { keeping.store(true, ordering: .relaxed) }
+        return took
         #else
         return false
         #endif
     }
+
+    private static let keeping = Atomic<Bool>(false)
+
+    /// True once ``keepFreedBuffers()`` took: fresh buffers of up to 32 MiB
+    /// then cost no page faults, so work may be blocked in larger pieces
+    /// (the Hessian's rows: `Autodiff.hessianBlockRows`).
+    public static var keepsFreedBuffers: Bool { keeping.load(ordering: .relaxed) }
 
     #if canImport(Glibc)
     /// `<malloc.h>`'s parameter numbers (the Glibc module does not import that header).
