@@ -80,11 +80,41 @@ public final class Closure {
     let env: Env?
     /// Its place in the heap.
     var link = HeapLink()
+    /// What happened to it when its interpreter was freed (see
+    /// `Heap+Detached.swift`).
+    var role = Role.plain
+
+    /// A closure's part in detaching a freed interpreter's heap.
+    enum Role: UInt8 {
+        case plain
+        /// Held by a host (or another outside holder) and by the heap when
+        /// its interpreter was freed: the heap's references now go to a twin,
+        /// and its death collects the detached heap.
+        case heldAtDetach
+        /// The twin that took those references: the same function (same
+        /// prototype and environment), equal to the original.
+        case twin
+    }
 
     init(proto: FunctionProto, env: Env?) {
         self.proto = proto
         self.env = env
         Heap.track(self)
+    }
+
+    /// A twin of `original` (same prototype and environment) tracked by no
+    /// heap yet: the detached heap adds it.
+    init(twinOf original: Closure) {
+        proto = original.proto
+        env = original.env
+        role = .twin
+    }
+
+    /// True when `self` and `other` are the same function: the same object,
+    /// or an original and its twin.
+    func isSameFunction(as other: Closure) -> Bool {
+        if self === other { return true }
+        return (role == .twin || other.role == .twin) && proto === other.proto && env === other.env
     }
 
     deinit { Heap.untrack(self) }

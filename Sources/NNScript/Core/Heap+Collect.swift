@@ -3,20 +3,25 @@ import NNTensor
 /// The collector: trial deletion over the tracked objects (see ``Heap``).
 extension Heap {
     /// Finds the objects held only by each other and frees them; returns how
-    /// many were freed.
+    /// many were freed. `discounting` are references from an object being
+    /// freed (not tracked any more, its properties not yet released): they
+    /// count as edges, not as outside references.
     @discardableResult
-    func collect() -> Int {
+    func collect(discounting: [HeapLink] = []) -> Int {
+        guard !isCollecting else { return 0 }
+        isCollecting = true
+        defer { isCollecting = false }
         let n = entries.count
         collections += 1
         // 1-2: the references from outside the heap.
-        var outside = [Int](repeating: 0, count: n)
-        for i in 0..<n { outside[i] = Heap.strongCount(entries[i]) }
-        for i in 0..<n { forEachChild(entries[i]) { outside[$0] -= 1 } }
-        if outside.contains(where: { $0 < 0 }) {
+        guard var outside = outsideCounts() else {
             // An edge without a reference: never guess, free nothing.
             anomalies += 1
             finish()
             return 0
+        }
+        for link in discounting {
+            if let s = slot(link), outside[s] > 0 { outside[s] -= 1 }
         }
         // 3: what the outside reaches.
         var reachable = [Bool](repeating: false, count: n)
@@ -46,6 +51,24 @@ extension Heap {
         return garbage.count
     }
 
+    /// For each tracked object, the references to it from outside the heap:
+    /// its strong count less the edges from tracked objects, plus the calls
+    /// running through it if it is a cell (a call through a global holds the
+    /// cell's function unretained while the cell is pinned, see
+    /// ``GlobalCell``: those frames are outside references too). Nil when an
+    /// edge has no reference to match (a bug: then nothing is freed).
+    func outsideCounts() -> [Int]? {
+        let n = entries.count
+        var outside = [Int](repeating: 0, count: n)
+        for i in 0..<n { outside[i] = Heap.strongCount(entries[i]) }
+        for i in 0..<n { forEachChild(entries[i]) { outside[$0] -= 1 } }
+        if outside.contains(where: { $0 < 0 }) { return nil }
+        for i in 0..<n {
+            if case .cell(let u) = entries[i] { outside[i] += u._withUnsafeGuaranteedRef { $0.state.pointee.pins } }
+        }
+        return outside
+    }
+
     private func finish() {
         allocations = 0
         tensorClock = Tensor.bytesMade
@@ -71,7 +94,7 @@ extension Heap {
 
     /// Calls `body` with the slot of every object of this heap that `e`
     /// holds a strong reference to: once per reference.
-    private func forEachChild(_ e: Entry, _ body: (Int) -> Void) {
+    func forEachChild(_ e: Entry, _ body: (Int) -> Void) {
         func visit(_ v: Value) { if let s = slot(of: v) { body(s) } }
         switch e {
         case .list(let u):

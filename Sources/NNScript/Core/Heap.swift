@@ -57,7 +57,7 @@ final class Heap {
     }
 
     /// Every tracked object; each knows its slot (``HeapLink``).
-    private(set) var entries: [Entry] = []
+    var entries: [Entry] = []
     /// Objects tracked since the last collection.
     var allocations = 0
     /// A collection is asked for when ``allocations`` reach this: the number
@@ -72,15 +72,25 @@ final class Heap {
     static let tensorBudget = 64 << 20
     /// ``Tensor/bytesMade`` at the last collection.
     var tensorClock = Tensor.bytesMade
-    /// Where the heap asks for a collection.
-    let interrupt: InterruptFlag
+    /// Where the heap asks for a collection; nil for a detached heap (see
+    /// `Heap+Detached.swift`), which no evaluator runs on.
+    let interrupt: InterruptFlag?
     /// Collections run so far, and objects they freed.
     var collections = 0, collected = 0
     /// Edges that did not match a reference count (a bug if ever nonzero;
     /// the collector then frees nothing that run).
     var anomalies = 0
 
-    init(interrupt: InterruptFlag) {
+    /// A detached heap keeps itself alive while it tracks anything (its
+    /// objects point at it unretained); nil otherwise.
+    var keepAlive: Unmanaged<Heap>?
+    /// True while ``collect()`` runs (a collection it causes is skipped).
+    var isCollecting = false
+    /// Detached heaps to collect when the evaluation current on this
+    /// thread ends (see ``Heap/withCurrent(_:_:)``).
+    var pendingDetached: [Heap] = []
+
+    init(interrupt: InterruptFlag?) {
         self.interrupt = interrupt
     }
 
@@ -102,30 +112,39 @@ final class Heap {
     /// Forgets a dying object.
     @inline(__always)
     static func untrack(_ link: HeapLink) {
-        link.heap?._withUnsafeGuaranteedRef { $0.remove(link.slot) }
+        guard let h = link.heap else { return }
+        if h._withUnsafeGuaranteedRef({ $0.remove(link.slot) }) { leftDetached(h, collect: false) }
     }
     static func untrack(_ o: ListRef) { untrack(o.link) }
     static func untrack(_ o: RecordRef) { untrack(o.link) }
     static func untrack(_ o: Env) { untrack(o.link) }
-    static func untrack(_ o: Closure) { untrack(o.link) }
+    static func untrack(_ o: Closure) {
+        guard let h = o.link.heap else { return }
+        if h._withUnsafeGuaranteedRef({ $0.remove(o.link.slot) }) {
+            leftDetached(h, collect: o.role == .heldAtDetach, dying: [o.proto.link] + (o.env.map { [$0.link] } ?? []))
+        }
+    }
     static func untrack(_ o: FunctionProto) { untrack(o.link) }
     static func untrack(_ o: GlobalCell) { untrack(o.link) }
 
-    private func add(_ e: Entry, _ link: inout HeapLink) {
+    func add(_ e: Entry, _ link: inout HeapLink) {
         link = HeapLink(heap: .passUnretained(self), slot: entries.count)
         entries.append(e)
         allocations += 1
         if allocations == threshold || (allocations & 63 == 0 && Tensor.bytesMade &- tensorClock > Heap.tensorBudget) {
-            interrupt.requestCollection()
+            interrupt?.requestCollection()
         }
     }
 
-    private func remove(_ slot: Int) {
+    /// Removes the entry at `slot`; true when this heap is detached (the
+    /// caller then runs ``leftDetached(_:collect:)``).
+    private func remove(_ slot: Int) -> Bool {
         let last = entries.removeLast()
         if slot < entries.count {
             entries[slot] = last
             Heap.withLink(last) { $0.slot = slot }
         }
+        return interrupt == nil
     }
 
     /// Stops tracking every object (the heap is going away; what survives
@@ -135,7 +154,7 @@ final class Heap {
         entries = []
     }
 
-    private static func withLink(_ e: Entry, _ body: (inout HeapLink) -> Void) {
+    static func withLink(_ e: Entry, _ body: (inout HeapLink) -> Void) {
         switch e {
         case .list(let u): u._withUnsafeGuaranteedRef { body(&$0.link) }
         case .record(let u): u._withUnsafeGuaranteedRef { body(&$0.link) }
@@ -165,7 +184,10 @@ final class Heap {
     static func withCurrent<R, E: Error>(_ heap: Heap, _ body: () throws(E) -> R) throws(E) -> R {
         let saved = pthread_getspecific(key)
         pthread_setspecific(key, Unmanaged.passUnretained(heap).toOpaque())
-        defer { pthread_setspecific(key, saved) }
+        defer {
+            pthread_setspecific(key, saved)
+            if saved == nil, !heap.pendingDetached.isEmpty { heap.collectPendingDetached() }
+        }
         return try body()
     }
 }

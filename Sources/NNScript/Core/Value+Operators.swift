@@ -144,7 +144,7 @@ enum Operators {
             }
             return true
         case (.range(let a0, let a1), .range(let b0, let b1)): return a0 == b0 && a1 == b1
-        case (.function(let x), .function(let y)): return x === y
+        case (.function(let x), .function(let y)): return x.isSameFunction(as: y)
         case (.builtin(let x), .builtin(let y)): return x === y
         case (.tensor(let x), .tensor(let y)): return x === y
         case (.object(let x), .object(let y)): return x === y

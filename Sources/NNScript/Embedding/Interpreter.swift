@@ -213,10 +213,11 @@ public final class Interpreter {
     deinit {
         // The globals go; what they alone kept, cycles included, is freed now.
         // Whatever a host still holds (a function value it copied out) stays
-        // valid: compiled code holds no runtime, and the heap lets go of it.
+        // valid: compiled code holds no runtime, and it moves to a detached
+        // heap that frees its cycles when the host lets go (Heap+Detached.swift).
         rt.globals = [:]
         rt.heap.collect()
-        rt.heap.detachAll()
+        rt.heap.detachSurvivors()
     }
 
     /// Adds a Swift function callable from nn (replacing any builtin of that
