@@ -1,3 +1,6 @@
+#if BLAS
+import CBLAS
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,45 +24,39 @@ import Glibc
 /// left alone. Setting `NN_OPENBLAS_KEEP_CORE=1` disables the fix.
 extension BLAS {
     /// The OpenBLAS kernel family in use (`"SkylakeX"`, `"Haswell"`,
-    /// `"Prescott"`...), or nil without BLAS. Reading it applies the
-    /// selection described above.
+    /// `"Prescott"`...), or nil without BLAS. Asking opens the library (and
+    /// so applies the selection described above).
     public static var coreName: String? {
-        _ = coreSelected
-        return currentCoreName()
-    }
-
-    /// Runs the one-time kernel selection; every BLAS/LAPACK entry point
-    /// touches this first (a `static let`, so it runs exactly once, and other
-    /// threads wait for it).
-    static let coreSelected: Bool = {
-        #if BLAS && canImport(Glibc)
-        guard getenv("OPENBLAS_CORETYPE") == nil, getenv("NN_OPENBLAS_KEEP_CORE") == nil,
-              currentCoreName() == "Prescott", let wanted = betterCore(),
-              let handle = dlopen(nil, RTLD_NOW),
-              let quit = dlsym(handle, "gotoblas_dynamic_quit"),
-              let initialise = dlsym(handle, "gotoblas_dynamic_init") else { return false }
-        typealias VoidFn = @convention(c) () -> Void
-        setenv("OPENBLAS_CORETYPE", wanted, 1)
-        unsafeBitCast(quit, to: VoidFn.self)()
-        unsafeBitCast(initialise, to: VoidFn.self)()
-        unsetenv("OPENBLAS_CORETYPE")
-        return currentCoreName() == wanted
-        #else
-        return false
-        #endif
-    }()
-
-    /// `openblas_get_corename()`, looked up at run time.
-    private static func currentCoreName() -> String? {
-        #if BLAS && canImport(Glibc)
-        guard let handle = dlopen(nil, RTLD_NOW), let f = dlsym(handle, "openblas_get_corename") else { return nil }
-        typealias NameFn = @convention(c) () -> UnsafePointer<CChar>?
-        guard let name = unsafeBitCast(f, to: NameFn.self)() else { return nil }
-        return String(cString: name)
+        #if BLAS
+        guard let library = BLASLibrary.shared else { return nil }
+        return currentCoreName(library)
         #else
         return nil
         #endif
     }
+
+    #if BLAS
+    /// Runs the kernel selection, once, right after the library is opened
+    /// and before its first use (``BLASLibrary/shared``).
+    static func selectCore(_ library: BLASLibrary) {
+        #if canImport(Glibc)
+        guard getenv("OPENBLAS_CORETYPE") == nil, getenv("NN_OPENBLAS_KEEP_CORE") == nil,
+              currentCoreName(library) == "Prescott", let wanted = betterCore(),
+              let quit = library.symbol("gotoblas_dynamic_quit"),
+              let initialise = library.symbol("gotoblas_dynamic_init") else { return }
+        setenv("OPENBLAS_CORETYPE", wanted, 1)
+        unsafeBitCast(quit, to: nn_void_fn.self)()
+        unsafeBitCast(initialise, to: nn_void_fn.self)()
+        unsetenv("OPENBLAS_CORETYPE")
+        #endif
+    }
+
+    /// `openblas_get_corename()`, or nil where the library has none.
+    private static func currentCoreName(_ library: BLASLibrary) -> String? {
+        guard let f = library.coreName, let name = f() else { return nil }
+        return String(cString: name)
+    }
+    #endif
 
     /// The best kernel family the CPU flags allow, or nil.
     private static func betterCore() -> String? {

@@ -3,11 +3,23 @@ import CBLAS
 #endif
 
 /// The BLAS library behind matmul, when the package's `BLAS` trait is on
-/// (the default): OpenBLAS's `cblas_sgemm`/`cblas_dgemm`. With the trait
-/// off, every product runs on the portable Swift kernel (`Kernels.gemm`).
+/// (the default) and OpenBLAS opens (see `BLAS+Library.swift`): OpenBLAS's
+/// `cblas_sgemm`/`cblas_dgemm`. Otherwise every product runs on the
+/// portable Swift kernel (`Kernels.gemm`).
 public enum BLAS {
-    /// True when nn was built with OpenBLAS.
+    /// True when nn was built with the BLAS trait and OpenBLAS could be
+    /// opened (asking opens it).
     public static var isAvailable: Bool {
+        #if BLAS
+        return BLASLibrary.shared != nil
+        #else
+        return false
+        #endif
+    }
+
+    /// True when nn was built with the BLAS trait (whether or not the
+    /// library is installed).
+    public static var isBuiltIn: Bool {
         #if BLAS
         return true
         #else
@@ -20,14 +32,13 @@ public enum BLAS {
     public static var threadCount: Int {
         get {
             #if BLAS
-            return Int(openblas_get_num_threads())
-            #else
-            return 1
+            if let library = BLASLibrary.shared { return Int(library.getThreads()) }
             #endif
+            return 1
         }
         set {
             #if BLAS
-            openblas_set_num_threads(Int32(clamping: Swift.max(1, newValue)))
+            BLASLibrary.shared?.setThreads(Int32(clamping: Swift.max(1, newValue)))
             #endif
         }
     }
@@ -35,7 +46,7 @@ public enum BLAS {
 
 extension GEMMScalar {
     /// `C = alpha * op(A) * op(B) + beta * C`, row-major, on OpenBLAS when it
-    /// is linked and every dimension fits its 32-bit integers, otherwise on
+    /// opens and every dimension fits its 32-bit integers, otherwise on
     /// the portable Swift kernel. Same contract as `Kernels.gemm`.
     @inline(__always)
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
@@ -44,8 +55,8 @@ extension GEMMScalar {
                      beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) {
         guard m > 0, n > 0 else { return }
         #if BLAS
-        _ = BLAS.coreSelected
-        if k > 0, let m32 = Int32(exactly: m), let n32 = Int32(exactly: n), let k32 = Int32(exactly: k),
+        if k > 0, let library = BLASLibrary.shared,
+           let m32 = Int32(exactly: m), let n32 = Int32(exactly: n), let k32 = Int32(exactly: k),
            let lda32 = Int32(exactly: lda), let ldb32 = Int32(exactly: ldb), let ldc32 = Int32(exactly: ldc) {
             let ta = transA ? CblasTrans : CblasNoTrans
             let tb = transB ? CblasTrans : CblasNoTrans
@@ -53,8 +64,8 @@ extension GEMMScalar {
                 a.withMemoryRebound(to: Float.self, capacity: 1) { pa in
                     b.withMemoryRebound(to: Float.self, capacity: 1) { pb in
                         c.withMemoryRebound(to: Float.self, capacity: 1) { pc in
-                            cblas_sgemm(CblasRowMajor, ta, tb, m32, n32, k32, Float(alpha), pa, lda32,
-                                        pb, ldb32, Float(beta), pc, ldc32)
+                            library.sgemm(CblasRowMajor, ta, tb, m32, n32, k32, Float(alpha), pa, lda32,
+                                          pb, ldb32, Float(beta), pc, ldc32)
                         }
                     }
                 }
@@ -64,8 +75,8 @@ extension GEMMScalar {
                 a.withMemoryRebound(to: Double.self, capacity: 1) { pa in
                     b.withMemoryRebound(to: Double.self, capacity: 1) { pb in
                         c.withMemoryRebound(to: Double.self, capacity: 1) { pc in
-                            cblas_dgemm(CblasRowMajor, ta, tb, m32, n32, k32, Double(alpha), pa, lda32,
-                                        pb, ldb32, Double(beta), pc, ldc32)
+                            library.dgemm(CblasRowMajor, ta, tb, m32, n32, k32, Double(alpha), pa, lda32,
+                                          pb, ldb32, Double(beta), pc, ldc32)
                         }
                     }
                 }

@@ -114,7 +114,9 @@ public enum Linalg {
         guard let n32 = Int32(exactly: n) else {
             throw TensorError(op: op, "matrix of size \(n) is too large for LAPACK")
         }
-        _ = BLAS.coreSelected
+        guard let library = BLASLibrary.shared else {
+            throw TensorError(op: op, "LAPACK is not available: OpenBLAS could not be opened (install libopenblas0; Debian and Ubuntu: apt-get install libopenblas0)")
+        }
         var info: Int32 = 0
         let jobz: CChar = vectors ? 0x56 : 0x4E   // "V" or "N"
         let uplo: CChar = 0x4C                    // "L"
@@ -140,13 +142,13 @@ public enum Linalg {
         if dtype == .float32 {
             var x = a.map { Float($0) }
             var wf = [Float](repeating: 0, count: n)
-            try run(&x, &wf, { ssyevd_($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) }, { Double($0) })
+            try run(&x, &wf, { library.ssyevd($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) }, { Double($0) })
             w = wf.map { Double($0) }
             m = x.map { Double($0) }
         } else {
             var x = a
             var wd = [Double](repeating: 0, count: n)
-            try run(&x, &wd, { dsyevd_($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) }, { $0 })
+            try run(&x, &wd, { library.dsyevd($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) }, { $0 })
             w = wd
             m = x
         }
