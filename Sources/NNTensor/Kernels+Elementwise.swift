@@ -96,15 +96,58 @@ extension Kernels {
     /// Walks `shape` row by row (all dimensions but the last), giving for each
     /// row the start offsets and last-dimension strides of two strided
     /// operands, the output offset (contiguous) and the row length.
+    /// Dimensions that both operands walk contiguously are merged first
+    /// (size-1 dimensions dropped, and each dimension merged into the
+    /// next when both operands step across the pair as across one:
+    /// `s[d] == s[d + 1] * shape[d + 1]`, a broadcast stride 0 included; the
+    /// row-major order of elements, and so every offset, is unchanged), so rows are as long as the
+    /// layouts allow: `[B, 100, 20] * [100, 20]` walks `B` rows of 2,000, not
+    /// `100 B` rows of 20. The merged shape lives in a stack buffer: no
+    /// allocation per call.
     @inline(__always)
     static func forEachRow(_ shape: [Int], _ sa: [Int], _ sb: [Int],
                            _ body: (_ offA: Int, _ strideA: Int, _ offB: Int, _ strideB: Int, _ offOut: Int, _ len: Int) -> Void) {
         let rank = shape.count
         if rank == 0 { body(0, 0, 0, 0, 0, 1); return }
-        let len = shape[rank - 1]
-        let ia = sa[rank - 1], ib = sb[rank - 1]
-        walkRows(shape, sa, sb, []) { r, oa, ob, _ in
-            body(oa, ia, ob, ib, r &* len, len)  // r * len < rows * len == count
+        precondition(sa.count == rank && sb.count == rank && shape.allSatisfy { $0 >= 0 },
+                     "Kernels.forEachRow: strides do not match shape \(shape)")
+        // scratch: merged sizes, strides of a and b, then the odometer's counters
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * rank) { scratch in
+            guard let dims = scratch.baseAddress else { return }
+            let pa = dims + rank, pb = dims + 2 * rank, idx = dims + 3 * rank
+            var m = 0  // merged dimensions so far
+            for d in 0..<rank where shape[d] != 1 {
+                if m > 0, pa[m - 1] == sa[d] &* shape[d], pb[m - 1] == sb[d] &* shape[d] {
+                    dims[m - 1] = dims[m - 1] &* shape[d]  // a product of the output's own sizes: at most its count
+                    pa[m - 1] = sa[d]
+                    pb[m - 1] = sb[d]
+                } else {
+                    dims[m] = shape[d]
+                    pa[m] = sa[d]
+                    pb[m] = sb[d]
+                    m += 1
+                }
+            }
+            if m == 0 { body(0, 0, 0, 0, 0, 1); return }
+            let len = dims[m - 1], ia = pa[m - 1], ib = pb[m - 1]
+            let outer = m - 1
+            var rows = 1
+            for d in 0..<outer { rows &*= dims[d]; idx[d] = 0 }
+            var oa = 0, ob = 0
+            for r in 0..<rows {
+                body(oa, ia, ob, ib, r &* len, len)  // r * len < rows * len == count
+                var d = outer &- 1  // 0 <= d < outer below
+                while d >= 0 {
+                    idx[d] &+= 1
+                    oa &+= pa[d]
+                    ob &+= pb[d]
+                    if idx[d] < dims[d] { break }
+                    oa &-= pa[d] &* dims[d]
+                    ob &-= pb[d] &* dims[d]
+                    idx[d] = 0
+                    d &-= 1
+                }
+            }
         }
     }
 

@@ -185,4 +185,27 @@ import Testing
         #expect(Kernels.gather(x, empty).isEmpty)
         #expect(Kernels.scatterAdd([], empty, count: 24) == [Double](repeating: 0, count: 24))
     }
+
+    /// The rows `forEachRow` walks: (offset a, stride a, offset b, stride b, out, length).
+    static func rows(_ shape: [Int], _ a: [Int], _ b: [Int]) -> [[Int]] {
+        var out: [[Int]] = []
+        Kernels.forEachRow(shape, Shape.broadcastStrides(a, to: shape), Shape.broadcastStrides(b, to: shape)) {
+            out.append([$0, $1, $2, $3, $4, $5])
+        }
+        return out
+    }
+
+    @Test func rowsMergeWhatBothOperandsWalkContiguously() {
+        // [B, 100, 20] * [100, 20]: B rows of 2,000.
+        let r = Self.rows([7, 100, 20], [7, 100, 20], [100, 20])
+        #expect(r.count == 7 && r.allSatisfy { $0[5] == 2000 && $0[1] == 1 && $0[3] == 1 && $0[2] == 0 })
+        #expect(r.map { $0[0] } == (0..<7).map { $0 * 2000 })
+        // A column broadcast keeps its rows: [3, 4, 5] + [4, 1] walks 12 rows of 5.
+        let c = Self.rows([3, 4, 5], [3, 4, 5], [4, 1])
+        #expect(c.count == 12 && c.allSatisfy { $0[5] == 5 && $0[3] == 0 })
+        #expect(c.map { $0[2] } == (0..<12).map { $0 % 4 })
+        // Size-1 dimensions go; all ones is one element.
+        #expect(Self.rows([1, 6, 1], [1, 6, 1], [6, 1]) == [[0, 1, 0, 1, 0, 6]])
+        #expect(Self.rows([1, 1], [1, 1], [1]) == [[0, 0, 0, 0, 0, 1]])
+    }
 }
