@@ -116,7 +116,13 @@ extension Builtins {
         switch v {
         case .number(let d): return t.scalar(d)
         case .tensor(let u): return u
-        case .list, .tuple: return try TensorBridge.make(v, dtype: t.dtype, a.builtin.name)
+        case .list, .tuple:
+            guard t.isInt64 else { return try TensorBridge.make(v, dtype: t.dtype, a.builtin.name) }
+            // with an int64 tensor, a list is read by its values as a number
+            // is (`Tensor.scalar`): integers stay int64, anything else float32
+            let wide = try TensorBridge.make(v, dtype: .float64, a.builtin.name)
+            let integral = wide.doubles.allSatisfy { Int64(exactly: $0) != nil }
+            return try TensorBridge.make(v, dtype: integral ? .int64 : nil, a.builtin.name)
         default: throw try a.bad(name, "tensor or number")
         }
     }
