@@ -52,7 +52,7 @@ extension Tensor {
         }
         let limit = dtype == .float32 ? 1 << 24 : 1 << 53
         guard low >= -limit, high <= limit else {
-            throw TensorError(op: "randint", "bounds [\(low), \(high)) exceed ±\(limit), the integers \(dtype) represents exactly; use dtype int64")
+            throw TensorError(op: "randint", "bounds [\(low), \(high)) exceed ±\(limit), the integers \(dtype) represents exactly; make it with dtype: \"int64\" (the default)")
         }
         switch dtype {
         case .bool, .int64:

@@ -203,7 +203,7 @@ public enum Autodiff {
     static func transform<R>(_ xs: [Tensor], seeds: [Tensor] = [], _ body: (Scope) throws -> R) throws -> R {
         let recording = GradMode.isEnabled
         if let x = xs.first(where: { !$0.dtype.isFloatingPoint }) {
-            throw TensorError(op: "grad", "cannot differentiate with respect to a \(x.dtype) tensor (only floating point tensors have gradients); convert it with .to(\"float32\") first")
+            throw TensorError(op: "grad", "cannot differentiate with respect to \(x.dtype == .int64 ? "an" : "a") \(x.dtype) tensor; convert it with .to(\"float32\") first")
         }
         return try GradMode.with(enabled: true) {
             let inputs = xs.map { x in recording && x.isTracked ? x.identity() : x.detach().requiringGrad() }

@@ -103,7 +103,7 @@ extension Builtins {
                 summary: "A leaf tensor that requires grad: `backward()` accumulates into its `.grad`.") { a in
             let t = try tensorLike(a, "t")
             if !t.dtype.isFloatingPoint {
-                throw try a.bad("t", message: "only floating point tensors can require grad, and this one is \(t.dtype); convert it with .to(\"float32\")")
+                throw try a.bad("t", message: "\(t.isInt64 ? "an" : "a") \(t.dtype) tensor cannot require grad; convert it with .to(\"float32\")")
             }
             return .tensor(t.isLeaf && !t.requiresGrad ? t.requiringGrad() : t.detach().requiringGrad())
         },
