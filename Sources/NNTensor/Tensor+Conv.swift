@@ -75,6 +75,9 @@ extension Tensor {
         guard weight.shape[1] == g.channels, o >= 1 else {
             throw TensorError(op: "conv2d", "the input has \(g.channels) channels (shape \(fmt(shape)), layout [N, C, H, W]) but the weight \(fmt(weight.shape)) expects \(weight.shape[1])")
         }
+        for t in [self, weight] + (bias.map { [$0] } ?? []) where !t.dtype.isFloatingPoint {
+            throw TensorError(op: "conv2d", "expects float32 or float64 tensors, got \(t.dtype); convert it with .to(\"float32\")")
+        }
         try Tensor.checkSameDType([self, weight] + (bias.map { [$0] } ?? []), op: "conv2d")
         if let bias, bias.shape != [o] {
             throw TensorError(op: "conv2d", "bias must have shape [\(o)] (one per output channel), got \(fmt(bias.shape))")

@@ -114,6 +114,20 @@ import Testing
         }
     }
 
+    /// An int64 tensor is written as '<i8' and reads back exactly (beyond 2^53
+    /// too); integer data of other widths and byte orders reads as int64.
+    @Test func npyInt64() throws {
+        let values: [Int64] = [.min, -3, 0, (1 << 53) + 1, .max]
+        let t = try Tensor(shape: [5], int64s: values)
+        let bytes = TensorFiles.encodeNPY(t)
+        #expect(String(decoding: bytes[10..<60], as: UTF8.self).contains("'descr': '<i8'"))
+        #expect(try TensorFiles.decodeNPY(bytes, path: "f").int64s == values)
+        let i32 = try TensorFiles.decodeNPY(npy("{'descr': '>i4', 'fortran_order': False, 'shape': (2,), }", [0xFF, 0xFF, 0xFF, 0xF9, 0, 0, 0, 200]), path: "f")
+        #expect(i32.dtype == .int64 && i32.int64s == [-7, 200])
+        let u8 = try TensorFiles.decodeNPY(npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }", [255, 3]), path: "f")
+        #expect(u8.int64s == [255, 3])
+    }
+
     @Test func npyHostile() {
         let f8 = [UInt8](repeating: 0, count: 8)
         func r(_ d: String, _ data: [UInt8] = [], version: UInt8 = 1) -> String {

@@ -72,7 +72,9 @@ extension Module {
         }
         for d in dtypes {
             let names = d.names.map { "'\($0)'" }.joined(separator: ", ")
-            problems.append("\(names) \(d.names.count == 1 ? "is" : "are") \(d.given) in the state dict but \(d.model) in the model (convert with .to(\"\(d.model)\"), or make the model \(d.given))")
+            let fix = d.model == .int64 ? "an int64 buffer takes int64 or floats of whole numbers"
+                : "convert with .to(\"\(d.model)\"), or make the model \(d.given)"
+            problems.append("\(names) \(d.names.count == 1 ? "is" : "are") \(d.given) in the state dict but \(d.model) in the model (\(fix))")
         }
         if strict {
             if !missing.isEmpty { problems.append("missing from the state dict: " + missing.map { "'\($0)'" }.joined(separator: ", ")) }
