@@ -106,21 +106,21 @@ extension Builtins {
             return .object(DataLoaderObject(l))
         },
         Builtin("moons", [.required("n"), .optional("noise", .number(0.1)), .optional("seed", .number(0)), .optional("dtype")],
-                area: "Data", summary: "Two interleaving half circles (scikit-learn's `make_moons`): `(X [n, 2], y [n])`.",
+                area: "Data", summary: "Two interleaving half circles (scikit-learn's `make_moons`): `(X [n, 2], y [n])`, `y` int64 class labels.",
                 discussion: "```\nclass 0: (cos t, sin t),              t = linspace(0, π, n/2)\nclass 1: (1 - cos t, 1 - sin t - 0.5)\n```\nplus Gaussian noise of standard deviation `noise`; rows shuffled.") { a in
             pairValue(try Generators.twoMoons(n: try count(a, "n"), noise: try a.number("noise"), seed: try Convert.seed(a, "seed"),
                                               dtype: try dtypeOption(a, "dtype")))
         },
         Builtin("spirals", [.required("n"), .optional("classes", .number(2)), .optional("noise", .number(0.2)),
                             .optional("seed", .number(0)), .optional("dtype")], area: "Data",
-                summary: "`classes` interleaved spiral arms of `n` points in all (CS231n): `(X [n, 2], y [n])`.",
+                summary: "`classes` interleaved spiral arms of `n` points in all (CS231n): `(X [n, 2], y [n])`, `y` int64 class labels.",
                 discussion: "For arm `k`: `r = linspace(0, 1, m)`, `t = linspace(4k, 4(k+1), m) + noise * N(0, 1)`, point `(r sin t, r cos t)`.") { a in
             pairValue(try Generators.spirals(n: try count(a, "n"), classes: try a.int("classes"), noise: try a.number("noise"),
                                              seed: try Convert.seed(a, "seed"), dtype: try dtypeOption(a, "dtype")))
         },
         Builtin("blobs", [.required("n"), .optional("centers", .number(3)), .optional("dim", .number(2)), .optional("std", .number(1)),
                           .optional("seed", .number(0)), .optional("dtype")], area: "Data",
-                summary: "Isotropic Gaussian blobs (scikit-learn's `make_blobs`): `(X [n, dim], y [n])`.",
+                summary: "Isotropic Gaussian blobs (scikit-learn's `make_blobs`): `(X [n, dim], y [n])`, `y` int64 class labels.",
                 discussion: "`centers` centres uniform in `[-10, 10]^dim`; samples dealt round-robin, each `centre + std * N(0, I)`; rows shuffled.") { a in
             pairValue(try Generators.blobs(n: try count(a, "n"), centers: try a.int("centers"), dim: try a.int("dim"),
                                            std: try a.number("std"), seed: try Convert.seed(a, "seed"),
