@@ -147,6 +147,8 @@ def make_literal(arr):
 def dtname(dt):
     if dt in (bool, np.bool_, np.dtype(bool)):
         return "bool"
+    if dt in (np.int64, np.dtype(np.int64)):
+        return "int64"
     return "float32" if dt in (F32, np.dtype(F32)) else "float64"
 
 
@@ -481,7 +483,7 @@ def reduce_ref(fn, x, axes, keepdims, dt):
             f = {"max": np.max, "min": np.min, "argmax": np.argmax, "argmin": np.argmin}[fn]
             if fn in ("argmax", "argmin"):
                 r = f(x, axis=None if len(ax) != 1 or x.ndim == 0 else ax[0], keepdims=keepdims)
-                return np.asarray(r, F64), None
+                return np.asarray(r, np.int64), None
             return f(x, axis=ax, keepdims=keepdims), None
         if fn in ("var", "std"):
             n = int(np.prod([x.shape[a] for a in ax]))
@@ -572,10 +574,11 @@ def gen_reduce(rng):
             xv = f64(x).reshape(-1)
             if xv.size == 0:
                 raise ExpectError("empty")
-            r = np.asarray(np.argmax(xv) if fn == "argmax" else np.argmin(xv), F64)
-            return to_dt(r.reshape([1] * nd) if keepdims else r, dt), None
+            r = np.asarray(np.argmax(xv) if fn == "argmax" else np.argmin(xv), np.int64)
+            return (r.reshape([1] * nd) if keepdims else r), None
         res, sc = reduce_ref(fn, f64(x), axes, keepdims, dt)
-        return to_dt(res, dt), sc
+        # argmax and argmin give int64 indices, as NumPy's
+        return (res if fn in ("argmax", "argmin") else to_dt(res, dt)), sc
 
     mode = "exact" if fn in ("max", "min", "argmax", "argmin") else "scaled"
     # the pairwise bound (Kernels+Sum.swift) for up to 10⁶ terms is about
@@ -1003,6 +1006,14 @@ def compare(case, got_kind, got_text):
             i = int(diff[0])
             return (f"{diff.size} of {expected.size} values differ; first at flat index {i}: "
                     f"nn {bool(got_b.reshape(-1)[i])}, expected {bool(expected.reshape(-1)[i])}")
+        return None
+    if expected.dtype == np.int64:
+        got_i = np.array(vals, dtype=np.int64).reshape(expected.shape)
+        diff = np.flatnonzero(got_i != expected)
+        if diff.size:
+            i = int(diff[0])
+            return (f"{diff.size} of {expected.size} values differ; first at flat index {i}: "
+                    f"nn {int(got_i.reshape(-1)[i])}, expected {int(expected.reshape(-1)[i])}")
         return None
     got = np.array(vals, dtype=F64).reshape(expected.shape).astype(expected.dtype)
     e, g = expected.reshape(-1), got.reshape(-1)
