@@ -29,17 +29,17 @@ extension Tensor {
     }
 
     /// `true` where `self == value`.
-    public func eq(_ value: Double) throws -> Tensor { try eq(scalar(value)) }
+    public func eq(_ value: Double) throws -> Tensor { try eq(comparisonScalar(value)) }
     /// `true` where `self != value`.
-    public func ne(_ value: Double) throws -> Tensor { try ne(scalar(value)) }
+    public func ne(_ value: Double) throws -> Tensor { try ne(comparisonScalar(value)) }
     /// `true` where `self < value`.
-    public func lt(_ value: Double) throws -> Tensor { try lt(scalar(value)) }
+    public func lt(_ value: Double) throws -> Tensor { try lt(comparisonScalar(value)) }
     /// `true` where `self <= value`.
-    public func le(_ value: Double) throws -> Tensor { try le(scalar(value)) }
+    public func le(_ value: Double) throws -> Tensor { try le(comparisonScalar(value)) }
     /// `true` where `self > value`.
-    public func gt(_ value: Double) throws -> Tensor { try gt(scalar(value)) }
+    public func gt(_ value: Double) throws -> Tensor { try gt(comparisonScalar(value)) }
     /// `true` where `self >= value`.
-    public func ge(_ value: Double) throws -> Tensor { try ge(scalar(value)) }
+    public func ge(_ value: Double) throws -> Tensor { try ge(comparisonScalar(value)) }
 
     // MARK: Selection
 

@@ -52,6 +52,15 @@ extension Tensor {
         }
     }
 
+    /// A 0-d tensor of `value` for comparing with this tensor: `scalar`'s,
+    /// except that an int64 tensor meets a fractional number in float64, so
+    /// the comparison is exact (`labels < 16777216.5` would round the
+    /// number to float32's 16777216 and be false for the label 16777216).
+    public func comparisonScalar(_ value: Double) -> Tensor {
+        if isInt64, Int64(exactly: value) == nil { return Tensor(scalar: value, dtype: .float64) }
+        return scalar(value)
+    }
+
     /// Zeros of this tensor's shape and dtype.
     public func zerosLike() -> Tensor {
         Tensor(shape: shape, storage: .filled(0, count: count, dtype: dtype))

@@ -239,6 +239,8 @@ import Testing
         #expect(try big.gt(Double(1 << 53)).bools == [true, false])   // the number is an integer: int64 compare
         #expect(try ints([16_777_217]).gt(f32([16_777_216])).bools == [true])   // in float64, not float32
         #expect(try ints([2]).lt(2.5).bools == [true])
+        // a fractional number is compared in float64, not rounded to float32's 16777216
+        #expect(try ints([16_777_216]).lt(16_777_216.5).bools == [true])
     }
 
     @Test func autodiffNeverTracksInt64() throws {

@@ -31,6 +31,16 @@ enum TensorBridge {
         }
     }
 
+    /// The 0-d tensor a number becomes when it meets `t` under `op`
+    /// (`Tensor.scalar`: the tensor's float dtype, or by its value for
+    /// int64); for a comparison `Tensor.comparisonScalar`, exact for int64.
+    static func number(_ x: Double, meeting t: Tensor, _ op: BinaryOperator) -> Tensor {
+        switch op {
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: t.comparisonScalar(x)
+        default: t.scalar(x)
+        }
+    }
+
     /// A shape argument: a list of integers (or a single integer).
     static func shape(_ v: Value, _ op: String) throws -> [Int] {
         switch v {
