@@ -155,8 +155,10 @@ extension Tensor {
             var ga: Tensor?, gb: Tensor?
             if ctx.needs[0] {
                 let d = try b * Tensor.pow(a, b - 1)
-                let bZero = b.detach().mask({ $0 == 0 }, { $0 == 0 })
-                ga = try g * Tensor.where(bZero, bZero * 0, d)
+                // a bool condition: b may be an int64 constant (its 0/1 mask
+                // would be float32, not a's float64)
+                let bZero = try b.detach().eq(0)
+                ga = try g * Tensor.where(bZero, d.scalar(0), d)
             }
             if ctx.needs[1] {
                 let aZero = try Tensor.binary("pow", a.detach(), b.detach(),
