@@ -141,7 +141,9 @@ public final class Tensor: @unchecked Sendable {
     }
 
     /// Replaces the elements in place, keeping identity, `grad` and
-    /// `requiresGrad`: how optimizers update parameters. Only allowed on a leaf.
+    /// `requiresGrad`: how optimizers update parameters. Only allowed on a
+    /// leaf. The values convert to this tensor's dtype; into an int64 tensor
+    /// only integers in range (anything else is an error naming it).
     public func assign(_ other: Tensor) throws {
         guard gradFn == nil else {
             throw TensorError(op: "assign", "cannot update a tensor that is the result of a recorded op; update a leaf (a parameter) instead")
@@ -149,7 +151,8 @@ public final class Tensor: @unchecked Sendable {
         guard other.shape == shape else {
             throw TensorError(op: "assign", "shape \(fmt(other.shape)) does not match \(fmt(shape))")
         }
-        storage = other.storage.converted(to: dtype)
+        // an int64 tensor takes integers only (never a silent truncation)
+        storage = isInt64 ? try other.exactlyConverted(to: .int64, op: "assign").storage : other.storage.converted(to: dtype)
         version &+= 1
     }
 

@@ -218,6 +218,11 @@ import Testing
         let w = try f32([3]).requiringGrad()
         try i.writeIndexed([.index(2)], value: w.reshape([]) * 2)
         #expect(i.int64s == [1, 2, 6] && !i.isTracked)
+        // assign (how buffers are updated and state dicts loaded) is as strict
+        try i.assign(f32([7, 8, 9]))
+        #expect(i.int64s == [7, 8, 9])
+        #expect(throws: TensorError.self) { try i.assign(f32([1, 2.5, 3])) }
+        #expect(i.int64s == [7, 8, 9])
     }
 
     @Test func concatAndWherePromote() throws {
