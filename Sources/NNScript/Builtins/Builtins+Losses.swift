@@ -81,7 +81,7 @@ extension Builtins {
         },
         Builtin("confusion_matrix", [.required("pred"), .required("target"), .optional("classes")], area: "Losses",
                 summary: "The `[C, C]` confusion matrix: entry `[i, j]` counts samples of true class `i` predicted as `j`.",
-                discussion: "`pred` is class scores `[N, C]` (argmax), binary logits `[N]`, or predicted labels `[N]` (when `classes` > 2). Rows are the truth, as in scikit-learn.") { a in
+                discussion: "`pred` is class scores `[N, C]` (argmax), binary logits `[N]`, or predicted labels `[N]` (when `classes` > 2). Rows are the truth, as in scikit-learn. The counts are an int64 tensor.") { a in
             let s = try tensorLike(a, "pred")
             let y = try target(a, "target", like: s)
             let c = try a.optionalInt("classes")
