@@ -142,14 +142,14 @@ extension Tensor {
 
 extension Tensor {
     /// A clamp bound of an int64 tensor as an integer: nil or an infinity
-    /// (no bound) is the end of the range; nil for a fractional bound.
-    /// An integral bound beyond the range clamps to the range's end.
+    /// (no bound) is the end of the range; nil (clamp in float32, as a
+    /// number meeting the tensor is read) for a fraction or an integer
+    /// beyond the range.
     static func integerBound(_ v: Double?, below: Bool) -> Int64? {
         guard let v, v.isFinite else {
             if let v { return v < 0 ? .min : .max }
             return below ? .min : .max
         }
-        guard v.rounded() == v else { return nil }
-        return TensorStorage.truncated(v)
+        return Int64(exactly: v)
     }
 }

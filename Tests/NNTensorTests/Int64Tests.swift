@@ -145,6 +145,7 @@ import Testing
         #expect(try a.clamp(min: -1, max: 2).int64s == [-1, 0, 2])
         #expect(try a.clamp(min: 0.5).dtype == .float32)
         #expect(try a.clamp(max: .infinity).int64s == [-2, 0, 3])
+        #expect(try a.clamp(min: 1e19).dtype == .float32)   // no int64 holds the bound: float32, never saturated
         #expect(try a.rounded(digits: 2).int64s == [-2, 0, 3])
         #expect(try ints([15, 25, -15, 149]).rounded(digits: -1).int64s == [20, 20, -20, 150])
         #expect(try ints([4_000_000_000_000_000_000]).rounded(digits: -19).int64s == [0])
