@@ -43,7 +43,7 @@ extension Builtins {
     static let creation: [Builtin] = [
         Builtin("tensor", [.required("data"), .optional("dtype")], area: "Tensors",
                 summary: "A tensor from a number or nested lists of numbers (float32 unless `dtype:` says otherwise).",
-                discussion: "`tensor([1, 2])` is float32: nn numbers are doubles, a literal list has no int/float distinction, and literal tensors are mostly used for float math. Pass `dtype: \"int64\"` for integers (labels, indices); every value must then be an integer in [-2**63, 2**63), else it is an error naming the value. A list of bools makes a bool tensor; a list of int64 tensors stays int64.") { a in
+                discussion: "`tensor([1, 2])` is float32: nn numbers are doubles, a literal list has no int/float distinction, and literal tensors are mostly used for float math. Pass `dtype: \"int64\"` for integers (labels, indices); every value must then be an integer in [-2**63, 2**63), else it is an error naming the value. A list of bools makes a bool tensor; a list of int64 tensors stays int64. A tensor given as `data` is converted as `.to(dtype)` does (to int64, floats truncate toward zero).") { a in
             let dt: DType? = try a["dtype"].isNil ? nil : try dtypeArg(a, "dtype")
             return .tensor(try TensorBridge.make(try a["data"], dtype: dt, "tensor"))
         },
