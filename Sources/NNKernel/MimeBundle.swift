@@ -53,6 +53,9 @@ enum MimeBundle {
         guard rows > 0, columns > 0 else { return nil }
         let values = t.doubles
         let format = ElementFormat(values, dtype: t.dtype)
+        // an int64 element as its exact integer (a double would round it beyond 2**53)
+        let ints = t.int64s
+        func cell(_ i: Int) -> String { ints.map { String($0[i]) } ?? format.string(values[i]) }
         let shownRows = indices(rows, limit: maxRows), shownColumns = indices(columns, limit: maxColumns)
         var out = "<table class=\"nn-tensor\">\n<caption>" + escape(caption(t)) + "</caption>\n<thead><tr><th></th>"
         for c in shownColumns { out += c.map { "<th>\($0)</th>" } ?? "<th>…</th>" }
@@ -64,7 +67,7 @@ enum MimeBundle {
             }
             out += "<tr><th>\(t.rank == 2 ? String(r) : "")</th>"
             for c in shownColumns {
-                out += c.map { "<td>" + format.string(values[r * columns + $0]) + "</td>" } ?? "<td>…</td>"
+                out += c.map { "<td>" + cell(r * columns + $0) + "</td>" } ?? "<td>…</td>"
             }
             out += "</tr>\n"
         }

@@ -1,15 +1,15 @@
-/// Elementwise kernels over contiguous buffers, generic over `Float` and
-/// `Double` and specialised by the compiler for each: `map`, broadcasting
+/// Elementwise kernels over contiguous buffers, generic over the element
+/// type (`Float`, `Double`, `Int64`) and specialised by the compiler for each: `map`, broadcasting
 /// `zip` and `select`, and `generate`. The safety rules are in `Kernels.swift`.
 extension Kernels {
     /// `out[i] = f(a[i])`.
     @inline(__always)
-    static func map<T: TensorScalar>(_ a: [T], _ f: (T) -> T) -> [T] {
+    static func map<T, U: BitwiseCopyable>(_ a: [T], _ f: (T) -> U) -> [U] {
         let n = a.count
-        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+        return [U](unsafeUninitializedCapacity: n) { buffer, initialized in
             let out = buffer  // a copy: closures capturing the inout reload it per element
             a.withUnsafeBufferPointer { pa in
-                for i in 0..<n { out[i] = f(pa[i]) }  // i < n == pa.count == out.count
+                for i in 0..<n { out[i] = f(pa[i]) }  // i < n == pa.count == out.count 
             }
             initialized = n
         }
@@ -50,7 +50,7 @@ extension Kernels {
     /// the outer dimensions are walked with an odometer and the last
     /// dimension runs as an inner loop with stride 0 or 1 per operand.
     @inline(__always)
-    static func zip<T: TensorScalar>(_ a: [T], _ aShape: [Int], _ b: [T], _ bShape: [Int],
+    static func zip<T: BitwiseCopyable>(_ a: [T], _ aShape: [Int], _ b: [T], _ bShape: [Int],
                                      _ outShape: [Int], _ f: (T, T) -> T) -> [T] {
         let n = outShape.reduce(1, *)
         checkBroadcast(a.count, aShape, to: outShape)
@@ -205,7 +205,7 @@ extension Kernels {
     }
 
     /// `out = c != 0 ? a : b` with the three operands broadcast to `outShape`.
-    static func select<T: TensorScalar>(_ c: [T], _ cShape: [Int], _ a: [T], _ aShape: [Int],
+    static func select<T: Numeric & BitwiseCopyable>(_ c: [T], _ cShape: [Int], _ a: [T], _ aShape: [Int],
                                         _ b: [T], _ bShape: [Int], _ outShape: [Int]) -> [T] {
         let n = outShape.reduce(1, *)
         checkBroadcast(c.count, cShape, to: outShape)

@@ -18,7 +18,7 @@ extension Kernels {
     }
 
     /// `out[i] = x[offset(i)]` for every output position `i` of `plan`.
-    static func gather<T: TensorScalar>(_ x: [T], _ plan: IndexPlan) -> [T] {
+    static func gather<T: BitwiseCopyable>(_ x: [T], _ plan: IndexPlan) -> [T] {
         let n = plan.outCount
         checkOffsets(plan, count: x.count)
         let last = plan.lastOffsets

@@ -208,12 +208,13 @@ extension Kernels {
 
     /// The index of the first largest (`max`) or smallest element along the
     /// middle dimension of `[outer, r, inner]`, `r > 0`; the first NaN wins,
-    /// as `torch.argmax`. Indices are returned as values of `T`.
-    static func argExtreme<T: TensorScalar>(_ x: [T], _ outer: Int, _ r: Int, _ inner: Int, max: Bool) -> [T] {
+    /// as `torch.argmax` (an integer is never NaN). Indices are int64.
+    static func argExtreme<T: Comparable & BitwiseCopyable>(_ x: [T], _ outer: Int, _ r: Int, _ inner: Int, max: Bool) -> [Int64] {
         precondition(x.count == outer * r * inner, "Kernels.argExtreme: \(x.count) elements are not [\(outer), \(r), \(inner)]")
         let n = outer * inner
-        var out = [T](repeating: 0, count: n)
-        var best = [T](repeating: 0, count: inner)
+        var out = [Int64](repeating: 0, count: n)
+        guard n > 0 else { return out }
+        var best = [T](repeating: x[0], count: inner)
         x.withUnsafeBufferPointer { px in
             out.withUnsafeMutableBufferPointer { po in
                 best.withUnsafeMutableBufferPointer { best in
@@ -229,7 +230,7 @@ extension Kernels {
                                 guard b == b else { continue }
                                 if (max ? v > b : v < b) || v != v {
                                     best[j] = v
-                                    po[o &* inner &+ j] = T(k)
+                                    po[o &* inner &+ j] = Int64(k)
                                 }
                             }
                         }

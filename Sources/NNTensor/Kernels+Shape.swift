@@ -5,7 +5,7 @@ extension Kernels {
     /// is input axis `perm[i]`. Walks the output in order; the innermost
     /// output axis reads the input with its (possibly large) stride. A
     /// transpose of the last two axes is done in cache-sized tiles.
-    static func permute<T: TensorScalar>(_ x: [T], _ shape: [Int], _ perm: [Int]) -> [T] {
+    static func permute<T: BitwiseCopyable>(_ x: [T], _ shape: [Int], _ perm: [Int]) -> [T] {
         let n = x.count
         let rank = shape.count
         precondition(shape.reduce(1, *) == n && perm.sorted() == Array(0..<rank),
@@ -59,7 +59,7 @@ extension Kernels {
 
     /// Concatenation of row-major blocks: each input is `outer` blocks of
     /// `sizes[i] * inner` elements, interleaved into the output.
-    static func concat<T: TensorScalar>(_ xs: [[T]], _ sizes: [Int], outer: Int, inner: Int, count n: Int) -> [T] {
+    static func concat<T: BitwiseCopyable>(_ xs: [[T]], _ sizes: [Int], outer: Int, inner: Int, count n: Int) -> [T] {
         let rowOut = sizes.reduce(0, +) * inner
         precondition(xs.count == sizes.count && n == outer * rowOut
                      && xs.indices.allSatisfy { xs[$0].count == outer * sizes[$0] * inner },

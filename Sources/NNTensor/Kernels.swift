@@ -31,6 +31,11 @@
 ///    buffer that exists (so far below `Int.max`: no wrap is possible), or
 ///    steps a counter bounded by such a value. Each such loop states the
 ///    bound that makes it safe in a short comment (`// o + j < n: ...`).
+/// 3a. **Int64 elements wrap by design.** The values of int64 tensors are
+///    added and multiplied with `&+`, `&-`, `&*` (`Kernels+Int64.swift`,
+///    the int64 closures of the ops), as NumPy's and PyTorch's int64
+///    arithmetic wraps: a script's integers never trap. That is arithmetic
+///    on elements, never on an offset.
 /// 4. **Nothing escapes.** No pointer outlives the closure that lent it;
 ///    the workers of `parallelFor`/`parallelRows` write disjoint ranges.
 ///

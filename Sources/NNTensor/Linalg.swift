@@ -58,6 +58,9 @@ public enum Linalg {
         guard a.rank == 2, a.shape[0] == a.shape[1] else {
             throw TensorError(op: op, "expected a square matrix, got shape \(fmt(a.shape))")
         }
+        guard a.dtype.isFloatingPoint else {
+            throw TensorError(op: op, "expects a float32 or float64 matrix, got \(a.dtype); convert it with .to(\"float64\")")
+        }
         let n = a.shape[0]
         let x = a.doubles
         var maxAbs = 0.0

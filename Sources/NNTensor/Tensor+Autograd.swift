@@ -104,10 +104,10 @@ final class GradFn {
 
 extension Tensor {
     /// Attaches `rule` to `out` when recording is on and some input is
-    /// tracked (never to a bool result: autodiff ignores bool tensors).
+    /// tracked (never to a bool or int64 result: autodiff ignores them).
     @inline(__always)
     static func record(_ op: Op, _ out: Tensor, _ inputs: [Tensor], _ rule: @escaping GradRule) -> Tensor {
-        guard GradMode.isEnabled, inputs.contains(where: { $0.isTracked }), !out.isBool else { return out }
+        guard GradMode.isEnabled, inputs.contains(where: { $0.isTracked }), out.dtype.isFloatingPoint else { return out }
         let fn = GradFn(op: op, inputs: inputs, rule: rule)
         fn.output = out
         out.gradFn = fn
@@ -164,7 +164,7 @@ extension Tensor {
             guard seed.shape == root.shape else {
                 throw TensorError(op: "backward", "seed shape \(fmt(seed.shape)) does not match output shape \(fmt(root.shape))")
             }
-            seedTensor = seed.dtype == root.dtype ? seed : seed.to(root.dtype)
+            seedTensor = seed.dtype == root.dtype ? seed : try seed.to(root.dtype)
         } else {
             guard root.count == 1 else {
                 throw TensorError(op: "backward", "a gradient can only be implied for a one-element output; got shape \(fmt(root.shape)) (reduce it, e.g. with sum() or mean())")

@@ -65,7 +65,7 @@ extension Tensor {
         }
         let k = seeds.shape[0]
         for x in inputs { try Shape.reserve([k] + x.shape, dtype: x.dtype, op: "backward") }
-        let seed = seeds.dtype == output.dtype ? seeds : seeds.to(output.dtype)
+        let seed = seeds.dtype == output.dtype ? seeds : try seeds.to(output.dtype)
         let targetIDs = Set(inputs.map(ObjectIdentifier.init))
         let (order, reaches) = reachingOrder(from: output, targets: targetIDs)
         var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(output): seed]
@@ -179,6 +179,7 @@ extension Tensor {
         case .float32(let a): return blocks(a, TensorStorage.float32)
         case .float64(let a): return blocks(a, TensorStorage.float64)
         case .bool(let a): return blocks(a, TensorStorage.bool)
+        case .int64(let a): return blocks(a, TensorStorage.int64)
         }
     }
 
@@ -212,6 +213,7 @@ extension Tensor {
         case .float32(let a): return Tensor(shape: inner, storage: .float32(Array(a[range])))
         case .float64(let a): return Tensor(shape: inner, storage: .float64(Array(a[range])))
         case .bool(let a): return Tensor(shape: inner, storage: .bool(Array(a[range])))
+        case .int64(let a): return Tensor(shape: inner, storage: .int64(Array(a[range])))
         }
     }
 

@@ -2,8 +2,8 @@
 ///
 /// A bool tensor holds `true`/`false` (`DType.bool`). It never takes part
 /// in autodiff. Where a number is needed it is 0 or 1:
-/// - arithmetic and math promote it to the other operand's float dtype
-///   (float32 when there is no float operand), so `(x > 0) * x` and
+/// - arithmetic and math promote it to the other operand's dtype (float32
+///   when both are bool), so `(x > 0) * x` and
 ///   `(pred == y).mean()` read as they do in NumPy and PyTorch;
 /// - reductions count: `sum` is the number of `true` elements, `mean` the
 ///   fraction (in float32, as a float32 sum of 0/1 would be);
@@ -30,27 +30,29 @@ extension Tensor {
         case .bool(let a): return a
         case .float32(let a): return a.map { $0 != 0 }
         case .float64(let a): return a.map { $0 != 0 }
+        case .int64(let a): return a.map { $0 != 0 }
         }
     }
 
-    /// This tensor with a bool's elements as float32 0/1; a float tensor is
-    /// returned as it is. (A bool tensor is never tracked, so neither is the
-    /// result.)
+    /// This tensor with a bool's or an int64's elements as float32; a float
+    /// tensor is returned as it is. (Bool and int64 tensors are never
+    /// tracked, so neither is the result.)
     var asFloat: Tensor {
-        guard case .bool = storage else { return self }
-        return Tensor(shape: shape, storage: storage.converted(to: .float32))
+        switch storage {
+        case .float32, .float64: return self
+        case .bool, .int64: return Tensor(shape: shape, storage: storage.converted(to: .float32))
+        }
     }
 
-    /// `a` and `b` with a bool operand promoted to the other's float dtype
-    /// (both to float32 when both are bool): the rule for every op that
-    /// combines two tensors arithmetically.
+    /// `a` and `b` converted to the dtype they meet in (`resultType`: a bool
+    /// or int64 operand takes the other's dtype when that is wider; both
+    /// bool become float32): the rule for every op that combines two
+    /// tensors arithmetically. Float32 with float64 is left for the op to
+    /// refuse.
     static func promoted(_ a: Tensor, _ b: Tensor) -> (Tensor, Tensor) {
-        switch (a.isBool, b.isBool) {
-        case (false, false): return (a, b)
-        case (true, false): return (a.converted(b.dtype), b)
-        case (false, true): return (a, b.converted(a.dtype))
-        case (true, true): return (a.asFloat, b.asFloat)
-        }
+        if a.dtype == b.dtype { return a.isBool ? (a.asFloat, b.asFloat) : (a, b) }
+        guard let t = resultType(a.dtype, b.dtype) else { return (a, b) }
+        return (a.converted(t), b.converted(t))
     }
 
     /// The same elements in `dtype`, untracked (for promotion of bools).
@@ -68,23 +70,32 @@ extension Tensor {
     }
 
     /// A comparison: both operands promoted and broadcast, `true` where
-    /// `f32`/`f64` say so. Never recorded. Inlined, so each comparison gets
-    /// its own loop (not a call through a closure per element).
+    /// `f32`/`f64`/`i64` say so. Never recorded. Inlined, so each comparison
+    /// gets its own loop (not a call through a closure per element). Int64
+    /// meeting a float compares in float64, exactly for every float32 value
+    /// and every integer below 2^53.
     @inline(__always)
     static func compare(_ op: String, _ a: Tensor, _ b: Tensor,
-                        _ f32: (Float, Float) -> Bool, _ f64: (Double, Double) -> Bool) throws -> Tensor {
-        let (x, y) = promoted(a, b)
-        let flags = try binary(op, x, y, { f32($0, $1) ? 1 : 0 }, { f64($0, $1) ? 1 : 0 })
+                        _ f32: (Float, Float) -> Bool, _ f64: (Double, Double) -> Bool,
+                        _ i64: (Int64, Int64) -> Bool) throws -> Tensor {
+        var (x, y) = (a, b)
+        if (a.isInt64 && b.dtype.isFloatingPoint) || (b.isInt64 && a.dtype.isFloatingPoint) {
+            (x, y) = (a.converted(.float64), b.converted(.float64))
+        }
+        (x, y) = promoted(x, y)
+        let flags = try binary(op, x, y, { f32($0, $1) ? 1 : 0 }, { f64($0, $1) ? 1 : 0 }, { i64($0, $1) ? 1 : 0 })
         return Tensor(shape: flags.shape, storage: flags.storage.converted(to: .bool))
     }
 
     /// `true` where `test` holds for an element (of a float tensor; a bool
-    /// tensor is tested on its 0/1 values). Never recorded.
+    /// tensor is tested on its 0/1 values, an int64 on its nearest double).
+    /// Never recorded.
     public func test(_ f32: (Float) -> Bool, _ f64: (Double) -> Bool) -> Tensor {
         switch storage {
         case .float32(let a): return Tensor(shape: shape, storage: .bool(a.map(f32)))
         case .float64(let a): return Tensor(shape: shape, storage: .bool(a.map(f64)))
         case .bool(let a): return Tensor(shape: shape, storage: .bool(a.map { f64($0 ? 1 : 0) }))
+        case .int64(let a): return Tensor(shape: shape, storage: .bool(a.map { f64(Double($0)) }))
         }
     }
 
@@ -100,17 +111,17 @@ extension Tensor {
 
     /// Elementwise `and`, broadcast; numbers are read as `x != 0`.
     public static func logicalAnd(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        try compare("logical_and", a.converted(.bool).asFloat, b.converted(.bool).asFloat, { $0 != 0 && $1 != 0 }, { $0 != 0 && $1 != 0 })
+        try compare("logical_and", a.converted(.bool).asFloat, b.converted(.bool).asFloat, { $0 != 0 && $1 != 0 }, { $0 != 0 && $1 != 0 }, { $0 != 0 && $1 != 0 })
     }
 
     /// Elementwise `or`, broadcast; numbers are read as `x != 0`.
     public static func logicalOr(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        try compare("logical_or", a.converted(.bool).asFloat, b.converted(.bool).asFloat, { $0 != 0 || $1 != 0 }, { $0 != 0 || $1 != 0 })
+        try compare("logical_or", a.converted(.bool).asFloat, b.converted(.bool).asFloat, { $0 != 0 || $1 != 0 }, { $0 != 0 || $1 != 0 }, { $0 != 0 || $1 != 0 })
     }
 
     /// Elementwise exclusive or, broadcast; numbers are read as `x != 0`.
     public static func logicalXor(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        try compare("logical_xor", a.converted(.bool).asFloat, b.converted(.bool).asFloat, { ($0 != 0) != ($1 != 0) }, { ($0 != 0) != ($1 != 0) })
+        try compare("logical_xor", a.converted(.bool).asFloat, b.converted(.bool).asFloat, { ($0 != 0) != ($1 != 0) }, { ($0 != 0) != ($1 != 0) }, { ($0 != 0) != ($1 != 0) })
     }
 
     /// `true` where any element over `axes` is nonzero (all axes when nil),

@@ -19,6 +19,8 @@ extension Tensor {
             out = Tensor(shape: shape, storage: .float64(Kernels.zip(x, self.shape, [0], [], shape, { a, _ in a })))
         case .bool:
             return try keepingBool { try $0.expand(shape) }
+        case .int64(let x):
+            return Tensor(shape: shape, storage: .int64(Kernels.zip(x, self.shape, [0], [], shape, { a, _ in a })))
         }
         return Tensor.record(.expand, out, [self]) { g, ctx in [try g.sumTo(ctx.inputs[0].shape)] }
     }
@@ -39,6 +41,12 @@ extension Tensor {
         case .float32(let x): out = Tensor(shape: shape, storage: .float32(Tensor.sumKernel(x, self.shape, shape)))
         case .float64(let x): out = Tensor(shape: shape, storage: .float64(Tensor.sumKernel(x, self.shape, shape)))
         case .bool: return try asFloat.sumTo(shape)
+        case .int64(let x):
+            // int64 sums wrap on overflow, as NumPy and PyTorch
+            let lead = self.shape.count - shape.count
+            var axes = Array(0..<lead)
+            for (i, d) in shape.enumerated() where d == 1 { axes.append(lead + i) }
+            return Tensor(shape: shape, storage: .int64(Kernels.reduceInt64(.sum, x, self.shape, axes)))
         }
         return Tensor.record(.sumTo, out, [self]) { g, ctx in [try g.expand(ctx.inputs[0].shape)] }
     }

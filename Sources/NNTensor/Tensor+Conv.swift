@@ -39,7 +39,7 @@ extension Tensor {
         switch storage {
         case .float32(let x): out = Tensor(shape: g.columnsShape, storage: .float32(Kernels.im2col(x, g)))
         case .float64(let x): out = Tensor(shape: g.columnsShape, storage: .float64(Kernels.im2col(x, g)))
-        case .bool: throw TensorError(op: op, "expects a float32 or float64 tensor, got bool; convert it with .to(\"float32\")")
+        case .bool, .int64: throw TensorError(op: op, "expects a float32 or float64 tensor, got \(dtype); convert it with .to(\"float32\")")
         }
         return Tensor.record(.unfold, out, [self]) { grad, _ in [try grad.folded(g, op: op)] }
     }
@@ -51,7 +51,7 @@ extension Tensor {
         switch storage {
         case .float32(let x): out = Tensor(shape: g.inputShape, storage: .float32(Kernels.col2im(x, g)))
         case .float64(let x): out = Tensor(shape: g.inputShape, storage: .float64(Kernels.col2im(x, g)))
-        case .bool: throw TensorError(op: op, "expects a float32 or float64 tensor, got bool; convert it with .to(\"float32\")")
+        case .bool, .int64: throw TensorError(op: op, "expects a float32 or float64 tensor, got \(dtype); convert it with .to(\"float32\")")
         }
         return Tensor.record(.fold, out, [self]) { grad, _ in [try grad.unfolded(g, op: op)] }
     }
@@ -74,6 +74,9 @@ extension Tensor {
                                  padding: padding, op: "conv2d")
         guard weight.shape[1] == g.channels, o >= 1 else {
             throw TensorError(op: "conv2d", "the input has \(g.channels) channels (shape \(fmt(shape)), layout [N, C, H, W]) but the weight \(fmt(weight.shape)) expects \(weight.shape[1])")
+        }
+        for t in [self, weight] + (bias.map { [$0] } ?? []) where !t.dtype.isFloatingPoint {
+            throw TensorError(op: "conv2d", "expects float32 or float64 tensors, got \(t.dtype); convert it with .to(\"float32\")")
         }
         try Tensor.checkSameDType([self, weight] + (bias.map { [$0] } ?? []), op: "conv2d")
         if let bias, bias.shape != [o] {
@@ -100,7 +103,7 @@ extension Tensor {
         switch storage {
         case .float32(let x): offsets = Kernels.maxPoolArgmax(x, g)
         case .float64(let x): offsets = Kernels.maxPoolArgmax(x, g)
-        case .bool: throw TensorError(op: "max_pool2d", "expects a float32 or float64 tensor, got bool; convert it with .to(\"float32\")")
+        case .bool, .int64: throw TensorError(op: "max_pool2d", "expects a float32 or float64 tensor, got \(dtype); convert it with .to(\"float32\")")
         }
         let outShape = [g.batch, g.channels, g.outHeight, g.outWidth]
         let plan = try IndexPlan([.list(offsets)], shape: [count], op: "max_pool2d")

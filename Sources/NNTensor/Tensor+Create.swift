@@ -5,8 +5,10 @@ extension Tensor {
         try full(shape, value, dtype: dtype, op: "full")
     }
 
-    /// `full` whose errors name `op` (`zeros`, `ones`).
+    /// `full` whose errors name `op` (`zeros`, `ones`). An int64 `value`
+    /// must be an integer in range.
     static func full(_ shape: [Int], _ value: Double, dtype: DType, op: String) throws -> Tensor {
+        if dtype == .int64 { _ = try TensorStorage.int64(exactly: value, op: op) }
         let n = try Shape.reserve(shape, dtype: dtype, op: op)
         return Tensor(shape: shape, storage: .filled(value, count: n, dtype: dtype))
     }
@@ -33,11 +35,30 @@ extension Tensor {
         }
     }
 
-    /// A 0-d tensor of `value` with this tensor's dtype (how numbers enter
-    /// arithmetic with tensors); float32 for a bool tensor, since a number
-    /// meeting a mask is arithmetic (`mask * 0.5`).
+    /// A 0-d tensor of `value` for arithmetic with this tensor (how numbers
+    /// enter arithmetic with tensors): this tensor's dtype when it is a float;
+    /// float32 for a bool tensor, since a number meeting a mask is arithmetic
+    /// (`mask * 0.5`). For an int64 tensor the number is read by its value:
+    /// an integer in range is int64 (`labels + 1` stays int64), anything
+    /// else float32 (`y * 0.5` is float32). nn numbers have no int/float
+    /// type; NumPy 1.x read Python scalars the same way.
     public func scalar(_ value: Double) -> Tensor {
-        Tensor(scalar: value, dtype: isBool ? .float32 : dtype)
+        switch dtype {
+        case .float32, .float64: return Tensor(scalar: value, dtype: dtype)
+        case .bool: return Tensor(scalar: value, dtype: .float32)
+        case .int64:
+            if let i = Int64(exactly: value) { return Tensor(shape: [], storage: .int64([i])) }
+            return Tensor(scalar: value, dtype: .float32)
+        }
+    }
+
+    /// A 0-d tensor of `value` for comparing with this tensor: `scalar`'s,
+    /// except that an int64 tensor meets a fractional number in float64, so
+    /// the comparison is exact (`labels < 16777216.5` would round the
+    /// number to float32's 16777216 and be false for the label 16777216).
+    public func comparisonScalar(_ value: Double) -> Tensor {
+        if isInt64, Int64(exactly: value) == nil { return Tensor(scalar: value, dtype: .float64) }
+        return scalar(value)
     }
 
     /// Zeros of this tensor's shape and dtype.

@@ -12,6 +12,7 @@ import Darwin
 /// tensor(0.2500, dtype=float32)
 /// tensor([1.0000e-08, 1.0000e+05], shape=[2], dtype=float32)
 /// tensor([False,  True,  True], shape=[3], dtype=bool)
+/// tensor([ 1, -2, 30], shape=[3], dtype=int64)
 /// ```
 ///
 /// The rules are `torch._tensor_str`'s with its default print options
@@ -20,6 +21,8 @@ import Darwin
 ///   finite values shown: all integral → `1.`; otherwise fixed with 4
 ///   decimals; scientific (`1.0000e-08`) when `max/min > 1e3`, `max > 1e8`
 ///   or (not integral) `min < 1e-4`, on absolute values;
+/// - int64 elements as plain integers (no decimal point, never
+///   scientific), as PyTorch prints integer tensors;
 /// - every value right-aligned to the widest of those values; `nan`,
 ///   `inf`, `-inf` as such;
 /// - more than 1000 elements: only the first and last 3 items of each
@@ -94,6 +97,8 @@ struct ElementFormatter {
     let precision: Int
     /// Bool elements print as `True`/`False`, right-aligned (as PyTorch).
     var boolMode = false
+    /// Int64 elements print as integers (`formatInteger`), right-aligned.
+    var integerMode = false
     /// Elements as a caller writes them (a format spec), right-aligned to the widest shown.
     var custom: (@Sendable (Double) -> String)?
 
@@ -109,6 +114,20 @@ struct ElementFormatter {
         self.precision = precision
         boolMode = true
         maxWidth = 5
+    }
+
+    /// The format of an int64 tensor's elements: plain integers, as wide as
+    /// the widest shown.
+    init(integers values: [Int64], precision: Int) {
+        self.precision = precision
+        integerMode = true
+        for v in values { maxWidth = max(maxWidth, String(v).count) }
+    }
+
+    /// An int64 element, right-aligned to `maxWidth`.
+    func formatInteger(_ v: Int64) -> String {
+        let s = String(v)
+        return s.count >= maxWidth ? s : String(repeating: " ", count: maxWidth - s.count) + s
     }
 
     /// Chooses the format from the values that will be shown.
@@ -187,8 +206,13 @@ struct TensorPrinter {
             formatter = ElementFormatter(bools: (), precision: precision)
             return
         }
-        var shown: [Double] = []
-        collect(dim: 0, offset: 0, into: &shown)
+        var offsets: [Int] = []
+        collect(dim: 0, offset: 0, into: &offsets)
+        if case .int64(let a) = tensor.storage, element == nil {
+            formatter = ElementFormatter(integers: offsets.map { a[$0] }, precision: precision)
+            return
+        }
+        let shown = offsets.map { tensor.storage.double(at: $0) }
         formatter = if let element { ElementFormatter(shown, element: element) }
             else { ElementFormatter(shown, precision: precision) }
     }
@@ -199,20 +223,27 @@ struct TensorPrinter {
         return (0..<n, nil)
     }
 
-    /// Gathers the values that will be printed (what the format is chosen from).
-    func collect(dim: Int, offset: Int, into out: inout [Double]) {
-        if tensor.rank == 0 { out.append(tensor.storage.double(at: 0)); return }
+    /// Gathers the offsets of the values that will be printed (what the
+    /// format is chosen from).
+    func collect(dim: Int, offset: Int, into out: inout [Int]) {
+        if tensor.rank == 0 { out.append(0); return }
         let (head, tail) = shownIndices(tensor.shape[dim])
         for i in Array(head) + Array(tail ?? 0..<0) {
             let o = offset + i * strides[dim]
-            if dim == tensor.rank - 1 { out.append(tensor.storage.double(at: o)) }
+            if dim == tensor.rank - 1 { out.append(o) }
             else { collect(dim: dim + 1, offset: o, into: &out) }
         }
     }
 
+    /// Element `o` in the chosen format (an int64 exactly, as an integer).
+    func text(at o: Int) -> String {
+        if formatter.integerMode, case .int64(let a) = tensor.storage { return formatter.formatInteger(a[o]) }
+        return formatter.format(tensor.storage.double(at: o))
+    }
+
     /// The values in brackets; `indent` is the column of the opening bracket.
     func render(indent: Int) -> String {
-        if tensor.rank == 0 { return formatter.format(tensor.storage.double(at: 0)) }
+        if tensor.rank == 0 { return text(at: 0) }
         if tensor.count == 0 { return "[]" }
         return render(dim: 0, offset: 0, indent: indent)
     }
@@ -220,10 +251,10 @@ struct TensorPrinter {
     func render(dim: Int, offset: Int, indent: Int) -> String {
         let (head, tail) = shownIndices(tensor.shape[dim])
         if dim == tensor.rank - 1 {
-            var items = head.map { formatter.format(tensor.storage.double(at: offset + $0)) }
+            var items = head.map { text(at: offset + $0) }
             if let tail {
                 items.append(" ...")
-                items += tail.map { formatter.format(tensor.storage.double(at: offset + $0)) }
+                items += tail.map { text(at: offset + $0) }
             }
             let perLine = max(1, (lineWidth - indent) / (formatter.maxWidth + 2))
             var lines: [String] = []

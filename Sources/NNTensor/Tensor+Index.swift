@@ -32,6 +32,7 @@ extension Tensor {
         case .float32(let x): out = Tensor(shape: plan.outShape, storage: .float32(Kernels.gather(x, plan)))
         case .float64(let x): out = Tensor(shape: plan.outShape, storage: .float64(Kernels.gather(x, plan)))
         case .bool: return keepingBool { $0.gathered(plan) }
+        case .int64(let x): return Tensor(shape: plan.outShape, storage: .int64(Kernels.gather(x, plan)))
         }
         return Tensor.record(.index, out, [self]) { g, _ in [g.scattered(plan)] }
     }
@@ -46,6 +47,7 @@ extension Tensor {
         case .float32(let x): out = Tensor(shape: plan.inShape, storage: .float32(Kernels.scatterAdd(x, plan, count: n)))
         case .float64(let x): out = Tensor(shape: plan.inShape, storage: .float64(Kernels.scatterAdd(x, plan, count: n)))
         case .bool: return asFloat.scattered(plan)
+        case .int64(let x): return Tensor(shape: plan.inShape, storage: .int64(Kernels.scatterAdd(x, plan, count: n)))
         }
         return Tensor.record(.indexScatter, out, [self]) { g, _ in [g.gathered(plan)] }
     }
@@ -129,8 +131,10 @@ extension Tensor {
         return (0..<count).map { ($0 / inner) % size }
     }
 
-    /// The elements of `t` as integers; throws for fractional or huge values.
+    /// The elements of `t` as integers (an int64 tensor's exactly); throws
+    /// for fractional or huge float values.
     static func integers(_ t: Tensor, op: String) throws -> [Int] {
+        if let a = t.int64s { return a.map { Int($0) } }
         var out: [Int] = []
         out.reserveCapacity(t.count)
         for v in t.doubles {
@@ -152,12 +156,16 @@ extension Tensor {
     /// element of `value` that ends up at each one; so the gradient reaches
     /// `self` everywhere except the overwritten positions, and `value` at the
     /// elements that were written last.
+    ///
+    /// An int64 tensor stores integers: a float value must hold integers in
+    /// range (an error names the fix otherwise). A bool or int64 value
+    /// stored into a float tensor converts to its dtype.
     public func indexPut(_ items: [TensorIndex], value: Tensor) throws -> Tensor {
         if isBool {
             // a bool tensor stores bools: a number is read as `x != 0`
             return try keepingBool { try $0.indexPut(items, value: value.converted(.bool).asFloat) }
         }
-        let value = value.isBool ? value.converted(dtype) : value
+        let value = value.dtype.isFloatingPoint && !isInt64 ? value : try value.exactlyConverted(to: dtype, op: "indexPut")
         try Tensor.checkSameDType([self, value], op: "indexPut")
         let plan = try IndexPlan(items, shape: shape, op: "indexPut")
         let region: Tensor
@@ -178,6 +186,10 @@ extension Tensor {
                 guard case .float64(let v) = vals else { break }
                 for (off, k) in writer.enumerated() where k >= 0 { x[off] = v[k] }
                 return Tensor(shape: shape, storage: .float64(x))
+            case .int64(var x):
+                guard case .int64(let v) = vals else { break }
+                for (off, k) in writer.enumerated() where k >= 0 { x[off] = v[k] }
+                return Tensor(shape: shape, storage: .int64(x))
             case .bool:
                 break
             }

@@ -40,7 +40,8 @@ extension Tensor {
     /// visited (tests check it stays proportional to the new records).
     @discardableResult
     func writeIndexedCounting(_ items: [TensorIndex], value: Tensor) throws -> Int {
-        guard GradMode.isEnabled, value.isTracked || gradFn != nil else {
+        // a bool or int64 tensor is never tracked: the write is a plain update
+        guard GradMode.isEnabled, dtype.isFloatingPoint, value.isTracked || gradFn != nil else {
             try assign(indexPut(items, value: value))
             return 0
         }

@@ -7,7 +7,7 @@ extension Tensor {
         switch a.storage {
         case .float32(let x): return Tensor(shape: a.shape, storage: .float32(Kernels.map(fn, x)))
         case .float64(let x): return Tensor(shape: a.shape, storage: .float64(Kernels.map(fn, x)))
-        case .bool: return unary(a.asFloat, fn)
+        case .bool, .int64: return unary(a.asFloat, fn)
         }
     }
 
@@ -55,8 +55,10 @@ extension Tensor {
         return Tensor.record(.sqrt, out, [self]) { g, ctx in [try g / (ctx.output * 2)] }
     }
 
-    /// `|x|` elementwise. Gradient: `g * sign(x)` (0 at 0, as PyTorch).
+    /// `|x|` elementwise (int64 stays int64; `|Int64.min|` wraps to itself,
+    /// as NumPy and PyTorch). Gradient: `g * sign(x)` (0 at 0, as PyTorch).
     public func abs() -> Tensor {
+        if let out = Tensor.unaryInt64(self, { $0 < 0 ? 0 &- $0 : $0 }) { return out }
         let out = Tensor.unary(self, { Swift.abs($0) }, { Swift.abs($0) })
         return Tensor.record(.abs, out, [self]) { g, ctx in [try g * ctx.inputs[0].detach().sign()] }
     }
@@ -85,8 +87,10 @@ extension Tensor {
 
     /// -1, 0 or 1 by the sign of each element (±0 and NaN stay as they are).
     /// Not differentiable: the result is untracked (gradient zero, as PyTorch).
+    /// Int64 stays int64.
     public func sign() -> Tensor {
-        Tensor.unary(self, { $0 > 0 ? 1 : ($0 < 0 ? -1 : $0) }, { $0 > 0 ? 1 : ($0 < 0 ? -1 : $0) })
+        if let out = Tensor.unaryInt64(self, { $0.signum() }) { return out }
+        return Tensor.unary(self, { $0 > 0 ? 1 : ($0 < 0 ? -1 : $0) }, { $0 > 0 ? 1 : ($0 < 0 ? -1 : $0) })
     }
 
     /// `x²` elementwise (the same op as `pow(2)`).
@@ -97,7 +101,16 @@ extension Tensor {
     ///
     /// Gradient: `g * p * x^(p-1)`; zero when `p == 0`. Common powers
     /// (2, 3, 1, 0.5, -1, -2) take exact shortcuts.
+    ///
+    /// An int64 tensor to a non-negative integral power stays int64
+    /// (wrapping on overflow); to any other power it is computed in float32.
+    /// (The language's `**` refuses a negative integral power of an int64
+    /// tensor first, as PyTorch does: see `checkNonNegativeExponent`.)
     public func pow(_ p: Double) -> Tensor {
+        if isInt64, p >= 0, let e = Int64(exactly: p),
+           let out = Tensor.unaryInt64(self, { Kernels.power($0, e) }) {
+            return out
+        }
         let out: Tensor
         switch p {
         case 0: out = onesLike()
@@ -122,20 +135,30 @@ extension Tensor {
 
     /// `aᵇ` elementwise with NumPy broadcasting (the `**` operator), as C's `pow`.
     ///
+    /// Two int64 operands (or int64 and bool) give int64, by repeated
+    /// multiplication wrapping on overflow; a negative exponent there is an
+    /// error, as PyTorch's "integers to negative integer powers are not
+    /// allowed". Int64 with a float computes in the float.
+    ///
     /// Gradients, as PyTorch defines them:
     /// ```
     /// da = g * b * a^(b-1)        (0 where b == 0)
     /// db = g * aᵇ * log(a)        (0 where a == 0 and b >= 0; NaN for a < 0)
     /// ```
     public static func pow(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let out = try binary("pow", a, b, { libmPow($0, $1) }, { libmPow($0, $1) })
+        if !a.dtype.isFloatingPoint, !b.dtype.isFloatingPoint, a.isInt64 || b.isInt64, let e = b.integerElements {
+            try checkNonNegativeExponent(e, op: "pow")
+        }
+        let out = try binary("pow", a, b, { libmPow($0, $1) }, { libmPow($0, $1) }, { Kernels.power($0, $1) })
         return record(.pow, out, [a, b]) { g, ctx in
             let (a, b) = (ctx.inputs[0], ctx.inputs[1])
             var ga: Tensor?, gb: Tensor?
             if ctx.needs[0] {
                 let d = try b * Tensor.pow(a, b - 1)
-                let bZero = b.detach().mask({ $0 == 0 }, { $0 == 0 })
-                ga = try g * Tensor.where(bZero, bZero * 0, d)
+                // a bool condition: b may be an int64 constant (its 0/1 mask
+                // would be float32, not a's float64)
+                let bZero = try b.detach().eq(0)
+                ga = try g * Tensor.where(bZero, d.scalar(0), d)
             }
             if ctx.needs[1] {
                 let aZero = try Tensor.binary("pow", a.detach(), b.detach(),

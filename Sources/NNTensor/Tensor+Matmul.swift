@@ -14,12 +14,20 @@ extension Tensor {
     /// `x.matmul(w, transposeOther: true)` is `x @ wᵀ`, a linear layer with
     /// PyTorch's `[out, in]` weights. They are ignored for 1-d operands.
     ///
+    /// Dtypes meet as arithmetic's do: int64 with a float multiplies in the
+    /// float; int64 with int64 (or bool) gives int64, a plain loop with
+    /// wrapping arithmetic (no BLAS has an integer product).
+    ///
     /// Throws `matmul: shapes [4, 2] and [3, 8] are not aligned (2 != 3)`
     /// when the inner dimensions differ. Gradient (`C = A B`):
     /// `gA = g Bᵀ`, `gB = Aᵀ g`, summed over broadcast batch dimensions.
     public func matmul(_ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false) throws -> Tensor {
         guard rank >= 1, other.rank >= 1 else {
             throw TensorError(op: "matmul", "both operands need at least one dimension, got shapes \(fmt(shape)) and \(fmt(other.shape))")
+        }
+        if dtype != other.dtype, Tensor.resultType(dtype, other.dtype) != nil {
+            let (a, b) = Tensor.promoted(self, other)
+            return try a.matmul(b, transposeSelf: transposeSelf, transposeOther: transposeOther)
         }
         try Tensor.checkSameDType([self, other], op: "matmul")
         let tA = transposeSelf && rank >= 2, tB = transposeOther && other.rank >= 2
@@ -77,6 +85,8 @@ extension Tensor {
             out = Tensor(shape: outShape, storage: .float32(Kernels.batchedMatmul(x, batchA, y, batchB, batch, n: n, k: k, m: m, tA: tA, tB: tB)))
         case let (.float64(x), .float64(y)):
             out = Tensor(shape: outShape, storage: .float64(Kernels.batchedMatmul(x, batchA, y, batchB, batch, n: n, k: k, m: m, tA: tA, tB: tB)))
+        case let (.int64(x), .int64(y)):
+            return Tensor(shape: outShape, storage: .int64(Kernels.batchedMatmulInt64(x, batchA, y, batchB, batch, n: n, k: k, m: m, tA: tA, tB: tB)))
         default:
             throw TensorError(op: "matmul", "dtypes \(a.dtype) and \(b.dtype) do not match")
         }

@@ -9,8 +9,8 @@ extension Tensor {
                             using rng: inout RandomGenerator) throws -> Tensor {
         let n = try Shape.reserve(shape, dtype: dtype, op: "rand")
         switch dtype {
-        case .bool:
-            throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
+        case .bool, .int64:
+            throw TensorError(op: "random", "random tensors are float32 or float64, not \(dtype); compare a float tensor to get a mask, or use randint for integers")
         case .float32:
             return Tensor(shape: shape, storage: .float32(Kernels.generate(n) { rng.uniformFloat() }))
         case .float64:
@@ -24,8 +24,8 @@ extension Tensor {
                              using rng: inout RandomGenerator) throws -> Tensor {
         let n = try Shape.reserve(shape, dtype: dtype, op: "randn")
         switch dtype {
-        case .bool:
-            throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
+        case .bool, .int64:
+            throw TensorError(op: "random", "random tensors are float32 or float64, not \(dtype); compare a float tensor to get a mask, or use randint for integers")
         case .float32:
             return Tensor(shape: shape, storage: .float32(Kernels.generate(n) { Float(rng.normal()) }))
         case .float64:
@@ -33,24 +33,30 @@ extension Tensor {
         }
     }
 
-    /// Uniform integers in `low..<high` (unbiased), stored as integral floats.
+    /// Uniform integers in `low..<high` (unbiased): int64 by default, or
+    /// integral floats in a float dtype.
     ///
-    /// Throws unless `low < high`; the bounds must be exactly representable
-    /// (`|x| <= 2^24` for float32, `2^53` for float64) so every value is.
-    public static func randint(_ low: Int, _ high: Int, _ shape: [Int], dtype: DType = .float32,
+    /// Throws unless `low < high`; in a float dtype the bounds must be
+    /// exactly representable (`|x| <= 2^24` for float32, `2^53` for float64)
+    /// so every value is.
+    public static func randint(_ low: Int, _ high: Int, _ shape: [Int], dtype: DType = .int64,
                                using rng: inout RandomGenerator) throws -> Tensor {
         guard low < high else {
             throw TensorError(op: "randint", "low (\(low)) must be less than high (\(high))")
         }
+        let n = try Shape.reserve(shape, dtype: dtype, op: "randint")
+        // high - low may pass Int.max (low -2**62, high 2**62): the width as bits
+        let width = UInt64(bitPattern: Int64(high) &- Int64(low))
+        if dtype == .int64 {
+            return Tensor(shape: shape, storage: .int64(Kernels.generate(n) { Int64(low) &+ Int64(bitPattern: rng.int(below: width)) }))
+        }
         let limit = dtype == .float32 ? 1 << 24 : 1 << 53
         guard low >= -limit, high <= limit else {
-            throw TensorError(op: "randint", "bounds [\(low), \(high)) exceed ±\(limit), the integers \(dtype) represents exactly")
+            throw TensorError(op: "randint", "bounds [\(low), \(high)) exceed ±\(limit), the integers \(dtype) represents exactly; make it with dtype: \"int64\" (the default)")
         }
-        let n = try Shape.reserve(shape, dtype: dtype, op: "randint")
-        let width = UInt64(high - low)
         switch dtype {
-        case .bool:
-            throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
+        case .bool, .int64:
+            throw TensorError(op: "random", "random tensors are float32 or float64, not \(dtype); compare a float tensor to get a mask, or use randint for integers")
         case .float32:
             return Tensor(shape: shape, storage: .float32(Kernels.generate(n) { Float(low + Int(rng.int(below: width))) }))
         case .float64:
@@ -68,8 +74,8 @@ extension Tensor {
         let n = try Shape.reserve(shape, dtype: dtype, op: "uniform")
         let span = high - low
         switch dtype {
-        case .bool:
-            throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
+        case .bool, .int64:
+            throw TensorError(op: "random", "random tensors are float32 or float64, not \(dtype); compare a float tensor to get a mask, or use randint for integers")
         case .float32:
             let (l, h) = (Float(low), Float(high))
             return Tensor(shape: shape, storage: .float32(Kernels.generate(n) {
@@ -93,8 +99,8 @@ extension Tensor {
         }
         let n = try Shape.reserve(shape, dtype: dtype, op: "normal")
         switch dtype {
-        case .bool:
-            throw TensorError(op: "random", "random tensors are float32 or float64, not bool; compare a float tensor to get a mask")
+        case .bool, .int64:
+            throw TensorError(op: "random", "random tensors are float32 or float64, not \(dtype); compare a float tensor to get a mask, or use randint for integers")
         case .float32:
             return Tensor(shape: shape, storage: .float32(Kernels.generate(n) { Float(mean + std * rng.normal()) }))
         case .float64:

@@ -36,12 +36,15 @@ extension Tensor {
         case .float32(let x): return Tensor(shape: r.out, storage: .float32(Kernels.reduce(kind, x, shape, r.axes)))
         case .float64(let x): return Tensor(shape: r.out, storage: .float64(Kernels.reduce(kind, x, shape, r.axes)))
         case .bool: return asFloat.reduced(kind, r)
+        case .int64(let x): return Tensor(shape: r.out, storage: .int64(Kernels.reduceInt64(kind, x, shape, r.axes)))
         }
     }
 
     /// The arithmetic mean over `axes` (NaN over an empty axis, as PyTorch).
+    /// Of an int64 tensor, a float32 result (summed in float64 first).
     /// Gradient: `g / N` spread over the `N` elements each mean combines.
     public func mean(axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
+        if isInt64 { return try asFloat64.mean(axes: axes, keepdims: keepdims).converted(.float32) }
         let r = try reduction(axes, keepdims: keepdims, op: "mean")
         let n = Double(r.size)
         let sum = reduced(.sum, r)
@@ -86,7 +89,7 @@ extension Tensor {
 
     /// The index of the largest element along `axis` (of the flattened tensor
     /// when nil), first one on ties, first NaN if any; as `torch.argmax`.
-    /// Indices come back as integral values of this tensor's dtype, untracked.
+    /// Indices come back as an int64 tensor (of any input), untracked.
     public func argmax(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
         try argExtreme(axis, keepdims, max: true, op: "argmax")
     }
@@ -113,21 +116,23 @@ extension Tensor {
         guard r > 0 else {
             throw TensorError(op: op, "cannot take the \(op) of an empty \(axis == nil ? "tensor" : "dimension") (shape \(fmt(shape)))")
         }
-        try Shape.reserve(outShape, dtype: isBool ? .float32 : dtype, op: op)
+        try Shape.reserve(outShape, dtype: .int64, op: op)
+        let indices: [Int64]
         switch storage {
-        case .float32(let x):
-            return Tensor(shape: outShape, storage: .float32(Kernels.argExtreme(x, outer, r, inner, max: max)))
-        case .float64(let x):
-            return Tensor(shape: outShape, storage: .float64(Kernels.argExtreme(x, outer, r, inner, max: max)))
-        case .bool:
-            return try asFloat.argExtreme(axis, keepdims, max: max, op: op)
+        case .float32(let x): indices = Kernels.argExtreme(x, outer, r, inner, max: max)
+        case .float64(let x): indices = Kernels.argExtreme(x, outer, r, inner, max: max)
+        case .int64(let x): indices = Kernels.argExtreme(x, outer, r, inner, max: max)
+        case .bool(let x): indices = Kernels.argExtreme(x.map { $0 ? Int64(1) : 0 }, outer, r, inner, max: max)
         }
+        return Tensor(shape: outShape, storage: .int64(indices))
     }
 
     /// The variance over `axes`: `Σ (x - mean)² / max(0, N - correction)`,
     /// as `torch.var` (`correction: 1` is Bessel's, unbiased; 0 is the
-    /// population variance). Built from differentiable ops.
+    /// population variance). Built from differentiable ops. Of an int64
+    /// tensor, a float32 result (computed in float64).
     public func variance(axes: [Int]? = nil, correction: Double = 1, keepdims: Bool = false) throws -> Tensor {
+        if isInt64 { return try asFloat64.variance(axes: axes, correction: correction, keepdims: keepdims).converted(.float32) }
         let r = try reduction(axes, keepdims: keepdims, op: "var")
         guard correction.isFinite else {
             throw TensorError(op: "var", "correction must be a finite number, got \(correction)")
@@ -161,6 +166,8 @@ extension Tensor {
     /// 0 is the convention of `abs` and `relu`, and PyTorch gives NaN).
     public func norm(p: Double = 2, axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
         guard !p.isNaN else { throw TensorError(op: "norm", "p must be a number, got nan") }
+        // of int64 (and bool), a float32 norm, computed in float64
+        if !dtype.isFloatingPoint { return try asFloat64.norm(p: p, axes: axes, keepdims: keepdims).converted(.float32) }
         switch p {
         case 2:
             let r = try reduction(axes, keepdims: keepdims, op: "norm")
@@ -207,6 +214,7 @@ extension Tensor {
     /// with `m` the maximum (0 where it is infinite). `-inf` over an empty axis.
     /// Gradient: `g * exp(x - out)` (the softmax).
     public func logsumexp(axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
+        if !dtype.isFloatingPoint { return try asFloat.logsumexp(axes: axes, keepdims: keepdims) }
         let r = try reduction(axes, keepdims: keepdims, op: "logsumexp")
         let out: Tensor
         let last = r.axes.count == 1 && r.axes[0] == rank - 1
@@ -231,4 +239,10 @@ extension Tensor {
             return [try g.reshape([g.shape[0]] + r.kept) * (x - ctx.output.reshape(r.kept)).exp()]
         }
     }
+}
+
+extension Tensor {
+    /// This tensor in float64, untracked when it is converted (an int64 or
+    /// bool tensor, never tracked itself): how int64 statistics are taken.
+    var asFloat64: Tensor { converted(.float64) }
 }

@@ -29,13 +29,20 @@ extension Tensor {
 
     /// `a % b` elementwise with NumPy broadcasting: the floored remainder of
     /// `flooredRemainder(_:_:)` (NumPy's `np.remainder`, PyTorch's `remainder`).
+    /// Two int64 operands (or int64 and bool) give int64, with the divisor's
+    /// sign (`Kernels.flooredRemainder`); a zero divisor there is an error,
+    /// as in PyTorch.
     ///
     /// Gradient (piecewise, away from the jumps where `a / b` is an integer):
     /// ```
     /// da = g        db = -g * floor(a / b)
     /// ```
     public static func remainder(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let out = try binary("remainder", a, b, { flooredRemainder($0, $1) }, { flooredRemainder($0, $1) })
+        if !a.dtype.isFloatingPoint, !b.dtype.isFloatingPoint, a.isInt64 || b.isInt64, let d = b.integerElements {
+            try checkNoZeroDivisor(d, op: "remainder")
+        }
+        let out = try binary("remainder", a, b, { flooredRemainder($0, $1) }, { flooredRemainder($0, $1) },
+                             { Kernels.flooredRemainder($0, $1) })
         return record(.remainder, out, [a, b]) { g, ctx in
             guard ctx.needs[1] else { return [g, nil] }
             let q = try binary("remainder", ctx.inputs[0].detach(), ctx.inputs[1].detach(),

@@ -42,7 +42,9 @@ extension Tensor {
 
     /// Each element rounded to `digits` decimals by `roundedDecimal`, in this
     /// tensor's dtype. Untracked (the gradient of rounding is zero almost
-    /// everywhere, as PyTorch).
+    /// everywhere, as PyTorch). An int64 tensor is unchanged for `digits >= 0`
+    /// and rounded to a multiple of `10^-digits` (halves to even, exactly, as
+    /// Python's `round(int, -k)`) below.
     public func rounded(digits: Int) throws -> Tensor {
         switch storage {
         case .float32(let x):
@@ -51,7 +53,28 @@ extension Tensor {
             return Tensor(shape: shape, storage: .float64(try x.map { try Tensor.roundedDecimal($0, digits: digits) }))
         case .bool:
             return try asFloat.rounded(digits: digits)
+        case .int64(let x):
+            if digits >= 0 { return self }
+            return Tensor(shape: shape, storage: .int64(try x.map { try Tensor.roundedInteger($0, digits: digits) }))
         }
+    }
+
+    /// `x` rounded to a multiple of `p = 10^-digits` (`digits < 0`), halves
+    /// to even, in exact integer arithmetic (0 once `p > 2^64`, where
+    /// `|x| < p / 2`). A result beyond the int64 range is an error.
+    static func roundedInteger(_ x: Int64, digits: Int) throws -> Int64 {
+        if digits < -19 { return 0 }
+        var pm: UInt64 = 1
+        for _ in 0..<(-digits) { pm *= 10 }  // at most 10^19 < 2^64
+        let m = x.magnitude
+        var q = m / pm
+        let r = m % pm
+        if r > pm - r || (r == pm - r && q % 2 == 1) { q += 1 }
+        let (v, o) = q.multipliedReportingOverflow(by: pm)
+        guard !o, v <= (x < 0 ? UInt64(1) << 63 : UInt64(Int64.max)) else {
+            throw TensorError(op: "round", "rounding \(x) to \(digits) digits gives a value outside the int64 range")
+        }
+        return x < 0 ? Int64(truncatingIfNeeded: 0 &- v) : Int64(v)
     }
 
     /// The common case in one multiplication and one division, when that is

@@ -33,6 +33,7 @@ extension Tensor {
         case .float32(let x): out = Tensor(shape: outShape, storage: .float32(Kernels.permute(x, shape, perm)))
         case .float64(let x): out = Tensor(shape: outShape, storage: .float64(Kernels.permute(x, shape, perm)))
         case .bool: return keepingBool { $0.permuted(perm) }
+        case .int64(let x): return Tensor(shape: outShape, storage: .int64(Kernels.permute(x, shape, perm)))
         }
         return Tensor.record(.permute, out, [self]) { g, _ in
             var inverse = [Int](repeating: 0, count: perm.count)
@@ -111,9 +112,12 @@ extension Tensor {
     }
 
     /// The tensors joined along an existing `axis`; all must have the same
-    /// dtype, rank and sizes except along `axis`, as `torch.cat`.
+    /// rank and sizes except along `axis`, as `torch.cat`. Their dtypes meet
+    /// as arithmetic's do (`resultType`: int64 or bool with a float gives the
+    /// float, int64 with bool gives int64; float32 with float64 is an error).
     /// Gradient: each input receives its slice of `g` along `axis`.
     public static func concat(_ ts: [Tensor], axis: Int = 0) throws -> Tensor {
+        let ts = try promotedAll(ts, op: "concat")
         guard let first = ts.first else {
             throw TensorError(op: "concat", "expected at least one tensor")
         }
@@ -147,6 +151,8 @@ extension Tensor {
             out = Tensor(shape: outShape, storage: .float64(try Kernels.concat(ts.map { try $0.array(Double.self, op: "concat") }, ts.map { $0.shape[ax] }, outer: outer, inner: inner, count: n)))
         case .bool:
             return try Tensor.concat(ts.map(\.asFloat), axis: axis).converted(.bool)
+        case .int64:
+            return Tensor(shape: outShape, storage: .int64(Kernels.concat(ts.map { $0.int64s ?? [] }, ts.map { $0.shape[ax] }, outer: outer, inner: inner, count: n)))
         }
         return record(.concat, out, ts) { g, ctx in
             var start = 0

@@ -43,7 +43,7 @@ extension Tensor {
             return (a, Tensor(shape: shape, storage: .float32(Kernels.softmax(x, outer, r, inner, log: log))))
         case .float64(let x):
             return (a, Tensor(shape: shape, storage: .float64(Kernels.softmax(x, outer, r, inner, log: log))))
-        case .bool:
+        case .bool, .int64:
             return try asFloat.softmaxForward(axis: axis, log: log, op: op)
         }
     }

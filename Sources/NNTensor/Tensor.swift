@@ -1,5 +1,6 @@
-/// An n-dimensional array of `Float` or `Double`, row-major and contiguous,
-/// that can take part in reverse-mode automatic differentiation.
+/// An n-dimensional array of `Float`, `Double`, `Bool` or `Int64`, row-major
+/// and contiguous; a float tensor can take part in reverse-mode automatic
+/// differentiation.
 ///
 /// `Tensor` is a reference type, as `torch.Tensor` is: a parameter keeps its
 /// identity while an optimizer updates it, and `.grad` accumulates on that
@@ -53,7 +54,9 @@ public final class Tensor: @unchecked Sendable {
 
     deinit { memoryCharge?.refund() }
 
-    /// A tensor of `shape` holding `values` (row-major), in `dtype`.
+    /// A tensor of `shape` holding `values` (row-major), in `dtype`. For
+    /// int64 every value must be an integer in range (an error names the
+    /// first that is not).
     public convenience init(shape: [Int], values: [Double], dtype: DType = .float32) throws {
         let n = try Shape.count(shape)
         guard n == values.count else {
@@ -64,6 +67,7 @@ public final class Tensor: @unchecked Sendable {
         case .float32: storage = .float32(values.map { Float($0) })
         case .float64: storage = .float64(values)
         case .bool: storage = .bool(values.map { $0 != 0 })
+        case .int64: storage = .int64(try values.map { try TensorStorage.int64(exactly: $0, op: "tensor") })
         }
         self.init(shape: shape, storage: storage)
     }
@@ -77,7 +81,8 @@ public final class Tensor: @unchecked Sendable {
         self.init(shape: shape, storage: T.storage(array))
     }
 
-    /// A 0-d tensor holding `value`.
+    /// A 0-d tensor holding `value` (for int64, truncated toward zero and
+    /// saturated, as `TensorStorage.converted(to:)`; check it first).
     public convenience init(scalar value: Double, dtype: DType = .float32) {
         self.init(shape: [], storage: .filled(value, count: 1, dtype: dtype))
     }
@@ -104,14 +109,17 @@ public final class Tensor: @unchecked Sendable {
         case .float32(let a): return a
         case .float64(let a): return a.map { Float($0) }
         case .bool(let a): return a.map { $0 ? 1 : 0 }
+        case .int64(let a): return a.map { Float($0) }
         }
     }
 
     /// The single element of a one-element tensor, as `item()` in PyTorch.
+    /// An int64 beyond ±2^53 is an error: a `Double` cannot hold it exactly.
     public func item() throws -> Double {
         guard count == 1 else {
             throw TensorError(op: "item", "only a one-element tensor can be converted to a number, got shape \(fmt(shape))")
         }
+        if case .int64(let a) = storage { return try Tensor.exactDouble(a[0], op: "item") }
         return storage.double(at: 0)
     }
 
@@ -133,7 +141,9 @@ public final class Tensor: @unchecked Sendable {
     }
 
     /// Replaces the elements in place, keeping identity, `grad` and
-    /// `requiresGrad`: how optimizers update parameters. Only allowed on a leaf.
+    /// `requiresGrad`: how optimizers update parameters. Only allowed on a
+    /// leaf. The values convert to this tensor's dtype; into an int64 tensor
+    /// only integers in range (anything else is an error naming it).
     public func assign(_ other: Tensor) throws {
         guard gradFn == nil else {
             throw TensorError(op: "assign", "cannot update a tensor that is the result of a recorded op; update a leaf (a parameter) instead")
@@ -141,7 +151,8 @@ public final class Tensor: @unchecked Sendable {
         guard other.shape == shape else {
             throw TensorError(op: "assign", "shape \(fmt(other.shape)) does not match \(fmt(shape))")
         }
-        storage = other.storage.converted(to: dtype)
+        // an int64 tensor takes integers only (never a silent truncation)
+        storage = isInt64 ? try other.exactlyConverted(to: .int64, op: "assign").storage : other.storage.converted(to: dtype)
         version &+= 1
     }
 

@@ -55,7 +55,7 @@ extension Autodiff {
                 guard v.shape == want else {
                     throw TensorError(op: "hvp", "direction shape \(fmt(v.shape)) does not match \(fmt(want))\(k == nil ? ", the parameter's shape" : ", [k] + the parameter's shape")")
                 }
-                let d = v.detach().to(flatGradient.dtype)
+                let d = try v.detach().to(flatGradient.dtype)
                 pieces.append(try d.reshape(k.map { [$0, p.count] } ?? [p.count]))
             }
             return try GradMode.noGrad { try Tensor.concat(pieces, axis: k == nil ? 0 : 1) }

@@ -186,7 +186,7 @@ extension Autodiff {
             switch dtype {
             case .float32: return Tensor(shape: shape, storage: .float32(flatConcat(rows, as: Float.self)))
             case .float64: return Tensor(shape: shape, storage: .float64(flatConcat(rows, as: Double.self)))
-            case .bool: throw TensorError(op: op, "a bool result has no derivative")
+            case .bool, .int64: throw TensorError(op: op, "a \(dtype) result has no derivative")
             }
         }
         let flatRows = try rows.map { row in
@@ -204,6 +204,7 @@ extension Autodiff {
                 case .float32(let a): out.append(contentsOf: a.lazy.map { T($0) })
                 case .float64(let a): out.append(contentsOf: a.lazy.map { T($0) })
                 case .bool(let a): out.append(contentsOf: a.lazy.map { $0 ? 1 : 0 })
+                case .int64(let a): out.append(contentsOf: a.lazy.map { T($0) })
                 }
             }
         }

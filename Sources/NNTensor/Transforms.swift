@@ -202,8 +202,8 @@ public enum Autodiff {
     /// Runs `body` with recording on, on fresh stand-ins for `xs`.
     static func transform<R>(_ xs: [Tensor], seeds: [Tensor] = [], _ body: (Scope) throws -> R) throws -> R {
         let recording = GradMode.isEnabled
-        if xs.contains(where: \.isBool) {
-            throw TensorError(op: "grad", "cannot differentiate with respect to a bool tensor; convert it with .to(\"float32\") first")
+        if let x = xs.first(where: { !$0.dtype.isFloatingPoint }) {
+            throw TensorError(op: "grad", "cannot differentiate with respect to \(x.dtype == .int64 ? "an" : "a") \(x.dtype) tensor; convert it with .to(\"float32\") first")
         }
         return try GradMode.with(enabled: true) {
             let inputs = xs.map { x in recording && x.isTracked ? x.identity() : x.detach().requiringGrad() }
@@ -247,6 +247,9 @@ public enum Autodiff {
         case .bool:
             var a = [Bool](repeating: false, count: shape.reduce(1, *)); a[i] = true
             return Tensor(shape: shape, storage: .bool(a))
+        case .int64:
+            var a = [Int64](repeating: 0, count: shape.reduce(1, *)); a[i] = 1
+            return Tensor(shape: shape, storage: .int64(a))
         }
     }
 }

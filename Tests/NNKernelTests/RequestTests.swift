@@ -94,6 +94,9 @@ struct RequestTests {
         let mask = try Tensor(shape: [2], values: [1, 0], dtype: .bool)
         #expect((MimeBundle.value(.tensor(mask))["text/html"] as? String)?.contains("<td>True</td><td>False</td>") == true)
         #expect(MimeBundle.value(.tensor(Tensor(scalar: 3)))["text/html"] == nil)  // a 0-d tensor: text only
+        // int64 elements exactly, beyond 2**53 too (not in scientific notation)
+        let labels = try Tensor(shape: [2], int64s: [3, (1 << 60) + 1])
+        #expect((MimeBundle.value(.tensor(labels))["text/html"] as? String)?.contains("<td>3</td><td>1152921504606846977</td>") == true)
         let record = Value.record([("name", .string("<b>")), ("n", .number(2))])
         let rhtml = try #require(MimeBundle.value(record)["text/html"] as? String)
         #expect(rhtml.contains("&quot;&lt;b&gt;&quot;") && !rhtml.contains("<b>"))

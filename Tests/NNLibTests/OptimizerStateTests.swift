@@ -32,6 +32,7 @@ import NNTensor
             case .float32(let a): a.map { UInt64($0.bitPattern) }
             case .float64(let a): a.map(\.bitPattern)
             case .bool(let a): a.map { $0 ? 1 : 0 }
+            case .int64(let a): a.map { UInt64(bitPattern: $0) }
             }
         }
     }

@@ -44,7 +44,7 @@ import Testing
         #expect(back.metadata.map(\.value) == ["pt"])
     }
 
-    @Test func safetensorsHostile() {
+    @Test func safetensorsHostile() throws {
         let f4 = [UInt8](repeating: 0, count: 4)
         func r(_ h: String, _ d: [UInt8] = []) -> String { reason { try TensorFiles.decodeSafetensors(safetensors(h, data: d), path: "f") } }
         #expect(reason { try TensorFiles.decodeSafetensors([1, 2, 3], path: "f") }.contains("too short"))
@@ -73,9 +73,13 @@ import Testing
         #expect(r("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", f4 + f4).contains("leaves a gap"))
         #expect(r("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", f4 + f4).contains("trailing bytes"))
         #expect(r("{\"a\":{\"dtype\":\"BOOL\",\"shape\":[1],\"data_offsets\":[0,1]}}", [2]).contains("the byte 2, not a bool"))
+        // an I64 beyond 2^53 reads exactly (int64); a U64 beyond 2^63 - 1 has no int64 value
         var big: [UInt8] = []
         TensorFiles.append(UInt64(1) << 60, &big)
-        #expect(r("{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", big).contains("(1152921504606846976) of the I64 data is not exact"))
+        let wide = try TensorFiles.decodeSafetensors(safetensors("{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", data: big), path: "f")
+        #expect(wide.tensors[0].tensor.int64s == [1 << 60])
+        let top = [UInt8](repeating: 0xFF, count: 8)
+        #expect(r("{\"a\":{\"dtype\":\"U64\",\"shape\":[1],\"data_offsets\":[0,8]}}", top).contains("(18446744073709551615) of the U64 data is beyond the int64 range"))
         #expect(r("{\"__metadata__\":{\"k\":1}}").contains("'__metadata__.k' is a number"))
         #expect(r("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}} x", f4).contains("unexpected text after the JSON value"))
         #expect(r("{\"a\u{1}\":{}}").contains("control character"))
@@ -90,7 +94,7 @@ import Testing
             + "\"i\":{\"dtype\":\"I32\",\"shape\":[1],\"data_offsets\":[4,8]},\"u\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[8,9]}}"
         let a = try TensorFiles.decodeSafetensors(safetensors(h, data: d), path: "f")
         #expect(a.tensors.map { $0.tensor.doubles } == [[1.5], [-2], [-7], [200]])
-        #expect(a.tensors.map { $0.tensor.dtype } == [.float32, .float32, .float64, .float64])
+        #expect(a.tensors.map { $0.tensor.dtype } == [.float32, .float32, .int64, .int64])
     }
 
     /// A `.npy` file from a header dict text and data.
@@ -108,6 +112,20 @@ import Testing
             let back = try TensorFiles.decodeNPY(bytes, path: "f")
             #expect(back.shape == t.shape && back.dtype == t.dtype && back.doubles == t.doubles)
         }
+    }
+
+    /// An int64 tensor is written as '<i8' and reads back exactly (beyond 2^53
+    /// too); integer data of other widths and byte orders reads as int64.
+    @Test func npyInt64() throws {
+        let values: [Int64] = [.min, -3, 0, (1 << 53) + 1, .max]
+        let t = try Tensor(shape: [5], int64s: values)
+        let bytes = TensorFiles.encodeNPY(t)
+        #expect(String(decoding: bytes[10..<60], as: UTF8.self).contains("'descr': '<i8'"))
+        #expect(try TensorFiles.decodeNPY(bytes, path: "f").int64s == values)
+        let i32 = try TensorFiles.decodeNPY(npy("{'descr': '>i4', 'fortran_order': False, 'shape': (2,), }", [0xFF, 0xFF, 0xFF, 0xF9, 0, 0, 0, 200]), path: "f")
+        #expect(i32.dtype == .int64 && i32.int64s == [-7, 200])
+        let u8 = try TensorFiles.decodeNPY(npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }", [255, 3]), path: "f")
+        #expect(u8.int64s == [255, 3])
     }
 
     @Test func npyHostile() {
@@ -136,7 +154,7 @@ import Testing
         #expect(r("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", f8).contains("too large"))
         #expect(r("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } junk", f8).contains("unexpected text"))
         #expect(r("{'descr': '<f4\u{e9}', 'fortran_order': False, 'shape': (2,), }", f8).contains("non-ASCII"))
-        #expect(r("{'descr': '<u8', 'fortran_order': False, 'shape': (1,), }", [UInt8](repeating: 0xFF, count: 8)).contains("(18446744073709551615) of the U64 data is not exact"))
+        #expect(r("{'descr': '<u8', 'fortran_order': False, 'shape': (1,), }", [UInt8](repeating: 0xFF, count: 8)).contains("(18446744073709551615) of the U64 data is beyond the int64 range"))
     }
 
     @Test func npzRoundTripAndHostile() throws {

@@ -152,14 +152,18 @@ import Testing
         let back = try TensorFiles.decodeSafetensors(bytes, path: "f")
         #expect(back.tensors.map(\.name) == m.stateDictionary().map(\.name))
         let count = try #require(back.tensors.first { $0.name == "1.num_batches_tracked" }?.tensor)
-        #expect(count.dtype == .float64 && count.doubles == [1])
+        #expect(count.dtype == .int64 && count.int64s == [1])
     }
 
-    /// A count that is not an integer cannot be stored as I64.
-    @Test func int64NeedsIntegers() throws {
-        var archive = TensorArchive(tensors: [("n", Tensor(scalar: 1.5, dtype: .float64))])
-        archive.int64Names = ["n"]
-        #expect(throws: FileError.self) { try TensorFiles.encodeSafetensors(archive) }
+    /// An int64 tensor is stored as I64, exactly (beyond 2^53 too), and reads back as int64.
+    @Test func int64StoredAsI64() throws {
+        let big: [Int64] = [Int64.max, Int64.min, (1 << 53) + 1, -3]
+        let archive = TensorArchive(tensors: [("n", try Tensor(shape: [4], int64s: big))])
+        let bytes = try TensorFiles.encodeSafetensors(archive)
+        let headerLength = Int(TensorFiles.read(bytes, 0, as: UInt64.self))
+        #expect(String(decoding: bytes[8..<(8 + headerLength)], as: UTF8.self).contains("\"dtype\":\"I64\""))
+        let back = try TensorFiles.decodeSafetensors(bytes, path: "f")
+        #expect(back.tensors[0].tensor.int64s == big)
     }
 
     /// Export writes both files (through the atomic writer), the weights loadable by nn.

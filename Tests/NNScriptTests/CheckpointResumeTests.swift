@@ -77,6 +77,7 @@ struct CheckpointResumeTests {
             case .float32(let a): return a.map { UInt64($0.bitPattern) }
             case .float64(let a): return a.map(\.bitPattern)
             case .bool(let a): return a.map { $0 ? 1 : 0 }
+            case .int64(let a): return a.map { UInt64(bitPattern: $0) }
             }
         case .list(let l): return try l.items.flatMap { try bits($0) }
         case .number(let d): return [d.bitPattern]

@@ -122,6 +122,23 @@ struct ValueConversionTests {
             == "expected a tensor, got a list (make a tensor in the script with tensor(xs), or read it as [Float])")
     }
 
+    @Test func int64TensorsAsInt64Scalars() throws {
+        let nn = Self.interpreter()
+        try nn.set("labels", TensorData<Int64>(shape: [3], scalars: [2, 0, (1 << 53) + 1]))
+        #expect(try nn.evaluate("labels.dtype").as(String.self) == "int64")
+        try nn.run(source: "let k = labels + 1\nlet a = argmax(tensor([[1.0, 3.0], [4.0, 2.0]]), axis: 1)\nlet f = labels.to(\"float64\")")
+        #expect(try nn.get("k", as: TensorData<Int64>.self).scalars == [3, 1, (1 << 53) + 2])
+        let a = try nn.get("a", as: TensorData<Int64>.self)
+        #expect(a.shape == [2] && a.ints == [1, 0])
+        #expect(try TensorData<Int64>(shape: [2], ints: [4, -1]).scalars == [4, -1])
+        // exact or refused, both ways
+        #expect(Self.message { _ = try nn.get("labels", as: TensorData<Double>.self) }
+            == "labels: expected a float32 or float64 tensor, got an int64 tensor (read it as TensorData<Int64>, or convert it in the script with t.to(\"float64\"))")
+        #expect(Self.message { _ = try nn.get("f", as: TensorData<Int64>.self) }
+            == "f: expected an int64 tensor, got a float64 tensor (convert it in the script with t.to(\"int64\"), or read it as TensorData<Double>)")
+        #expect(try Value.number(3).as(TensorData<Int64>.self).scalars == [3])
+    }
+
     @Test func theShapeProductIsChecked() {
         #expect(Self.message { _ = try TensorData<Float>(shape: [2, 2], scalars: [1, 2, 3]) } == "expected 4 scalars for shape [2, 2], got 3")
         #expect(Self.message { _ = try TensorData<Float>(shape: [-1, 2], scalars: []) }?

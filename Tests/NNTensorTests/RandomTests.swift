@@ -154,7 +154,7 @@ private struct HandStepped {
         #expect(throws: TensorError(op: "randint", "low (3) must be less than high (3)")) {
             try Tensor.randint(3, 3, [2], using: &g)
         }
-        #expect(throws: TensorError.self) { try Tensor.randint(0, 1 << 30, [2], using: &g) }
+        #expect(throws: TensorError.self) { try Tensor.randint(0, 1 << 30, [2], dtype: .float32, using: &g) }
         #expect(throws: TensorError.self) { try Tensor.normal(0, -1, [2], using: &g) }
         #expect(throws: TensorError.self) { try Tensor.uniform(1, 0, [2], using: &g) }
         #expect(throws: TensorError.self) { try Tensor.rand([-1], using: &g) }

@@ -18,6 +18,12 @@ evaluated with NumPy (float64 references rounded to the dtype) and compared:
          is the same computation on |x| (the size of the terms: a sum's
          rounding error is relative to Σ|x|, not to the result)
 
+The int64 family checks integer tensors (values to the ends of the range,
+built exactly as hi * 2**32 + lo) against NumPy's int64, which wraps as nn's
+does: + - * % ** maximum minimum, comparisons, reductions, argmax; and nn's
+own promotion rules computed with NumPy (/ is float32 true division, int64
+meets a float tensor in that float, an integral number keeps int64), exactly.
+
 Usage: Tests/diff/numpy_diff.py [--seed S] [--cases N] [--family F] [-v]
        NN_BIN=path/to/nn (default .build/release/nn)
 Exit status 1 on any mismatch. Cases that match an entry of KNOWN_FAILURES
@@ -147,6 +153,8 @@ def make_literal(arr):
 def dtname(dt):
     if dt in (bool, np.bool_, np.dtype(bool)):
         return "bool"
+    if dt in (np.int64, np.dtype(np.int64)):
+        return "int64"
     return "float32" if dt in (F32, np.dtype(F32)) else "float64"
 
 
@@ -481,7 +489,7 @@ def reduce_ref(fn, x, axes, keepdims, dt):
             f = {"max": np.max, "min": np.min, "argmax": np.argmax, "argmin": np.argmin}[fn]
             if fn in ("argmax", "argmin"):
                 r = f(x, axis=None if len(ax) != 1 or x.ndim == 0 else ax[0], keepdims=keepdims)
-                return np.asarray(r, F64), None
+                return np.asarray(r, np.int64), None
             return f(x, axis=ax, keepdims=keepdims), None
         if fn in ("var", "std"):
             n = int(np.prod([x.shape[a] for a in ax]))
@@ -572,10 +580,11 @@ def gen_reduce(rng):
             xv = f64(x).reshape(-1)
             if xv.size == 0:
                 raise ExpectError("empty")
-            r = np.asarray(np.argmax(xv) if fn == "argmax" else np.argmin(xv), F64)
-            return to_dt(r.reshape([1] * nd) if keepdims else r, dt), None
+            r = np.asarray(np.argmax(xv) if fn == "argmax" else np.argmin(xv), np.int64)
+            return (r.reshape([1] * nd) if keepdims else r), None
         res, sc = reduce_ref(fn, f64(x), axes, keepdims, dt)
-        return to_dt(res, dt), sc
+        # argmax and argmin give int64 indices, as NumPy's
+        return (res if fn in ("argmax", "argmin") else to_dt(res, dt)), sc
 
     mode = "exact" if fn in ("max", "min", "argmax", "argmin") else "scaled"
     # the pairwise bound (Kernels+Sum.swift) for up to 10⁶ terms is about
@@ -908,6 +917,132 @@ def gen_mask(rng):
     return Case("mask", f"(x > 0).{what}()", f"(({x.nn}) > 0).{what}()", ref, mode="ulp", tol=1)
 
 
+
+# ---------------------------------------------------------------- int64
+
+I64 = np.int64
+
+
+def int_values(rng, n):
+    """n int64 values: small ones, and large ones to the ends of the range."""
+    out = []
+    for _ in range(n):
+        r = rng.random()
+        if r < 0.5:
+            v = rng.randint(-10, 10)
+        elif r < 0.7:
+            v = rng.randint(-1000, 1000)
+        elif r < 0.85:
+            v = rng.randint(-2 ** 62, 2 ** 62)
+        else:
+            v = rng.choice([2 ** 63 - 1, -2 ** 63, 2 ** 53 + 1, -2 ** 53 - 1, 2 ** 31, 2 ** 24 + 1, 0, 1, -1])
+        out.append(v)
+    return out
+
+
+def int_literal(arr):
+    """An nn expression for an int64 array, exact for every value: an element
+    beyond 2**53 (no nn number holds it) is built as hi * 2**32 + lo, each
+    part an exact double, in int64's wrapping arithmetic."""
+    if arr.size == 0:
+        return f'zeros({list(arr.shape)}, dtype: "int64")'
+    flat = [int(v) for v in arr.reshape(-1).tolist()]
+    if all(abs(v) <= 2 ** 53 for v in flat):
+        body = f'tensor([{", ".join(map(str, flat))}], dtype: "int64")'
+    else:
+        hi = ", ".join(str(v >> 32) for v in flat)
+        lo = ", ".join(str(v & 0xFFFFFFFF) for v in flat)
+        body = f'(tensor([{hi}], dtype: "int64") * 4294967296 + tensor([{lo}], dtype: "int64"))'
+    return f"reshape({body}, {list(arr.shape)})"
+
+
+def int_input(rng, shape, nonzero=False, exponent=False):
+    n = int(np.prod(shape)) if shape else 1
+    if exponent:
+        vals = [rng.randint(0, 5) for _ in range(n)]
+    else:
+        vals = int_values(rng, n)
+        if nonzero:
+            vals = [v if v != 0 else rng.choice([1, -3]) for v in vals]
+    arr = np.array(vals, dtype=I64).reshape(shape)
+    return Input(arr, int_literal(arr))
+
+
+INT_OPS = {
+    "+": np.add, "-": np.subtract, "*": np.multiply, "%": np.remainder, "**": np.power,
+    "maximum": np.maximum, "minimum": np.minimum,
+    "==": np.equal, "!=": np.not_equal, "<": np.less, ">=": np.greater_equal,
+}
+
+
+def gen_int64(rng):
+    """int64 tensors against NumPy's int64 (which wraps as nn's does), and nn's
+    promotion rules computed with NumPy: / is float32 true division; int64
+    meets a float tensor in that float; an integral number keeps int64."""
+    form = rng.random()
+    shape = random_shape(rng)
+    if form < 0.55:
+        op = rng.choice(list(INT_OPS) + ["/"])
+        bshape = broadcast_partner(rng, shape)
+        if rng.random() < 0.5:
+            shape, bshape = bshape, shape
+        a = int_input(rng, shape)
+        b = int_input(rng, bshape, nonzero=op == "%", exponent=op == "**")
+
+        def ref():
+            with np.errstate(all="ignore"):
+                if op == "/":
+                    return a.arr.astype(F32) / b.arr.astype(F32)
+                return INT_OPS[op](a.arr, b.arr)
+        return Case("int64", f"int64 {op} int64", expr2(op, a.nn, b.nn), ref)
+    if form < 0.75:
+        # with a float tensor: in the float (NumPy would widen to float64)
+        op = rng.choice(["+", "-", "*", "maximum", "<"])
+        dt = pick_dtype(rng)
+        a = int_input(rng, shape)
+        b = make_input(rng, broadcast_partner(rng, shape), dt)
+        swap = rng.random() < 0.5
+
+        def ref():
+            x, y = a.arr.astype(dt), b.arr
+            if op == "<":
+                # a comparison is exact: in float64, as nn compares
+                x, y = a.arr.astype(F64), b.arr.astype(F64)
+            with np.errstate(all="ignore"):
+                return INT_OPS[op](y, x) if swap else INT_OPS[op](x, y)
+        na, nb = (b.nn, a.nn) if swap else (a.nn, b.nn)
+        return Case("int64", f"int64 {op} {dtname(dt)}", expr2(op, na, nb), ref, zero_sign=False)
+    if form < 0.85:
+        # with a number: an integer keeps int64, a fraction gives float32
+        op = rng.choice(["+", "*", "-", "%"])
+        a = int_input(rng, shape)
+        k = rng.choice([3, -2, 1000, 0.5, -1.25]) if op != "%" else rng.choice([3, -2, 7])
+
+        def ref():
+            with np.errstate(all="ignore"):
+                if float(k).is_integer():
+                    return INT_OPS[op](a.arr, I64(int(k)))
+                return INT_OPS[op](a.arr.astype(F32), F32(k))
+        return Case("int64", f"int64 {op} number", f"({a.nn}) {op} ({nn_number(k)})", ref, zero_sign=False)
+    # reductions and argmax: sum wraps, max/min and the indices are exact
+    fn = rng.choice(["sum", "max", "min", "argmax", "argmin"])
+    a = int_input(rng, shape)
+    nd = a.arr.ndim
+    axis = None if nd == 0 or rng.random() < 0.4 else rng.randrange(-nd, nd)
+    call = f"{fn}({a.nn}" + (f", axis: {axis}" if axis is not None else "") + ")"
+
+    def ref():
+        if a.arr.size == 0 and fn != "sum" and (axis is None or nd == 0):
+            raise ExpectError("empty reduction")
+        f = {"sum": np.sum, "max": np.max, "min": np.min, "argmax": np.argmax, "argmin": np.argmin}[fn]
+        if fn in ("argmax", "argmin") and axis is None:
+            return np.asarray(f(a.arr.reshape(-1)), I64)
+        if nd > 0 and axis is not None and a.arr.shape[axis] == 0 and fn != "sum":
+            raise ExpectError("empty axis")
+        with np.errstate(all="ignore"):
+            return np.asarray(f(a.arr, axis=axis), I64)
+    return Case("int64", f"{fn} axis={axis}", call, ref)
+
 FAMILIES = {
     "arith": gen_arith,
     "math": gen_math,
@@ -921,6 +1056,7 @@ FAMILIES = {
     "clamp": gen_clamp,
     "compare": gen_compare,
     "mask": gen_mask,
+    "int64": gen_int64,
 }
 
 
@@ -931,7 +1067,11 @@ def script_for(cases):
     for c in cases:
         body = c.nn.split("\n")
         last = body.pop()
-        lines = "\n  ".join(body + [f"let r__ = {last}", f'print("R {c.id}", r__.dtype, r__.shape, tolist(r__))'])
+        # an int64 result beyond ±2**53 prints exactly as the tensor (tolist
+        # refuses it; the int64 family's results are small enough to print whole)
+        big = '(r__ > 2**53).any() or (r__ < -(2**53)).any()'
+        shown = f'if r__.dtype == "int64" and ({big}) {{ replace(str(r__), "\\n", " ") }} else {{ tolist(r__) }}'
+        lines = "\n  ".join(body + [f"let r__ = {last}", f'print("R {c.id}", r__.dtype, r__.shape, {shown})'])
         out.append(f"try {{\n  {lines}\n}} catch e {{\n  print(\"E {c.id}\", e)\n}}")
     return "\n".join(out) + "\n"
 
@@ -940,7 +1080,12 @@ _NUM = {"nan": float("nan"), "inf": float("inf"), "true": True, "false": False}
 
 
 def parse_values(text):
-    """The values printed by tolist: nested lists of numbers (nan, inf, -0)."""
+    """The values printed by tolist: nested lists of numbers (nan, inf, -0);
+    or an int64 tensor as printed (`tensor([ 1, -2], shape=[2], dtype=int64)`)."""
+    if text.startswith("tensor("):
+        inner = text[len("tensor("):]
+        inner = re.split(r",\s*(?:shape|dtype)=", inner)[0]
+        return eval(inner, {"__builtins__": {}}, {})
     # "-0" would read as the integer 0: make it the float -0.0
     text = re.sub(r"-0(?=[,\]\s]|$)", "-0.0", text)
     return eval(text, {"__builtins__": {}}, _NUM)
@@ -1003,6 +1148,14 @@ def compare(case, got_kind, got_text):
             i = int(diff[0])
             return (f"{diff.size} of {expected.size} values differ; first at flat index {i}: "
                     f"nn {bool(got_b.reshape(-1)[i])}, expected {bool(expected.reshape(-1)[i])}")
+        return None
+    if expected.dtype == np.int64:
+        got_i = np.array(vals, dtype=np.int64).reshape(expected.shape)
+        diff = np.flatnonzero(got_i != expected)
+        if diff.size:
+            i = int(diff[0])
+            return (f"{diff.size} of {expected.size} values differ; first at flat index {i}: "
+                    f"nn {int(got_i.reshape(-1)[i])}, expected {int(expected.reshape(-1)[i])}")
         return None
     got = np.array(vals, dtype=F64).reshape(expected.shape).astype(expected.dtype)
     e, g = expected.reshape(-1), got.reshape(-1)

@@ -52,6 +52,7 @@ public func writeCSV(path: String, X: Tensor, y: Tensor? = nil, header: [String]
         case .float32(let a): out = csvNumber(a[i])
         case .float64(let a): out = csvNumber(a[i])
         case .bool(let a): out = a[i] ? "1" : "0"
+        case .int64(let a): out = String(a[i])
         }
         if out == "inf" || out == "-inf", failure == nil {
             failure = TensorError(op: op, "row \(row + 1), column \(quoteName(column)) is \(out); CSV has no agreed spelling for infinity (replace it, e.g. with where(is_finite(X), X, 0))")

@@ -19,7 +19,9 @@ public enum MissingValues: String, Sendable {
 public struct CSVTable {
     /// The feature columns, `[N, D]`, in file order without the target.
     public let X: Tensor
-    /// The target column, `[N]`, when a target was named.
+    /// The target column, `[N]`, when a target was named: int64 class codes
+    /// when it was a text column that was encoded, else numbers in the
+    /// table's dtype.
     public let y: Tensor?
     /// The names of the columns of `X`.
     public let columns: [String]
@@ -42,7 +44,8 @@ let missingMarkers: Set<String> = ["", "NA", "N/A", "NaN", "nan", "NULL", "null"
 /// Every row must have as many fields as the header. A cell that is not a
 /// number is an error naming the row and column, unless `encode` is set: then
 /// every text column is encoded as integer categories in sorted order
-/// (recorded in `categories`). A missing value (`NA`, an empty cell, `NaN`,
+/// (recorded in `categories`); an encoded target column is an int64 tensor
+/// of class labels (a numeric target keeps `dtype`). A missing value (`NA`, an empty cell, `NaN`,
 /// `NULL`) is an error unless `missing` is `.drop`, which drops the row.
 /// Rows are numbered from 1 after the header; `notes` says what was done.
 /// The file is read through the gate (`NNFiles.FileReader`): only a regular
@@ -171,7 +174,8 @@ public func parseCSV(_ text: String, name: String = "<text>", target: String? = 
         if let t = targetIndex { ys.append(codes[t]?[cells[t]] ?? parseNumber(cells[t]) ?? 0) }
     }
     let X = try Tensor(shape: [kept.count, featureIdx.count], values: xs, dtype: dtype)
-    let y = targetIndex == nil ? nil : try Tensor(shape: [kept.count], values: ys, dtype: dtype)
+    // an encoded target holds class codes: int64 labels
+    let y = try targetIndex.map { t in try Tensor(shape: [kept.count], values: ys, dtype: codes[t] != nil ? .int64 : dtype) }
     return CSVTable(X: X, y: y, columns: featureIdx.map { header[$0] }, target: target,
                     categories: categories, droppedRows: dropped, notes: notes)
 }

@@ -7,7 +7,9 @@ import NNTensor
 
 /// Seeded synthetic data sets for examples and tests. Each draws from its
 /// own `RandomGenerator(seed:)`, so the same arguments give the same data
-/// on every machine.
+/// on every machine. The classification sets (`twoMoons`, `spirals`,
+/// `blobs`) give int64 class labels, as scikit-learn's generators do; `dtype`
+/// is the features' (and the regression targets').
 public enum Generators {
     static func checkCount(_ op: String, _ n: Int, min: Int = 1) throws {
         guard n >= min, n <= 10_000_000 else {
@@ -63,7 +65,7 @@ public enum Generators {
         for i in x.indices { x[i] += noise * rng.normal() }
         (x, y) = shuffled(x, y, d: 2, rng: &rng)
         return Dataset(unchecked: try Tensor(shape: [n, 2], values: x, dtype: dtype),
-                       try Tensor(shape: [n], values: y, dtype: dtype))
+                       try Tensor(shape: [n], values: y, dtype: .int64))
     }
 
     /// `classes` interleaved spiral arms of `n` points in total, as in
@@ -88,7 +90,7 @@ public enum Generators {
         }
         (x, y) = shuffled(x, y, d: 2, rng: &rng)
         return Dataset(unchecked: try Tensor(shape: [n, 2], values: x, dtype: dtype),
-                       try Tensor(shape: [n], values: y, dtype: dtype))
+                       try Tensor(shape: [n], values: y, dtype: .int64))
     }
 
     /// Isotropic Gaussian blobs, as scikit-learn's `make_blobs`: `centers`
@@ -112,7 +114,7 @@ public enum Generators {
         }
         (x, y) = shuffled(x, y, d: dim, rng: &rng)
         return Dataset(unchecked: try Tensor(shape: [n, dim], values: x, dtype: dtype),
-                       try Tensor(shape: [n], values: y, dtype: dtype))
+                       try Tensor(shape: [n], values: y, dtype: .int64))
     }
 
     /// Noisy linear regression: `X ~ N(0, I)` of shape `[n, w.count]` and

@@ -69,7 +69,8 @@ extension Tensor {
             switch storage {
             case .float32(let a): return try Tensor(shape: outShape, array: gather(a))
             case .float64(let a): return try Tensor(shape: outShape, array: gather(a))
-            case .bool(let a): return try Tensor(shape: outShape, values: gather(a).map { $0 ? 1 : 0 }, dtype: .bool)
+            case .bool(let a): return try Tensor(shape: outShape, bools: gather(a))
+            case .int64(let a): return try Tensor(shape: outShape, int64s: gather(a))
             }
         } catch {
             preconditionFailure("gatherRows: \(error)")

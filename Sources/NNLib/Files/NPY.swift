@@ -132,6 +132,7 @@ extension TensorFiles {
         case .float32: "<f4"
         case .float64: "<f8"
         case .bool: "|b1"
+        case .int64: "<i8"
         }
     }
 

@@ -6,10 +6,6 @@ import NNTensor
 public struct TensorArchive {
     public var tensors: [(name: String, tensor: Tensor)]
     public var metadata: [(key: String, value: String)]
-    /// Names of tensors the safetensors writer stores as `I64` (PyTorch's
-    /// dtype for `num_batches_tracked`; nn holds it as a float64 count).
-    /// Each of their elements must be an integer; other writers ignore it.
-    var int64Names: Set<String> = []
 
     public init(tensors: [(name: String, tensor: Tensor)], metadata: [(key: String, value: String)] = []) {
         self.tensors = tensors
@@ -162,42 +158,21 @@ extension TensorFiles {
     /// Names must be unique and non-empty.
     public static func writeSafetensors(_ archive: TensorArchive, to path: String) throws(FileError) {
         let header = try safetensorsHeader(archive, path: path)
-        let int64 = try int64Elements(archive, path: path)
         try AtomicFile.write(to: path) { sink throws(FileError) in
             var prefix: [UInt8] = []
             append(UInt64(header.count), &prefix)
             try sink.write(prefix + header)
-            for (name, t) in archive.tensors {
-                if let values = int64[name] { try sink.write(values) } else { try writeElements(t, to: sink) }
-            }
+            for (_, t) in archive.tensors { try writeElements(t, to: sink) }
         }
     }
 
     /// The whole file as bytes (for tests and fuzzers).
     static func encodeSafetensors(_ archive: TensorArchive, path: String = "<memory>") throws(FileError) -> [UInt8] {
         let header = try safetensorsHeader(archive, path: path)
-        let int64 = try int64Elements(archive, path: path)
         var out: [UInt8] = []
         append(UInt64(header.count), &out)
         out += header
-        for (name, t) in archive.tensors { out += int64[name] ?? elementBytes(t) }
-        return out
-    }
-
-    /// The `I64` bytes of the tensors in `archive.int64Names` (small: counters),
-    /// each element checked to be an integer in Int64's range.
-    private static func int64Elements(_ archive: TensorArchive, path: String) throws(FileError) -> [String: [UInt8]] {
-        var out: [String: [UInt8]] = [:]
-        for (name, t) in archive.tensors where archive.int64Names.contains(name) {
-            var bytes: [UInt8] = []
-            for v in t.doubles {
-                guard v.isFinite, v.rounded() == v, v >= -9.2e18, v <= 9.2e18 else {
-                    throw FileError(.write, path, "tensor '\(name)' holds \(v), which cannot be stored as I64")
-                }
-                append(Int64(v), &bytes)
-            }
-            out[name] = bytes
-        }
+        for (_, t) in archive.tensors { out += elementBytes(t) }
         return out
     }
 
@@ -216,7 +191,7 @@ extension TensorFiles {
         var offset = 0
         for (name, t) in archive.tensors {
             guard name != "__metadata__" else { throw FileError(.write, path, "a tensor cannot be named '__metadata__' (the name is reserved)") }
-            let element = archive.int64Names.contains(name) ? FileElement.i64 : FileElement(t.dtype)
+            let element = FileElement(t.dtype)
             let size = t.count * element.size
             parts.append(jsonQuoted(name) + ":{\"dtype\":\"\(element.rawValue)\",\"shape\":[" + t.shape.map(String.init).joined(separator: ",")
                          + "],\"data_offsets\":[\(offset),\(offset + size)]}")

@@ -19,8 +19,8 @@ public enum TensorFiles {
 
 /// An element type as a file stores it, and how it becomes an nn dtype:
 /// floats keep their width (`F16` and `BF16` widen exactly to float32),
-/// bools stay bool, integers become float64 when every value is exact
-/// (|v| ≤ 2^53), else reading is an error.
+/// bools stay bool, integers of every width become int64 (exactly; a `U64`
+/// value beyond 2^63 - 1 is an error, as it has no int64 value).
 enum FileElement: String, Sendable, CaseIterable {
     case f16 = "F16", bf16 = "BF16", f32 = "F32", f64 = "F64", bool = "BOOL"
     case i8 = "I8", i16 = "I16", i32 = "I32", i64 = "I64"
@@ -42,6 +42,7 @@ enum FileElement: String, Sendable, CaseIterable {
         case .float32: self = .f32
         case .float64: self = .f64
         case .bool: self = .bool
+        case .int64: self = .i64
         }
     }
 }
@@ -115,14 +116,14 @@ extension FileElement {
                     }
                     return .success(try Tensor(shape: shape, values: values, dtype: .bool))
                 case .i8, .i16, .i32, .i64, .u8, .u16, .u32, .u64:
-                    var values = [Double](repeating: 0, count: count)
+                    var values = [Int64](repeating: 0, count: count)
                     for i in 0..<count {
                         guard let v = integer(raw, i, bigEndian) else {
-                            return .failure(FileError(.read, path, "\(what): element \(i) (\(integerText(raw, i, bigEndian))) of the \(rawValue) data is not exact as a float64 (|v| > 2^53); nn holds numbers as floats"))
+                            return .failure(FileError(.read, path, "\(what): element \(i) (\(integerText(raw, i, bigEndian))) of the \(rawValue) data is beyond the int64 range (2^63 - 1); nn's integers are int64"))
                         }
                         values[i] = v
                     }
-                    return .success(try Tensor(shape: shape, values: values, dtype: .float64))
+                    return .success(try Tensor(shape: shape, int64s: values))
                 }
             } catch {
                 return .failure(FileError(.read, path, "\(what): \(error)"))
@@ -131,22 +132,18 @@ extension FileElement {
         return try result.get()
     }
 
-    /// Element `i` of an integer type as an exact Double, or nil when it is not exact.
-    private func integer(_ raw: UnsafeRawBufferPointer, _ i: Int, _ big: Bool) -> Double? {
-        let limit: UInt64 = 1 << 53
+    /// Element `i` of an integer type as an int64, or nil when it has none
+    /// (a `U64` above `Int64.max`).
+    private func integer(_ raw: UnsafeRawBufferPointer, _ i: Int, _ big: Bool) -> Int64? {
         switch self {
-        case .i8: return Double(Int8(bitPattern: raw[i]))
-        case .u8: return Double(raw[i])
-        case .i16: return Double(Int16(bitPattern: load(raw, i, big)))
-        case .u16: return Double(load(raw, i, big) as UInt16)
-        case .i32: return Double(Int32(bitPattern: load(raw, i, big)))
-        case .u32: return Double(load(raw, i, big) as UInt32)
-        case .i64:
-            let v = Int64(bitPattern: load(raw, i, big))
-            return v.magnitude <= limit ? Double(v) : nil
-        case .u64:
-            let v: UInt64 = load(raw, i, big)
-            return v <= limit ? Double(v) : nil
+        case .i8: return Int64(Int8(bitPattern: raw[i]))
+        case .u8: return Int64(raw[i])
+        case .i16: return Int64(Int16(bitPattern: load(raw, i, big)))
+        case .u16: return Int64(load(raw, i, big) as UInt16)
+        case .i32: return Int64(Int32(bitPattern: load(raw, i, big)))
+        case .u32: return Int64(load(raw, i, big) as UInt32)
+        case .i64: return Int64(bitPattern: load(raw, i, big))
+        case .u64: return Int64(exactly: load(raw, i, big) as UInt64)
         default: return nil
         }
     }
@@ -176,6 +173,8 @@ extension TensorFiles {
             try chunks(a.count, chunk, sink) { r, out in for v in a[r] { append(v.bitPattern, &out) } }
         case .bool(let a):
             try chunks(a.count, chunk, sink) { r, out in for v in a[r] { out.append(v ? 1 : 0) } }
+        case .int64(let a):
+            try chunks(a.count, chunk, sink) { r, out in for v in a[r] { append(UInt64(bitPattern: v), &out) } }
         }
     }
 
@@ -187,6 +186,7 @@ extension TensorFiles {
         case .float32(let a): for v in a { append(v.bitPattern, &out) }
         case .float64(let a): for v in a { append(v.bitPattern, &out) }
         case .bool(let a): for v in a { out.append(v ? 1 : 0) }
+        case .int64(let a): for v in a { append(UInt64(bitPattern: v), &out) }
         }
         return out
     }

@@ -97,6 +97,7 @@ extension TorchExport {
         case .float32: "dtype=torch.float32"
         case .float64: "dtype=torch.float64"
         case .bool: "dtype=torch.bool"
+        case .int64: "dtype=torch.int64"
         }
     }
 

@@ -54,12 +54,10 @@ public enum TorchExport {
         return String(decoding: bytes.dropLast(3), as: UTF8.self) + ".safetensors"
     }
 
-    /// The weights as they are exported: the state dict, `num_batches_tracked` as `I64`.
+    /// The weights as they are exported: the state dict (`num_batches_tracked`
+    /// is an int64 buffer, stored as `I64` as PyTorch's).
     static func weights(_ model: Module) -> TensorArchive {
-        let entries = model.stateDictionary()
-        var archive = TensorArchive(tensors: entries, metadata: [("format", "pt")])
-        archive.int64Names = Set(entries.map(\.name).filter { $0 == "num_batches_tracked" || $0.hasSuffix(".num_batches_tracked") })
-        return archive
+        TensorArchive(tensors: model.stateDictionary(), metadata: [("format", "pt")])
     }
 
     /// The Python source of `model` as class `className`, loading `weightsFile`

@@ -164,7 +164,8 @@ public enum Hessian {
                     try p.replaceElements(with: t)
                     p.requiresGrad = true
                 }
-                for b in buffers { try b.replaceElements(with: b.detach().to(dtype)) }
+                // float buffers follow the parameters; int64 ones (num_batches_tracked) stay
+                for b in buffers where b.dtype.isFloatingPoint { try b.replaceElements(with: b.detach().to(dtype)) }
                 return try GradMode.with(enabled: true) { try body(params) }
             }
         }
@@ -249,7 +250,7 @@ public enum Hessian {
         init(objective: Objective, leaves: [Tensor], op: String) throws {
             checkpoint = objective.checkpoint
             let y = try objective.loss(leaves, op: op)
-            let gs = try Tensor.gradients(of: y, wrt: leaves, createGraph: true).map { $0.to(objective.dtype) }
+            let gs = try Tensor.gradients(of: y, wrt: leaves, createGraph: true).map { try $0.to(objective.dtype) }
             pieces = gs
             flatGradient = try Tensor.concat(gs.map { try $0.reshape([$0.count]) }, axis: 0)
             layout = objective.layout

@@ -36,7 +36,10 @@ extension Module {
     ///
     /// Every entry is checked before anything is copied, so a failed load
     /// leaves the model as it was. A shape or dtype that differs from the
-    /// model's is always an error (naming each one); with `strict`, so is a
+    /// model's is always an error (naming each one), except a float tensor of
+    /// integers in range for an int64 buffer (`num_batches_tracked` as files
+    /// written before nn had int64 hold it), which loads exactly; with
+    /// `strict`, so is a
     /// missing or unexpected name (listing them all). With `strict: false`
     /// the matching names are loaded and the others reported.
     @discardableResult
@@ -58,7 +61,8 @@ extension Module {
             guard let t = given[name] else { continue }
             if t.shape != target.shape {
                 problems.append("'\(name)' has shape \(FileShape.text(t.shape)) in the state dict but \(FileShape.text(target.shape)) in the model")
-            } else if t.dtype != target.dtype {
+            } else if t.dtype != target.dtype
+                        && !(target.isInt64 && t.dtype.isFloatingPoint && t.doubles.allSatisfy { Int64(exactly: $0) != nil }) {
                 if let i = dtypes.firstIndex(where: { $0.given == t.dtype && $0.model == target.dtype }) {
                     dtypes[i].names.append(name)
                 } else {
@@ -68,7 +72,9 @@ extension Module {
         }
         for d in dtypes {
             let names = d.names.map { "'\($0)'" }.joined(separator: ", ")
-            problems.append("\(names) \(d.names.count == 1 ? "is" : "are") \(d.given) in the state dict but \(d.model) in the model (convert with .to(\"\(d.model)\"), or make the model \(d.given))")
+            let fix = d.model == .int64 ? "an int64 buffer takes int64 or floats of whole numbers"
+                : "convert with .to(\"\(d.model)\"), or make the model \(d.given)"
+            problems.append("\(names) \(d.names.count == 1 ? "is" : "are") \(d.given) in the state dict but \(d.model) in the model (\(fix))")
         }
         if strict {
             if !missing.isEmpty { problems.append("missing from the state dict: " + missing.map { "'\($0)'" }.joined(separator: ", ")) }

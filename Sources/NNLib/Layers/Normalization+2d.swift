@@ -20,7 +20,8 @@ public final class BatchNorm2d: Module {
     public let bias: Tensor
     public let runningMean: Tensor
     public let runningVar: Tensor
-    /// The number of training batches seen (PyTorch's `num_batches_tracked`).
+    /// The number of training batches seen (PyTorch's `num_batches_tracked`),
+    /// an int64 0-d tensor as PyTorch's.
     public let batchesTracked: Tensor
 
     public init(_ channels: Int, eps: Double = 1e-5, momentum: Double = 0.1, dtype: DType = .float32) throws {
@@ -37,7 +38,7 @@ public final class BatchNorm2d: Module {
         bias = try Tensor.zeros([channels], dtype: dtype).requiringGrad()
         runningMean = try Tensor.zeros([channels], dtype: dtype)
         runningVar = try Tensor.ones([channels], dtype: dtype)
-        batchesTracked = Tensor(scalar: 0, dtype: .float64)
+        batchesTracked = Tensor(scalar: 0, dtype: .int64)
     }
 
     /// A copy of `other` with its parameters and running statistics copied through `copier`.

@@ -23,7 +23,8 @@ public final class BatchNorm: Module {
     public let bias: Tensor
     public let runningMean: Tensor
     public let runningVar: Tensor
-    /// The number of training batches seen (PyTorch's `num_batches_tracked`).
+    /// The number of training batches seen (PyTorch's `num_batches_tracked`),
+    /// an int64 0-d tensor as PyTorch's.
     public let batchesTracked: Tensor
 
     public init(_ features: Int, eps: Double = 1e-5, momentum: Double = 0.1, dtype: DType = .float32) throws {
@@ -40,7 +41,7 @@ public final class BatchNorm: Module {
         bias = try Tensor.zeros([features], dtype: dtype).requiringGrad()
         runningMean = try Tensor.zeros([features], dtype: dtype)
         runningVar = try Tensor.ones([features], dtype: dtype)
-        batchesTracked = Tensor(scalar: 0, dtype: .float64)
+        batchesTracked = Tensor(scalar: 0, dtype: .int64)
     }
 
     /// A copy of `other` with its parameters and running statistics copied through `copier`.

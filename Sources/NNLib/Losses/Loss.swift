@@ -26,9 +26,10 @@ func checkSameShape(_ pred: Tensor, _ target: Tensor, op: String) throws {
     }
 }
 
-/// The target in the prediction's dtype (labels are often read as float32).
-func matchingDType(_ target: Tensor, _ pred: Tensor) -> Tensor {
-    target.dtype == pred.dtype ? target : target.to(pred.dtype)
+/// The target in the prediction's dtype (an int64 or bool target converts
+/// exactly below 2^24 for a float32 prediction).
+func matchingDType(_ target: Tensor, _ pred: Tensor) throws -> Tensor {
+    target.dtype == pred.dtype ? target : try target.to(pred.dtype)
 }
 
 /// The mean squared error `mean((pred - target)²)`, as `F.mse_loss`.
@@ -48,8 +49,9 @@ public func l1(_ pred: Tensor, _ target: Tensor, reduction: Reduction = .mean) t
 
 /// Cross-entropy between logits and a target, as `F.cross_entropy`.
 ///
-/// `logits` is `[N, C]`. `target` is either class labels `[N]` (integral
-/// values in `0..<C`, checked) or class probabilities `[N, C]`. With label
+/// `logits` is `[N, C]`. `target` is either class labels `[N]` (an int64
+/// tensor, or a float tensor of integral values, in `0..<C`, checked) or
+/// class probabilities `[N, C]` (floats). With label
 /// smoothing `ε` the target distribution `q` is mixed with the uniform one:
 /// ```
 /// q      = (1 - ε) * onehot(target) + ε / C       (labels)
@@ -69,7 +71,7 @@ public func crossEntropy(_ logits: Tensor, _ target: Tensor, labelSmoothing: Dou
     let (n, c) = (logits.shape[0], logits.shape[1])
     var q: Tensor
     if target.shape == logits.shape {
-        q = matchingDType(target, logits)
+        q = try matchingDType(target, logits)
     } else if target.rank == 1 {
         guard target.shape[0] == n else {
             throw TensorError(op: op, "logits have \(n) rows but the target has \(target.shape[0]) labels")
@@ -85,7 +87,8 @@ public func crossEntropy(_ logits: Tensor, _ target: Tensor, labelSmoothing: Dou
 
 /// The negative log-likelihood of class labels under log-probabilities, as
 /// `F.nll_loss`: `loss_i = -logProbs[i, target_i]`. `logProbs` is `[N, C]`
-/// (for example from `logSoftmax`), `target` is `[N]` labels in `0..<C`.
+/// (for example from `logSoftmax`), `target` is `[N]` labels in `0..<C`
+/// (int64, or floats of integral values).
 public func nll(_ logProbs: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
     let op = "nll"
     guard logProbs.rank == 2 else {
@@ -108,7 +111,7 @@ public func nll(_ logProbs: Tensor, _ target: Tensor, reduction: Reduction = .me
 /// gradient is `sigmoid(z) - y`, exact at `z = 0` as well.
 public func binaryCrossEntropy(logits: Tensor, target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
     try checkSameShape(logits, target, op: "binary_cross_entropy")
-    let y = matchingDType(target, logits)
+    let y = try matchingDType(target, logits)
     let lo = try y.min().item(), hi = try y.max().item()
     guard lo >= 0, hi <= 1 else {
         throw TensorError(op: "binary_cross_entropy", "targets must be in [0, 1], got values from \(lo) to \(hi)")

@@ -1,13 +1,20 @@
 import NNTensor
 
-/// Class labels and classification metrics. Labels are tensors of integral
-/// values (nn stores them as floats); every function that reads them checks
-/// they are whole numbers in range, and says which one is not.
+/// Class labels and classification metrics. Labels are int64 tensors (what
+/// `argmax`, `randint` and `read_csv` give), or float tensors of integral
+/// values; every function that reads them checks they are whole numbers in
+/// range, and says which one is not.
 
 /// The labels of `target` as integers, each checked to be integral and in
 /// `0..<classes`; `what` names them in messages ("target label", or
 /// "predicted label" when the labels are predictions).
 public func classLabels(_ target: Tensor, classes: Int, op: String = "labels", what: String = "target label") throws -> [Int] {
+    if let a = target.int64s {
+        for (i, v) in a.enumerated() where v < 0 || v >= Int64(classes) {
+            throw TensorError(op: op, "\(what) \(v) at index \(i) is out of range for \(classes) classes (labels must be in 0..<\(classes))")
+        }
+        return a.map { Int($0) }
+    }
     var out = [Int]()
     out.reserveCapacity(target.count)
     for (i, v) in target.doubles.enumerated() {
@@ -25,7 +32,8 @@ public func classLabels(_ target: Tensor, classes: Int, op: String = "labels", w
 }
 
 /// One-hot rows for class labels: shape `labels.shape + [classes]`, with a 1
-/// in column `label` of each row, as `F.one_hot`.
+/// in column `label` of each row, as `F.one_hot`. In `dtype`, by default the
+/// labels' own (int64 labels give int64 rows, as PyTorch).
 public func oneHot(_ labels: Tensor, classes: Int, dtype: DType? = nil, op: String = "one_hot") throws -> Tensor {
     guard classes >= 1 else {
         throw TensorError(op: op, "classes must be >= 1, got \(classes)")
@@ -43,7 +51,7 @@ public func oneHot(_ labels: Tensor, classes: Int, dtype: DType? = nil, op: Stri
 /// binary logits) 1 where the score is above `threshold`, else 0.
 public func predictedClasses(_ scores: Tensor, threshold: Double = 0, op: String = "accuracy") throws -> [Int] {
     if scores.rank == 2 && scores.shape[1] > 1 {
-        return try scores.argmax(axis: 1).doubles.map { Int($0) }
+        return (try scores.argmax(axis: 1).int64s ?? []).map { Int($0) }
     }
     guard scores.rank == 1 || (scores.rank == 2 && scores.shape[1] == 1) else {
         throw TensorError(op: op, "expected scores of shape [N, C] or [N], got \(scores.shape)")
@@ -98,18 +106,18 @@ public func confusionMatrix(_ scores: Tensor, _ target: Tensor, classes: Int? = 
     return try confusionCounts(pred, labels, classes: c)
 }
 
-/// The `[C, C]` counts of (truth, prediction) pairs. A prediction outside
+/// The `[C, C]` counts of (truth, prediction) pairs, an int64 tensor. A prediction outside
 /// `0..<classes` is an error naming it (it would otherwise be dropped, and
 /// the matrix would sum to fewer than the samples).
 public func confusionCounts(_ pred: [Int], _ truth: [Int], classes c: Int, op: String = "confusion_matrix") throws -> Tensor {
     // c * c is checked (and the memory asked for) before anything is allocated
-    let n = try Shape.reserve([c, c], dtype: .float64, op: op)
-    var m = [Double](repeating: 0, count: n)
+    let n = try Shape.reserve([c, c], dtype: .int64, op: op)
+    var m = [Int64](repeating: 0, count: n)
     for (i, (p, t)) in zip(pred, truth).enumerated() {
         guard p >= 0, p < c else {
             throw TensorError(op: op, "predicted class \(p) at index \(i) is out of range for \(c) classes (predictions must be in 0..<\(c); pass classes: \(p + 1) or more)")
         }
         m[t * c + p] += 1
     }
-    return try Tensor(shape: [c, c], values: m, dtype: .float64)
+    return try Tensor(shape: [c, c], int64s: m)
 }

@@ -122,7 +122,7 @@ extension Optimizer {
         switch t.storage {
         case .float32(let a): return try Tensor(shape: t.shape, array: f32(a))
         case .float64(let a): return try Tensor(shape: t.shape, array: f64(a))
-        case .bool: throw TensorError(op: "optimizer state", "a state buffer is bool; optimizers keep float32 or float64 state")
+        case .bool, .int64: throw TensorError(op: "optimizer state", "a state buffer is \(t.dtype); optimizers keep float32 or float64 state")
         }
     }
 

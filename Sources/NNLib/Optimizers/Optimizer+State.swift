@@ -49,7 +49,7 @@ extension Optimizer {
                 switch stored {
                 case .float32(let a): t = try? Tensor(shape: p.shape, array: Array(a[range]))
                 case .float64(let a): t = try? Tensor(shape: p.shape, array: Array(a[range]))
-                case .bool: t = nil
+                case .bool, .int64: t = nil
                 }
                 if let t { buffers.append((i, names[j], t)) }
             }

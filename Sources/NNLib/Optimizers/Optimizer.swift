@@ -46,6 +46,9 @@ public class Optimizer: CustomStringConvertible {
             guard p.isLeaf else {
                 throw TensorError(op: name, "parameter \(i) is the result of an op, not a leaf; optimise the tensor you created with param(...) instead")
             }
+            guard p.dtype.isFloatingPoint else {
+                throw TensorError(op: name, "parameter \(i) is a \(p.dtype) tensor; only float32 and float64 tensors have gradients to optimise (convert it with .to(\"float32\"))")
+            }
             guard seen.insert(ObjectIdentifier(p)).inserted else {
                 throw TensorError(op: name, "parameter \(i) appears more than once in the parameter list")
             }

@@ -121,7 +121,8 @@ public final class CurvatureWatcher {
 
     /// The gradient norm and the extreme Ritz values of the loss on `(X, y)` at the current parameters.
     public func estimate(_ X: Tensor, _ y: Tensor) throws -> Estimate {
-        let x64 = X.detach().to(.float64), y64 = y.detach().to(.float64)
+        // int64 labels stay int64 (the loss reads them as labels); float data widens
+        let x64 = try X.detach().to(.float64), y64 = y.dtype.isFloatingPoint ? try y.detach().to(.float64) : y.detach()
         let f = try Hessian.Objective(parameters: parameters, buffers: buffers) { [loss] in try loss(x64, y64) }
         return try f.probe(at: f.point, op: "fit") { p in
             let r = try Hessian.lanczos(dimension: f.dimension, k: 1, which: .both,

@@ -45,7 +45,7 @@ extension Builtins {
         Builtin("read_csv", [.required("path"), .optional("target"), .optional("encode", .bool(false)),
                              .optional("missing", .string("error")), .optional("dtype")], area: "Data",
                 summary: "Reads a numeric CSV file with a header row: `d.X` `[N, D]`, `d.y` `[N]` (the `target` column), `d.columns`.",
-                discussion: "A text cell is an error naming its row and column unless `encode: true` (each text column becomes integer categories in sorted order, listed in `d.categories`). A missing value (`NA`, empty, `NaN`, `NULL`) is an error unless `missing: \"drop\"`, which drops the row. `d.notes` says what was done. Relative paths are from the working directory. An error quotes the file (the bad cell, the header's names) only when the file policy is unrestricted (`nn` without `--sandbox`); under any other policy it names rows, lines and columns by number, so a message shows nothing the file holds." + filePolicyDoc) { a in
+                discussion: "A text cell is an error naming its row and column unless `encode: true` (each text column becomes integer categories in sorted order, listed in `d.categories`; an encoded `target` column gives `d.y` as int64 class labels). Numbers are float32 unless `dtype:` says otherwise (a numeric target column too: convert class labels with `d.y.to(\"int64\")`). A missing value (`NA`, empty, `NaN`, `NULL`) is an error unless `missing: \"drop\"`, which drops the row. `d.notes` says what was done. Relative paths are from the working directory. An error quotes the file (the bad cell, the header's names) only when the file policy is unrestricted (`nn` without `--sandbox`); under any other policy it names rows, lines and columns by number, so a message shows nothing the file holds." + filePolicyDoc) { a in
             let path = try a.path("path", .read)
             let target: String? = try a["target"].isNil ? nil : try a.string("target")
             let m = try a.string("missing")
@@ -106,21 +106,21 @@ extension Builtins {
             return .object(DataLoaderObject(l))
         },
         Builtin("moons", [.required("n"), .optional("noise", .number(0.1)), .optional("seed", .number(0)), .optional("dtype")],
-                area: "Data", summary: "Two interleaving half circles (scikit-learn's `make_moons`): `(X [n, 2], y [n])`.",
+                area: "Data", summary: "Two interleaving half circles (scikit-learn's `make_moons`): `(X [n, 2], y [n])`, `y` int64 class labels.",
                 discussion: "```\nclass 0: (cos t, sin t),              t = linspace(0, π, n/2)\nclass 1: (1 - cos t, 1 - sin t - 0.5)\n```\nplus Gaussian noise of standard deviation `noise`; rows shuffled.") { a in
             pairValue(try Generators.twoMoons(n: try count(a, "n"), noise: try a.number("noise"), seed: try Convert.seed(a, "seed"),
                                               dtype: try dtypeOption(a, "dtype")))
         },
         Builtin("spirals", [.required("n"), .optional("classes", .number(2)), .optional("noise", .number(0.2)),
                             .optional("seed", .number(0)), .optional("dtype")], area: "Data",
-                summary: "`classes` interleaved spiral arms of `n` points in all (CS231n): `(X [n, 2], y [n])`.",
+                summary: "`classes` interleaved spiral arms of `n` points in all (CS231n): `(X [n, 2], y [n])`, `y` int64 class labels.",
                 discussion: "For arm `k`: `r = linspace(0, 1, m)`, `t = linspace(4k, 4(k+1), m) + noise * N(0, 1)`, point `(r sin t, r cos t)`.") { a in
             pairValue(try Generators.spirals(n: try count(a, "n"), classes: try a.int("classes"), noise: try a.number("noise"),
                                              seed: try Convert.seed(a, "seed"), dtype: try dtypeOption(a, "dtype")))
         },
         Builtin("blobs", [.required("n"), .optional("centers", .number(3)), .optional("dim", .number(2)), .optional("std", .number(1)),
                           .optional("seed", .number(0)), .optional("dtype")], area: "Data",
-                summary: "Isotropic Gaussian blobs (scikit-learn's `make_blobs`): `(X [n, dim], y [n])`.",
+                summary: "Isotropic Gaussian blobs (scikit-learn's `make_blobs`): `(X [n, dim], y [n])`, `y` int64 class labels.",
                 discussion: "`centers` centres uniform in `[-10, 10]^dim`; samples dealt round-robin, each `centre + std * N(0, I)`; rows shuffled.") { a in
             pairValue(try Generators.blobs(n: try count(a, "n"), centers: try a.int("centers"), dim: try a.int("dim"),
                                            std: try a.number("std"), seed: try Convert.seed(a, "seed"),

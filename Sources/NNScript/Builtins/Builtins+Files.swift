@@ -74,7 +74,7 @@ extension Builtins {
         },
         Builtin("load", [.required("path")], area: "Files",
                 summary: "Reads a `.npy` file as a tensor, or a `.safetensors` or `.npz` file as a record `name -> tensor`.",
-                discussion: "The format follows the file name. float32, float64 and bool data keep their dtype; float16 and bfloat16 become float32 (exactly); integer data (int8 to int64, uint8 to uint64, such as PyTorch's `num_batches_tracked`) becomes float64 when every value is exact (|v| ≤ 2^53), else it is an error. `.npy` files in Fortran order are read in C order; big-endian data is swapped. `.npz` members may be stored or deflated (`np.savez_compressed`). A record's fields are in file order; load a model's weights with `model.load_state_dict(load(path))`." + fileDoc) { a in
+                discussion: "The format follows the file name. float32, float64 and bool data keep their dtype; float16 and bfloat16 become float32 (exactly); integer data (int8 to int64, uint8 to uint64, such as PyTorch's `num_batches_tracked` or label arrays) becomes int64, exactly (a uint64 value above 2^63 - 1 is an error); an int64 tensor is written as `<i8` (`.npy`) or `I64` (safetensors). `.npy` files in Fortran order are read in C order; big-endian data is swapped. `.npz` members may be stored or deflated (`np.savez_compressed`). A record's fields are in file order; load a model's weights with `model.load_state_dict(load(path))`." + fileDoc) { a in
             let (path, format) = try tensorFile(a, .read, lead: "nn reads")
             do {
                 switch format {

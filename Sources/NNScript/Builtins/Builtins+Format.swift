@@ -19,7 +19,8 @@ extension Builtins {
             The output is Python's, character for character. \
             A tensor formats elementwise: its values in brackets, each element as the spec writes it, \
             right-aligned to the widest (`format(tensor([0.5, 2]), \".2f\")` is `\"[0.50, 2.00]\"`); \
-            a scalar tensor is its one number (`"{loss:.4f}"` for a tensor loss). \
+            a scalar tensor is its one number (`"{loss:.4f}"` for a tensor loss); \
+            an int64 tensor takes the integer types (`"{labels:d}"`), for elements within ±2**53. \
             A string takes fill, align, width and precision (the most characters kept); \
             a bool or nil its text (`true`, `nil`) with fill, align and width. \
             Lists, tuples and records take no spec (format their items one by one); \
@@ -60,6 +61,10 @@ extension Value {
     static func formatted(_ t: Tensor, _ spec: FormatSpec) throws(FormatSpecError) -> String {
         if t.isBool {
             throw FormatSpecError(spec.text, "a bool tensor has no number format; convert it with t.to(\"float32\") first")
+        }
+        // a spec writes doubles: an int64 beyond 2**53 would be rounded
+        if let a = t.int64s, let big = a.first(where: { $0.magnitude > 1 << 53 }) {
+            throw FormatSpecError(spec.text, "the int64 element \(big) is beyond ±2**53, where a format spec (which writes doubles) would round it; print the tensor without a spec")
         }
         let single = t.dtype == .float32
         _ = try spec.format(number: 0, plain: "0")  // what the spec alone rules out ('s', a precision without a type)

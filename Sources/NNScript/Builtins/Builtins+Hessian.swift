@@ -78,7 +78,8 @@ extension Builtins {
         // The tools compute in float64 (the parameters and buffers are
         // widened for each evaluation): the data are widened once here.
         let (x32, y32) = try DataArg.pair(try a.needed("data"), op)
-        let x = x32.detach().to(.float64), y = y32.detach().to(.float64)
+        // (int64 labels stay int64: the loss reads them as labels)
+        let x = try x32.detach().to(.float64), y = y32.dtype.isFloatingPoint ? try y32.detach().to(.float64) : y32.detach()
         guard try a["x"].isNil else {
             throw a.error("x is the point of a function f(x); a model's point is its parameters, so omit x with loss: and data:")
         }

@@ -46,7 +46,7 @@ extension Builtins {
         Builtin("cross_entropy", [.required("logits"), .required("target"), .optional("label_smoothing", .number(0)),
                                   .optional("reduction", .string("mean"))], area: "Losses",
                 summary: "Cross-entropy of logits `[N, C]` against labels `[N]` or probabilities `[N, C]`, as `F.cross_entropy`.",
-                discussion: "With label smoothing `ε` the target distribution is mixed with the uniform one:\n```\nq      = (1 - ε) * one_hot(target) + ε / C\nloss_i = -Σ_c q[i, c] * log_softmax(logits)[i, c]\n```\nLabels must be whole numbers in `0..<C`. " + reductionDoc) { a in
+                discussion: "With label smoothing `ε` the target distribution is mixed with the uniform one:\n```\nq      = (1 - ε) * one_hot(target) + ε / C\nloss_i = -Σ_c q[i, c] * log_softmax(logits)[i, c]\n```\nLabels are an int64 tensor (what `argmax`, `randint` and an encoded `read_csv` target give) or a float tensor of whole numbers (an integral float reads as that integer; `0.5` is an error), in `0..<C`. " + reductionDoc) { a in
             let z = try tensorArg(a, "logits")
             return .tensor(try NNLib.crossEntropy(z, try target(a, "target", like: z), labelSmoothing: try a.number("label_smoothing"),
                                             reduction: try reduction(a, "reduction")))
@@ -60,7 +60,7 @@ extension Builtins {
         },
         Builtin("nll", [.required("log_probs"), .required("target"), .optional("reduction", .string("mean"))], area: "Losses",
                 summary: "The negative log-likelihood of labels `[N]` under log-probabilities `[N, C]`, as `F.nll_loss`.",
-                discussion: "```\nloss_i = -log_probs[i, target[i]]\n```\n" + reductionDoc) { a in
+                discussion: "```\nloss_i = -log_probs[i, target[i]]\n```\nLabels are an int64 tensor (what `argmax`, `randint` and an encoded `read_csv` target give) or a float tensor of whole numbers (an integral float reads as that integer; `0.5` is an error), in `0..<C`. " + reductionDoc) { a in
             let z = try tensorArg(a, "log_probs")
             return .tensor(try NNLib.nll(z, try target(a, "target", like: z), reduction: try reduction(a, "reduction")))
         },
@@ -73,14 +73,15 @@ extension Builtins {
             return .number(try NNLib.accuracy(s, try target(a, "target", like: s), threshold: threshold))
         },
         Builtin("one_hot", [.required("labels"), .required("classes"), .optional("dtype")], area: "Losses",
-                summary: "One-hot rows for class labels: shape `labels.shape + [classes]`, as `F.one_hot`.") { a in
+                summary: "One-hot rows for class labels: shape `labels.shape + [classes]`, as `F.one_hot`.",
+                discussion: "`labels` are an int64 tensor or whole numbers (a float `0.5` is an error), each in `0..<classes`. The rows are in `dtype`, by default the labels' own: int64 labels give int64 rows, as PyTorch; float32 labels (`tensor([0, 2])`) give float32 rows.") { a in
             let y = try tensorLike(a, "labels")
             let dt: DType? = try a["dtype"].isNil ? nil : try dtypeOption(a, "dtype")
             return .tensor(try NNLib.oneHot(y, classes: try a.int("classes"), dtype: dt))
         },
         Builtin("confusion_matrix", [.required("pred"), .required("target"), .optional("classes")], area: "Losses",
                 summary: "The `[C, C]` confusion matrix: entry `[i, j]` counts samples of true class `i` predicted as `j`.",
-                discussion: "`pred` is class scores `[N, C]` (argmax), binary logits `[N]`, or predicted labels `[N]` (when `classes` > 2). Rows are the truth, as in scikit-learn.") { a in
+                discussion: "`pred` is class scores `[N, C]` (argmax), binary logits `[N]`, or predicted labels `[N]` (when `classes` > 2). Rows are the truth, as in scikit-learn. The counts are an int64 tensor.") { a in
             let s = try tensorLike(a, "pred")
             let y = try target(a, "target", like: s)
             let c = try a.optionalInt("classes")

@@ -71,11 +71,12 @@ extension Builtins {
         },
         Builtin("round", [.required("x"), .optional("digits")], area: "Math",
                 summary: "`x` rounded to an integer, or to `digits` decimals (halves to even, as Python).",
-                discussion: "Rounds the exact binary value, as Python's `round`: `round(2.675, 2)` is `2.67` (2.675 is 2.67499999... in binary), `round(5297.85, 1)` is `5297.9`. Negative `digits` round to tens, hundreds, ...; a number with fewer decimals than `digits` is returned as it is, and a finite number never becomes `inf` (a result too large is an error). Without `digits` the result is an integer, so never `-0`; with `digits` a zero keeps the sign of `x` (`round(-0.04, 1)` is `-0`), as Python's floats. A tensor rounds elementwise in its own dtype (a float32 tensor rounds its float32 values).") { a in
+                discussion: "Rounds the exact binary value, as Python's `round`: `round(2.675, 2)` is `2.67` (2.675 is 2.67499999... in binary), `round(5297.85, 1)` is `5297.9`. Negative `digits` round to tens, hundreds, ...; a number with fewer decimals than `digits` is returned as it is, and a finite number never becomes `inf` (a result too large is an error). Without `digits` the result is an integer, so never `-0`; with `digits` a zero keeps the sign of `x` (`round(-0.04, 1)` is `-0`), as Python's floats. A tensor rounds elementwise in its own dtype (a float32 tensor rounds its float32 values); an int64 tensor is returned as it is (with negative `digits`, rounded to tens, hundreds, ... exactly, halves to even).") { a in
             let x = try a["x"]
             if case .nil = try a["digits"] {
                 switch x {
                 case .number(let d): return .number(integral(d.rounded(.toNearestOrEven)))
+                case .tensor(let t) where t.isInt64: return .tensor(t)  // integers are already round
                 case .tensor(let t):
                     _ = try sized(t, "round", dtype: .float64)
                     return .tensor(try Tensor(shape: t.shape, values: t.doubles.map { $0.rounded(.toNearestOrEven) }, dtype: t.dtype))
@@ -133,6 +134,7 @@ extension Builtins {
     private static func rounding(_ a: BuiltinArguments, _ rule: FloatingPointRoundingRule) throws -> Value {
         switch try a["x"] {
         case .number(let d): return .number(integral(d.rounded(rule)))
+        case .tensor(let t) where t.isInt64: return .tensor(t)  // integers are already whole
         case .tensor(let t):
             _ = try sized(t, a.builtin.name, dtype: .float64)
             return .tensor(try Tensor(shape: t.shape, values: t.doubles.map { $0.rounded(rule) }, dtype: t.dtype))

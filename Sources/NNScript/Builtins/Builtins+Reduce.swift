@@ -116,7 +116,13 @@ extension Builtins {
         switch v {
         case .number(let d): return t.scalar(d)
         case .tensor(let u): return u
-        case .list, .tuple: return try TensorBridge.make(v, dtype: t.dtype, a.builtin.name)
+        case .list, .tuple:
+            guard t.isInt64 else { return try TensorBridge.make(v, dtype: t.dtype, a.builtin.name) }
+            // with an int64 tensor, a list is read by its values as a number
+            // is (`Tensor.scalar`): integers stay int64, anything else float32
+            let wide = try TensorBridge.make(v, dtype: .float64, a.builtin.name)
+            let integral = wide.doubles.allSatisfy { Int64(exactly: $0) != nil }
+            return try TensorBridge.make(v, dtype: integral ? .int64 : nil, a.builtin.name)
         default: throw try a.bad(name, "tensor or number")
         }
     }
@@ -190,21 +196,25 @@ extension Builtins {
     }
 
     static let reductions: [Builtin] = [
-        reduction("sum", "The sum of the elements (along `axis`).", list: { $0.reduce(0, +) }) {
+        reduction("sum", "The sum of the elements (along `axis`).",
+                  "A bool tensor sums to the count of its true elements (float32); an int64 tensor to an int64, wrapping on overflow as NumPy's.",
+                  list: { $0.reduce(0, +) }) {
             try $0.sum(axes: $1, keepdims: $2)
         },
-        reduction("mean", "The arithmetic mean (along `axis`).", list: { xs in
+        reduction("mean", "The arithmetic mean (along `axis`).",
+                  "The mean of a bool or int64 tensor is float32 (of int64, summed in float64 first).", list: { xs in
             guard !xs.isEmpty else { throw BuiltinError("mean: empty list") }
             return xs.reduce(0, +) / Double(xs.count)
         }) { try $0.mean(axes: $1, keepdims: $2) },
         extremum("max", true),
         extremum("min", false),
         Builtin("argmax", [.required("t"), .optional("axis"), .optional("keepdims", .bool(false))], area: "Tensors",
-                summary: "The index of the largest element (of the flattened tensor, or along `axis`).") { a in
+                summary: "The index of the largest element (of the flattened tensor, or along `axis`), as an int64 tensor.",
+                discussion: "The first one on ties; the first NaN if there is one, as `torch.argmax`. The indices are int64 whatever the input's dtype, so `argmax(scores, axis: 1)` compares, indexes and feeds `one_hot` and the losses as labels do.") { a in
             .tensor(try tensorArg(a, "t").argmax(axis: try a.optionalInt("axis"), keepdims: try a.bool("keepdims")))
         },
         Builtin("argmin", [.required("t"), .optional("axis"), .optional("keepdims", .bool(false))], area: "Tensors",
-                summary: "The index of the smallest element (of the flattened tensor, or along `axis`).") { a in
+                summary: "The index of the smallest element (of the flattened tensor, or along `axis`), as an int64 tensor.") { a in
             .tensor(try tensorArg(a, "t").argmin(axis: try a.optionalInt("axis"), keepdims: try a.bool("keepdims")))
         },
         reduction("var", "The variance with Bessel's correction (along `axis`).",

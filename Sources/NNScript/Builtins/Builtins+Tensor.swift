@@ -42,7 +42,8 @@ extension Builtins {
 
     static let creation: [Builtin] = [
         Builtin("tensor", [.required("data"), .optional("dtype")], area: "Tensors",
-                summary: "A tensor from a number or nested lists of numbers (float32 unless `dtype: \"float64\"`).") { a in
+                summary: "A tensor from a number or nested lists of numbers (float32 unless `dtype:` says otherwise).",
+                discussion: "`tensor([1, 2])` is float32: nn numbers are doubles, a literal list has no int/float distinction, and literal tensors are mostly used for float math. Pass `dtype: \"int64\"` for integers (labels, indices); every value must then be an integer in [-2**63, 2**63), else it is an error naming the value. A list of bools makes a bool tensor; a list of int64 tensors stays int64. A tensor given as `data` is converted as `.to(dtype)` does (to int64, floats truncate toward zero).") { a in
             let dt: DType? = try a["dtype"].isNil ? nil : try dtypeArg(a, "dtype")
             return .tensor(try TensorBridge.make(try a["data"], dtype: dt, "tensor"))
         },
@@ -93,14 +94,17 @@ extension Builtins {
             return .tensor(try withGenerator(a, "seed") { try Tensor.rand(shape, dtype: dt, using: &$0) })
         },
         Builtin("randint", [.required("low"), .required("high"), .required("shape"), .optional("seed"), .optional("dtype")],
-                area: "Tensors", summary: "Uniform random integers in `[low, high)`, as a tensor.") { a in
-            let lo = try a.int("low"), hi = try a.int("high"), shape = try shapeArg(a, "shape"), dt = try dtypeArg(a, "dtype")
+                area: "Tensors", summary: "Uniform random integers in `[low, high)`, as an int64 tensor (or `dtype:` a float dtype).") { a in
+            let lo = try a.int("low"), hi = try a.int("high"), shape = try shapeArg(a, "shape")
+            let dt = try TensorBridge.dtype(try a["dtype"], "randint", default: .int64)
             return .tensor(try withGenerator(a, "seed") { try Tensor.randint(lo, hi, shape, dtype: dt, using: &$0) })
         },
         Builtin("param", [.required("t")], area: "Tensors",
                 summary: "A leaf tensor that requires grad: `backward()` accumulates into its `.grad`.") { a in
             let t = try tensorLike(a, "t")
-            if t.isBool { throw try a.bad("t", message: "a bool tensor cannot require grad; convert it with .to(\"float32\")") }
+            if !t.dtype.isFloatingPoint {
+                throw try a.bad("t", message: "\(t.isInt64 ? "an" : "a") \(t.dtype) tensor cannot require grad; convert it with .to(\"float32\")")
+            }
             return .tensor(t.isLeaf && !t.requiresGrad ? t.requiringGrad() : t.detach().requiringGrad())
         },
         Builtin("assign", [.required("t"), .required("value")], area: "Tensors",
@@ -117,15 +121,17 @@ extension Builtins {
         Builtin("clone", [.required("t")], area: "Tensors", summary: "A copy of the values (not tracked).") { a in
             .tensor(try tensorArg(a, "t").clone())
         },
-        Builtin("item", [.required("t")], area: "Tensors", summary: "The number held by a one-element tensor (a bool for a bool tensor).") { a in
+        Builtin("item", [.required("t")], area: "Tensors", summary: "The number held by a one-element tensor (a bool for a bool tensor).",
+                discussion: "An int64 element beyond ±2**53 is an error: an nn number is a double and cannot hold it exactly.") { a in
             let t = try tensorArg(a, "t")
             let v = try t.item()
             return t.isBool ? .bool(v != 0) : .number(v)
         },
-        Builtin("tolist", [.required("t")], area: "Tensors", summary: "The values as nested lists of numbers (of bools for a bool tensor).") { a in
+        Builtin("tolist", [.required("t")], area: "Tensors", summary: "The values as nested lists of numbers (of bools for a bool tensor).",
+                discussion: "An int64 element beyond ±2**53 is an error, as for `item`.") { a in
             let t = try tensorArg(a, "t")
             try Iterate.checkCount(t.count, "tensor", "tolist")
-            let values = t.doubles
+            let values = try t.exactDoubles(op: "tolist")
             let element: (Double) -> Value = t.isBool ? { .bool($0 != 0) } : { .number($0) }
             if t.shape.isEmpty { return element(values.first ?? 0) }
             var index = 0
@@ -144,7 +150,8 @@ extension Builtins {
             return level(0)
         },
         Builtin("to", [.required("t"), .required("dtype")], area: "Tensors",
-                summary: "The tensor converted to `dtype` (\"float32\", \"float64\" or \"bool\": `x != 0`).") { a in
+                summary: "The tensor converted to `dtype` (\"float32\", \"float64\", \"int64\", or \"bool\": `x != 0`).",
+                discussion: "To int64 a float truncates toward zero (`-1.7` becomes `-1`, as PyTorch); NaN, ±inf and values outside [-2**63, 2**63) are errors naming the value. From int64 to a float the value rounds to the nearest: exact below 2**24 for float32 and 2**53 for float64. Names: \"float32\" (\"f32\", \"float\"), \"float64\" (\"f64\", \"double\"), \"int64\" (\"i64\", \"long\", \"int\"), \"bool\". Converting between float dtypes is recorded (gradients flow back); to or from int64 and bool it is not.") { a in
             .tensor(try tensorArg(a, "t").to(try dtypeArg(a, "dtype")))
         },
         Builtin("backward", [.required("t"), .optional("seed"), .optional("create_graph", .bool(false)), .optional("retain_graph")], area: "Autodiff",

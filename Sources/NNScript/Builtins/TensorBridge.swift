@@ -10,9 +10,10 @@ enum TensorBridge {
         case .multiply: return try a * b
         case .divide: return try a / b
         case .power:
-            // a 0-d exponent of the same dtype takes the scalar path; other
-            // dtypes are refused by Tensor.pow as + - * / refuse them
-            if b.shape.isEmpty, !b.isTracked, b.dtype == a.dtype || b.isBool {
+            // a 0-d exponent of the same float dtype takes the scalar path;
+            // other dtypes are refused by Tensor.pow as + - * / refuse them,
+            // and int64 goes there too (it refuses negative integer powers)
+            if b.shape.isEmpty, !b.isTracked, !a.isInt64, b.dtype == a.dtype || b.isBool {
                 return try Builtins.sized(a, "pow").pow(try b.item())
             }
             return try Tensor.pow(a, b)
@@ -27,6 +28,16 @@ enum TensorBridge {
         case .and, .or:
             let f = op == .and ? "logical_and" : "logical_or"
             throw BuiltinError("'\(op.rawValue)' needs bools, got tensors (for masks elementwise, use \(f)(a, b))")
+        }
+    }
+
+    /// The 0-d tensor a number becomes when it meets `t` under `op`
+    /// (`Tensor.scalar`: the tensor's float dtype, or by its value for
+    /// int64); for a comparison `Tensor.comparisonScalar`, exact for int64.
+    static func number(_ x: Double, meeting t: Tensor, _ op: BinaryOperator) -> Tensor {
+        switch op {
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: t.comparisonScalar(x)
+        default: t.scalar(x)
         }
     }
 
@@ -78,7 +89,7 @@ enum TensorBridge {
         switch v {
         case .nil: return d
         case .string(let s):
-            guard let t = DType(name: s) else { throw BuiltinError("\(op): unknown dtype \(Value.quote(s)) (use \"float32\", \"float64\" or \"bool\")") }
+            guard let t = DType(name: s) else { throw BuiltinError("\(op): unknown dtype \(Value.quote(s)) (use \"float32\", \"float64\", \"int64\" or \"bool\")") }
             return t
         default:
             throw BuiltinError("\(op): dtype must be a string, got \(v.typeName)")
@@ -87,10 +98,12 @@ enum TensorBridge {
 
     /// Builds a tensor from a number, nested lists of numbers, or a tensor.
     /// Without a dtype, nested lists of bools (and nothing else) make a bool
-    /// tensor, as in PyTorch; anything else is float32.
+    /// tensor, as in PyTorch, and nested int64 tensors (and nothing else) an
+    /// int64 tensor; anything else is float32. For int64 every value must be
+    /// an integer in range (int64 tensors inside are taken exactly).
     static func make(_ v: Value, dtype: DType?, _ op: String) throws -> Tensor {
         if case .tensor(let t) = v {
-            if let dtype, dtype != t.dtype { return t.to(dtype) }
+            if let dtype, dtype != t.dtype { return try t.to(dtype) }
             return t
         }
         var shape: [Int] = []
@@ -123,12 +136,26 @@ enum TensorBridge {
         let count = try Shape.count(shape, op: op)
         values.reserveCapacity(count)
         var allBools = count > 0 || { if case .bool = v { return true }; return false }()
+        // every value as an exact int64 while they all are integers (int64
+        // tensors taken exactly, not through a double); allInt64: only int64 tensors
+        var ints: [Int64] = [], intsExact = true
+        var allInt64 = count > 0 || { if case .tensor(let t) = v { return t.isInt64 }; return false }()
+        func note(_ t: Tensor) {
+            allBools = allBools && t.isBool
+            allInt64 = allInt64 && t.isInt64
+            if let a = t.int64s { ints += a } else {
+                for d in t.doubles { if let i = Int64(exactly: d) { ints.append(i) } else { intsExact = false } }
+            }
+        }
         func walk(_ x: Value, _ d: Int) throws {
             if d == shape.count {
                 switch x {
-                case .number(let n): values.append(n); allBools = false
-                case .bool(let b): values.append(b ? 1 : 0)
-                case .tensor(let t) where t.shape.isEmpty: values.append(try t.item()); allBools = allBools && t.isBool
+                case .number(let n):
+                    values.append(n); allBools = false; allInt64 = false
+                    if let i = Int64(exactly: n) { ints.append(i) } else { intsExact = false }
+                case .bool(let b): values.append(b ? 1 : 0); ints.append(b ? 1 : 0); allInt64 = false
+                case .tensor(let t) where t.shape.isEmpty:
+                    values.append(t.storage.double(at: 0)); note(t)
                 default: throw BuiltinError("\(op): expected a number, got \(x.typeName)")
                 }
                 return
@@ -142,7 +169,7 @@ enum TensorBridge {
                     throw BuiltinError("\(op): ragged nested list (a tensor of shape \(fmtShape(t.shape)) where shape \(fmtShape(Array(shape[d...]))) was expected)")
                 }
                 values += t.doubles
-                allBools = allBools && t.isBool
+                note(t)
                 return
             default:
                 throw BuiltinError("\(op): ragged nested list (expected a list of length \(shape[d]), got \(x.typeName))")
@@ -155,6 +182,12 @@ enum TensorBridge {
         try walk(v, 0)
         if dtype == .bool || (dtype == nil && allBools) {
             return try Tensor(shape: shape, bools: values.map { $0 != 0 })
+        }
+        if dtype == .int64 || (dtype == nil && allInt64) {
+            // exact when every value is an integer; otherwise the checked
+            // conversion below names the first that is not
+            if intsExact && ints.count == values.count { return try Tensor(shape: shape, int64s: ints) }
+            return try Tensor(shape: shape, values: values, dtype: .int64)
         }
         if (dtype ?? .float32) == .float32 { try Tensor.checkFitsFloat32(values, op: op) }
         return try Tensor(shape: shape, values: values, dtype: dtype ?? .float32)

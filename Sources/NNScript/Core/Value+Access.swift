@@ -60,6 +60,9 @@ enum Access {
             r[name] = v
         case .tensor(let t) where name == "requires_grad":
             guard case .bool(let b) = v else { throw BuiltinError("requires_grad must be a bool, got \(v.typeName)") }
+            if b && !t.dtype.isFloatingPoint {
+                throw BuiltinError("only floating point tensors can require gradients, and this one is \(t.dtype); convert it with .to(\"float32\")")
+            }
             t.requiresGrad = b
         case .tensor(let t) where name == "grad":
             switch v {
@@ -189,10 +192,11 @@ enum Access {
         }
     }
 
-    /// The elements of an index tensor as integers; a fractional or huge
-    /// value is an error, never truncated.
+    /// The elements of an index tensor as integers (an int64 tensor's
+    /// exactly); a fractional or huge value is an error, never truncated.
     private static func integers(_ t: Tensor) throws -> [Int] {
-        try t.doubles.map { d in
+        if let a = t.int64s { return a.map { Int($0) } }
+        return try t.doubles.map { d in
             guard let i = Int(exactlyChecked: d) else {
                 throw BuiltinError("index tensor holds \(Value.formatNumber(d)): indices must be integers")
             }

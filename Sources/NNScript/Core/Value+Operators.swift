@@ -17,9 +17,9 @@ enum Operators {
         case (.tensor(let t), .tensor(let u)):
             return .tensor(try TensorBridge.binary(op, t, u))
         case (.tensor(let t), .number(let y)):
-            return .tensor(try TensorBridge.binary(op, t, t.scalar(y)))
+            return .tensor(try TensorBridge.binary(op, t, TensorBridge.number(y, meeting: t, op)))
         case (.number(let x), .tensor(let u)):
-            return .tensor(try TensorBridge.binary(op, u.scalar(x), u))
+            return .tensor(try TensorBridge.binary(op, TensorBridge.number(x, meeting: u, op), u))
         default:
             break
         }

@@ -1,7 +1,7 @@
 import NNTensor
 
-/// The element types of ``TensorData``: `Float` (float32 tensors) and
-/// `Double` (float64 tensors).
+/// The element types of ``TensorData``: `Float` (float32 tensors),
+/// `Double` (float64 tensors) and `Int64` (int64 tensors).
 public protocol TensorDataScalar: ValueConvertible, Sendable, Equatable {
     /// The dtype of a tensor made from such elements.
     static var dtype: DType { get }
@@ -26,7 +26,28 @@ extension Double: TensorDataScalar {
     public static func tensor(shape: [Int], _ scalars: [Double]) throws -> Tensor { try Tensor(shape: shape, array: scalars) }
     /// A float32 or float64 tensor's elements (widening is exact).
     public static func elements(of tensor: Tensor) -> [Double]? {
-        tensor.dtype == .bool ? nil : tensor.doubles
+        tensor.dtype.isFloatingPoint ? tensor.doubles : nil
+    }
+}
+
+extension Int64: TensorDataScalar {
+    /// An int64 tensor.
+    public static var dtype: DType { .int64 }
+    /// An int64 tensor.
+    public static func tensor(shape: [Int], _ scalars: [Int64]) throws -> Tensor { try Tensor(shape: shape, int64s: scalars) }
+    /// An int64 tensor's elements (exactly; a float tensor is refused, even
+    /// with integral values: convert it in the script with `t.to("int64")`).
+    public static func elements(of tensor: Tensor) -> [Int64]? { tensor.int64s }
+}
+
+extension TensorData where Scalar == Int64 {
+    /// The elements as `[Int]` (exact: `Int` is 64 bits wide on the
+    /// platforms nn runs on).
+    public var ints: [Int] { scalars.map { Int($0) } }
+
+    /// An int64 tensor's data from `Int`s.
+    public init(shape: [Int], ints: [Int]) throws {
+        try self.init(shape: shape, scalars: ints.map { Int64($0) })
     }
 }
 
@@ -42,9 +63,11 @@ extension Double: TensorDataScalar {
 /// the script's `t.flatten()` lists them. Reading is exact or refused:
 /// a float32 tensor reads as `TensorData<Float>` or `TensorData<Double>`,
 /// a float64 tensor only as `TensorData<Double>` (Float would round it),
-/// a bool tensor as neither (convert it in the script: `t.to("float32")`). A
-/// number reads as a tensor of shape `[]`. Handing one in makes a float32
-/// tensor from `Float`s and a float64 tensor from `Double`s.
+/// a bool tensor as neither (convert it in the script: `t.to("float32")`),
+/// an int64 tensor only as `TensorData<Int64>` (and a float tensor never
+/// as that). A number reads as a tensor of shape `[]`. Handing one in makes
+/// a float32 tensor from `Float`s, a float64 tensor from `Double`s and an
+/// int64 tensor from `Int64`s.
 public struct TensorData<Scalar: TensorDataScalar>: ValueConvertible, Equatable, Sendable {
     /// The size of each dimension (`[]` for a single number).
     public let shape: [Int]
@@ -80,9 +103,18 @@ public struct TensorData<Scalar: TensorDataScalar>: ValueConvertible, Equatable,
         switch value {
         case .tensor(let t):
             guard let elements = Scalar.elements(of: t) else {
-                let hint = t.dtype == .bool ? "convert it in the script with t.to(\"float32\")" : "read it as TensorData<Double>"
-                throw ValueConversionError(expected: "a \(Scalar.dtype == .float32 ? "float32" : "float32 or float64") tensor",
-                                           got: value, hint: hint)
+                let hint = switch (t.dtype, Scalar.dtype) {
+                case (.bool, _): "convert it in the script with t.to(\"float32\")"
+                case (.int64, _): "read it as TensorData<Int64>, or convert it in the script with t.to(\"float64\")"
+                case (_, .int64): "convert it in the script with t.to(\"int64\"), or read it as TensorData<Double>"
+                default: "read it as TensorData<Double>"
+                }
+                let expected = switch Scalar.dtype {
+                case .float32: "a float32 tensor"
+                case .int64: "an int64 tensor"
+                default: "a float32 or float64 tensor"
+                }
+                throw ValueConversionError(expected: expected, got: value, hint: hint)
             }
             shape = t.shape
             scalars = elements

@@ -76,7 +76,7 @@ public struct ValueConversionError: Error, CustomStringConvertible, Sendable, Eq
     public static func describe(_ value: Value) -> String {
         switch value {
         case .nil: return "nil"
-        case .tensor(let t): return "a \(t.dtype) tensor"
+        case .tensor(let t): return "\(t.isInt64 ? "an" : "a") \(t.dtype) tensor"
         case .object(let o): return article(o.typeName) + " " + o.typeName
         default: return article(value.typeName) + " " + value.typeName
         }
