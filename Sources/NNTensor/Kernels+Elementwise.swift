@@ -6,7 +6,7 @@ extension Kernels {
     @inline(__always)
     static func map<T: TensorScalar>(_ a: [T], _ f: (T) -> T) -> [T] {
         let n = a.count
-        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+        return Kernels.uninitialized(n) { buffer, initialized in
             let out = buffer  // a copy: closures capturing the inout reload it per element
             a.withUnsafeBufferPointer { pa in
                 for i in 0..<n { out[i] = f(pa[i]) }  // i < n == pa.count == out.count
@@ -55,7 +55,7 @@ extension Kernels {
         let n = outShape.reduce(1, *)
         checkBroadcast(a.count, aShape, to: outShape)
         checkBroadcast(b.count, bShape, to: outShape)
-        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+        return Kernels.uninitialized(n) { buffer, initialized in
             let out = buffer  // a copy: closures capturing the inout reload it per element
             initialized = n
             guard n > 0 else { return }
@@ -168,7 +168,7 @@ extension Kernels {
         checkBroadcast(c.count, cShape, to: outShape)
         checkBroadcast(a.count, aShape, to: outShape)
         checkBroadcast(b.count, bShape, to: outShape)
-        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+        return Kernels.uninitialized(n) { buffer, initialized in
             let out = buffer  // a copy: closures capturing the inout reload it per element
             initialized = n
             guard n > 0 else { return }
