@@ -31,7 +31,6 @@ final class GradFn {
     /// (`Tensor.earlier[h]`) when a later index write would otherwise make
     /// it a cycle (see `Tensor.writeIndexed`).
     var inputs: [Tensor]
-    weak var output: Tensor?
     let rule: GradRule
     /// The same rule for a batch of cotangents (`[k] + output.shape`), where
     /// the op has one (see `Tensor+BatchedBackward.swift`).
@@ -56,8 +55,17 @@ final class GradFn {
         self.op = op
         self.inputs = inputs
         self.rule = rule
-        self.versions = op.readsInputValues ? inputs.map(\.version) : []
+        self.versions = op.readsInputValues ? GradFn.versions(of: inputs) : []
         self.histories = inputs.contains { $0.history != 0 } ? inputs.map(\.history) : []
+    }
+
+    /// The inputs' version numbers (`inputs.map(\.version)`, without its
+    /// allocation's metadata lookup: see `Array.uninitialized`).
+    private static func versions(of inputs: [Tensor]) -> [Int] {
+        Array.uninitialized(inputs.count, placeholder: 0) { buffer, initialized in
+            for (i, x) in inputs.enumerated() { buffer[i] = x.version }
+            initialized = inputs.count
+        }
     }
 
     /// The inputs as the op read them: an input that an index assignment of
@@ -108,9 +116,7 @@ extension Tensor {
     @inline(__always)
     static func record(_ op: Op, _ out: Tensor, _ inputs: [Tensor], _ rule: @escaping GradRule) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.isTracked }), !out.isBool else { return out }
-        let fn = GradFn(op: op, inputs: inputs, rule: rule)
-        fn.output = out
-        out.gradFn = fn
+        out.gradFn = GradFn(op: op, inputs: inputs, rule: rule)
         return out
     }
 

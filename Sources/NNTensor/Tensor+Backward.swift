@@ -26,10 +26,61 @@ extension Tensor {
         var grad: Tensor? = nil
     }
 
+    /// Node numbers by tensor identity: open addressing with linear probing
+    /// over a power-of-two table of object addresses (0 marks a free slot),
+    /// kept at most half full. A `Dictionary` would cost a SipHash per
+    /// lookup and, to make, a lookup of its storage type's metadata.
+    private struct NodeTable {
+        private var keys: [UInt]
+        private var numbers: [Int]
+        private var count = 0
+
+        init() {
+            keys = Array(repeatElement(0, count: 64))
+            numbers = Array(repeatElement(0, count: 64))
+        }
+
+        /// The slot of `key`, or the free slot where it would go.
+        private func slot(_ key: UInt) -> Int {
+            let mask = keys.count - 1
+            // Fibonacci hashing of the address (objects are 16-byte aligned).
+            var i = Int(truncatingIfNeeded: ((key >> 4) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+            while keys[i] != 0 && keys[i] != key { i = (i + 1) & mask }
+            return i
+        }
+
+        /// The number of `t`, or nil.
+        func number(of t: Tensor) -> Int? {
+            let i = slot(UInt(bitPattern: ObjectIdentifier(t)))
+            return keys[i] == 0 ? nil : numbers[i]
+        }
+
+        /// Records that `t` (not in the table) has number `n`.
+        mutating func insert(_ t: Tensor, _ n: Int) {
+            if 2 * (count + 1) > keys.count { grow() }
+            let key = UInt(bitPattern: ObjectIdentifier(t))
+            let i = slot(key)
+            keys[i] = key
+            numbers[i] = n
+            count += 1
+        }
+
+        private mutating func grow() {
+            let oldKeys = keys, oldNumbers = numbers
+            keys = Array(repeatElement(0, count: 2 * oldKeys.count))
+            numbers = Array(repeatElement(0, count: 2 * oldKeys.count))
+            for (k, n) in zip(oldKeys, oldNumbers) where k != 0 {
+                let i = slot(k)
+                keys[i] = k
+                numbers[i] = n
+            }
+        }
+    }
+
     /// The state of one backward pass.
     private struct Walk {
         /// The node number of each tensor met so far.
-        var number: [ObjectIdentifier: Int]
+        var number = NodeTable()
         var nodes: [Node] = []
         var edges: [Int] = []
         /// Node numbers in post-order: every node after all of its inputs.
@@ -38,7 +89,6 @@ extension Tensor {
         /// Room for a small graph's nodes, so the arrays do not grow (each
         /// growth is an allocation) in the common case.
         init() {
-            number = Dictionary(minimumCapacity: 32)
             nodes.reserveCapacity(32)
             edges.reserveCapacity(64)
             order.reserveCapacity(32)
@@ -46,10 +96,9 @@ extension Tensor {
 
         /// The number of `t`, numbering it if it is new.
         mutating func node(_ t: Tensor) -> Int {
-            let id = ObjectIdentifier(t)
-            if let n = number[id] { return n }
+            if let n = number.number(of: t) { return n }
             let n = nodes.count
-            number[id] = n
+            number.insert(t, n)
             nodes.append(Node(tensor: t, record: t.gradFn))
             return n
         }
