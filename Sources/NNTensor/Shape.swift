@@ -93,11 +93,14 @@ public enum Shape {
     /// Strides for reading a tensor of `shape` as if it had `outShape`
     /// (broadcast dimensions get stride 0). `shape` must broadcast to `outShape`.
     public static func broadcastStrides(_ shape: [Int], to outShape: [Int]) -> [Int] {
-        let own = strides(shape)
         let offset = outShape.count - shape.count
         var s = Shape.filled(0, count: outShape.count)
-        for i in 0..<shape.count where shape[i] != 1 {
-            s[i + offset] = own[i]
+        var own = 1  // the row-major stride of dimension i: the product of those after it
+        var i = shape.count - 1
+        while i >= 0 {
+            if shape[i] != 1 { s[i + offset] = own }
+            own &*= shape[i]
+            i -= 1
         }
         return s
     }
