@@ -37,7 +37,12 @@ extension Tensor {
     /// arithmetic with tensors); float32 for a bool tensor, since a number
     /// meeting a mask is arithmetic (`mask * 0.5`).
     public func scalar(_ value: Double) -> Tensor {
-        Tensor(scalar: value, dtype: isBool ? .float32 : dtype)
+        // One-element literals for the float dtypes: `Tensor(scalar:)` fills
+        // through `Array(repeating:count:)`, whose allocation costs a
+        // metadata lookup (see `Array.uninitialized`); every `t * 0.5` makes one.
+        if dtype == .float64 { return Tensor(shape: [], storage: .float64([value])) }
+        if dtype == .float32 || isBool { return Tensor(shape: [], storage: .float32([Float(value)])) }
+        return Tensor(scalar: value, dtype: dtype)
     }
 
     /// Zeros of this tensor's shape and dtype.
