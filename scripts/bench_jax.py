@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""The JAX side of scripts/bench: the second-order items (full Hessian, one
+"""The JAX side of scripts/bench: the training items (an MLP epoch; 2000 XOR
+steps, both as a jitted step called from Python and as one jitted
+`lax.fori_loop`, two rows) and the second-order items (full Hessian, one
 Hessian-vector product, top Hessian eigenvalue by Lanczos) jitted on the CPU.
 
 Weights and data are passed to the jitted functions as arguments (a function
@@ -215,7 +217,71 @@ def mnist_epoch():
     return ("mlp_epoch_784", "MLP 784-256-128-10, 1 epoch of 937 Adam steps, batch 64", "ms", run)
 
 
-ITEMS = [mnist_epoch(), hessian_small(), hvp_large(), top_eig_large()]
+def xor_adam(variant):
+    """Issue 20's per-op overhead item: 2000 full-batch Adam steps (PyTorch's
+    update, lr 0.01) of a 2-16-2 tanh MLP on the four XOR rows, mean softmax
+    cross-entropy, float32, from the same start each run. `variant` "loop":
+    one jitted step (value_and_grad + Adam) called 2000 times from Python;
+    "fori": the 2000 steps as one jitted `lax.fori_loop`."""
+
+    def run():
+        X = jnp.asarray(np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32))
+        y = jnp.asarray(np.array([0, 1, 1, 0], dtype=np.int32))
+        rng = np.random.default_rng(7)
+        params = []
+        for i, o in [(2, 16), (16, 2)]:
+            bound = 1 / np.sqrt(i)
+            params.append(jnp.asarray(rng.uniform(-bound, bound, (i, o)).astype(np.float32)))
+            params.append(jnp.asarray(rng.uniform(-bound, bound, o).astype(np.float32)))
+        zeros = [jnp.zeros_like(p) for p in params]
+        lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
+
+        def loss_fn(ps, X, y):
+            h = jnp.tanh(X @ ps[0] + ps[1])
+            logp = jax.nn.log_softmax(h @ ps[2] + ps[3])
+            return -jnp.mean(jnp.take_along_axis(logp, y[:, None], axis=1))
+
+        def step(ps, m, v, t, X, y):
+            loss, g = jax.value_and_grad(loss_fn)(ps, X, y)
+            t = t + 1
+            cm, cv = 1 - b1 ** t, 1 - b2 ** t
+            m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
+            v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g)]
+            ps = [p - (lr / cm) * mi / (jnp.sqrt(vi / cv) + eps) for p, mi, vi in zip(ps, m, v)]
+            return ps, m, v, t, loss
+
+        t0 = jnp.asarray(0, dtype=jnp.float32)
+        if variant == "loop":
+            c, compile_s = compiled(step, params, zeros, zeros, t0, X, y)
+
+            def train():
+                ps, m, v, t = params, zeros, zeros, t0
+                for _ in range(2000):
+                    ps, m, v, t, loss = c(ps, m, v, t, X, y)
+                return float(loss)  # waits for the last step
+            note = "jit step loop"
+        else:
+            def whole(ps, m, v, t, X, y):
+                def body(_, carry):
+                    ps, m, v, t, _ = carry
+                    return step(ps, m, v, t, X, y)
+                return jax.lax.fori_loop(0, 2000, body, (ps, m, v, t, jnp.asarray(0, dtype=jnp.float32)))[4]
+
+            c, compile_s = compiled(whole, params, zeros, zeros, t0, X, y)
+
+            def train():
+                return float(c(params, zeros, zeros, t0, X, y))
+            note = "lax.fori_loop, one jit"
+
+        final = train()
+        assert final < 0.01, f"the net did not learn XOR (final loss {final})"
+        t = median_time(train, warmup=1, min_runs=5, max_runs=30) * 1e3
+        return t, f"{note}; compile {compile_s:.2f} s"
+
+    return ("xor_adam_2000", "XOR 2-16-2, 2000 full-batch Adam steps", "ms", run)
+
+
+ITEMS = [mnist_epoch(), xor_adam("loop"), xor_adam("fori"), hessian_small(), hvp_large(), top_eig_large()]
 
 if __name__ == "__main__":
     main(ITEMS, f"JAX {jax.__version__}")

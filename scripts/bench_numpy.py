@@ -264,6 +264,65 @@ def digits_epoch():
     return ("digits_epoch", "digits 64-128-10 MLP, 1 epoch (fit)", "ms", run)
 
 
+XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+XOR_Y = [0, 1, 1, 0]
+
+
+def xor_adam():
+    """Issue 20's per-op overhead item: 2000 full-batch Adam steps (PyTorch's
+    update, lr 0.01) of a 2-16-2 tanh MLP on the four XOR rows, mean softmax
+    cross-entropy, float32; forward, backward and Adam by hand, as
+    adam_mlp_epoch. Each run trains new parameters (PyTorch's Linear init,
+    seed 7) from scratch, as NNBench's xor_adam_2000."""
+
+    def run():
+        X = np.array(XOR_X, dtype=np.float32)
+        y = np.array(XOR_Y)
+        rows_ = np.arange(4)
+        lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
+
+        def train():
+            rng = np.random.default_rng(7)
+            params = []
+            for i, o in [(2, 16), (16, 2)]:
+                bound = 1 / np.sqrt(i)
+                params.append(rng.uniform(-bound, bound, (i, o)).astype(np.float32))
+                params.append(rng.uniform(-bound, bound, o).astype(np.float32))
+            m = [np.zeros_like(p) for p in params]
+            v = [np.zeros_like(p) for p in params]
+            loss = None
+            for t in range(1, 2001):
+                w1, c1, w2, c2 = params
+                h = np.tanh(X @ w1 + c1)
+                logits = h @ w2 + c2
+                mx = logits.max(axis=1, keepdims=True)
+                e = np.exp(logits - mx)
+                se = e.sum(axis=1, keepdims=True)
+                loss = np.mean(np.log(se[:, 0]) + mx[:, 0] - logits[rows_, y])
+                g = e / se
+                g[rows_, y] -= 1
+                g /= 4
+                gw2 = h.T @ g
+                gc2 = g.sum(axis=0)
+                g = (g @ w2.T) * (1 - h * h)
+                gw1 = X.T @ g
+                gc1 = g.sum(axis=0)
+                c_m, c_v = 1 - b1 ** t, 1 - b2 ** t
+                for p, gp, mp, vp in zip(params, [gw1, gc1, gw2, gc2], m, v):
+                    mp *= b1
+                    mp += (1 - b1) * gp
+                    vp *= b2
+                    vp += (1 - b2) * gp * gp
+                    p -= (lr / c_m) * mp / (np.sqrt(vp / c_v) + eps)
+            return float(loss)
+
+        final = train()
+        assert final < 0.01, f"the net did not learn XOR (final loss {final})"
+        return median_time(train, warmup=1, min_runs=5, max_runs=30) * 1e3
+
+    return ("xor_adam_2000", "XOR 2-16-2, 2000 full-batch Adam steps", "ms", run)
+
+
 ITEMS = [
     matmul(256, np.float32), matmul(1024, np.float32), matmul(2048, np.float32),
     matmul(256, np.float64), matmul(1024, np.float64), matmul(2048, np.float64),
@@ -272,6 +331,7 @@ ITEMS = [
     mnist_epoch(),
     conv_step(),
     digits_epoch(),
+    xor_adam(),
 ]
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""The PyTorch side of scripts/bench: the second-order items of issue 20 in
-eager PyTorch on the CPU.
+"""The PyTorch side of scripts/bench: items of issue 20 in eager PyTorch on
+the CPU.
 
+- xor_adam_2000: 2000 full-batch Adam steps of a 2-16-2 tanh MLP on XOR,
+  float32, `nn.Sequential` + `F.cross_entropy` + `torch.optim.Adam` (the
+  per-op overhead item);
 - hessian_mlp_241: the [241, 241] Hessian of the MSE loss of a 10-20-1 tanh
   MLP on 100 samples, float64, twice: `torch.func.hessian` (jacfwd of
   jacrev, vmapped) and `torch.autograd.functional.hessian(vectorize=True)`
@@ -136,7 +139,38 @@ def top_eig_large(steps=20):
     return ("top_eig_784", "top Hessian eig 784-256-128-10, 20 HVPs", "ms", run)
 
 
-ITEMS = [hessian_func(), hessian_vectorized(), hvp_large(), top_eig_large()]
+def xor_adam():
+    """Issue 20's per-op overhead item: 2000 full-batch steps of a 2-16-2 tanh
+    MLP on the four XOR rows, float32, eagerly as a user writes them:
+    `nn.Sequential(Linear(2, 16), Tanh(), Linear(16, 2))`, `F.cross_entropy`
+    (mean), `torch.optim.Adam(lr=0.01)` (defaults otherwise); zero_grad,
+    forward, loss, backward, step. Each run trains a new model from
+    `torch.manual_seed(0)`."""
+
+    def run():
+        X = torch.tensor([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=torch.float32)
+        y = torch.tensor([0, 1, 1, 0])
+
+        def train():
+            torch.manual_seed(0)
+            model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 2))
+            opt = torch.optim.Adam(model.parameters(), lr=0.01)
+            loss = None
+            for _ in range(2000):
+                opt.zero_grad()
+                loss = torch.nn.functional.cross_entropy(model(X), y)
+                loss.backward()
+                opt.step()
+            return loss.item()
+
+        final = train()
+        assert final < 0.01, f"the net did not learn XOR (final loss {final})"
+        return median_time(train, warmup=1, min_runs=5, max_runs=30) * 1e3, "eager, torch.optim.Adam"
+
+    return ("xor_adam_2000", "XOR 2-16-2, 2000 full-batch Adam steps", "ms", run)
+
+
+ITEMS = [xor_adam(), hessian_func(), hessian_vectorized(), hvp_large(), top_eig_large()]
 
 if __name__ == "__main__":
     main(ITEMS, f"PyTorch {torch.__version__.split('+')[0]}")

@@ -157,6 +157,74 @@ extension Bench {
         }
     }
 
+    /// The setup both XOR items share: the four XOR rows (float32) and their
+    /// classes, and `fresh()`, which reseeds and builds the 2-16-2 tanh model
+    /// and its Adam (lr 0.01, PyTorch's other defaults), so every timed run
+    /// trains from the same start.
+    private static let xorSetup = """
+        let X = tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
+        let y = tensor([0, 1, 1, 0])
+        fn fresh() {
+          seed(0)
+          let model = Sequential(Linear(2, 16), Tanh(), Linear(16, 2))
+          {model: model, opt: Adam(model.parameters(), lr: 0.01)}
+        }
+        """
+
+    /// Issue 20's per-op overhead item: 2000 full-batch Adam steps (lr 0.01)
+    /// of a 2-16-2 tanh MLP on the four XOR rows, mean softmax cross-entropy,
+    /// float32, written as a user writes the loop: forward, loss,
+    /// `zero_grad`, `backward`, `step` (ms). Each timed run trains a new
+    /// model from seed 0 (the model and optimizer are made in the timed call:
+    /// two small tensors, nothing beside 2000 steps). The final loss must be
+    /// below 0.01 (the net learned XOR), else the item fails.
+    static func xorLoop() -> BenchItem {
+        xor(key: "xor_adam_2000", label: "XOR 2-16-2, 2000 full-batch Adam steps", source: xorSetup + """
+
+            fn run() {
+              let s = fresh()
+              let model = s.model
+              let opt = s.opt
+              let loss = nil
+              for i in 0..2000 {
+                loss = cross_entropy(model(X), y)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+              }
+              loss.item()
+            }
+            """)
+    }
+
+    /// The same 2000 steps through `fit` (full batch: `batch_size: 4`, one
+    /// step per epoch, `verbose: false`, lint off): `fit`'s per-epoch work
+    /// (reshuffling the 4 rows, the accuracy count, the history) on top of
+    /// `xor_adam_2000`, which has the peers (ms).
+    static func xorFit() -> BenchItem {
+        xor(key: "xor_adam_2000_fit", label: "XOR 2-16-2, 2000 epochs of fit (full batch)", source: xorSetup + """
+
+            fn run() {
+              let s = fresh()
+              let h = fit(s.model, loss: cross_entropy, opt: s.opt, data: (X, y), batch_size: 4, epochs: 2000,
+                          verbose: false, lint: false, seed: 0)
+              h.train_loss[-1]
+            }
+            """)
+    }
+
+    /// Times `run()` of an XOR `source` after checking that it learned (ms).
+    private static func xor(key: String, label: String, source: String) -> BenchItem {
+        BenchItem(key: key, label: label, unit: .ms) {
+            let run = try ScriptRun(source)
+            let f = try run.global("run")
+            guard case .number(let loss) = try run.call(f), loss < 0.01 else {
+                throw BenchError("\(key): the final loss is not below 0.01: the net did not learn XOR")
+            }
+            return try Timer.median(warmup: 1, minRuns: 5, maxRuns: 30) { blackHole(try run.call(f)) } * 1e3
+        }
+    }
+
     /// Finds a file of the repository: from the working directory (scripts/bench
     /// runs at the root), else next to this source file's checkout.
     static func dataFile(_ relative: String, file: String = #filePath) throws -> String {

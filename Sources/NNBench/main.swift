@@ -22,6 +22,8 @@ enum Bench {
             mnistEpoch(),
             convStep(),
             digitsEpoch(),
+            xorLoop(),
+            xorFit(),
             hessianSmallMLP(),
             hvpLargeMLP(),
             topEigenvalueLargeMLP(),

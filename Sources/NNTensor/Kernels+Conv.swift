@@ -8,7 +8,7 @@ extension Kernels {
     static func im2col<T: TensorScalar>(_ x: [T], _ g: ConvGeometry) -> [T] {
         let total = g.batch * g.patchSize * g.positions
         precondition(x.count == g.batch * g.channels * g.height * g.width, "Kernels.im2col: \(x.count) elements for \(g.inputShape)")
-        return [T](unsafeUninitializedCapacity: total) { buffer, initialized in
+        return Kernels.uninitialized(total) { buffer, initialized in
             let out = buffer  // a copy: closures capturing the inout reload it per element
             x.withUnsafeBufferPointer { px in
                 // rows of the columns: n·C·kh·kw of them, each OH·OW long

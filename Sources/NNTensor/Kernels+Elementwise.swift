@@ -6,7 +6,7 @@ extension Kernels {
     @inline(__always)
     static func map<T, U: BitwiseCopyable>(_ a: [T], _ f: (T) -> U) -> [U] {
         let n = a.count
-        return [U](unsafeUninitializedCapacity: n) { buffer, initialized in
+        return Kernels.uninitialized(n) { buffer, initialized in
             let out = buffer  // a copy: closures capturing the inout reload it per element
             a.withUnsafeBufferPointer { pa in
                 for i in 0..<n { out[i] = f(pa[i]) }  // i < n == pa.count == out.count 
@@ -46,21 +46,40 @@ extension Kernels {
 
     /// `out = f(a, b)` with NumPy broadcasting from `aShape`, `bShape` to `outShape`.
     ///
-    /// Fast paths for equal shapes and for a one-element operand; otherwise
-    /// the outer dimensions are walked with an odometer and the last
-    /// dimension runs as an inner loop with stride 0 or 1 per operand.
+    /// Fast paths for equal shapes and for a one-element operand; then, when
+    /// each operand is whole, one element, one row repeated down the rows
+    /// (a bias `[len]`) or one column repeated across them (`[rows, 1]`),
+    /// the rows are walked with those steps (`rowSteps`: no stride arrays to
+    /// make); otherwise the outer dimensions are walked with an odometer.
+    /// Either way the last dimension runs as an inner loop with stride 0 or
+    /// 1 per operand.
     @inline(__always)
     static func zip<T: BitwiseCopyable>(_ a: [T], _ aShape: [Int], _ b: [T], _ bShape: [Int],
                                      _ outShape: [Int], _ f: (T, T) -> T) -> [T] {
         let n = outShape.reduce(1, *)
         checkBroadcast(a.count, aShape, to: outShape)
         checkBroadcast(b.count, bShape, to: outShape)
-        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+        return Kernels.uninitialized(n) { buffer, initialized in
             let out = buffer  // a copy: closures capturing the inout reload it per element
             initialized = n
             guard n > 0 else { return }
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
+                    // One row: o + j < n, oa + j * ia < a.count, ob + j * ib < b.count
+                    // for j < len (the callers' offsets, checkBroadcast above).
+                    @inline(__always) func row(_ oa: Int, _ ia: Int, _ ob: Int, _ ib: Int, _ o: Int, _ len: Int) {
+                        if ia == 1 && ib == 1 {
+                            for j in 0..<len { out[o &+ j] = f(pa[oa &+ j], pb[ob &+ j]) }
+                        } else if ia == 1 {
+                            let y = pb[ob]
+                            for j in 0..<len { out[o &+ j] = f(pa[oa &+ j], y) }
+                        } else if ib == 1 {
+                            let x = pa[oa]
+                            for j in 0..<len { out[o &+ j] = f(x, pb[ob &+ j]) }
+                        } else {
+                            for j in 0..<len { out[o &+ j] = f(pa[oa &+ j &* ia], pb[ob &+ j &* ib]) }
+                        }
+                    }
                     if a.count == n && b.count == n {
                         for i in 0..<n { out[i] = f(pa[i], pb[i]) }  // i < n == every count
                     } else if b.count == 1 && a.count == n {
@@ -69,28 +88,46 @@ extension Kernels {
                     } else if a.count == 1 && b.count == n {
                         let x = pa[0]
                         for i in 0..<n { out[i] = f(x, pb[i]) }
+                    } else if let len = outShape.last,
+                              let (ra, ia) = rowSteps(aShape, a.count, n: n, len: len),
+                              let (rb, ib) = rowSteps(bShape, b.count, n: n, len: len) {
+                        // Row r starts at r * ra in a (at most its last row or
+                        // column, rowSteps) and at r * len in the output.
+                        for r in 0..<(n / len) { row(r &* ra, ia, r &* rb, ib, r &* len, len) }
                     } else {
                         let sa = Shape.broadcastStrides(aShape, to: outShape)
                         let sb = Shape.broadcastStrides(bShape, to: outShape)
-                        // Each row: o + j < n, oa + j * ia < a.count, ob + j * ib < b.count
-                        // for j < len (forEachRow's offsets, checkBroadcast above).
-                        forEachRow(outShape, sa, sb) { oa, ia, ob, ib, o, len in
-                            if ia == 1 && ib == 1 {
-                                for j in 0..<len { out[o &+ j] = f(pa[oa &+ j], pb[ob &+ j]) }
-                            } else if ia == 1 {
-                                let y = pb[ob]
-                                for j in 0..<len { out[o &+ j] = f(pa[oa &+ j], y) }
-                            } else if ib == 1 {
-                                let x = pa[oa]
-                                for j in 0..<len { out[o &+ j] = f(x, pb[ob &+ j]) }
-                            } else {
-                                for j in 0..<len { out[o &+ j] = f(pa[oa &+ j &* ia], pb[ob &+ j &* ib]) }
-                            }
-                        }
+                        forEachRow(outShape, sa, sb) { oa, ia, ob, ib, o, len in row(oa, ia, ob, ib, o, len) }
                     }
                 }
             }
         }
+    }
+
+    /// The steps through an operand of `count` elements and `shape`
+    /// (broadcasting to an output of `n > 0` elements whose last dimension
+    /// is `len`) from one output row to the next and along a row, when they
+    /// are the same for every row:
+    ///
+    /// | operand | count | (row step, column step) |
+    /// |---|---|---|
+    /// | whole | `n` | `(len, 1)` |
+    /// | one element | 1 | `(0, 0)` |
+    /// | one row (a bias), last dimension `len` | `len` | `(0, 1)` |
+    /// | one column, last dimension 1 | `n / len` | `(1, 0)` |
+    ///
+    /// nil otherwise. Since the shape broadcasts to the output, a row's
+    /// count means its other dimensions are 1, and a column's that they
+    /// equal the output's, so the steps address exactly the broadcast
+    /// element.
+    @inline(__always)
+    static func rowSteps(_ shape: [Int], _ count: Int, n: Int, len: Int) -> (Int, Int)? {
+        guard len > 0, let last = shape.last else { return count == 1 ? (0, 0) : nil }
+        if count == n { return (len, 1) }
+        if count == 1 { return (0, 0) }
+        if last == len && count == len { return (0, 1) }
+        if last == 1 && count == n / len { return (1, 0) }
+        return nil
     }
 
     /// Walks `shape` row by row (all dimensions but the last), giving for each
@@ -211,7 +248,7 @@ extension Kernels {
         checkBroadcast(c.count, cShape, to: outShape)
         checkBroadcast(a.count, aShape, to: outShape)
         checkBroadcast(b.count, bShape, to: outShape)
-        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+        return Kernels.uninitialized(n) { buffer, initialized in
             let out = buffer  // a copy: closures capturing the inout reload it per element
             initialized = n
             guard n > 0 else { return }

@@ -23,7 +23,7 @@ extension Kernels {
         checkOffsets(plan, count: x.count)
         let last = plan.lastOffsets
         let contiguous = last.indices.allSatisfy { last[$0] == last[0] + $0 }
-        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+        return Kernels.uninitialized(n) { buffer, initialized in
             let out = buffer  // a copy: closures capturing the inout reload it per element
             initialized = n
             x.withUnsafeBufferPointer { px in

@@ -89,7 +89,7 @@ extension Kernels {
     /// A new array `fn(x)`, split across cores when large.
     static func map<T: TensorScalar>(_ fn: Fn, _ x: [T]) -> [T] {
         let n = x.count
-        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+        return Kernels.uninitialized(n) { out, initialized in
             x.withUnsafeBufferPointer { px in
                 guard let src = px.baseAddress, let dst = out.baseAddress else { return }
                 let s = SendablePointer(UnsafeMutablePointer(mutating: src)), d = SendablePointer(dst)
@@ -105,7 +105,7 @@ extension Kernels {
     @inline(__always)
     static func parallelMap<T: TensorScalar>(_ a: [T], grain: Int = parallelGrain, _ f: (T) -> T) -> [T] {
         let n = a.count
-        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+        return Kernels.uninitialized(n) { out, initialized in
             a.withUnsafeBufferPointer { pa in
                 guard let src = pa.baseAddress, let dst = out.baseAddress else { return }
                 let s = SendablePointer(UnsafeMutablePointer(mutating: src)), d = SendablePointer(dst)

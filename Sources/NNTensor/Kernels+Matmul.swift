@@ -216,7 +216,7 @@ extension Kernels {
     /// times op(B) `k x n` into a new row-major `m x n` array.
     static func gemm<T: GEMMScalar>(_ a: [T], _ b: [T], m: Int, n: Int, k: Int,
                                     transA: Bool = false, transB: Bool = false) -> [T] {
-        [T](unsafeUninitializedCapacity: m * n) { out, initialized in
+        Kernels.uninitialized(m * n) { out, initialized in
             initialized = m * n
             guard let pc = out.baseAddress else { return }
             a.withUnsafeBufferPointer { pa in
@@ -246,7 +246,7 @@ extension Kernels {
         checkBroadcast(batchB, to: batch)
         precondition(a.count == batchA.reduce(1, *) * n * k && b.count == batchB.reduce(1, *) * k * m,
                      "Kernels.batchedMatmul: operand sizes do not match their shapes")
-        return [T](unsafeUninitializedCapacity: total) { out, initialized in
+        return Kernels.uninitialized(total) { out, initialized in
             initialized = total
             guard total > 0, let pc = out.baseAddress else { return }
             guard k > 0 else {

@@ -45,7 +45,7 @@ extension Kernels {
     static func reduce3<T: TensorScalar>(_ kind: Reduction, _ x: [T], _ outer: Int, _ r: Int, _ inner: Int) -> [T] {
         let n = outer * inner
         precondition(x.count == outer * r * inner, "Kernels.reduce3: \(x.count) elements are not [\(outer), \(r), \(inner)]")
-        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+        return Kernels.uninitialized(n) { out, initialized in
             initialized = n
             guard n > 0, let po = out.baseAddress else { return }
             guard r > 0 else {

@@ -14,7 +14,7 @@ extension Kernels {
         let inStrides = Shape.strides(shape)
         let outShape = perm.map { shape[$0] }
         let src = perm.map { inStrides[$0] }
-        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+        return Kernels.uninitialized(n) { buffer, initialized in
             let out = buffer  // a copy: closures capturing the inout reload it per element
             initialized = n
             guard n > 0 else { return }
@@ -64,7 +64,7 @@ extension Kernels {
         precondition(xs.count == sizes.count && n == outer * rowOut
                      && xs.indices.allSatisfy { xs[$0].count == outer * sizes[$0] * inner },
                      "Kernels.concat: block sizes do not match the inputs")
-        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+        return Kernels.uninitialized(n) { out, initialized in
             initialized = n
             guard n > 0, let base = out.baseAddress else { return }
             var col = 0

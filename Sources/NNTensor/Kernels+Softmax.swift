@@ -7,7 +7,7 @@ extension Kernels {
     static func softmax<T: TensorScalar>(_ x: [T], _ outer: Int, _ r: Int, _ inner: Int, log: Bool) -> [T] {
         let n = x.count
         precondition(n == outer * r * inner, "Kernels.softmax: \(n) elements are not [\(outer), \(r), \(inner)]")
-        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+        return Kernels.uninitialized(n) { out, initialized in
             initialized = n
             guard n > 0, let po = out.baseAddress else { return }  // so r >= 1 below
             x.withUnsafeBufferPointer { px in
@@ -93,7 +93,7 @@ extension Kernels {
     static func rowLogSumExp<T: TensorScalar>(_ x: [T], _ n: Int) -> [T] {
         precondition(n > 0 && x.count % n == 0, "Kernels.rowLogSumExp: \(x.count) elements are not rows of \(n)")
         let rows = x.count / n
-        return [T](unsafeUninitializedCapacity: rows) { out, initialized in
+        return Kernels.uninitialized(rows) { out, initialized in
             initialized = rows
             guard let po = out.baseAddress else { return }
             x.withUnsafeBufferPointer { px in

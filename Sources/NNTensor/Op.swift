@@ -25,8 +25,8 @@ public enum Op: String, CaseIterable, Sendable {
     case unfold, fold
     // Floored remainder (Tensor+Remainder.swift)
     case remainder
-    // Reductions (Tensor+Reduce.swift, Tensor+Softmax.swift)
-    case mean, max, min, norm, logsumexp, softmax, logSoftmax
+    // Reductions (Tensor+Reduce.swift, Tensor+Softmax.swift, Tensor+CrossEntropy.swift)
+    case mean, max, min, norm, logsumexp, softmax, logSoftmax, softmaxCrossEntropy
     // A fresh node standing for a transform's input (Transforms.swift)
     case identity
 

@@ -30,7 +30,7 @@ public enum Shape {
 
     /// Row-major (C order) strides of `shape`, in elements.
     @inline(__always) public static func strides(_ shape: [Int]) -> [Int] {
-        var s = [Int](repeating: 1, count: shape.count)
+        var s = Shape.filled(1, count: shape.count)
         var acc = 1
         var i = shape.count - 1
         while i >= 0 {
@@ -74,7 +74,7 @@ public enum Shape {
     public static func broadcast(_ a: [Int], _ b: [Int], op: String, checkCount: Bool = true) throws -> [Int] {
         if a == b { return a }
         let rank = Swift.max(a.count, b.count)
-        var out = [Int](repeating: 1, count: rank)
+        var out = Shape.filled(1, count: rank)
         for i in 0..<rank {
             let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
             let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
@@ -93,11 +93,14 @@ public enum Shape {
     /// Strides for reading a tensor of `shape` as if it had `outShape`
     /// (broadcast dimensions get stride 0). `shape` must broadcast to `outShape`.
     public static func broadcastStrides(_ shape: [Int], to outShape: [Int]) -> [Int] {
-        let own = strides(shape)
         let offset = outShape.count - shape.count
-        var s = [Int](repeating: 0, count: outShape.count)
-        for i in 0..<shape.count where shape[i] != 1 {
-            s[i + offset] = own[i]
+        var s = Shape.filled(0, count: outShape.count)
+        var own = 1  // the row-major stride of dimension i: the product of those after it
+        var i = shape.count - 1
+        while i >= 0 {
+            if shape[i] != 1 { s[i + offset] = own }
+            own &*= shape[i]
+            i -= 1
         }
         return s
     }

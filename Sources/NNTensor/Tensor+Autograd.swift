@@ -31,7 +31,6 @@ final class GradFn {
     /// (`Tensor.earlier[h]`) when a later index write would otherwise make
     /// it a cycle (see `Tensor.writeIndexed`).
     var inputs: [Tensor]
-    weak var output: Tensor?
     let rule: GradRule
     /// The same rule for a batch of cotangents (`[k] + output.shape`), where
     /// the op has one (see `Tensor+BatchedBackward.swift`).
@@ -56,8 +55,17 @@ final class GradFn {
         self.op = op
         self.inputs = inputs
         self.rule = rule
-        self.versions = op.readsInputValues ? inputs.map(\.version) : []
+        self.versions = op.readsInputValues ? GradFn.versions(of: inputs) : []
         self.histories = inputs.contains { $0.history != 0 } ? inputs.map(\.history) : []
+    }
+
+    /// The inputs' version numbers (`inputs.map(\.version)`, without its
+    /// allocation's metadata lookup: see `Array.uninitialized`).
+    private static func versions(of inputs: [Tensor]) -> [Int] {
+        Array.uninitialized(inputs.count, placeholder: 0) { buffer, initialized in
+            for (i, x) in inputs.enumerated() { buffer[i] = x.version }
+            initialized = inputs.count
+        }
     }
 
     /// The inputs as the op read them: an input that an index assignment of
@@ -108,9 +116,7 @@ extension Tensor {
     @inline(__always)
     static func record(_ op: Op, _ out: Tensor, _ inputs: [Tensor], _ rule: @escaping GradRule) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.isTracked }), out.dtype.isFloatingPoint else { return out }
-        let fn = GradFn(op: op, inputs: inputs, rule: rule)
-        fn.output = out
-        out.gradFn = fn
+        out.gradFn = GradFn(op: op, inputs: inputs, rule: rule)
         return out
     }
 
@@ -149,92 +155,5 @@ extension Tensor {
         return inputs.map { x in
             byID[ObjectIdentifier(x)] ?? Tensor(shape: x.shape, storage: .filled(0, count: x.count, dtype: x.dtype))
         }
-    }
-
-    /// The engine: reverse-mode accumulation over the recorded graph.
-    ///
-    /// Returns the gradient for each target (explicit `targets`, or every leaf
-    /// that requires grad when `targets` is nil). Only nodes from which a
-    /// target can be reached are visited, so constant branches and the graph
-    /// *beyond* an explicit target (an outer transform's graph) cost nothing.
-    static func propagate(from root: Tensor, seed: Tensor?, targets: [Tensor]?,
-                          createGraph: Bool, consume: Bool = false) throws -> [(Tensor, Tensor)] {
-        let seedTensor: Tensor
-        if let seed {
-            guard seed.shape == root.shape else {
-                throw TensorError(op: "backward", "seed shape \(fmt(seed.shape)) does not match output shape \(fmt(root.shape))")
-            }
-            seedTensor = seed.dtype == root.dtype ? seed : try seed.to(root.dtype)
-        } else {
-            guard root.count == 1 else {
-                throw TensorError(op: "backward", "a gradient can only be implied for a one-element output; got shape \(fmt(root.shape)) (reduce it, e.g. with sum() or mean())")
-            }
-            seedTensor = Tensor(shape: root.shape, storage: .filled(1, count: 1, dtype: root.dtype))
-        }
-        let targetIDs = Set((targets ?? []).map(ObjectIdentifier.init))
-        func isTarget(_ t: Tensor) -> Bool {
-            targets == nil ? (t.gradFn == nil && t.requiresGrad) : targetIDs.contains(ObjectIdentifier(t))
-        }
-
-        // Post-order DFS (inputs before consumers), iterative, stopping at
-        // explicit targets; marks which nodes reach a target.
-        var order: [Tensor] = []
-        var reaches: [ObjectIdentifier: Bool] = [:]
-        var stack: [(Tensor, Bool)] = [(root, false)]
-        while let (t, expanded) = stack.popLast() {
-            let id = ObjectIdentifier(t)
-            if expanded {
-                var r = isTarget(t)
-                if !(targets != nil && r), let fn = t.gradFn {
-                    for x in fn.resolvedInputs() where reaches[ObjectIdentifier(x)] == true { r = true; break }
-                }
-                reaches[id] = r
-                order.append(t)
-                continue
-            }
-            if reaches[id] != nil { continue }
-            reaches[id] = false
-            stack.append((t, true))
-            if targets != nil && isTarget(t) { continue }
-            if let fn = t.gradFn {
-                for x in fn.resolvedInputs() where x.isTracked && reaches[ObjectIdentifier(x)] == nil {
-                    stack.append((x, false))
-                }
-            }
-        }
-
-        var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seedTensor]
-        var results: [(Tensor, Tensor)] = []
-        try GradMode.with(enabled: createGraph) {
-            for t in order.reversed() {
-                let id = ObjectIdentifier(t)
-                guard reaches[id] == true, let g = grads[id] else { continue }
-                if isTarget(t) {
-                    results.append((t, g))
-                    if targets != nil || t.gradFn == nil { continue }
-                }
-                grads[id] = nil
-                guard let fn = t.gradFn else { continue }
-                let inputs = fn.resolvedInputs()
-                let needs = inputs.map { $0.isTracked && reaches[ObjectIdentifier($0)] == true }
-                guard needs.contains(true) else { continue }
-                if fn.consumed {
-                    throw TensorError(op: "backward", "this graph was already used by a backward pass, which would add the same gradients again; pass retain_graph: true to the first backward to go through it twice")
-                }
-                try fn.checkVersions()
-                let ctx = GradContext(inputs: inputs, output: t, needs: needs)
-                let inGrads = try fn.rule(g, ctx)
-                for (i, x) in inputs.enumerated() where needs[i] {
-                    guard i < inGrads.count, var gi = inGrads[i] else { continue }
-                    if gi.shape != x.shape { gi = try gi.sumTo(x.shape) }
-                    let xid = ObjectIdentifier(x)
-                    if let old = grads[xid] { grads[xid] = try old + gi } else { grads[xid] = gi }
-                }
-            }
-        }
-        if consume {
-            for t in order where reaches[ObjectIdentifier(t)] == true { t.gradFn?.consumed = true }
-        }
-        return results
     }
 }

@@ -43,12 +43,15 @@ extension Tensor {
     /// else float32 (`y * 0.5` is float32). nn numbers have no int/float
     /// type; NumPy 1.x read Python scalars the same way.
     public func scalar(_ value: Double) -> Tensor {
+        // One-element literals built directly: `Tensor(scalar:)` fills
+        // through `Array(repeating:count:)`, whose allocation costs a
+        // metadata lookup (see `Array.uninitialized`); every `t * 0.5` makes one.
         switch dtype {
-        case .float32, .float64: return Tensor(scalar: value, dtype: dtype)
-        case .bool: return Tensor(scalar: value, dtype: .float32)
+        case .float32, .bool: return Tensor(shape: [], storage: .float32([Float(value)]))
+        case .float64: return Tensor(shape: [], storage: .float64([value]))
         case .int64:
             if let i = Int64(exactly: value) { return Tensor(shape: [], storage: .int64([i])) }
-            return Tensor(scalar: value, dtype: .float32)
+            return Tensor(shape: [], storage: .float32([Float(value)]))
         }
     }
 
@@ -57,7 +60,7 @@ extension Tensor {
     /// the comparison is exact (`labels < 16777216.5` would round the
     /// number to float32's 16777216 and be false for the label 16777216).
     public func comparisonScalar(_ value: Double) -> Tensor {
-        if isInt64, Int64(exactly: value) == nil { return Tensor(scalar: value, dtype: .float64) }
+        if isInt64, Int64(exactly: value) == nil { return Tensor(shape: [], storage: .float64([value])) }
         return scalar(value)
     }
 

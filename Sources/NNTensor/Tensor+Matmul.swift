@@ -29,13 +29,14 @@ extension Tensor {
             let (a, b) = Tensor.promoted(self, other)
             return try a.matmul(b, transposeSelf: transposeSelf, transposeOther: transposeOther)
         }
-        try Tensor.checkSameDType([self, other], op: "matmul")
+        try Tensor.checkSameDType(self, other)
         let tA = transposeSelf && rank >= 2, tB = transposeOther && other.rank >= 2
         let kA = rank == 1 ? shape[0] : shape[rank - (tA ? 2 : 1)]
         let kB = other.rank == 1 ? other.shape[0] : other.shape[other.rank - (tB ? 1 : 2)]
         guard kA == kB else {
             throw TensorError(op: "matmul", "shapes \(fmt(shape)) and \(fmt(other.shape)) are not aligned (\(kA) != \(kB))")
         }
+        if rank == 2 && other.rank == 2 { return try Tensor.mm(self, other, tA, tB) }  // no batch dimensions
         let batchA = Array(shape.dropLast(2)), batchB = Array(other.shape.dropLast(2))
         guard (try? Shape.broadcast(batchA, batchB, op: "matmul")) != nil else {
             throw TensorError(op: "matmul", "the batch dimensions of shapes \(fmt(shape)) and \(fmt(other.shape)) cannot be broadcast together")
@@ -74,10 +75,11 @@ extension Tensor {
         guard k == kb else {
             throw TensorError(op: "matmul", "shapes \(fmt(a.shape)) and \(fmt(b.shape)) are not aligned (\(k) != \(kb))")
         }
-        try checkSameDType([a, b], op: "matmul")
-        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
-        let batch = try Shape.broadcast(batchA, batchB, op: "matmul")
-        let outShape = batch + [n, m]
+        try checkSameDType(a, b)
+        let plain = ra == 2 && rb == 2  // no batch dimensions: skip making and broadcasting them
+        let batchA = plain ? [] : Array(a.shape.dropLast(2)), batchB = plain ? [] : Array(b.shape.dropLast(2))
+        let batch = plain ? [] : try Shape.broadcast(batchA, batchB, op: "matmul")
+        let outShape = plain ? [n, m] : batch + [n, m]
         try Shape.reserve(outShape, dtype: a.dtype, op: "matmul")
         let out: Tensor
         switch (a.storage, b.storage) {
@@ -118,5 +120,11 @@ extension Tensor {
             }
             return [gA, gB]
         }
+    }
+
+    /// `checkSameDType([a, b], op: "matmul")` without making the array.
+    @inline(__always)
+    private static func checkSameDType(_ a: Tensor, _ b: Tensor) throws {
+        if a.dtype != b.dtype { try checkSameDType([a, b], op: "matmul") }
     }
 }

@@ -57,6 +57,20 @@ import NNTensor
         #expect(close(s[0], 0.45 * ln6 + 0.45 * ln3 + 0.1 * ln2))
     }
 
+    /// Bool logits were cast to float32 (and a probabilities target to
+    /// bool with them, losing it): now an error naming what is expected.
+    @Test func boolLogitsAreAnError() throws {
+        let mask = try Tensor(shape: [2, 2], values: [1, 0, 0, 1], dtype: .bool)
+        for target in [try Tensor(shape: [2], values: [0, 1]), try Tensor(shape: [2, 2], values: [0.5, 0.5, 1, 0])] {
+            do {
+                _ = try crossEntropy(mask, target)
+                Issue.record("bool logits were accepted")
+            } catch let e as TensorError {
+                #expect("\(e)".contains("expected float logits"), "\(e)")
+            }
+        }
+    }
+
     @Test func badLabelsAreNamed() throws {
         let z = try logits()
         #expect(throws: TensorError(op: "cross_entropy", "target label 3 at index 1 is out of range for 3 classes (labels must be in 0..<3)")) {

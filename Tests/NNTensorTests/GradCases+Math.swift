@@ -130,5 +130,14 @@ extension GradCases {
         GradCase(op: .logSoftmax, name: "last axis", shapes: [[3, 4]]) { try $0[0].logSoftmax() },
         GradCase(op: .logSoftmax, name: "first axis", shapes: [[4, 3]]) { try $0[0].logSoftmax(axis: 0) },
         GradCase(op: .logSoftmax, name: "middle axis", shapes: [[2, 3, 2]]) { try $0[0].logSoftmax(axis: -2) },
+        GradCase(op: .softmaxCrossEntropy, name: "labels", shapes: [[3, 4]]) { try $0[0].softmaxCrossEntropy(labels: [2, 0, 3]) },
+        GradCase(op: .softmaxCrossEntropy, name: "labels, one class", shapes: [[2, 1]]) { try $0[0].softmaxCrossEntropy(labels: [0, 0]) },
+        GradCase(op: .softmaxCrossEntropy, name: "labels, repeated", shapes: [[4, 2]]) { try $0[0].softmaxCrossEntropy(labels: [1, 1, 0, 1]) },
+        GradCase(op: .softmaxCrossEntropy, name: "probabilities", shapes: [[3, 4], [3, 4]], domain: .positive) {
+            try $0[0].softmaxCrossEntropy(probabilities: $0[1])
+        },
+        GradCase(op: .softmaxCrossEntropy, name: "probabilities, logits twice", shapes: [[2, 3]]) {
+            try $0[0].softmaxCrossEntropy(probabilities: $0[0].softmax())
+        },
     ]
 }

@@ -44,6 +44,11 @@ import Testing
             ([1000], [1000], [1000]), ([1000], [1], [1000]), ([1], [1000], [1000]), ([], [], []),
             ([3, 1], [1, 700], [3, 700]), ([700, 1], [700], [700, 700]), ([2, 3, 4], [4], [2, 3, 4]),
             ([2, 0, 4], [4], [2, 0, 4]), ([5, 1, 3], [1, 4, 1], [5, 4, 3]),
+            // one row or one column against a whole operand or one element
+            // (rowSteps, no stride arrays), and near misses that are neither
+            ([4, 2], [4, 1], [4, 2]), ([4, 1], [4, 2], [4, 2]), ([1, 2], [4, 2], [4, 2]), ([2], [], [2, 2]),
+            ([3, 1], [], [3, 4]), ([2, 1, 1], [2, 1, 3], [2, 1, 3]), ([1, 2, 1], [3, 2, 4], [3, 2, 4]),
+            ([2, 1], [1, 3], [2, 3]), ([4, 1], [4], [4, 4]), ([1, 1, 5], [2, 3, 5], [2, 3, 5]),
         ]
         for _ in 0..<300 {
             let out = Self.randomShape(&rng)
@@ -60,6 +65,20 @@ import Testing
             #expect(Kernels.zip(a, aShape, b, bShape, out, -) == want, "\(aShape) - \(bShape) -> \(out)")
             let got32 = Kernels.zip(a.map(Float.init), aShape, b.map(Float.init), bShape, out, -)
             #expect(got32 == want.map(Float.init), "float32 \(aShape) - \(bShape) -> \(out)")
+        }
+    }
+
+    /// Results are made filled-then-written up to `smallCount` elements and
+    /// uninitialised above (`Array.uninitialized`): the same arrays either way.
+    @Test func uninitializedArraysHoldWhatWasWrittenOnBothSidesOfTheSmallLimit() {
+        let limit = [Float].smallCount
+        for n in [0, 1, 7, limit - 1, limit, limit + 1, 3 * limit] {
+            let a: [Float] = Kernels.uninitialized(n) { buffer, initialized in
+                for i in 0..<n { buffer[i] = Float(i) * 0.5 }
+                initialized = n
+            }
+            #expect(a == (0..<n).map { Float($0) * 0.5 }, "\(n) elements")
+            #expect(Shape.filled(3, count: n) == [Int](repeating: 3, count: n))
         }
     }
 

@@ -76,13 +76,18 @@ public func crossEntropy(_ logits: Tensor, _ target: Tensor, labelSmoothing: Dou
         guard target.shape[0] == n else {
             throw TensorError(op: op, "logits have \(n) rows but the target has \(target.shape[0]) labels")
         }
+        if labelSmoothing == 0 {
+            // One recorded op for labels (Tensor+CrossEntropy.swift): the same
+            // numbers as the general form below, with a shorter graph.
+            let labels = try classLabels(target, classes: c, op: op)
+            return try reduction.apply(logits.softmaxCrossEntropy(labels: labels))
+        }
         q = try oneHot(target, classes: c, dtype: logits.dtype, op: op)
     } else {
         throw TensorError(op: op, "target must be class labels of shape [\(n)] or probabilities of shape \(logits.shape), got \(target.shape)")
     }
     if labelSmoothing > 0 { q = try q * (1 - labelSmoothing) + labelSmoothing / Double(c) }
-    let perSample = try -(q * logits.logSoftmax(axis: 1)).sum(axes: [1])
-    return try reduction.apply(perSample)
+    return try reduction.apply(logits.softmaxCrossEntropy(probabilities: q))
 }
 
 /// The negative log-likelihood of class labels under log-probabilities, as

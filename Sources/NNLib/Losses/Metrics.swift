@@ -41,9 +41,17 @@ public func oneHot(_ labels: Tensor, classes: Int, dtype: DType? = nil, op: Stri
     let idx = try classLabels(labels, classes: classes, op: op)
     let shape = labels.shape + [classes]
     let n = try Shape.reserve(shape, dtype: .float64, op: op)
+    let type = dtype ?? labels.dtype
+    if type == .float32 {
+        // Straight to float32 (no float64 copy to convert); `repeatElement`
+        // allocates without `Array(repeating:)`'s metadata lookup.
+        var v = Array(repeatElement(Float(0), count: n))
+        for (i, k) in idx.enumerated() { v[i * classes + k] = 1 }
+        return try Tensor(shape: shape, array: v)
+    }
     var v = [Double](repeating: 0, count: n)
     for (i, k) in idx.enumerated() { v[i * classes + k] = 1 }
-    return try Tensor(shape: shape, values: v, dtype: dtype ?? labels.dtype)
+    return try Tensor(shape: shape, values: v, dtype: type)
 }
 
 /// The predicted class of each row: `argmax` over classes for `[N, C]`

@@ -153,7 +153,19 @@ public class Optimizer: CustomStringConvertible {
         x.withUnsafeMutableBufferPointer { px in
             g.withUnsafeBufferPointer { pg in
                 s.withUnsafeMutableBufferPointer { ps in
-                    let bufs = (0..<k).map { j in UnsafeMutableBufferPointer(rebasing: ps[(j * n)..<((j + 1) * n)]) }
+                    func part(_ j: Int) -> UnsafeMutableBufferPointer<T> {
+                        UnsafeMutableBufferPointer(rebasing: ps[(j * n)..<((j + 1) * n)])
+                    }
+                    // Literals for the usual one to three buffers: `map` allocates
+                    // through the standard library's slower unspecialised path.
+                    let bufs: [UnsafeMutableBufferPointer<T>]
+                    switch k {
+                    case 0: bufs = []
+                    case 1: bufs = [part(0)]
+                    case 2: bufs = [part(0), part(1)]
+                    case 3: bufs = [part(0), part(1), part(2)]
+                    default: bufs = (0..<k).map(part)
+                    }
                     body(UpdateBuffers(x: px, g: pg, state: bufs))
                 }
             }
