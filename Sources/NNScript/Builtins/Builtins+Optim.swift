@@ -4,8 +4,20 @@ import NNTensor
 /// Optimizers (exactly torch.optim's update rules) and learning-rate schedules.
 extension Builtins {
     /// The parameters to optimise: anything `parameters(x)` collects from.
+    /// Tensors that do not require grad are left out (they have nothing to
+    /// step on); when that leaves none, the error says why instead of
+    /// reporting an empty list.
     static func optimParams(_ a: BuiltinArguments) throws -> [Tensor] {
-        try Params.collect(try a["params"], a.builtin.name, a.interpreter).filter(\.requiresGrad)
+        let all = try Params.collect(try a["params"], a.builtin.name, a.interpreter)
+        let params = all.filter(\.requiresGrad)
+        if params.isEmpty, let first = all.first {
+            let what = all.count == 1 ? "the tensor given does not require grad" : "none of the \(all.count) tensors given requires grad"
+            let fix = first.dtype.isFloatingPoint
+                ? "make it a parameter with param(t) or t.requires_grad = true"
+                : "an \(first.dtype) tensor cannot (convert it with .to(\"float32\") and make that a parameter with param(...))"
+            throw BuiltinError("\(a.builtin.name): \(what), so there is nothing to optimize; \(fix)")
+        }
+        return params
     }
 
     static func betas(_ a: BuiltinArguments, _ name: String) throws -> (Double, Double) {
