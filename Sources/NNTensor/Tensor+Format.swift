@@ -109,11 +109,12 @@ struct ElementFormatter {
         for v in values { maxWidth = max(maxWidth, element(v).count) }
     }
 
-    /// The format of a bool tensor's elements.
-    init(bools: Void, precision: Int) {
+    /// The format of a bool tensor's elements: as wide as the widest shown,
+    /// as PyTorch's (`tensor([True])`, `tensor([ True, False])`).
+    init(bools shown: [Bool], precision: Int) {
         self.precision = precision
         boolMode = true
-        maxWidth = 5
+        maxWidth = shown.contains(false) ? 5 : 4
     }
 
     /// The format of an int64 tensor's elements: plain integers, as wide as
@@ -202,12 +203,12 @@ struct TensorPrinter {
         self.lineWidth = lineWidth
         self.strides = Shape.strides(tensor.shape)
         self.formatter = ElementFormatter([], precision: precision)
-        if tensor.isBool && element == nil {
-            formatter = ElementFormatter(bools: (), precision: precision)
-            return
-        }
         var offsets: [Int] = []
         collect(dim: 0, offset: 0, into: &offsets)
+        if case .bool(let a) = tensor.storage, element == nil {
+            formatter = ElementFormatter(bools: offsets.map { a[$0] }, precision: precision)
+            return
+        }
         if case .int64(let a) = tensor.storage, element == nil {
             formatter = ElementFormatter(integers: offsets.map { a[$0] }, precision: precision)
             return
