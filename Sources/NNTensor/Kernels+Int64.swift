@@ -9,16 +9,7 @@ extension Kernels {
     /// or smallest element. Max and min of an empty axis are the caller's to
     /// refuse; an empty sum is 0.
     static func reduceInt64(_ kind: Reduction, _ x: [Int64], _ shape: [Int], _ axes: [Int]) -> [Int64] {
-        var cur = x
-        var curShape = shape
-        for block in consecutiveBlocks(axes).reversed() {
-            let outer = curShape[..<block.lowerBound].reduce(1, *)
-            let r = curShape[block].reduce(1, *)
-            let inner = curShape[block.upperBound...].reduce(1, *)
-            cur = reduce3Int64(kind, cur, outer, r, inner)
-            for a in block { curShape[a] = 1 }
-        }
-        return cur
+        reduceBlocks(x, shape, axes) { reduce3Int64(kind, $0, $1, $2, $3) }
     }
 
     /// Reduces `x` seen as `[outer, r, inner]` over the middle dimension.

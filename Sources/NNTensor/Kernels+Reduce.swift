@@ -16,13 +16,23 @@ extension Kernels {
     /// with the reduced dimensions kept as 1. Max and min of an empty axis
     /// are the caller's to refuse; an empty sum is 0.
     static func reduce<T: TensorScalar>(_ kind: Reduction, _ x: [T], _ shape: [Int], _ axes: [Int]) -> [T] {
+        reduceBlocks(x, shape, axes) { reduce3(kind, $0, $1, $2, $3) }
+    }
+
+    /// Reduces `x` (of `shape`) over `axes` (normalised, sorted) one block
+    /// of consecutive axes at a time, last block first, each seen as
+    /// `[outer, r, inner]` and handed to `reduce3(x, outer, r, inner)`; the
+    /// reduced dimensions stay as 1. Shared by every element type.
+    @inline(__always)
+    static func reduceBlocks<T>(_ x: [T], _ shape: [Int], _ axes: [Int],
+                                _ reduce3: ([T], Int, Int, Int) -> [T]) -> [T] {
         var cur = x
         var curShape = shape
         for block in consecutiveBlocks(axes).reversed() {
             let outer = curShape[..<block.lowerBound].reduce(1, *)
             let r = curShape[block].reduce(1, *)
             let inner = curShape[block.upperBound...].reduce(1, *)
-            cur = reduce3(kind, cur, outer, r, inner)
+            cur = reduce3(cur, outer, r, inner)
             for a in block { curShape[a] = 1 }
         }
         return cur
