@@ -2,12 +2,12 @@
 /// ops (masks of the input are constants), so they differentiate again.
 extension Tensor {
     /// The logistic function `1 / (1 + exp(-x))`, stable at both ends.
-    /// Gradient: `g * y * (1 - y)` with `y = sigmoid(x)`.
+    /// Gradient: `g * y * (1 - y)` with `y = sigmoid(x)`, one recorded op
+    /// (`sigmoidBackward`, Tensor+ActivationBackward.swift).
     public func sigmoid() -> Tensor {
         let out = Tensor.unary(self, .sigmoid)
         return Tensor.record(.sigmoid, out, [self]) { g, ctx in
-            let y = ctx.output
-            return [try g * (y * (1 - y))]
+            [try Tensor.sigmoidBackward(g, ctx.output)]
         }
     }
 

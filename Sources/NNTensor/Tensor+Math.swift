@@ -41,11 +41,12 @@ extension Tensor {
         return Tensor.record(.log, out, [self]) { g, ctx in [try g / ctx.inputs[0]] }
     }
 
-    /// `tanh(x)` elementwise. Gradient: `g * (1 - y²)` with `y = tanh(x)`.
+    /// `tanh(x)` elementwise. Gradient: `g * (1 - y²)` with `y = tanh(x)`,
+    /// one recorded op (`tanhBackward`, Tensor+ActivationBackward.swift).
     public func tanh() -> Tensor {
         let out = Tensor.unary(self, .tanh)
         return Tensor.record(.tanh, out, [self]) { g, ctx in
-            [try g * (1 - ctx.output * ctx.output)]
+            [try Tensor.tanhBackward(g, ctx.output)]
         }
     }
 

@@ -50,6 +50,16 @@ extension GradCases {
         GradCase(op: .sigmoid, name: "vector", shapes: [[6]]) { $0[0].sigmoid() },
         GradCase(op: .sigmoid, name: "matrix", shapes: [[2, 3]]) { $0[0].sigmoid() },
         GradCase(op: .sigmoid, name: "scalar", shapes: [[]]) { $0[0].sigmoid() },
+        // The rules as ops of their own: any g and y (the rule is a polynomial
+        // in y), broadcasting both ways, and y fed from a tanh/sigmoid.
+        GradCase(op: .tanhBackward, name: "same shape", shapes: [[2, 3], [2, 3]]) { try Tensor.tanhBackward($0[0], $0[1]) },
+        GradCase(op: .tanhBackward, name: "batch of g", shapes: [[2, 2, 3], [2, 3]]) { try Tensor.tanhBackward($0[0], $0[1]) },
+        GradCase(op: .tanhBackward, name: "broadcast y", shapes: [[3, 1], [1, 4]]) { try Tensor.tanhBackward($0[0], $0[1]) },
+        GradCase(op: .tanhBackward, name: "of tanh", shapes: [[5], [5]]) { try Tensor.tanhBackward($0[0], $0[1].tanh()) },
+        GradCase(op: .sigmoidBackward, name: "same shape", shapes: [[2, 3], [2, 3]]) { try Tensor.sigmoidBackward($0[0], $0[1]) },
+        GradCase(op: .sigmoidBackward, name: "batch of g", shapes: [[2, 2, 3], [2, 3]]) { try Tensor.sigmoidBackward($0[0], $0[1]) },
+        GradCase(op: .sigmoidBackward, name: "broadcast y", shapes: [[3, 1], [1, 4]]) { try Tensor.sigmoidBackward($0[0], $0[1]) },
+        GradCase(op: .sigmoidBackward, name: "of sigmoid", shapes: [[5], [5]]) { try Tensor.sigmoidBackward($0[0], $0[1].sigmoid()) },
         GradCase(op: .relu, name: "vector", shapes: [[6]], domain: .awayFromZero) { x in try x[0].relu() * x[0] },
         GradCase(op: .relu, name: "matrix", shapes: [[3, 2]], domain: .awayFromZero) { x in try x[0].relu() * x[0] },
         GradCase(op: .relu, name: "scalar", shapes: [[]], domain: .awayFromZero) { x in try x[0].relu() * x[0] },

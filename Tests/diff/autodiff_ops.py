@@ -38,7 +38,10 @@ def op_unary(p, name):
     a = p.pick(lambda n: ok is None or ok(n.val))
     if a is None:
         return None
-    return p.emit(name, nn.format(a=a.name), th.format(a=a.name), [name])
+    # Every program differentiates twice (hessian, hvp, grad of grad), so
+    # tanh's and sigmoid's rules are recorded as ops of their own too.
+    ops = [name] + {"tanh": ["tanhBackward"], "sigmoid": ["sigmoidBackward"]}.get(name, [])
+    return p.emit(name, nn.format(a=a.name), th.format(a=a.name), ops)
 
 
 def op_leaky_relu(p):

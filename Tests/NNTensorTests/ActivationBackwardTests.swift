@@ -1,0 +1,67 @@
+import Testing
+@testable import NNTensor
+
+/// `tanh` and `sigmoid` record their gradient rules as one op each
+/// (Tensor+ActivationBackward.swift), promised to give the numbers of the
+/// three-op forms `g * (1 - y * y)` and `g * (y * (1 - y))` bit for bit, and
+/// second derivatives (checked against finite differences in GradCheck) to
+/// rounding. Here: the first-order gradients and a Hessian-vector product of
+/// each, fused against the unfused rule written out, in both float dtypes.
+@Suite struct ActivationBackwardTests {
+    static func values(_ n: Int, _ dtype: DType, seed: UInt64) throws -> Tensor {
+        var rng = RandomGenerator(seed: seed)
+        return try Tensor(shape: [n], values: (0..<n).map { _ in 2 * rng.normal() }, dtype: dtype)
+    }
+
+    /// The gradient of `sum(w * f(x))` with respect to `x`.
+    static func gradient(_ x: Tensor, _ w: Tensor, _ f: (Tensor) throws -> Tensor) throws -> [Double] {
+        let x = x.detach().requiringGrad()
+        try (w * f(x)).sum().backward()
+        return x.grad?.doubles ?? []
+    }
+
+    /// tanh written so that its rule is the old three recorded ops.
+    static func unfusedTanh(_ x: Tensor) throws -> Tensor {
+        let y = x.detach().tanh()
+        return Tensor.record(.tanh, y, [x]) { g, ctx in [try g * (1 - ctx.output * ctx.output)] }
+    }
+
+    static func unfusedSigmoid(_ x: Tensor) throws -> Tensor {
+        let y = x.detach().sigmoid()
+        return Tensor.record(.sigmoid, y, [x]) { g, ctx in
+            let y = ctx.output
+            return [try g * (y * (1 - y))]
+        }
+    }
+
+    @Test(arguments: [DType.float32, .float64])
+    func firstOrderGradientsAreTheUnfusedOnesBitForBit(_ dtype: DType) throws {
+        for (n, seed) in [(1, 1), (7, 2), (100, 3), (1000, 4)] as [(Int, UInt64)] {
+            let x = try Self.values(n, dtype, seed: seed)
+            let w = try Self.values(n, dtype, seed: seed &+ 50)
+            #expect(try Self.gradient(x, w) { $0.tanh() } == Self.gradient(x, w, Self.unfusedTanh), "tanh \(dtype) \(n)")
+            #expect(try Self.gradient(x, w) { $0.sigmoid() } == Self.gradient(x, w, Self.unfusedSigmoid), "sigmoid \(dtype) \(n)")
+        }
+    }
+
+    @Test func secondOrderMatchesTheUnfusedRule() throws {
+        let x = try Self.values(6, .float64, seed: 9)
+        let w = try Self.values(6, .float64, seed: 10)
+        let v = try Self.values(6, .float64, seed: 11)
+        for (fused, unfused) in [({ (t: Tensor) in t.tanh() }, Self.unfusedTanh),
+                                 ({ (t: Tensor) in t.sigmoid() }, Self.unfusedSigmoid)] as [((Tensor) throws -> Tensor, (Tensor) throws -> Tensor)] {
+            let a = try Autodiff.hvp({ try (w * fused($0)).sum() }, at: x, v: v).doubles
+            let b = try Autodiff.hvp({ try (w * unfused($0)).sum() }, at: x, v: v).doubles
+            for (p, q) in zip(a, b) { #expect(Swift.abs(p - q) <= 1e-14 * Swift.max(1, Swift.abs(q))) }
+        }
+    }
+
+    /// A create-graph backward through tanh records one op for its rule.
+    @Test func theRuleIsOneRecordedOp() throws {
+        let x = try Self.values(4, .float64, seed: 12).requiringGrad()
+        let g = try Tensor.gradients(of: x.tanh().sum(), wrt: [x], createGraph: true)[0]
+        #expect(g.gradFn?.op == .tanhBackward)
+        let s = try Tensor.gradients(of: x.sigmoid().sum(), wrt: [x], createGraph: true)[0]
+        #expect(s.gradFn?.op == .sigmoidBackward)
+    }
+}
