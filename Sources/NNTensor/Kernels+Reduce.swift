@@ -91,17 +91,8 @@ extension Kernels {
                             return
                         }
                         for o in 0..<outer {
-                            let y = dst.base + o &* inner
-                            let s = src.base + o &* r &* inner
-                            for j in cols { y[j] = s[j] }
-                            for k in 1..<Swift.max(r, 1) {
-                                let row = s + k &* inner
-                                switch kind {
-                                case .sum: break  // columnSum above
-                                case .max: for j in cols { let v = row[j]; y[j] = (v > y[j] || v != v) ? v : y[j] }
-                                case .min: for j in cols { let v = row[j]; y[j] = (v < y[j] || v != v) ? v : y[j] }
-                                }
-                            }
+                            columnExtreme(UnsafePointer(src.base + o &* r &* inner), r, inner, cols,
+                                          dst.base + o &* inner, max: kind == .max)
                         }
                     }
                 }
@@ -133,6 +124,74 @@ extension Kernels {
         }
         let r = rowExtreme4(UnsafeRawPointer(p).assumingMemoryBound(to: Double.self), n, max: max)
         return unsafeBitCast(r, to: T.self)
+    }
+
+    /// `y[j]` = the largest (`max`) or smallest of `s[k * stride + j]` over
+    /// the `r ≥ 1` rows, for `j` in `cols`; NaN when any is NaN. `y` must not
+    /// overlap the rows read. Concrete `Float`/`Double` loops, as `rowExtreme`.
+    @inline(__always)
+    static func columnExtreme<T: TensorScalar>(_ s: UnsafePointer<T>, _ r: Int, _ stride: Int, _ cols: Range<Int>,
+                                               _ y: UnsafeMutablePointer<T>, max: Bool) {
+        if T.self == Float.self {
+            columnExtreme8(UnsafeRawPointer(s).assumingMemoryBound(to: Float.self), r, stride, cols,
+                           UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), max: max)
+        } else {
+            columnExtreme4(UnsafeRawPointer(s).assumingMemoryBound(to: Double.self), r, stride, cols,
+                           UnsafeMutableRawPointer(y).assumingMemoryBound(to: Double.self), max: max)
+        }
+    }
+
+    /// `columnExtreme` on eight float lanes, row after row (the rows are
+    /// read as they lie; `y`'s columns stay in L1): a lane that has seen a
+    /// NaN keeps it (the blend takes `v` where `v` is NaN, and nothing
+    /// replaces a NaN, since every comparison with it is false).
+    static func columnExtreme8(_ s: UnsafePointer<Float>, _ r: Int, _ stride: Int, _ cols: Range<Int>,
+                               _ y: UnsafeMutablePointer<Float>, max: Bool) {
+        let lo = cols.lowerBound, hi = cols.upperBound
+        let vectorEnd = lo &+ (hi &- lo) / 8 &* 8
+        for j in lo..<hi { y[j] = s[j] }
+        // Offsets: k * stride + j < (r - 1) * stride + hi, inside the rows.
+        for k in 1..<Swift.max(r, 1) {
+            let row = s + k &* stride
+            var j = lo
+            while j < vectorEnd {
+                let v = load8(row + j)
+                var m = load8(UnsafePointer(y + j))
+                m.replace(with: v, where: (max ? v .> m : v .< m) .| (v .!= v))
+                store8(m, y + j)
+                j &+= 8
+            }
+            while j < hi {
+                let v = row[j]
+                if (max ? v > y[j] : v < y[j]) || v != v { y[j] = v }
+                j &+= 1
+            }
+        }
+    }
+
+    /// `columnExtreme` on four double lanes (see `columnExtreme8`).
+    static func columnExtreme4(_ s: UnsafePointer<Double>, _ r: Int, _ stride: Int, _ cols: Range<Int>,
+                               _ y: UnsafeMutablePointer<Double>, max: Bool) {
+        typealias V = SIMD4<Double>
+        let lo = cols.lowerBound, hi = cols.upperBound
+        let vectorEnd = lo &+ (hi &- lo) / 4 &* 4
+        for j in lo..<hi { y[j] = s[j] }
+        for k in 1..<Swift.max(r, 1) {
+            let row = s + k &* stride
+            var j = lo
+            while j < vectorEnd {
+                let v = UnsafeRawPointer(row + j).loadUnaligned(as: V.self)
+                var m = UnsafeRawPointer(y + j).loadUnaligned(as: V.self)
+                m.replace(with: v, where: (max ? v .> m : v .< m) .| (v .!= v))
+                UnsafeMutableRawPointer(y + j).storeBytes(of: m, as: V.self)
+                j &+= 4
+            }
+            while j < hi {
+                let v = row[j]
+                if (max ? v > y[j] : v < y[j]) || v != v { y[j] = v }
+                j &+= 1
+            }
+        }
     }
 
     static func rowExtreme8(_ p: UnsafePointer<Float>, _ n: Int, max: Bool) -> Float {

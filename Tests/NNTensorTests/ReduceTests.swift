@@ -26,6 +26,33 @@ import Testing
         #expect(try t.mean(axes: []).doubles == t.doubles, "no axes: nothing reduced")
     }
 
+    /// max and min over leading axes (`[outer, r, inner]` with inner > 1)
+    /// against a plain loop: widths around the vector lanes (tails), a NaN
+    /// in some columns (it wins, as torch.amax), both float dtypes, and
+    /// inner dimensions large enough to be split across cores.
+    @Test(arguments: [DType.float32, .float64])
+    func columnMaxAndMinMatchAPlainLoop(_ dtype: DType) throws {
+        var rng = RandomGenerator(seed: 21)
+        for (outer, r, inner) in [(1, 1, 3), (1, 5, 7), (1, 9, 8), (2, 6, 9), (1, 33, 17), (3, 4, 31), (1, 300, 1000), (1, 70, 70000)] {
+            var v = (0..<(outer * r * inner)).map { _ in rng.normal() * 10 }
+            for c in stride(from: 2, to: inner, by: 5) { v[((outer - 1) * r + r / 2) * inner + c] = .nan }
+            let t = try Tensor(shape: [outer, r, inner], values: v, dtype: dtype)
+            let got = (try t.max(axes: [1]).doubles, try t.min(axes: [1]).doubles)
+            let x = t.doubles  // the stored values (float32 rounded)
+            for o in 0..<outer {
+                for j in 0..<inner {
+                    let column = (0..<r).map { x[(o * r + $0) * inner + j] }
+                    let i = o * inner + j
+                    if column.contains(where: \.isNaN) {
+                        #expect(got.0[i].isNaN && got.1[i].isNaN, "[\(outer), \(r), \(inner)] column \(i)")
+                    } else {
+                        #expect(got.0[i] == column.max() && got.1[i] == column.min(), "[\(outer), \(r), \(inner)] column \(i)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func argmaxAndArgminGiveFirstIndices() throws {
         let m = try Self.matrix()
         #expect(try m.argmax().doubles == [5])
