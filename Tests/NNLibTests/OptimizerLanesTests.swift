@@ -30,10 +30,16 @@ import NNTensor
 
     /// θ after five steps, from one parameter of `n` elements or `n` of one.
     static func run(_ make: ([Tensor]) throws -> Optimizer, dtype: DType, split: Bool) throws -> [Double] {
-        let values = (0..<n).map(start)
-        let ps = try split
-            ? values.map { try Tensor(shape: [1], values: [$0], dtype: dtype).requiringGrad() }
-            : [Tensor(shape: [n], values: values, dtype: dtype).requiringGrad()]
+        try run(make, dtype: dtype, count: n, piece: split ? 1 : n)
+    }
+
+    /// θ after five steps, from `count` elements in parameters of `piece` elements (the last shorter).
+    static func run(_ make: ([Tensor]) throws -> Optimizer, dtype: DType, count: Int, piece: Int) throws -> [Double] {
+        let values = (0..<count).map(start)
+        let ps = try stride(from: 0, to: count, by: piece).map { lo in
+            let part = Array(values[lo..<Swift.min(count, lo + piece)])
+            return try Tensor(shape: [part.count], values: part, dtype: dtype).requiringGrad()
+        }
         let opt = try make(ps)
         for _ in 0..<5 {
             opt.zeroGrad()
@@ -57,6 +63,21 @@ import NNTensor
         ("Adam amsgrad wd", { try Adam($0, lr: 0.01, weightDecay: 0.1, amsgrad: true) }),
         ("AdamW amsgrad", { try AdamW($0, lr: 0.01, amsgrad: true) }),
     ]
+
+    /// A parameter of `Optimizer.parallelElements` or more is updated in
+    /// ranges on several threads (where the machine has several cores):
+    /// every element must come out as when updated in small parameters on
+    /// one thread.
+    @Test("a large parameter updated across threads equals small ones updated on one",
+          arguments: [DType.float32, .float64])
+    func threadsMatchOneThread(dtype: DType) throws {
+        let count = Optimizer.parallelElements + 4_465  // not a multiple of the 64-element ranges
+        for (name, make) in Self.variants {
+            let whole = try Self.run(make, dtype: dtype, count: count, piece: count)
+            let pieces = try Self.run(make, dtype: dtype, count: count, piece: 1000)
+            #expect(whole.map(\.bitPattern) == pieces.map(\.bitPattern), "\(name) \(dtype)")
+        }
+    }
 
     @Test("a parameter updated eight elements at a time equals one updated element by element",
           arguments: [DType.float32, .float64])

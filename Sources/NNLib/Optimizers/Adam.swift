@@ -62,13 +62,13 @@ public class Adam: Optimizer {
     override func update(_ b: UpdateBuffers<Double>, step t: Int) { rule(b, t) }
 
     /// `(1 - β1^t, 1 - β2^t)`, computed once per step number (every
-    /// parameter of a step shares it; `pow` is a few hundred instructions).
-    private func biasCorrections(_ t: Int) -> (Double, Double) {
+    /// parameter of a step shares it; `pow` is a few hundred instructions)
+    /// before the update, which may run on several threads and only reads it.
+    override func prepare(step t: Int) {
         if t != correctedStep {
             corrections = (1 - pow(beta1, Double(t)), 1 - pow(beta2, Double(t)))
             correctedStep = t
         }
-        return corrections
     }
     private var correctedStep = 0
     private var corrections = (0.0, 0.0)
@@ -76,7 +76,7 @@ public class Adam: Optimizer {
     /// PyTorch's arrangement of the same formula: `stepSize = lr / (1 - β1^t)`,
     /// `denom = sqrt(v) / sqrt(1 - β2^t) + eps`, `θ -= stepSize * m / denom`.
     @inline(__always) private func rule<T: TensorScalar>(_ b: UpdateBuffers<T>, _ t: Int) {
-        let (bc1, bc2) = biasCorrections(t)
+        let (bc1, bc2) = corrections  // of step t: prepare(step: t) ran first
         let stepSize = T(lr / bc1), bc2Root = T(bc2.squareRoot()), eps = T(self.eps)
         let b1 = T(beta1), b2 = T(beta2), mb1 = T(1 - beta1), mb2 = T(1 - beta2)
         let l2 = decoupled ? 0 : T(weightDecay), shrink = T(1 - (decoupled ? lr * weightDecay : 0))

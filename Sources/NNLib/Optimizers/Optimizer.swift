@@ -1,4 +1,10 @@
+import Dispatch
 import NNTensor
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Raw views of one parameter during an update: its elements, its gradient
 /// and the optimizer's per-element state buffers for it (momentum, moving
@@ -90,7 +96,15 @@ public class Optimizer: CustomStringConvertible {
     /// The value state buffers start at (Adagrad's initial accumulator).
     var initialState: Double { 0 }
 
+    /// Called once per parameter before its update at step `t`, on the
+    /// calling thread: what a rule derives from `t` alone is computed here
+    /// (Adam's bias corrections), since `update` may run on several
+    /// threads at once, each on its own range of the parameter.
+    func prepare(step t: Int) {}
+
     /// The update rule for a float32 parameter at its step `t` (1-based).
+    /// It may be called for consecutive ranges of one parameter from
+    /// several threads at once (`run`): it must read `self` only.
     func update(_ b: UpdateBuffers<Float>, step t: Int) {}
     /// The update rule for a float64 parameter at its step `t` (1-based).
     func update(_ b: UpdateBuffers<Double>, step t: Int) {}
@@ -119,6 +133,7 @@ public class Optimizer: CustomStringConvertible {
                 guard let g = p.grad else { continue }
                 stepCounts[i] += 1
                 let t = stepCounts[i]
+                prepare(step: t)
                 // In place: the parameter's array is updated where it lies.
                 switch g.storage.converted(to: p.dtype) {
                 case .float32(let gx):
@@ -145,30 +160,73 @@ public class Optimizer: CustomStringConvertible {
         return [T](repeating: T(initialState), count: stateCount * count)
     }
 
-    /// Hands the raw buffers of one parameter to `body`.
+    /// Parameters of at least this many elements are updated in
+    /// `coreCount` ranges at once (W1 of a 784-256 layer is 200,704): the
+    /// update is a few operations per element over four or five buffers,
+    /// so it is bound by memory, which two cores read faster than one.
+    static let parallelElements = 1 << 16
+
+    /// The cores an update may be split across.
+    static let coreCount: Int = {
+        let n = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        return Swift.max(1, Swift.min(n, 64))
+    }()
+
+    /// Hands the raw buffers of one parameter to `body`: all at once, or
+    /// for a large parameter in consecutive ranges (multiples of 64
+    /// elements, so no two threads write one cache line) on `coreCount`
+    /// threads. Every element gets the same operations either way (the
+    /// rules' eight-lane and scalar paths give the same bits, see
+    /// `Lanes`), so the split changes no result.
     private func run<T: TensorScalar>(_ x: inout [T], _ g: [T], _ s: inout [T],
                                       _ body: (UpdateBuffers<T>) -> Void) {
         let n = x.count
         let k = stateCount
+        let chunks = n >= Optimizer.parallelElements ? Optimizer.coreCount : 1
         x.withUnsafeMutableBufferPointer { px in
             g.withUnsafeBufferPointer { pg in
                 s.withUnsafeMutableBufferPointer { ps in
-                    func part(_ j: Int) -> UnsafeMutableBufferPointer<T> {
-                        UnsafeMutableBufferPointer(rebasing: ps[(j * n)..<((j + 1) * n)])
+                    let (px, ps) = (px, ps)  // the buffers, not the inout bindings, go to the threads
+                    // Elements lo..<hi of the parameter, its gradient and each state buffer.
+                    func buffers(_ lo: Int, _ hi: Int) -> UpdateBuffers<T> {
+                        func part(_ j: Int) -> UnsafeMutableBufferPointer<T> {
+                            UnsafeMutableBufferPointer(rebasing: ps[(j * n + lo)..<(j * n + hi)])
+                        }
+                        // Literals for the usual one to three buffers: `map` allocates
+                        // through the standard library's slower unspecialised path.
+                        let bufs: [UnsafeMutableBufferPointer<T>]
+                        switch k {
+                        case 0: bufs = []
+                        case 1: bufs = [part(0)]
+                        case 2: bufs = [part(0), part(1)]
+                        case 3: bufs = [part(0), part(1), part(2)]
+                        default: bufs = (0..<k).map(part)
+                        }
+                        return UpdateBuffers(x: UnsafeMutableBufferPointer(rebasing: px[lo..<hi]),
+                                             g: UnsafeBufferPointer(rebasing: pg[lo..<hi]), state: bufs)
                     }
-                    // Literals for the usual one to three buffers: `map` allocates
-                    // through the standard library's slower unspecialised path.
-                    let bufs: [UnsafeMutableBufferPointer<T>]
-                    switch k {
-                    case 0: bufs = []
-                    case 1: bufs = [part(0)]
-                    case 2: bufs = [part(0), part(1)]
-                    case 3: bufs = [part(0), part(1), part(2)]
-                    default: bufs = (0..<k).map(part)
+                    if chunks <= 1 {
+                        body(buffers(0, n))
+                        return
                     }
-                    body(UpdateBuffers(x: px, g: pg, state: bufs))
+                    let step = ((n + chunks - 1) / chunks + 63) & ~63
+                    withoutActuallyEscaping(body) { body in
+                        let work = UpdateWork(body: body, buffers: buffers)
+                        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                            let lo = Swift.min(n, c * step), hi = Swift.min(n, lo + step)
+                            if lo < hi { work.body(work.buffers(lo, hi)) }
+                        }
+                    }
                 }
             }
         }
     }
+}
+
+/// The closures of one split update, handed to the worker threads. Each
+/// thread calls them for its own range of elements, so none writes what
+/// another reads; the wrapper only tells the compiler so.
+private struct UpdateWork<T: TensorScalar>: @unchecked Sendable {
+    let body: (UpdateBuffers<T>) -> Void
+    let buffers: (Int, Int) -> UpdateBuffers<T>
 }
