@@ -21,8 +21,8 @@ public enum Op: String, CaseIterable, Sendable {
     // Math (Tensor+Math.swift, Tensor+Activation.swift, Tensor+Compare.swift)
     case pow, powScalar, exp, log, sqrt, abs, sin, cos, tanh, erf
     case sigmoid, relu, leakyRelu, gelu, softplus, clamp, maximum, minimum, `where`
-    // The rules of tanh and sigmoid as one op each (Tensor+ActivationBackward.swift)
-    case tanhBackward, sigmoidBackward
+    // The rules of tanh, sigmoid and relu as one op each (Tensor+ActivationBackward.swift)
+    case tanhBackward, sigmoidBackward, reluBackward
     // Convolution windows: im2col and its adjoint (Tensor+Conv.swift)
     case unfold, fold
     // Floored remainder (Tensor+Remainder.swift)

@@ -12,12 +12,13 @@ extension Tensor {
     }
 
     /// `max(x, 0)` elementwise (NaN stays NaN; int64 stays int64).
-    /// Gradient: `g * (x > 0)`, so 0 at the kink, as PyTorch.
+    /// Gradient: `g * (x > 0)`, so 0 at the kink, as PyTorch; one recorded
+    /// op (`reluBackward`, Tensor+ActivationBackward.swift).
     public func relu() -> Tensor {
         if let out = Tensor.unaryInt64(self, { Swift.max($0, 0) }) { return out }
         let out = Tensor.unary(self, { $0 <= 0 ? 0 : $0 }, { $0 <= 0 ? 0 : $0 })
         return Tensor.record(.relu, out, [self]) { g, ctx in
-            [try g * ctx.inputs[0].detach().mask({ $0 > 0 }, { $0 > 0 })]
+            [try Tensor.reluBackward(g, ctx.inputs[0].detach())]
         }
     }
 

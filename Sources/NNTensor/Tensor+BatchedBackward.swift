@@ -50,7 +50,7 @@ extension Tensor {
         .add, .sub, .mul, .div, .neg, .cast, .identity, .matmul,
         .pow, .powScalar, .exp, .log, .sqrt, .abs, .sin, .cos, .tanh, .erf,
         .sigmoid, .relu, .leakyRelu, .gelu, .softplus, .clamp, .maximum, .minimum, .where,
-        .remainder, .tanhBackward, .sigmoidBackward,
+        .remainder, .tanhBackward, .sigmoidBackward, .reluBackward,
     ]
 
     /// The gradients of `output` with respect to each of `inputs`, for each

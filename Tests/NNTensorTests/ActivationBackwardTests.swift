@@ -1,9 +1,10 @@
 import Testing
 @testable import NNTensor
 
-/// `tanh` and `sigmoid` record their gradient rules as one op each
+/// `tanh`, `sigmoid` and `relu` record their gradient rules as one op each
 /// (Tensor+ActivationBackward.swift), promised to give the numbers of the
-/// three-op forms `g * (1 - y * y)` and `g * (y * (1 - y))` bit for bit, and
+/// several-op forms `g * (1 - y * y)`, `g * (y * (1 - y))` and
+/// `g * mask(x > 0)` bit for bit, and
 /// second derivatives (checked against finite differences in GradCheck) to
 /// rounding. Here: the first-order gradients and a Hessian-vector product of
 /// each, fused against the unfused rule written out, in both float dtypes.
@@ -34,6 +35,11 @@ import Testing
         }
     }
 
+    static func unfusedRelu(_ x: Tensor) throws -> Tensor {
+        let y = x.detach().relu()
+        return Tensor.record(.relu, y, [x]) { g, ctx in [try g * ctx.inputs[0].detach().mask({ $0 > 0 }, { $0 > 0 })] }
+    }
+
     @Test(arguments: [DType.float32, .float64])
     func firstOrderGradientsAreTheUnfusedOnesBitForBit(_ dtype: DType) throws {
         for (n, seed) in [(1, 1), (7, 2), (100, 3), (1000, 4)] as [(Int, UInt64)] {
@@ -41,6 +47,7 @@ import Testing
             let w = try Self.values(n, dtype, seed: seed &+ 50)
             #expect(try Self.gradient(x, w) { $0.tanh() } == Self.gradient(x, w, Self.unfusedTanh), "tanh \(dtype) \(n)")
             #expect(try Self.gradient(x, w) { $0.sigmoid() } == Self.gradient(x, w, Self.unfusedSigmoid), "sigmoid \(dtype) \(n)")
+            #expect(try Self.gradient(x, w) { $0.relu() } == Self.gradient(x, w, Self.unfusedRelu), "relu \(dtype) \(n)")
         }
     }
 
@@ -56,6 +63,17 @@ import Testing
         }
     }
 
+    /// The ops recorded in the graph below `t`.
+    static func ops(_ t: Tensor) -> [Op] {
+        var out: [Op] = [], stack = [t], seen = Set<ObjectIdentifier>()
+        while let x = stack.popLast() {
+            guard seen.insert(ObjectIdentifier(x)).inserted, let fn = x.gradFn else { continue }
+            out.append(fn.op)
+            stack += fn.resolvedInputs()
+        }
+        return out
+    }
+
     /// A create-graph backward through tanh records one op for its rule.
     @Test func theRuleIsOneRecordedOp() throws {
         let x = try Self.values(4, .float64, seed: 12).requiringGrad()
@@ -63,5 +81,17 @@ import Testing
         #expect(g.gradFn?.op == .tanhBackward)
         let s = try Tensor.gradients(of: x.sigmoid().sum(), wrt: [x], createGraph: true)[0]
         #expect(s.gradFn?.op == .sigmoidBackward)
+        let r = try Tensor.gradients(of: (x.relu() * x).sum(), wrt: [x], createGraph: true)[0]
+        #expect(Self.ops(r).contains(.reluBackward))
+        #expect(Self.ops(r).filter { $0 == .mul }.count == 2, "relu(x) * x and its rule's g * x: no mask product")
+    }
+
+    /// An infinite cotangent where the mask is 0 gives NaN, as `inf * 0`
+    /// did in the mask form (the rule multiplies, it does not select).
+    @Test func reluRuleMultipliesByTheMask() throws {
+        let g = try Tensor(shape: [3], values: [.infinity, .infinity, 2], dtype: .float64)
+        let x = try Tensor(shape: [3], values: [-1, 1, 0], dtype: .float64)
+        let r = try Tensor.reluBackward(g, x).doubles
+        #expect(r[0].isNaN && r[1] == .infinity && r[2] == 0)
     }
 }

@@ -60,6 +60,16 @@ extension GradCases {
         GradCase(op: .sigmoidBackward, name: "batch of g", shapes: [[2, 2, 3], [2, 3]]) { try Tensor.sigmoidBackward($0[0], $0[1]) },
         GradCase(op: .sigmoidBackward, name: "broadcast y", shapes: [[3, 1], [1, 4]]) { try Tensor.sigmoidBackward($0[0], $0[1]) },
         GradCase(op: .sigmoidBackward, name: "of sigmoid", shapes: [[5], [5]]) { try Tensor.sigmoidBackward($0[0], $0[1].sigmoid()) },
+        // x is a constant of the rule (the mask): only g is differentiated
+        GradCase(op: .reluBackward, name: "same shape", shapes: [[2, 3], [2, 3]], domain: .awayFromZero) { x in
+            try Tensor.reluBackward(x[0], x[1].detach()) * x[0]
+        },
+        GradCase(op: .reluBackward, name: "batch of g", shapes: [[2, 2, 3], [2, 3]], domain: .awayFromZero) { x in
+            try Tensor.reluBackward(x[0], x[1].detach()) * x[0]
+        },
+        GradCase(op: .reluBackward, name: "broadcast x", shapes: [[3, 1], [1, 4]], domain: .awayFromZero) { x in
+            try Tensor.reluBackward(x[0], x[1].detach()) * x[0]
+        },
         GradCase(op: .relu, name: "vector", shapes: [[6]], domain: .awayFromZero) { x in try x[0].relu() * x[0] },
         GradCase(op: .relu, name: "matrix", shapes: [[3, 2]], domain: .awayFromZero) { x in try x[0].relu() * x[0] },
         GradCase(op: .relu, name: "scalar", shapes: [[]], domain: .awayFromZero) { x in try x[0].relu() * x[0] },

@@ -39,8 +39,8 @@ def op_unary(p, name):
     if a is None:
         return None
     # Every program differentiates twice (hessian, hvp, grad of grad), so
-    # tanh's and sigmoid's rules are recorded as ops of their own too.
-    ops = [name] + {"tanh": ["tanhBackward"], "sigmoid": ["sigmoidBackward"]}.get(name, [])
+    # the rules of tanh, sigmoid and relu are recorded as ops of their own too.
+    ops = [name] + {"tanh": ["tanhBackward"], "sigmoid": ["sigmoidBackward"], "relu": ["reluBackward"]}.get(name, [])
     return p.emit(name, nn.format(a=a.name), th.format(a=a.name), ops)
 
 
