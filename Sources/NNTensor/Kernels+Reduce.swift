@@ -19,6 +19,18 @@ extension Kernels {
         reduceBlocks(x, shape, axes) { reduce3(kind, $0, $1, $2, $3) }
     }
 
+    /// The largest (`max: true`) or smallest `|x|` over `axes` (normalised,
+    /// sorted, not empty): `abs` applied as each element is read, so no
+    /// copy of `|x|` is made. NaN where any is NaN. The same values as
+    /// `reduce(kind, |x|, …)`.
+    static func reduceMagnitude<T: TensorScalar>(_ x: [T], _ shape: [Int], _ axes: [Int], max: Bool) -> [T] {
+        var first = true  // later blocks read magnitudes already
+        return reduceBlocks(x, shape, axes) {
+            defer { first = false }
+            return reduce3(max ? .max : .min, $0, $1, $2, $3, magnitude: first)
+        }
+    }
+
     /// Reduces `x` (of `shape`) over `axes` (normalised, sorted) one block
     /// of consecutive axes at a time, last block first, each seen as
     /// `[outer, r, inner]` and handed to `reduce3(x, outer, r, inner)`; the
@@ -52,7 +64,9 @@ extension Kernels {
     }
 
     /// Reduces `x` seen as `[outer, r, inner]` over the middle dimension.
-    static func reduce3<T: TensorScalar>(_ kind: Reduction, _ x: [T], _ outer: Int, _ r: Int, _ inner: Int) -> [T] {
+    /// With `magnitude` (max and min only), of `|x|`.
+    static func reduce3<T: TensorScalar>(_ kind: Reduction, _ x: [T], _ outer: Int, _ r: Int, _ inner: Int,
+                                         magnitude: Bool = false) -> [T] {
         let n = outer * inner
         precondition(x.count == outer * r * inner, "Kernels.reduce3: \(x.count) elements are not [\(outer), \(r), \(inner)]")
         return Kernels.uninitialized(n) { out, initialized in
@@ -76,8 +90,8 @@ extension Kernels {
                             let row = UnsafePointer(src.base + o &* r)
                             switch kind {
                             case .sum: dst.base[o] = rowSum(row, r)
-                            case .max: dst.base[o] = rowExtreme(row, r, max: true)
-                            case .min: dst.base[o] = rowExtreme(row, r, max: false)
+                            case .max: dst.base[o] = rowExtreme(row, r, max: true, magnitude: magnitude)
+                            case .min: dst.base[o] = rowExtreme(row, r, max: false, magnitude: magnitude)
                             }
                         }
                     }
@@ -92,7 +106,7 @@ extension Kernels {
                         }
                         for o in 0..<outer {
                             columnExtreme(UnsafePointer(src.base + o &* r &* inner), r, inner, cols,
-                                          dst.base + o &* inner, max: kind == .max)
+                                          dst.base + o &* inner, max: kind == .max, magnitude: magnitude)
                         }
                     }
                 }
@@ -108,156 +122,6 @@ extension Kernels {
     @inline(__always)
     static func store8<T: TensorScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
-    }
-
-    /// The largest (`max`) or smallest element of `p[0..<n]`, `n > 0`;
-    /// NaN when any element is NaN, as `torch.amax`.
-    ///
-    /// Dispatches to concrete `Float`/`Double` loops: SIMD comparisons on a
-    /// generic `SIMD8<T>` compile to per-lane code, on concrete types to
-    /// packed compares and blends.
-    @inline(__always)
-    static func rowExtreme<T: TensorScalar>(_ p: UnsafePointer<T>, _ n: Int, max: Bool) -> T {
-        if T.self == Float.self {
-            let r = rowExtreme8(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), n, max: max)
-            return unsafeBitCast(r, to: T.self)
-        }
-        let r = rowExtreme4(UnsafeRawPointer(p).assumingMemoryBound(to: Double.self), n, max: max)
-        return unsafeBitCast(r, to: T.self)
-    }
-
-    /// `y[j]` = the largest (`max`) or smallest of `s[k * stride + j]` over
-    /// the `r ≥ 1` rows, for `j` in `cols`; NaN when any is NaN. `y` must not
-    /// overlap the rows read. Concrete `Float`/`Double` loops, as `rowExtreme`.
-    @inline(__always)
-    static func columnExtreme<T: TensorScalar>(_ s: UnsafePointer<T>, _ r: Int, _ stride: Int, _ cols: Range<Int>,
-                                               _ y: UnsafeMutablePointer<T>, max: Bool) {
-        if T.self == Float.self {
-            columnExtreme8(UnsafeRawPointer(s).assumingMemoryBound(to: Float.self), r, stride, cols,
-                           UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), max: max)
-        } else {
-            columnExtreme4(UnsafeRawPointer(s).assumingMemoryBound(to: Double.self), r, stride, cols,
-                           UnsafeMutableRawPointer(y).assumingMemoryBound(to: Double.self), max: max)
-        }
-    }
-
-    /// `columnExtreme` on eight float lanes, row after row (the rows are
-    /// read as they lie; `y`'s columns stay in L1): a lane that has seen a
-    /// NaN keeps it (the blend takes `v` where `v` is NaN, and nothing
-    /// replaces a NaN, since every comparison with it is false).
-    static func columnExtreme8(_ s: UnsafePointer<Float>, _ r: Int, _ stride: Int, _ cols: Range<Int>,
-                               _ y: UnsafeMutablePointer<Float>, max: Bool) {
-        let lo = cols.lowerBound, hi = cols.upperBound
-        let vectorEnd = lo &+ (hi &- lo) / 8 &* 8
-        for j in lo..<hi { y[j] = s[j] }
-        // Offsets: k * stride + j < (r - 1) * stride + hi, inside the rows.
-        for k in 1..<Swift.max(r, 1) {
-            let row = s + k &* stride
-            var j = lo
-            while j < vectorEnd {
-                let v = load8(row + j)
-                var m = load8(UnsafePointer(y + j))
-                m.replace(with: v, where: (max ? v .> m : v .< m) .| (v .!= v))
-                store8(m, y + j)
-                j &+= 8
-            }
-            while j < hi {
-                let v = row[j]
-                if (max ? v > y[j] : v < y[j]) || v != v { y[j] = v }
-                j &+= 1
-            }
-        }
-    }
-
-    /// `columnExtreme` on four double lanes (see `columnExtreme8`).
-    static func columnExtreme4(_ s: UnsafePointer<Double>, _ r: Int, _ stride: Int, _ cols: Range<Int>,
-                               _ y: UnsafeMutablePointer<Double>, max: Bool) {
-        typealias V = SIMD4<Double>
-        let lo = cols.lowerBound, hi = cols.upperBound
-        let vectorEnd = lo &+ (hi &- lo) / 4 &* 4
-        for j in lo..<hi { y[j] = s[j] }
-        for k in 1..<Swift.max(r, 1) {
-            let row = s + k &* stride
-            var j = lo
-            while j < vectorEnd {
-                let v = UnsafeRawPointer(row + j).loadUnaligned(as: V.self)
-                var m = UnsafeRawPointer(y + j).loadUnaligned(as: V.self)
-                m.replace(with: v, where: (max ? v .> m : v .< m) .| (v .!= v))
-                UnsafeMutableRawPointer(y + j).storeBytes(of: m, as: V.self)
-                j &+= 4
-            }
-            while j < hi {
-                let v = row[j]
-                if (max ? v > y[j] : v < y[j]) || v != v { y[j] = v }
-                j &+= 1
-            }
-        }
-    }
-
-    static func rowExtreme8(_ p: UnsafePointer<Float>, _ n: Int, max: Bool) -> Float {
-        var i = 0
-        var best = p[0]
-        var sawNaN = false
-        if n >= 16 {
-            var m0 = load8(p), m1 = load8(p + 8)
-            var nan0 = m0 .!= m0, nan1 = m1 .!= m1
-            i = 16
-            while i &+ 16 <= n {
-                let v0 = load8(p + i), v1 = load8(p + i + 8)
-                if max {
-                    m0.replace(with: v0, where: v0 .> m0); m1.replace(with: v1, where: v1 .> m1)
-                } else {
-                    m0.replace(with: v0, where: v0 .< m0); m1.replace(with: v1, where: v1 .< m1)
-                }
-                nan0 .|= v0 .!= v0; nan1 .|= v1 .!= v1
-                i &+= 16
-            }
-            sawNaN = any(nan0 .| nan1)
-            m0.replace(with: m1, where: max ? m1 .> m0 : m1 .< m0)
-            best = m0[0]
-            for j in 1..<8 where max ? m0[j] > best : m0[j] < best { best = m0[j] }
-        }
-        while i < n {
-            let v = p[i]
-            if v != v { sawNaN = true }
-            if max ? v > best : v < best { best = v }
-            i &+= 1
-        }
-        return sawNaN || best != best ? .nan : best
-    }
-
-    static func rowExtreme4(_ p: UnsafePointer<Double>, _ n: Int, max: Bool) -> Double {
-        typealias V = SIMD4<Double>
-        @inline(__always) func ld(_ q: UnsafePointer<Double>) -> V { UnsafeRawPointer(q).loadUnaligned(as: V.self) }
-        var i = 0
-        var best = p[0]
-        var sawNaN = false
-        if n >= 8 {
-            var m0 = ld(p), m1 = ld(p + 4)
-            var nan0 = m0 .!= m0, nan1 = m1 .!= m1
-            i = 8
-            while i &+ 8 <= n {
-                let v0 = ld(p + i), v1 = ld(p + i + 4)
-                if max {
-                    m0.replace(with: v0, where: v0 .> m0); m1.replace(with: v1, where: v1 .> m1)
-                } else {
-                    m0.replace(with: v0, where: v0 .< m0); m1.replace(with: v1, where: v1 .< m1)
-                }
-                nan0 .|= v0 .!= v0; nan1 .|= v1 .!= v1
-                i &+= 8
-            }
-            sawNaN = any(nan0 .| nan1)
-            m0.replace(with: m1, where: max ? m1 .> m0 : m1 .< m0)
-            best = m0[0]
-            for j in 1..<4 where max ? m0[j] > best : m0[j] < best { best = m0[j] }
-        }
-        while i < n {
-            let v = p[i]
-            if v != v { sawNaN = true }
-            if max ? v > best : v < best { best = v }
-            i &+= 1
-        }
-        return sawNaN || best != best ? .nan : best
     }
 
     /// `exp(x)` lane by lane for either scalar type (eight lanes).

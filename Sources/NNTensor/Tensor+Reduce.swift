@@ -81,6 +81,15 @@ extension Tensor {
         }
     }
 
+    /// The largest or smallest `|x|` over `r`, untracked, without a copy of `|x|`.
+    private func magnitudeExtreme(_ r: Reduction, max: Bool) -> Tensor {
+        switch storage {
+        case .float32(let x): return Tensor(shape: r.out, storage: .float32(Kernels.reduceMagnitude(x, shape, r.axes, max: max)))
+        case .float64(let x): return Tensor(shape: r.out, storage: .float64(Kernels.reduceMagnitude(x, shape, r.axes, max: max)))
+        case .bool, .int64: return asFloat.magnitudeExtreme(r, max: max)  // not reached: norm widens these first
+        }
+    }
+
     private func requireNonEmpty(_ r: Reduction, op: String) throws {
         for a in r.axes where shape[a] == 0 {
             throw TensorError(op: op, "cannot reduce over the empty dimension \(a) of a tensor of shape \(fmt(shape))")
@@ -178,8 +187,14 @@ extension Tensor {
                 return [try g.reshape(r.kept) * (ctx.inputs[0] / (nk + zero)) * (1 - zero)]
             }
         case 1: return try abs().sum(axes: axes, keepdims: keepdims)
-        case .infinity: return try abs().max(axes: axes, keepdims: keepdims)
-        case -.infinity: return try abs().min(axes: axes, keepdims: keepdims)
+        case .infinity, -.infinity:
+            if !isTracked || !GradMode.isEnabled {
+                // untracked: max |x| read in place, no copy of |x| (the values of abs().max())
+                let r = try reduction(axes, keepdims: keepdims, op: "norm")
+                try requireNonEmpty(r, op: "norm")
+                return magnitudeExtreme(r, max: p > 0)
+            }
+            return p > 0 ? try abs().max(axes: axes, keepdims: keepdims) : try abs().min(axes: axes, keepdims: keepdims)
         case 0: return try ne(0).sum(axes: axes, keepdims: keepdims).detach()
         default: return try abs().pow(p).sum(axes: axes, keepdims: keepdims).pow(1 / p)
         }

@@ -38,6 +38,11 @@ import Testing
             for c in stride(from: 2, to: inner, by: 5) { v[((outer - 1) * r + r / 2) * inner + c] = .nan }
             let t = try Tensor(shape: [outer, r, inner], values: v, dtype: dtype)
             let got = (try t.max(axes: [1]).doubles, try t.min(axes: [1]).doubles)
+            // the infinity norms, read in place, against abs() then max/min
+            #expect(try t.norm(p: .infinity, axes: [1]).doubles.map(\.bitPattern) == t.abs().max(axes: [1]).doubles.map(\.bitPattern))
+            #expect(try t.norm(p: -.infinity, axes: [1]).doubles.map(\.bitPattern) == t.abs().min(axes: [1]).doubles.map(\.bitPattern))
+            #expect(try t.norm(p: .infinity, axes: [0, 2]).doubles.map(\.bitPattern) == t.abs().max(axes: [0, 2]).doubles.map(\.bitPattern))
+            #expect(try t.norm(p: .infinity).doubles.map(\.bitPattern) == t.abs().max().doubles.map(\.bitPattern))
             let x = t.doubles  // the stored values (float32 rounded)
             for o in 0..<outer {
                 for j in 0..<inner {
