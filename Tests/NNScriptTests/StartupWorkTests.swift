@@ -48,6 +48,11 @@ struct StartupWorkTests {
         // A reduced registry blanks out what it cannot define: those are neither defined nor recorded.
         let reduced = Interpreter(options: .init(builtins: .areas([.core, .lists, .math])))
         #expect(reduced["gradient_descent"] == nil && reduced.stdlibValues["gradient_descent"] == nil)
-        #expect(reduced["zip"] != nil && reduced.stdlibValues["zip"] != nil)
+        #expect(reduced["reduce"] != nil && reduced.stdlibValues["reduce"] != nil)
+        for f in Stdlib.functions {
+            let defined = reduced.unavailableStdlib[f.name] == nil
+            #expect((reduced[f.name] != nil) == defined, "\(f.name)")
+            #expect((reduced.stdlibValues[f.name] != nil) == defined, "\(f.name)")
+        }
     }
 }

@@ -14,18 +14,24 @@ extension Builtin {
 }
 
 /// The process-wide table behind ``Builtin/givenRows(_:)``: builtins may be
-/// declared on any thread, so it is read and filled under a lock.
+/// declared on any thread, so it is read and filled under a lock. An array
+/// indexed by the count, not a dictionary: a `Dictionary<Int, ...>` would be
+/// one more generic type (and `Int: Hashable` conformance lookup, a scan of
+/// every conformance record) for the Swift runtime to instantiate at start-up.
 private final class GivenRows: @unchecked Sendable {
     static let shared = GivenRows()
     private let lock = NativeLock()
-    private var byCount: [Int: [[Bool]]] = [:]
+    /// `byCount[n]`: the rows for `n` parameters, empty until first asked
+    /// (a made set has `n + 1` rows, never none).
+    private var byCount: [[[Bool]]] = []
 
     func rows(_ n: Int) -> [[Bool]] {
-        lock.withLock {
-            if let rows = byCount[n] { return rows }
-            let rows = (0...n).map { k in (0..<n).map { $0 < k } }
-            byCount[n] = rows
-            return rows
-        }
+        lock.lock()
+        defer { lock.unlock() }
+        if n < byCount.count, !byCount[n].isEmpty { return byCount[n] }
+        let rows = (0...n).map { k in (0..<n).map { $0 < k } }
+        while byCount.count <= n { byCount.append([]) }
+        byCount[n] = rows
+        return rows
     }
 }

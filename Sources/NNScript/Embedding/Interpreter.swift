@@ -301,6 +301,7 @@ public final class Interpreter {
 
     /// ``run(_:scanDocs:)`` of a file already parsed (the stdlib's loader
     /// reads its function names from the same parse).
+    @discardableResult
     func run(_ parsed: ParseResult, of file: SourceFile, scanDocs: Bool) throws -> Value {
         guard parsed.succeeded else {
             throw SyntaxError(diagnostics: parsed.diagnostics.filter { $0.severity == .error },
