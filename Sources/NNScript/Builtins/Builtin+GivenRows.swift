@@ -5,9 +5,9 @@ extension Builtin {
     /// `k` of leading positional arguments: row `k` is `true` for the first
     /// `k` parameters, `false` after. They depend on `n` only, so every
     /// builtin with `n` parameters shares one set, made the first time a
-    /// builtin with that many parameters is declared (the ~500 standard
+    /// builtin with that many parameters is declared (the ~200 standard
     /// builtins are declared at every start-up; making each its own rows was
-    /// ~2,000 small arrays: issue 20).
+    /// about 1,000 small arrays: issue 20).
     static func givenRows(_ n: Int) -> [[Bool]] {
         GivenRows.shared.rows(n)
     }
