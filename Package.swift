@@ -9,7 +9,7 @@
 //            \                   /
 //              NNScript (library product: the embeddable interpreter)
 //                  |
-//                 nn (executable: CLI + REPL) -> CReadline (GPL: only linked here)
+//                 nn (executable: CLI + REPL) -> CReadline (GPL: only used here, opened with dlopen by the REPL)
 //                  |
 //               NNKernel (the Jupyter kernel, `nn kernel`) -> CZMQ (libzmq), CCrypto (libcrypto: HMAC)
 //

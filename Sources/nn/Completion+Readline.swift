@@ -22,30 +22,32 @@ enum Completion {
     nonisolated(unsafe) static var candidates: [String] = []
     nonisolated(unsafe) static var nextCandidate = 0
 
-    static func install() {
-        nn_rl_set_attempted_completion_function { text, start, _ in
+    static func install(_ rl: ReadlineLibrary) {
+        nn_rl_set_completion_function(rl.rl_attempted_completion_function) { text, start, _ in
             Completion.complete(text: text, start: Int(start))
         }
     }
 
     private static func complete(text: UnsafePointer<CChar>?, start: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
-        guard let session, let text, let buffer = nn_rl_line_buffer() else { return nil }
+        guard let session, let text, let rl = ReadlineLibrary.loaded, let buffer = nn_rl_string(rl.rl_line_buffer) else {
+            return nil
+        }
         let word = String(cString: text)
         let lineBytes = UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self),
-                                            count: max(0, min(start, Int(nn_rl_end()))))
+                                            count: max(0, min(start, Int(nn_rl_int(rl.rl_end)))))
         let linePrefix = String(decoding: lineBytes, as: UTF8.self)
         let before = entrySoFar.isEmpty ? linePrefix : entrySoFar + "\n" + linePrefix
         let result = session.completions(before: before, word: word)
         if result.wantsFilenames {
-            nn_rl_set_attempted_completion_over(0)
+            nn_rl_set_int(rl.rl_attempted_completion_over, 0)
             return nil
         }
-        nn_rl_set_attempted_completion_over(1)
+        nn_rl_set_int(rl.rl_attempted_completion_over, 1)
         guard !result.candidates.isEmpty else { return nil }
-        nn_rl_set_completion_append_character(result.appendsSpace ? 32 : 0)
+        nn_rl_set_int(rl.rl_completion_append_character, result.appendsSpace ? 32 : 0)
         candidates = result.candidates
         nextCandidate = 0
-        return rl_completion_matches(text) { _, state in
+        return rl.rl_completion_matches(text) { _, state in
             if state == 0 { Completion.nextCandidate = 0 }
             guard Completion.nextCandidate < Completion.candidates.count else { return nil }
             let word = Completion.candidates[Completion.nextCandidate]

@@ -20,6 +20,8 @@ import Darwin
 final class ReadlineLineReader: LineReader {
     /// The history file, or nil when history is not kept.
     let historyPath: String?
+    /// The library (opened with `dlopen`).
+    let rl: ReadlineLibrary
     /// The most items kept in the history file.
     static let historyLimit: Int32 = 2000
 
@@ -29,7 +31,8 @@ final class ReadlineLineReader: LineReader {
     /// a regular file, created 0600 when missing); anything else at the path
     /// (a FIFO would block here, a device would take the history) turns
     /// history off with a warning.
-    init(historyPath: String?) {
+    init(historyPath: String?, library: ReadlineLibrary) {
+        rl = library
         var path = historyPath
         if let historyPath {
             do {
@@ -40,10 +43,10 @@ final class ReadlineLineReader: LineReader {
             }
         }
         self.historyPath = path
-        Readline.configure()
+        Readline.configure(rl)
         if let path {
-            _ = read_history(path)
-            _ = history_truncate_file(path, Self.historyLimit)
+            _ = rl.read_history(path)
+            _ = rl.history_truncate_file(path, Self.historyLimit)
         }
     }
 
@@ -51,22 +54,23 @@ final class ReadlineLineReader: LineReader {
 
     func addHistory(_ entry: String) {
         guard !entry.isEmpty else { return }
-        if nn_history_length() > 0, let last = history_get(nn_history_base() + nn_history_length() - 1),
+        let length = nn_rl_int(rl.history_length)
+        if length > 0, let last = rl.history_get(nn_rl_int(rl.history_base) + length - 1),
            let text = last.pointee.line, String(cString: text) == entry {
             return  // no repeated items
         }
-        add_history(entry)
+        rl.add_history(entry)
         guard let historyPath else { return }
         // Re-checked each time: the file may have been removed or replaced since.
         guard (try? AppendFile.prepare(historyPath)) != nil else { return }
-        _ = append_history(1, historyPath)
+        _ = rl.append_history(1, historyPath)
     }
 
     func readLine(prompt: String) -> ReadResult {
         Signals.drainPrompt()
         Readline.received = nil
         Readline.finished = false
-        rl_callback_handler_install(prompt) { line in
+        rl.rl_callback_handler_install(prompt) { line in
             Readline.finished = true
             if let line {
                 Readline.received = ReadResult(Array(UnsafeRawBufferPointer(start: line, count: strlen(line)))[...])
@@ -74,15 +78,15 @@ final class ReadlineLineReader: LineReader {
             } else {
                 Readline.received = nil
             }
-            rl_callback_handler_remove()
+            ReadlineLibrary.loaded?.rl_callback_handler_remove()
         }
         while true {
             switch Signals.waitForInput(0) {
             case .interrupted:
-                Readline.abandonLine()
+                Readline.abandonLine(rl)
                 return .interrupted
             case .ready:
-                rl_callback_read_char()
+                rl.rl_callback_read_char()
                 if Readline.finished {
                     return Readline.received ?? .endOfInput
                 }
@@ -100,30 +104,32 @@ enum Readline {
 
     /// Readline settings: program name, no signal handling, word breaks and
     /// quotes for completion, history that keeps multi-line entries whole.
-    static func configure() {
+    static func configure(_ rl: ReadlineLibrary) {
         // readline keeps these pointers: give it strings that live for the whole process.
-        nn_rl_set_readline_name(strdup("nn"))
-        nn_rl_set_catch_signals(0)
-        nn_rl_set_word_break_characters(strdup(" \t\n\"'`@$><=;|&{([,)]}+-*/%.:!?^~"))
-        nn_rl_set_completer_quote_characters(strdup("\""))
-        nn_history_set_write_timestamps(1)
-        nn_history_set_multiline_entries(1)
-        stifle_history(ReadlineLineReader.historyLimit)
-        Completion.install()
+        nn_rl_set_string(rl.rl_readline_name, strdup("nn"))
+        nn_rl_set_int(rl.rl_catch_signals, 0)
+        let wordBreaks = strdup(" \t\n\"'`@$><=;|&{([,)]}+-*/%.:!?^~")
+        nn_rl_set_string(rl.rl_basic_word_break_characters, wordBreaks)
+        nn_rl_set_string(rl.rl_completer_word_break_characters, wordBreaks)
+        nn_rl_set_string(rl.rl_completer_quote_characters, strdup("\""))
+        nn_rl_set_int(rl.history_write_timestamps, 1)
+        nn_rl_set_int(rl.history_multiline_entries, 1)
+        rl.stifle_history(ReadlineLineReader.historyLimit)
+        Completion.install(rl)
     }
 
     /// Drops the line being edited after Ctrl-C and moves to a fresh line.
-    static func abandonLine() {
-        nn_rl_set_point(nn_rl_end())
-        rl_redisplay()
-        rl_free_line_state()
-        rl_callback_sigcleanup()
-        rl_callback_handler_remove()
+    static func abandonLine(_ rl: ReadlineLibrary) {
+        nn_rl_set_int(rl.rl_point, nn_rl_int(rl.rl_end))
+        _ = rl.rl_redisplay()
+        rl.rl_free_line_state()
+        rl.rl_callback_sigcleanup()
+        rl.rl_callback_handler_remove()
         _ = write(1, "^C\n", 3)
-        if let buffer = nn_rl_line_buffer() { buffer[0] = 0 }
-        nn_rl_set_point(0)
-        nn_rl_set_end(0)
-        nn_rl_set_mark(0)
-        using_history()
+        if let buffer = nn_rl_string(rl.rl_line_buffer) { buffer[0] = 0 }
+        nn_rl_set_int(rl.rl_point, 0)
+        nn_rl_set_int(rl.rl_end, 0)
+        nn_rl_set_int(rl.rl_mark, 0)
+        rl.using_history()
     }
 }

@@ -27,8 +27,7 @@ final class REPL {
     /// Runs `script` (when given) into a new session on `interpreter`, then
     /// reads entries until `:quit` or end of input; returns the exit code.
     static func start(_ interpreter: Interpreter, _ runner: Runner, script: String?) -> Int32 {
-        let reader: LineReader = isatty(0) != 0
-            ? ReadlineLineReader(historyPath: historyPath()) : PlainLineReader()
+        let reader = lineReader()
         let repl = REPL(session: Session(interpreter: interpreter), reader: reader)
         Signals.install(interpreter, mode: .session)
         Completion.session = repl.session
@@ -38,6 +37,19 @@ final class REPL {
             repl.say("nn \(Runner.version): :help for commands, help() for builtins, Ctrl-D to quit")
         }
         return repl.loop()
+    }
+
+    /// Readline on a terminal (opened now, with `dlopen`); plain lines when
+    /// standard input is not a terminal, or, saying so, when readline
+    /// cannot be opened.
+    static func lineReader() -> LineReader {
+        guard isatty(0) != 0 else { return PlainLineReader() }
+        switch ReadlineLibrary.shared {
+        case .success(let library): return ReadlineLineReader(historyPath: historyPath(), library: library)
+        case .failure(let failure):
+            StdIO.complain(failure.message)
+            return PlainLineReader()
+        }
     }
 
     /// The history file: `NN_HISTORY` (empty: none), else `~/.nn_history`.

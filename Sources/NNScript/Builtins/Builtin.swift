@@ -61,9 +61,7 @@ public final class Builtin: @unchecked Sendable {
         self.requiredCount = required
         self.positionalCount = maxPositional
         self.variadicIndex = variadic
-        self.givenPrefixes = (0...parameters.count).map { k in
-            (0..<parameters.count).map { $0 < k }
-        }
+        self.givenPrefixes = Builtin.givenRows(parameters.count)
         self.parameterNames = parameters.map(\.name)
         self.callSignature = Signature(name: name, names: parameterNames,
                                    required: parameters.map { $0.defaultValue == nil && !$0.isOptional },

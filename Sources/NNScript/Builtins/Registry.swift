@@ -4,6 +4,10 @@ public final class Registry {
     private var table: [String: Builtin] = [:]
     /// Every builtin, in declaration order.
     public private(set) var all: [Builtin] = []
+    /// True while every standard builtin is known to be here (made with
+    /// ``BuiltinSet/standard`` and nothing removed since), so the stdlib's
+    /// loader need not look each one up at start-up; false means "ask".
+    private(set) var holdsEveryStandard = false
 
     /// The standard library of builtins, by area.
     public static let standard: [Builtin] =
@@ -19,7 +23,9 @@ public final class Registry {
     /// The standard builtins `set` selects.
     public convenience init(_ set: BuiltinSet) {
         switch set {
-        case .standard: self.init()
+        case .standard:
+            self.init()
+            holdsEveryStandard = true
         case .areas(let areas):
             let names = Set(areas.map(\.rawValue))
             self.init(Registry.standard.filter { names.contains($0.area) })
@@ -36,6 +42,7 @@ public final class Registry {
     @discardableResult
     public func unregister(_ name: String) -> Builtin? {
         guard let b = table.removeValue(forKey: name) else { return nil }
+        holdsEveryStandard = false
         all.removeAll { $0.name == name }
         return b
     }

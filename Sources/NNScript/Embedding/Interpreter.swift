@@ -277,12 +277,6 @@ public final class Interpreter {
         try run(sources.add(name: name, text: source))
     }
 
-    /// ``run(source:name:)`` that records no doc comments (the stdlib's).
-    @discardableResult
-    func run(source: String, name: String, scanDocs: Bool) throws -> Value {
-        try run(sources.add(name: name, text: source), scanDocs: scanDocs)
-    }
-
     /// Parses, resolves and runs source bytes as read from a file, as
     /// ``run(source:name:)``. The bytes are not decoded first: a byte that is
     /// not UTF-8 is a ``SyntaxError`` at its line and column, and a leading
@@ -295,7 +289,20 @@ public final class Interpreter {
     /// Runs `file`; with `scanDocs`, first records its `## ` doc comments
     /// (the stdlib's are read from ``Stdlib/docs`` when asked, not at start-up).
     func run(_ file: SourceFile, scanDocs: Bool = true) throws -> Value {
-        let parsed = Parser.parse(file)
+        try run(Parser.parse(file), of: file, scanDocs: scanDocs)
+    }
+
+    /// Adds stdlib text to ``sources`` and parses it, for
+    /// ``run(_:of:scanDocs:)`` and the stdlib loader's function names.
+    func parseStdlib(_ text: String, name: String) -> (SourceFile, ParseResult) {
+        let file = sources.add(name: name, text: text)
+        return (file, Parser.parse(file))
+    }
+
+    /// ``run(_:scanDocs:)`` of a file already parsed (the stdlib's loader
+    /// reads its function names from the same parse).
+    @discardableResult
+    func run(_ parsed: ParseResult, of file: SourceFile, scanDocs: Bool) throws -> Value {
         guard parsed.succeeded else {
             throw SyntaxError(diagnostics: parsed.diagnostics.filter { $0.severity == .error },
                               isIncomplete: parsed.isIncomplete)

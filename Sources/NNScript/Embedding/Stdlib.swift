@@ -56,7 +56,7 @@ extension Stdlib {
     static func unavailable(in registry: Registry) -> [String: [String]] {
         // A function is left out only for a missing standard builtin (then for
         // the functions that call it): with all of them there, none is.
-        if Registry.standard.allSatisfy({ registry[$0.name] != nil }) { return [:] }
+        if registry.holdsEveryStandard || Registry.standard.allSatisfy({ registry[$0.name] != nil }) { return [:] }
         let standard = Set(Registry.standard.map(\.name))
         var out: [String: [String]] = [:]
         var changed = true
@@ -94,11 +94,13 @@ extension Interpreter {
     func loadStdlib() {
         let unavailable = Stdlib.unavailable(in: registry)
         unavailableStdlib = unavailable
+        // The names come from the parse that runs the file, not from
+        // ``Stdlib/functions`` (a second lexing and parsing of the stdlib at
+        // every start); with every builtin there, that table is never built.
         for (index, source) in Stdlib.sources.enumerated() {
             let text = unavailable.isEmpty ? source.1 : Stdlib.text(of: index) { unavailable[$0.name] == nil }
-            runStdlib(text, file: source.0)
+            for name in runStdlib(text, file: source.0) { stdlibValues[name] = self[name] }
         }
-        for f in Stdlib.functions where unavailable[f.name] == nil { stdlibValues[f.name] = self[f.name] }
     }
 
     /// After the builtin `name` was registered or removed: defines the stdlib
@@ -125,11 +127,19 @@ extension Interpreter {
         }
     }
 
-    private func runStdlib(_ text: String, file: String) {
+    /// Runs stdlib text; returns the names of the top-level functions it
+    /// declares (those the blanking in ``Stdlib/text(of:keeping:)`` kept).
+    @discardableResult
+    private func runStdlib(_ text: String, file: String) -> [String] {
+        let (source, parsed) = parseStdlib(text, name: "stdlib/\(file)")
         do {
-            try run(source: text, name: "stdlib/\(file)", scanDocs: false)
+            try run(parsed, of: source, scanDocs: false)
         } catch {
             options.errorOutput("nn: stdlib failed to load: \(render(error))\n")
+        }
+        return parsed.program.statements.compactMap { statement in
+            guard case .function(let d) = statement.kind else { return nil }
+            return d.name?.name
         }
     }
 }
