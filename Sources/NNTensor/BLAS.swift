@@ -45,15 +45,34 @@ public enum BLAS {
 }
 
 extension GEMMScalar {
-    /// `C = alpha * op(A) * op(B) + beta * C`, row-major, on OpenBLAS when it
-    /// opens and every dimension fits its 32-bit integers, otherwise on
-    /// the portable Swift kernel. Same contract as `Kernels.gemm`.
+    /// `C = alpha * op(A) * op(B) + beta * C`, row-major. Same contract as
+    /// `Kernels.gemm`. Three backends, chosen per call:
+    /// - nn's own AVX-512/AVX2 kernels (`NativeGEMM`, `Sources/CGEMM`) for
+    ///   the products `NativeGEMM.takes` (the measured rule, documented there);
+    /// - OpenBLAS when it opens and every dimension fits its 32-bit integers;
+    /// - the portable Swift kernel (`Kernels.gemm`) otherwise.
+    /// `NativeGEMM.backend` forces one (tests, benchmarks).
     @inline(__always)
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                      alpha: Self, a: UnsafePointer<Self>, lda: Int,
                      b: UnsafePointer<Self>, ldb: Int,
                      beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) {
         guard m > 0, n > 0 else { return }
+        switch NativeGEMM.backend {
+        case .automatic:
+            if NativeGEMM.takes(m: m, n: n, k: k, blas: BLAS.isAvailable, double: Self.self == Double.self),
+               NativeGEMM.run(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                              b: b, ldb: ldb, beta: beta, c: c, ldc: ldc) { return }
+        case .native(let variant):
+            if NativeGEMM.run(variant, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                              b: b, ldb: ldb, beta: beta, c: c, ldc: ldc) { return }
+        case .blas:
+            break
+        case .swift:
+            Kernels.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                         a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
         #if BLAS
         if k > 0, let library = BLASLibrary.shared,
            let m32 = Int32(exactly: m), let n32 = Int32(exactly: n), let k32 = Int32(exactly: k),

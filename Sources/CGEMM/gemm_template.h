@@ -1,0 +1,199 @@
+// One GEMM instantiated per scalar type and instruction set: gemm.c defines
+// the macros below and includes this file once per variant. Not a header of
+// its own (no include guard on purpose).
+//
+//   FN(x)      the variant's name for x (e.g. x##_s512)
+//   T          float or double
+//   V          the vector type; W its lanes; NR = 2 * W (two vectors a row)
+//   MR         rows of the register tile (MR * 2 accumulators)
+//   KC, MC, NC the packed block sizes (depth, rows of A, columns of B)
+//   ATTR       the function attribute selecting the instruction set
+//   VZERO(), VLOAD(p), VSTORE(p, v), VSET1(x), VFMA(a, b, c) = a * b + c,
+//   VMUL(a, b)
+//
+// SAFETY: see CGEMM.h. Every offset below is of an element inside the
+// matrices the caller lent (i < m, p < k, j < n, times their strides) or
+// inside the packing buffer sized here; the tile loops never step past
+// m, n or k (partial tiles go through a local buffer).
+
+#define NR (2 * W)
+
+/// Packs rows [i0, i0 + mc) and depth [p0, p0 + kc) of op(A) as MR-tall
+/// panels: panel r holds, for each depth p, the MR values op(A)[i][p]
+/// (zero past the last row), so the micro-kernel reads A sequentially.
+static ATTR void FN(pack_a)(int ta, const T *a, long lda, long i0, long mc, long p0, long kc, T *dst) {
+    for (long ir = 0; ir < mc; ir += MR) {
+        long rows = mc - ir < MR ? mc - ir : MR;
+        T *panel = dst + ir * kc;
+        if (ta) {
+            // op(A)[i][p] = A[p][i]: the MR values of a depth are contiguous.
+            for (long p = 0; p < kc; p++) {
+                const T *src = a + (p0 + p) * lda + i0 + ir;
+                T *out = panel + p * MR;
+                long r = 0;
+                for (; r < rows; r++) out[r] = src[r];
+                for (; r < MR; r++) out[r] = 0;
+            }
+        } else {
+            // op(A)[i][p] = A[i][p]: read each row contiguously.
+            for (long r = 0; r < rows; r++) {
+                const T *src = a + (i0 + ir + r) * lda + p0;
+                for (long p = 0; p < kc; p++) panel[p * MR + r] = src[p];
+            }
+            for (long r = rows; r < MR; r++)
+                for (long p = 0; p < kc; p++) panel[p * MR + r] = 0;
+        }
+    }
+}
+
+/// Packs depth [p0, p0 + kc) and columns [j0, j0 + nc) of op(B) as NR-wide
+/// panels: panel j holds, for each depth p, the NR values op(B)[p][j]
+/// (zero past the last column).
+static ATTR void FN(pack_b)(int tb, const T *b, long ldb, long p0, long kc, long j0, long nc, T *dst) {
+    for (long jr = 0; jr < nc; jr += NR) {
+        long cols = nc - jr < NR ? nc - jr : NR;
+        T *panel = dst + jr * kc;
+        if (tb) {
+            // op(B)[p][j] = B[j][p]: read each row of B contiguously.
+            for (long q = 0; q < cols; q++) {
+                const T *src = b + (j0 + jr + q) * ldb + p0;
+                for (long p = 0; p < kc; p++) panel[p * NR + q] = src[p];
+            }
+            for (long q = cols; q < NR; q++)
+                for (long p = 0; p < kc; p++) panel[p * NR + q] = 0;
+        } else {
+            for (long p = 0; p < kc; p++) {
+                const T *src = b + (p0 + p) * ldb + j0 + jr;
+                T *out = panel + p * NR;
+                if (cols == NR) {
+                    for (long q = 0; q < NR; q++) out[q] = src[q];
+                } else {
+                    long q = 0;
+                    for (; q < cols; q++) out[q] = src[q];
+                    for (; q < NR; q++) out[q] = 0;
+                }
+            }
+        }
+    }
+}
+
+/// The MR x NR register tile: acc[r] = Σ_p a[p][r] * b[p][0..NR), then
+/// C[r][j] = alpha * acc[r][j] + beta * C[r][j] for r < rows, j < cols
+/// (C not read when beta == 0). `b` is a packed panel of depth kc; A's
+/// value (r, p) is a[r * rsa + p * csa]: a packed panel (1, MR) or A itself
+/// (lda, 1 or, transposed, 1, lda) when all MR rows exist.
+static inline __attribute__((always_inline)) ATTR
+void FN(tile)(long kc, const T *restrict a, long rsa, long csa, const T *restrict b, T *restrict c, long ldc,
+              long rows, long cols, T alpha, T beta) {
+    V acc0[MR], acc1[MR];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) { acc0[r] = VZERO(); acc1[r] = VZERO(); }
+    for (long p = 0; p < kc; p++) {
+        V b0 = VLOAD(b), b1 = VLOAD(b + W);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) {
+            V av = VSET1(a[r * rsa]);
+            acc0[r] = VFMA(av, b0, acc0[r]);
+            acc1[r] = VFMA(av, b1, acc1[r]);
+        }
+        a += csa;
+        b += NR;
+    }
+    V va = VSET1(alpha);
+    if (rows == MR && cols == NR) {
+        if (beta == 0) {
+#pragma clang loop unroll(full)
+            for (int r = 0; r < MR; r++) {
+                VSTORE(c + r * ldc, VMUL(va, acc0[r]));
+                VSTORE(c + r * ldc + W, VMUL(va, acc1[r]));
+            }
+        } else {
+            V vb = VSET1(beta);
+#pragma clang loop unroll(full)
+            for (int r = 0; r < MR; r++) {
+                T *row = c + r * ldc;
+                VSTORE(row, VFMA(va, acc0[r], VMUL(vb, VLOAD(row))));
+                VSTORE(row + W, VFMA(va, acc1[r], VMUL(vb, VLOAD(row + W))));
+            }
+        }
+        return;
+    }
+    T tmp[MR * NR] __attribute__((aligned(64)));
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) {
+        VSTORE(tmp + r * NR, VMUL(va, acc0[r]));
+        VSTORE(tmp + r * NR + W, VMUL(va, acc1[r]));
+    }
+    for (long r = 0; r < rows; r++) {
+        T *row = c + r * ldc;
+        const T *t = tmp + r * NR;
+        if (beta == 0) {
+            for (long j = 0; j < cols; j++) row[j] = t[j];
+        } else {
+            for (long j = 0; j < cols; j++) row[j] = t[j] + beta * row[j];
+        }
+    }
+}
+
+/// One thread's product (m, n, k > 0, alpha != 0): the Goto/BLIS loops.
+/// B is packed KC x NC at a time (NR-wide panels), A MC x KC at a time
+/// (MR-tall panels); each B panel stays in L1 while the A panels of the
+/// block stream past it. The first depth block applies beta, later ones
+/// add (beta 1).
+static ATTR int FN(gemm)(int ta, int tb, long m, long n, long k, T alpha,
+                         const T *a, long lda, const T *b, long ldb, T beta, T *c, long ldc) {
+    // Depth blocks of equal size (784 = 4 x 196, not 3 x 256 + 16).
+    long kBlocks = (k + KC - 1) / KC;
+    long kcStep = (k + kBlocks - 1) / kBlocks;
+    long kcMax = kcStep;
+    long mRound = (m + MR - 1) / MR * MR, nRound = (n + NR - 1) / NR * NR;
+    long mcMax = MR;  // only a partial panel is packed
+    (void)mRound;
+    long ncMax = nRound < NC ? nRound : NC;
+    size_t bytes = (size_t)(mcMax + ncMax) * (size_t)kcMax * sizeof(T);
+    bytes = (bytes + 63) / 64 * 64;
+    T *packA = aligned_alloc(64, bytes);
+    if (!packA) return -2;
+    T *packB = packA + mcMax * kcMax;  // mcMax is a multiple of MR; panels stay 64-byte aligned when
+                                        // kcMax * MR * sizeof(T) is; VLOAD is unaligned anyway
+    for (long jc = 0; jc < n; jc += NC) {
+        long nc = n - jc < NC ? n - jc : NC;
+        for (long pc = 0; pc < k; pc += kcStep) {
+            long kc = k - pc < kcStep ? k - pc : kcStep;
+            FN(pack_b)(tb, b, ldb, pc, kc, jc, nc, packB);
+            T betaHere = pc == 0 ? beta : (T)1;
+            for (long ic = 0; ic < m; ic += MC) {
+                long mc = m - ic < MC ? m - ic : MC;
+                // Whole MR-row panels read A where it lies (no packing: the
+                // rows stream through L1 and the block stays in L2); only a
+                // last partial panel is packed, zero-padded.
+                long full = mc / MR * MR;
+                if (full < mc) FN(pack_a)(ta, a, lda, ic + full, mc - full, pc, kc, packA);
+                const T *aBlock = ta ? a + pc * lda + ic : a + ic * lda + pc;
+                long rsa = ta ? 1 : lda, csa = ta ? lda : 1;
+                for (long jr = 0; jr < nc; jr += NR) {
+                    long cols = nc - jr < NR ? nc - jr : NR;
+                    const T *bPanel = packB + jr * kc;
+                    T *cPanel = c + ic * ldc + jc + jr;
+                    long ir = 0;
+                    if (ta) {
+                        for (; ir < full; ir += MR)
+                            FN(tile)(kc, aBlock + ir, 1, lda, bPanel, cPanel + ir * ldc, ldc, MR, cols,
+                                     alpha, betaHere);
+                    } else {
+                        for (; ir < full; ir += MR)
+                            FN(tile)(kc, aBlock + ir * lda, lda, 1, bPanel, cPanel + ir * ldc, ldc, MR, cols,
+                                     alpha, betaHere);
+                    }
+                    if (ir < mc)
+                        FN(tile)(kc, packA, 1, MR, bPanel, cPanel + ir * ldc, ldc, mc - ir, cols,
+                                 alpha, betaHere);
+                }
+            }
+        }
+    }
+    free(packA);
+    return 0;
+}
+
+#undef NR
