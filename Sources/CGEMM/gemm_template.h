@@ -152,7 +152,10 @@ static ATTR int FN(gemm)(int ta, int tb, long m, long n, long k, T alpha,
     long ncMax = nRound < NC ? nRound : NC;
     size_t bytes = (size_t)(mcMax + ncMax) * (size_t)kcMax * sizeof(T);
     bytes = (bytes + 63) / 64 * 64;
-    T *packA = aligned_alloc(64, bytes);
+    // Small products pack on the stack (no allocator call: the Hessian's
+    // products are a few microseconds each).
+    T local[2048] __attribute__((aligned(64)));
+    T *packA = bytes <= sizeof local ? local : aligned_alloc(64, bytes);
     if (!packA) return -2;
     T *packB = packA + mcMax * kcMax;  // mcMax is a multiple of MR; panels stay 64-byte aligned when
                                         // kcMax * MR * sizeof(T) is; VLOAD is unaligned anyway
@@ -192,7 +195,7 @@ static ATTR int FN(gemm)(int ta, int tb, long m, long n, long k, T alpha,
             }
         }
     }
-    free(packA);
+    if (packA != local) free(packA);
     return 0;
 }
 

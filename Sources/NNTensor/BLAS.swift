@@ -44,6 +44,47 @@ public enum BLAS {
     }
 }
 
+/// Who runs matrix products (`BLAS.gemmBackend`): the measured rule or one
+/// backend forced, for benchmarks (NNBench's `--gemm`) and tests.
+public enum GEMMBackend: Sendable {
+    /// nn's own kernels where measured faster, OpenBLAS for large products
+    /// (`NativeGEMM.takes`), the Swift kernel where neither runs.
+    case automatic
+    /// nn's own kernels, the best family the CPU has (AVX-512, else AVX2).
+    case native
+    /// nn's own AVX2 kernels (where the CPU has AVX2 + FMA).
+    case nativeAVX2
+    /// OpenBLAS for every product (the Swift kernel where it cannot open).
+    case openBLAS
+    /// The portable Swift kernel (`Kernels.gemm`).
+    case swift
+}
+
+extension BLAS {
+    /// The backend every product uses; process-wide, so set it before the
+    /// work it is meant for, not while other threads multiply.
+    public static var gemmBackend: GEMMBackend {
+        get {
+            switch NativeGEMM.backend {
+            case .automatic: return .automatic
+            case .native(.avx2): return .nativeAVX2
+            case .native: return .native
+            case .blas: return .openBLAS
+            case .swift: return .swift
+            }
+        }
+        set {
+            switch newValue {
+            case .automatic: NativeGEMM.backend = .automatic
+            case .native: NativeGEMM.backend = .native(nil)
+            case .nativeAVX2: NativeGEMM.backend = .native(.avx2)
+            case .openBLAS: NativeGEMM.backend = .blas
+            case .swift: NativeGEMM.backend = .swift
+            }
+        }
+    }
+}
+
 extension GEMMScalar {
     /// `C = alpha * op(A) * op(B) + beta * C`, row-major. Same contract as
     /// `Kernels.gemm`. Three backends, chosen per call:
