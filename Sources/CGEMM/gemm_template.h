@@ -135,6 +135,37 @@ void FN(tile)(long kc, const T *restrict a, long rsa, long csa, const T *restric
     }
 }
 
+/// The same tile one vector wide (cols <= W): the last panel of a product
+/// whose n is not a multiple of NR, and products narrower than a vector
+/// (n = 10, 20) pay for W columns, not NR. `b` is still an NR-wide panel.
+static inline __attribute__((always_inline)) ATTR
+void FN(tile1)(long kc, const T *restrict a, long rsa, long csa, const T *restrict b, T *restrict c, long ldc,
+               long rows, long cols, T alpha, T beta) {
+    V acc0[MR];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) acc0[r] = VZERO();
+    for (long p = 0; p < kc; p++) {
+        V b0 = VLOAD(b);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) acc0[r] = VFMA(VSET1(a[r * rsa]), b0, acc0[r]);
+        a += csa;
+        b += NR;
+    }
+    V va = VSET1(alpha);
+    T tmp[MR * W] __attribute__((aligned(64)));
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) VSTORE(tmp + r * W, VMUL(va, acc0[r]));
+    for (long r = 0; r < rows; r++) {
+        T *row = c + r * ldc;
+        const T *t = tmp + r * W;
+        if (beta == 0) {
+            for (long j = 0; j < cols; j++) row[j] = t[j];
+        } else {
+            for (long j = 0; j < cols; j++) row[j] = t[j] + beta * row[j];
+        }
+    }
+}
+
 /// One thread's product (m, n, k > 0, alpha != 0): the Goto/BLIS loops.
 /// B is packed KC x NC at a time (NR-wide panels), A MC x KC at a time
 /// (MR-tall panels); each B panel stays in L1 while the A panels of the
@@ -179,6 +210,15 @@ static ATTR int FN(gemm)(int ta, int tb, long m, long n, long k, T alpha,
                     const T *bPanel = packB + jr * kc;
                     T *cPanel = c + ic * ldc + jc + jr;
                     long ir = 0;
+                    if (cols <= W) {
+                        for (; ir < full; ir += MR)
+                            FN(tile1)(kc, ta ? aBlock + ir : aBlock + ir * lda, rsa, csa, bPanel,
+                                      cPanel + ir * ldc, ldc, MR, cols, alpha, betaHere);
+                        if (ir < mc)
+                            FN(tile1)(kc, packA, 1, MR, bPanel, cPanel + ir * ldc, ldc, mc - ir, cols,
+                                      alpha, betaHere);
+                        continue;
+                    }
                     if (ta) {
                         for (; ir < full; ir += MR)
                             FN(tile)(kc, aBlock + ir, 1, lda, bPanel, cPanel + ir * ldc, ldc, MR, cols,

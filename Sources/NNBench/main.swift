@@ -58,6 +58,7 @@ while let a = args.first {
         }
         args.removeFirst()
         BLAS.threadCount = n
+        BLAS.nativeThreadCount = n
     case "--gemm":
         // Forces one GEMM backend (docs/benchmarks.md, "nn's own GEMM").
         let backends: [String: GEMMBackend] = ["auto": .automatic, "native": .native, "avx2": .nativeAVX2,

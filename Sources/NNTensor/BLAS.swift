@@ -61,6 +61,13 @@ public enum GEMMBackend: Sendable {
 }
 
 extension BLAS {
+    /// The threads nn's own GEMM kernels split a product across (all cores
+    /// by default; at least 1). For benchmarks, as `threadCount` is for OpenBLAS.
+    public static var nativeThreadCount: Int {
+        get { NativeGEMM.threads }
+        set { NativeGEMM.threads = Swift.max(1, Swift.min(newValue, Kernels.coreCount)) }
+    }
+
     /// The backend every product uses; process-wide, so set it before the
     /// work it is meant for, not while other threads multiply.
     public static var gemmBackend: GEMMBackend {

@@ -54,6 +54,10 @@ enum NativeGEMM {
         Variant.allCases.filter { $0.rawValue <= (best?.rawValue ?? 0) }
     }
 
+    /// The threads a product may be split across (`Kernels.coreCount`;
+    /// NNBench's `--threads` lowers it with OpenBLAS's, `BLAS.nativeThreadCount`).
+    nonisolated(unsafe) static var threads = Kernels.coreCount
+
     /// Below this many multiply-adds (m * n * k) a product runs on one
     /// thread: waking a worker costs a few microseconds.
     static let parallelWork = 1 << 18
@@ -64,7 +68,7 @@ enum NativeGEMM {
     /// is not supported here or a stride is smaller than its matrix. A
     /// share whose packing buffer cannot be allocated (C touched nothing of
     /// it) is computed by `Kernels.gemm` instead.
-    static func run<T: GEMMScalar>(_ variant: Variant? = nil, threads: Int = Kernels.coreCount,
+    static func run<T: GEMMScalar>(_ variant: Variant? = nil, threads: Int = NativeGEMM.threads,
                                    transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                                    alpha: T, a: UnsafePointer<T>, lda: Int,
                                    b: UnsafePointer<T>, ldb: Int,
@@ -167,20 +171,37 @@ private struct ShareBox: @unchecked Sendable {
 }
 
 extension NativeGEMM {
-    /// The measured rule: does nn's kernel take this product?
+    /// The measured rule: does nn's kernel take this product? (Measured on
+    /// AMD EPYC Zen 5, 2 vCPUs, OpenBLAS 0.3.21; tables in docs/benchmarks.md,
+    /// "nn's own GEMM".)
     ///
-    /// Without OpenBLAS every product (better than the Swift kernel at every
-    /// size). With it, products up to `largeWork` multiply-adds, where
-    /// (measured on AMD EPYC Zen 5, docs/benchmarks.md "nn's own GEMM") nn's
-    /// kernel beats OpenBLAS 0.3.21's Haswell kernels by 1.6-2x and its
-    /// SkylakeX/Cooperlake kernels by 0-15%; larger products go to OpenBLAS.
+    /// - Without OpenBLAS: every product (faster than the Swift kernel at
+    ///   every size).
+    /// - Only AVX2 here: none. nn's AVX2 kernel runs at OpenBLAS's `Haswell`
+    ///   kernels' speed (within 5%), so the library keeps them.
+    /// - AVX-512 here, OpenBLAS on AVX2 kernels (`Haswell`, `Zen`: what
+    ///   `OPENBLAS_CORETYPE=Haswell` selects, or an OpenBLAS without
+    ///   AVX-512 kernels): every product. nn's 512-bit kernel is 1.6-2.2x
+    ///   faster on the epoch's shapes and on squares up to 2048, and level
+    ///   on the narrowest (n = 10).
+    /// - AVX-512 here and in OpenBLAS (`SkylakeX`, `Cooperlake`,
+    ///   `SapphireRapids`): float32 products at least 32 x 64
+    ///   (m >= 32, n >= 64), where nn's kernel is level to 15% faster
+    ///   (its A read in place, no packing); OpenBLAS keeps float64 and
+    ///   narrow products, where its small-matrix kernels win (64 x 128 @
+    ///   128 x 10: 1.4 against 2.4 us; float64 800 x 20 @ 20 x 20: 97 against
+    ///   78 GFLOP/s).
     static func takes(m: Int, n: Int, k: Int, blas: Bool, double: Bool) -> Bool {
-        guard best != nil else { return false }
+        guard let best else { return false }
         guard blas else { return true }
-        let work = Double(m) * Double(n) * Double(k)
-        return work <= largeWork
+        guard best == .avx512 else { return false }
+        guard blasRunsAVX512 else { return true }
+        return !double && m >= 32 && n >= 64
     }
 
-    /// Multiply-adds above which OpenBLAS takes the product (see `takes`).
-    static let largeWork: Double = Double(1 << 27)
+    /// True when OpenBLAS runs its own AVX-512 kernels (asked once).
+    static let blasRunsAVX512: Bool = {
+        guard let core = BLAS.coreName?.lowercased() else { return false }
+        return ["skylakex", "cooperlake", "sapphirerapids"].contains(core)
+    }()
 }
