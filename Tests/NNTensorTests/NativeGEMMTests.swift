@@ -163,6 +163,18 @@ import Testing
         check(accumulate, threads: 2)
     }
 
+    @Test func theRuleTakesEveryProductWhereOpenBLASIsMissing() {
+        // Without OpenBLAS nn's kernel beats the Swift one at every size;
+        // with it, a CPU with only AVX2 leaves products to OpenBLAS.
+        #expect(NativeGEMM.takes(m: 3, n: 5, k: 7, blas: false, double: true) == (NativeGEMM.best != nil))
+        if NativeGEMM.best == .avx2 {
+            #expect(!NativeGEMM.takes(m: 64, n: 256, k: 784, blas: true, double: false))
+        }
+        if NativeGEMM.best == .avx512 && !NativeGEMM.blasRunsAVX512 {
+            #expect(NativeGEMM.takes(m: 64, n: 10, k: 128, blas: true, double: true))
+        }
+    }
+
     @Test func stridesSmallerThanTheMatrixAreRefused() {
         let a: [Float] = [1, 2, 3, 4], b: [Float] = [1, 2, 3, 4]
         var c: [Float] = [0, 0, 0, 0]
