@@ -70,6 +70,7 @@ int nn_gemm_best_variant(void) {
 #define VSET1(x) _mm512_set1_ps(x)
 #define VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
 #define VMUL(a, b) _mm512_mul_ps((a), (b))
+#define VLOADN(p, n) _mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1), (p))
 #include "gemm_template.h"
 #undef T
 #undef V
@@ -81,6 +82,7 @@ int nn_gemm_best_variant(void) {
 #undef VSET1
 #undef VFMA
 #undef VMUL
+#undef VLOADN
 
 // ---- AVX-512, double: 12 x 16 tile ----
 #define T double
@@ -93,6 +95,7 @@ int nn_gemm_best_variant(void) {
 #define VSET1(x) _mm512_set1_pd(x)
 #define VFMA(a, b, c) _mm512_fmadd_pd((a), (b), (c))
 #define VMUL(a, b) _mm512_mul_pd((a), (b))
+#define VLOADN(p, n) _mm512_maskz_loadu_pd((__mmask8)((1u << (n)) - 1), (p))
 #include "gemm_template.h"
 #undef T
 #undef V
@@ -104,6 +107,7 @@ int nn_gemm_best_variant(void) {
 #undef VSET1
 #undef VFMA
 #undef VMUL
+#undef VLOADN
 #undef ATTR
 #undef MR
 
@@ -120,6 +124,8 @@ int nn_gemm_best_variant(void) {
 #define VSET1(x) _mm256_set1_ps(x)
 #define VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
 #define VMUL(a, b) _mm256_mul_ps((a), (b))
+#define VLOADN(p, n) \
+    _mm256_maskload_ps((p), _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)))
 #include "gemm_template.h"
 #undef T
 #undef V
@@ -131,6 +137,7 @@ int nn_gemm_best_variant(void) {
 #undef VSET1
 #undef VFMA
 #undef VMUL
+#undef VLOADN
 
 // ---- AVX2 + FMA, double: 6 x 8 tile ----
 #define T double
@@ -143,6 +150,8 @@ int nn_gemm_best_variant(void) {
 #define VSET1(x) _mm256_set1_pd(x)
 #define VFMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
 #define VMUL(a, b) _mm256_mul_pd((a), (b))
+#define VLOADN(p, n) \
+    _mm256_maskload_pd((p), _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(n)), _mm256_setr_epi64x(0, 1, 2, 3)))
 #include "gemm_template.h"
 
 #define NN_HAVE_KERNELS 1

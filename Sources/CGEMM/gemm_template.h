@@ -9,7 +9,8 @@
 //   KC, MC, NC the packed block sizes (depth, rows of A, columns of B)
 //   ATTR       the function attribute selecting the instruction set
 //   VZERO(), VLOAD(p), VSTORE(p, v), VSET1(x), VFMA(a, b, c) = a * b + c,
-//   VMUL(a, b)
+//   VMUL(a, b), VLOADN(p, n) the first n < = W lanes from p, zeros after
+//   (reads only those n elements)
 //
 // SAFETY: see CGEMM.h. Every offset below is of an element inside the
 // matrices the caller lent (i < m, p < k, j < n, times their strides) or
@@ -62,15 +63,20 @@ static ATTR void FN(pack_b)(int tb, const T *b, long ldb, long p0, long kc, long
             for (long q = cols; q < NR; q++)
                 for (long p = 0; p < kc; p++) panel[p * NR + q] = 0;
         } else {
-            for (long p = 0; p < kc; p++) {
-                const T *src = b + (p0 + p) * ldb + j0 + jr;
-                T *out = panel + p * NR;
-                if (cols == NR) {
-                    for (long q = 0; q < NR; q++) out[q] = src[q];
-                } else {
-                    long q = 0;
-                    for (; q < cols; q++) out[q] = src[q];
-                    for (; q < NR; q++) out[q] = 0;
+            if (cols == NR) {
+                for (long p = 0; p < kc; p++) {
+                    const T *src = b + (p0 + p) * ldb + j0 + jr;
+                    VSTORE(panel + p * NR, VLOAD(src));
+                    VSTORE(panel + p * NR + W, VLOAD(src + W));
+                }
+            } else {
+                // The last, partial panel: masked loads read only the
+                // `cols` stored columns and zero the rest.
+                long c0 = cols < W ? cols : W, c1 = cols - c0;
+                for (long p = 0; p < kc; p++) {
+                    const T *src = b + (p0 + p) * ldb + j0 + jr;
+                    VSTORE(panel + p * NR, VLOADN(src, c0));
+                    VSTORE(panel + p * NR + W, c1 > 0 ? VLOADN(src + W, c1) : VZERO());
                 }
             }
         }
