@@ -18,7 +18,11 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#include <x86intrin.h>
 #include <cpuid.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 
 static int detect_variant(void) {
     unsigned eax, ebx, ecx, edx;
@@ -36,6 +40,85 @@ static int detect_variant(void) {
     if (f512 && dq512 && vl512 && avx2 && (xlo & 0xE6) == 0xE6) return NN_GEMM_AVX512;  // + opmask, ZMM
     if (avx2) return NN_GEMM_AVX2;
     return NN_GEMM_NONE;
+}
+
+// ---- The worker: one persistent thread for the second share ----
+//
+// Waking a thread through the kernel costs tens of microseconds, as long as
+// the epoch's products take (64 x 784 @ 784 x 256: ~110 us on one core), so
+// the worker spins (PAUSE) for about SPIN_CYCLES time-stamp cycles after
+// each share before it sleeps on a condition variable, as OpenBLAS's
+// workers do. One caller at a time: a second thread multiplying meanwhile
+// runs its product alone.
+
+typedef void (*nn_job)(void *);
+
+#ifndef PAR_WORK
+#define PAR_WORK (1 << 20)   // multiply-adds from which a product is split
+#endif
+#define SPIN_CYCLES 600000ull  // ~0.2 ms at 3 GHz (epoch: 0 -> 750 ms, 30k -> 730, 150k -> 670, 600k and 3M -> 650)
+
+static pthread_mutex_t pool_caller = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t pool_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+static int pool_started;
+static _Atomic unsigned long pool_posted, pool_finished;
+static _Atomic int pool_sleeping;
+static nn_job pool_fn;
+static void *pool_arg;
+
+static void *pool_main(void *unused) {
+    (void)unused;
+    unsigned long seen = 0;
+    for (;;) {
+        unsigned long long t0 = __rdtsc();
+        while (atomic_load(&pool_posted) == seen) {
+            if (__rdtsc() - t0 > SPIN_CYCLES) {
+                pthread_mutex_lock(&pool_mutex);
+                atomic_store(&pool_sleeping, 1);
+                while (atomic_load(&pool_posted) == seen) pthread_cond_wait(&pool_wake, &pool_mutex);
+                atomic_store(&pool_sleeping, 0);
+                pthread_mutex_unlock(&pool_mutex);
+                break;
+            }
+            _mm_pause();
+        }
+        seen = atomic_load(&pool_posted);
+        pool_fn(pool_arg);
+        atomic_store(&pool_finished, seen);
+    }
+    return 0;
+}
+
+static void pool_start(void) {
+    pthread_t thread;
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) return;
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pool_started = pthread_create(&thread, &attr, pool_main, 0) == 0;
+    pthread_attr_destroy(&attr);
+}
+
+/// Runs fn(arg1) on the worker and fn(arg0) here, returning when both are
+/// done; -1 (nothing run) when the worker is busy or could not be started.
+static int pool_run2(nn_job fn, void *arg0, void *arg1) {
+    pthread_once(&pool_once, pool_start);
+    if (!pool_started || pthread_mutex_trylock(&pool_caller) != 0) return -1;
+    pool_fn = fn;
+    pool_arg = arg1;
+    unsigned long ticket = atomic_fetch_add(&pool_posted, 1) + 1;
+    if (atomic_load(&pool_sleeping)) {
+        pthread_mutex_lock(&pool_mutex);
+        pthread_cond_signal(&pool_wake);
+        pthread_mutex_unlock(&pool_mutex);
+    }
+    fn(arg0);
+    for (unsigned spins = 0; atomic_load(&pool_finished) != ticket; spins++) {
+        if (spins < (1u << 20)) _mm_pause(); else sched_yield();
+    }
+    pthread_mutex_unlock(&pool_caller);
+    return 0;
 }
 
 int nn_gemm_best_variant(void) {
@@ -168,7 +251,7 @@ int nn_gemm_best_variant(void) { return NN_GEMM_NONE; }
         else { for (long j = 0; j < n; j++) row[j] = beta * row[j]; }        \
     }
 
-int nn_sgemm(int variant, int trans_a, int trans_b, long m, long n, long k,
+int nn_sgemm(int variant, int threads, int trans_a, int trans_b, long m, long n, long k,
              float alpha, const float *a, long lda, const float *b, long ldb,
              float beta, float *c, long ldc) {
     if (variant <= NN_GEMM_NONE || variant > nn_gemm_best_variant()) return -1;
@@ -176,14 +259,14 @@ int nn_sgemm(int variant, int trans_a, int trans_b, long m, long n, long k,
     if (k <= 0 || alpha == 0) { NN_SCALE_ONLY(float) return 0; }
 #ifdef NN_HAVE_KERNELS
     if (variant == NN_GEMM_AVX512)
-        return gemm_s512(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    return gemm_s256(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return gemm_s512(threads, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return gemm_s256(threads, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 #else
     return -1;
 #endif
 }
 
-int nn_dgemm(int variant, int trans_a, int trans_b, long m, long n, long k,
+int nn_dgemm(int variant, int threads, int trans_a, int trans_b, long m, long n, long k,
              double alpha, const double *a, long lda, const double *b, long ldb,
              double beta, double *c, long ldc) {
     if (variant <= NN_GEMM_NONE || variant > nn_gemm_best_variant()) return -1;
@@ -191,8 +274,8 @@ int nn_dgemm(int variant, int trans_a, int trans_b, long m, long n, long k,
     if (k <= 0 || alpha == 0) { NN_SCALE_ONLY(double) return 0; }
 #ifdef NN_HAVE_KERNELS
     if (variant == NN_GEMM_AVX512)
-        return gemm_d512(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    return gemm_d256(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return gemm_d512(threads, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return gemm_d256(threads, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 #else
     return -1;
 #endif

@@ -172,30 +172,29 @@ void FN(tile1)(long kc, const T *restrict a, long rsa, long csa, const T *restri
     }
 }
 
-/// One thread's product (m, n, k > 0, alpha != 0): the Goto/BLIS loops.
-/// B is packed KC x NC at a time (NR-wide panels), A MC x KC at a time
-/// (MR-tall panels); each B panel stays in L1 while the A panels of the
-/// block stream past it. The first depth block applies beta, later ones
-/// add (beta 1).
-static ATTR int FN(gemm)(int ta, int tb, long m, long n, long k, T alpha,
-                         const T *a, long lda, const T *b, long ldb, T beta, T *c, long ldc) {
+/// Elements of packing space FN(gemm_ws) needs for an m x n x k product.
+static long FN(ws_elems)(long m, long n, long k) {
+    long kBlocks = (k + KC - 1) / KC;
+    long kcMax = (k + kBlocks - 1) / kBlocks;
+    long nRound = (n + NR - 1) / NR * NR;
+    long ncMax = nRound < NC ? nRound : NC;
+    long elems = (MR + ncMax) * kcMax;       // a partial A panel, then B's block
+    return (elems + 63) / 64 * 64;           // keeps the next share 64-byte aligned
+}
+
+/// One thread's product (m, n, k > 0, alpha != 0): the Goto/BLIS loops,
+/// packing into `ws` (FN(ws_elems) elements, 64-byte aligned).
+/// B is packed KC x NC at a time (NR-wide panels); A is read in place, MR
+/// rows at a time, MC rows per block; each B panel stays in L1 while the A
+/// panels of the block stream past it. The first depth block applies
+/// beta, later ones add (beta 1).
+static ATTR void FN(gemm_ws)(int ta, int tb, long m, long n, long k, T alpha,
+                             const T *a, long lda, const T *b, long ldb, T beta, T *c, long ldc, T *ws) {
     // Depth blocks of equal size (784 = 4 x 196, not 3 x 256 + 16).
     long kBlocks = (k + KC - 1) / KC;
     long kcStep = (k + kBlocks - 1) / kBlocks;
-    long kcMax = kcStep;
-    long mRound = (m + MR - 1) / MR * MR, nRound = (n + NR - 1) / NR * NR;
-    long mcMax = MR;  // only a partial panel is packed
-    (void)mRound;
-    long ncMax = nRound < NC ? nRound : NC;
-    size_t bytes = (size_t)(mcMax + ncMax) * (size_t)kcMax * sizeof(T);
-    bytes = (bytes + 63) / 64 * 64;
-    // Small products pack on the stack (no allocator call: the Hessian's
-    // products are a few microseconds each).
-    T local[2048] __attribute__((aligned(64)));
-    T *packA = bytes <= sizeof local ? local : aligned_alloc(64, bytes);
-    if (!packA) return -2;
-    T *packB = packA + mcMax * kcMax;  // mcMax is a multiple of MR; panels stay 64-byte aligned when
-                                        // kcMax * MR * sizeof(T) is; VLOAD is unaligned anyway
+    T *packA = ws;
+    T *packB = ws + MR * kcStep;
     for (long jc = 0; jc < n; jc += NC) {
         long nc = n - jc < NC ? n - jc : NC;
         for (long pc = 0; pc < k; pc += kcStep) {
@@ -241,7 +240,69 @@ static ATTR int FN(gemm)(int ta, int tb, long m, long n, long k, T alpha,
             }
         }
     }
-    if (packA != local) free(packA);
+}
+
+/// One share of a split product, as the worker pool runs it.
+typedef struct {
+    int ta, tb;
+    long m, n, k;
+    T alpha, beta;
+    const T *a, *b;
+    T *c;
+    long lda, ldb, ldc;
+    T *ws;
+} FN(share);
+
+static ATTR void FN(run_share)(void *arg) {
+    FN(share) *s = arg;
+    FN(gemm_ws)(s->ta, s->tb, s->m, s->n, s->k, s->alpha, s->a, s->lda, s->b, s->ldb, s->beta, s->c, s->ldc, s->ws);
+}
+
+/// The product on up to two threads (m, n, k > 0, alpha != 0). Large
+/// enough products (PAR_WORK multiply-adds) are split in two: by rows when
+/// m >= n (each share packs all of op(B), which is the smaller side), else
+/// by columns (each reads all of op(A) in place); shares are whole tiles
+/// (MR rows, NR columns), so the threads write disjoint rows, or columns
+/// 64-byte aligned relative to C. The packing space of both shares is
+/// allocated before anything is written: -2 (nothing touched) when it
+/// cannot be.
+static ATTR int FN(gemm)(int threads, int ta, int tb, long m, long n, long k, T alpha,
+                         const T *a, long lda, const T *b, long ldb, T beta, T *c, long ldc) {
+    FN(share) s0 = { ta, tb, m, n, k, alpha, beta, a, b, c, lda, ldb, ldc, 0 }, s1 = s0;
+    int split = 0;
+    if (threads >= 2 && (double)m * (double)n * (double)k >= PAR_WORK) {
+        if (m >= n && m >= 4 * MR) {
+            long step = ((m + 1) / 2 + MR - 1) / MR * MR;
+            s0.m = step;
+            s1.m = m - step;
+            s1.a = ta ? a + step : a + step * lda;
+            s1.c = c + step * ldc;
+            split = 1;
+        } else if (n >= 4 * NR) {
+            long step = ((n + 1) / 2 + NR - 1) / NR * NR;
+            s0.n = step;
+            s1.n = n - step;
+            s1.b = tb ? b + step * ldb : b + step;
+            s1.c = c + step;
+            split = 1;
+        }
+    }
+    long e0 = FN(ws_elems)(s0.m, s0.n, k), e1 = split ? FN(ws_elems)(s1.m, s1.n, k) : 0;
+    size_t bytes = (size_t)(e0 + e1) * sizeof(T);
+    // Small products pack on the stack (no allocator call: the Hessian's
+    // products are a few microseconds each).
+    T local[2048] __attribute__((aligned(64)));
+    T *ws = bytes <= sizeof local ? local : aligned_alloc(64, bytes);
+    if (!ws) return -2;
+    s0.ws = ws;
+    s1.ws = ws + e0;
+    if (!split) {
+        FN(run_share)(&s0);
+    } else if (pool_run2(FN(run_share), &s0, &s1) != 0) {
+        FN(run_share)(&s0);  // the worker is busy with another caller's product
+        FN(run_share)(&s1);
+    }
+    if (ws != local) free(ws);
     return 0;
 }
 

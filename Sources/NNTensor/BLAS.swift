@@ -108,7 +108,7 @@ extension GEMMScalar {
         guard m > 0, n > 0 else { return }
         switch NativeGEMM.backend {
         case .automatic:
-            if NativeGEMM.takes(m: m, n: n, k: k, blas: BLAS.isAvailable, double: Self.self == Double.self),
+            if NativeGEMM.takes(blas: BLAS.isAvailable),
                NativeGEMM.run(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                               b: b, ldb: ldb, beta: beta, c: c, ldc: ldc) { return }
         case .native(let variant):

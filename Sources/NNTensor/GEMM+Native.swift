@@ -1,14 +1,12 @@
 import CGEMM
-import Dispatch
 
 // SAFETY RULE for this file: it is the one Swift caller of CGEMM's
 // unchecked C kernels. `NativeGEMM.run` receives the sizes and strides of
 // `GEMMScalar.gemm`'s contract (m, n, k >= 0, lda >= max(1, transA ? m : k),
 // ldb >= max(1, transB ? k : n), ldc >= n, buffers holding every element
 // they describe), checks the strides against the sizes (a violation falls
-// back to the Swift kernel's precondition instead of reaching C), and hands
-// each thread a sub-matrix whose offsets stay inside the caller's: rows
-// i0..<i0+rows of C and op(A), or columns j0..<j0+cols of C and op(B).
+// back to the Swift kernel's precondition instead of reaching C) and passes
+// them on unchanged; gemm.c's split into two shares keeps each inside them.
 
 /// nn's own GEMM (issue 20): register-blocked AVX-512 and AVX2 micro-kernels
 /// in C (`Sources/CGEMM`), for the training step's small and medium
@@ -58,16 +56,14 @@ enum NativeGEMM {
     /// NNBench's `--threads` lowers it with OpenBLAS's, `BLAS.nativeThreadCount`).
     nonisolated(unsafe) static var threads = Kernels.coreCount
 
-    /// Below this many multiply-adds (m * n * k) a product runs on one
-    /// thread: waking a worker costs a few microseconds.
-    static let parallelWork = 1 << 18
-
-    /// Runs the product on `variant` (the best when nil), split across
-    /// `Kernels.coreCount` threads when `threads` allows and the work is
-    /// large enough. Returns false, having touched nothing, when the family
-    /// is not supported here or a stride is smaller than its matrix. A
-    /// share whose packing buffer cannot be allocated (C touched nothing of
-    /// it) is computed by `Kernels.gemm` instead.
+    /// Runs the product on `variant` (the best when nil), split in two
+    /// when `threads` allows and the work is large enough (1M multiply-adds:
+    /// the second share runs on CGEMM's own worker thread, which spins
+    /// briefly between products, as OpenBLAS's do; waking a thread through
+    /// the kernel costs as much as an epoch-sized product). Returns false,
+    /// having touched nothing, when the family is not supported here or a
+    /// stride is smaller than its matrix. When C cannot allocate its packing
+    /// buffer (it then touches nothing) `Kernels.gemm` computes the product.
     static func run<T: GEMMScalar>(_ variant: Variant? = nil, threads: Int = NativeGEMM.threads,
                                    transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                                    alpha: T, a: UnsafePointer<T>, lda: Int,
@@ -76,48 +72,19 @@ enum NativeGEMM {
         guard let v = variant ?? best, v.rawValue <= (best?.rawValue ?? 0) else { return false }
         guard m >= 0, n >= 0, k >= 0, lda >= Swift.max(1, transA ? m : k),
               ldb >= Swift.max(1, transB ? k : n), ldc >= Swift.max(1, n) else { return false }
-        let work = Double(m) * Double(n) * Double(k)
-        let chunks = work < Double(parallelWork) ? 1 : Swift.max(1, Swift.min(threads, Kernels.coreCount))
-        // Split the dimension whose split duplicates less packing: by
-        // columns each thread reads all of op(A) (m x k) directly and packs
-        // its share of B; by rows each packs all of op(B) (k x n). Shares
-        // are whole tiles (rows: multiples of 8; columns: of 32 elements,
-        // 128 bytes for float), so no two threads write one cache line of C
-        // beyond what its row stride makes unavoidable.
-        if chunks > 1 && m >= n && m >= 16 * chunks {
-            let step = ((m + chunks - 1) / chunks + 7) / 8 * 8
-            parallel(chunks) { t in
-                let i0 = t * step
-                guard i0 < m else { return }
-                let rows = Swift.min(step, m - i0)
-                call(v, transA, transB, rows, n, k, alpha, a + (transA ? i0 : i0 * lda), lda,
-                     b, ldb, beta, c + i0 * ldc, ldc)
-            }
-            return true
-        }
-        if chunks > 1 && n >= 64 * chunks {
-            let step = ((n + chunks - 1) / chunks + 31) / 32 * 32
-            parallel(chunks) { t in
-                let j0 = t * step
-                guard j0 < n else { return }
-                let cols = Swift.min(step, n - j0)
-                call(v, transA, transB, m, cols, k, alpha, a, lda,
-                     b + (transB ? j0 * ldb : j0), ldb, beta, c + j0, ldc)
-            }
-            return true
-        }
-        call(v, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        call(v, Swift.max(1, Swift.min(threads, Kernels.coreCount, 2)), transA, transB, m, n, k,
+             alpha, a, lda, b, ldb, beta, c, ldc)
         return true
     }
 
-    /// One share on one thread: the C kernel, or `Kernels.gemm` when C
-    /// could not allocate its packing buffer (and so touched nothing).
+    /// The C kernel, or `Kernels.gemm` when C could not allocate its
+    /// packing buffer (and so touched nothing).
     @inline(__always)
-    private static func call<T: GEMMScalar>(_ v: Variant, _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
+    private static func call<T: GEMMScalar>(_ v: Variant, _ threads: Int, _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
                                             _ alpha: T, _ a: UnsafePointer<T>, _ lda: Int,
                                             _ b: UnsafePointer<T>, _ ldb: Int,
                                             _ beta: T, _ c: UnsafeMutablePointer<T>, _ ldc: Int) {
-        if !callC(v, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
+        if !callC(v, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
             Kernels.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                          a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         }
@@ -125,7 +92,7 @@ enum NativeGEMM {
 
     /// The C kernel; false when it refused (nothing touched).
     @inline(__always)
-    private static func callC<T: GEMMScalar>(_ v: Variant, _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
+    private static func callC<T: GEMMScalar>(_ v: Variant, _ threads: Int, _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
                                              _ alpha: T, _ a: UnsafePointer<T>, _ lda: Int,
                                              _ b: UnsafePointer<T>, _ ldb: Int,
                                              _ beta: T, _ c: UnsafeMutablePointer<T>, _ ldc: Int) -> Bool {
@@ -134,7 +101,7 @@ enum NativeGEMM {
             return a.withMemoryRebound(to: Float.self, capacity: 1) { pa in
                 b.withMemoryRebound(to: Float.self, capacity: 1) { pb in
                     c.withMemoryRebound(to: Float.self, capacity: 1) { pc in
-                        nn_sgemm(v.rawValue, ta, tb, m, n, k, Float(alpha), pa, lda, pb, ldb,
+                        nn_sgemm(v.rawValue, Int32(threads), ta, tb, m, n, k, Float(alpha), pa, lda, pb, ldb,
                                  Float(beta), pc, ldc) == 0
                     }
                 }
@@ -144,7 +111,7 @@ enum NativeGEMM {
             return a.withMemoryRebound(to: Double.self, capacity: 1) { pa in
                 b.withMemoryRebound(to: Double.self, capacity: 1) { pb in
                     c.withMemoryRebound(to: Double.self, capacity: 1) { pc in
-                        nn_dgemm(v.rawValue, ta, tb, m, n, k, Double(alpha), pa, lda, pb, ldb,
+                        nn_dgemm(v.rawValue, Int32(threads), ta, tb, m, n, k, Double(alpha), pa, lda, pb, ldb,
                                  Double(beta), pc, ldc) == 0
                     }
                 }
@@ -152,56 +119,30 @@ enum NativeGEMM {
         }
         return false
     }
-
-    /// Runs `body(0..<chunks)` on worker threads (each share writes only
-    /// its own rows or columns of C).
-    private static func parallel(_ chunks: Int, _ body: (Int) -> Void) {
-        withoutActuallyEscaping(body) { body in
-            let box = ShareBox(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { t in box.body(t) }
-        }
-    }
-}
-
-/// Carries a share's body to the worker threads; each share writes only its
-/// own rows or columns of C.
-private struct ShareBox: @unchecked Sendable {
-    let body: (Int) -> Void
-    init(_ body: @escaping (Int) -> Void) { self.body = body }
 }
 
 extension NativeGEMM {
     /// The measured rule: does nn's kernel take this product? (Measured on
     /// AMD EPYC Zen 5, 2 vCPUs, OpenBLAS 0.3.21; tables in docs/benchmarks.md,
-    /// "nn's own GEMM".)
+    /// "nn's own GEMM".) One backend for the whole process, never a mix:
+    /// OpenBLAS's workers and CGEMM's each spin for a while after a product,
+    /// and with both in one process they take each other's cores (the epoch
+    /// with wide products on nn's kernel and narrow ones on OpenBLAS:
+    /// 620-850 ms, against 490-510 ms on either alone).
     ///
     /// - Without OpenBLAS: every product (faster than the Swift kernel at
     ///   every size).
     /// - Only AVX2 here: none. nn's AVX2 kernel runs at OpenBLAS's `Haswell`
     ///   kernels' speed (within 5%), so the library keeps them.
-    /// - AVX-512 here, OpenBLAS on AVX2 kernels (`Haswell`, `Zen`: what
-    ///   `OPENBLAS_CORETYPE=Haswell` selects, or an OpenBLAS without
-    ///   AVX-512 kernels): every product. nn's 512-bit kernel is 1.6-2.2x
-    ///   faster on the epoch's shapes and on squares up to 2048, and level
-    ///   on the narrowest (n = 10).
-    /// - AVX-512 here and in OpenBLAS (`SkylakeX`, `Cooperlake`,
-    ///   `SapphireRapids`): float32 products at least 32 x 64
-    ///   (m >= 32, n >= 64), where nn's kernel is level to 15% faster
-    ///   (its A read in place, no packing); OpenBLAS keeps float64 and
-    ///   narrow products, where its small-matrix kernels win (64 x 128 @
-    ///   128 x 10: 1.4 against 2.4 us; float64 800 x 20 @ 20 x 20: 97 against
-    ///   78 GFLOP/s).
-    static func takes(m: Int, n: Int, k: Int, blas: Bool, double: Bool) -> Bool {
+    /// - AVX-512 here: every product. Against OpenBLAS's AVX2 kernels
+    ///   (`Haswell`, `Zen`: what `OPENBLAS_CORETYPE=Haswell` selects) nn's
+    ///   512-bit kernel is 1.6-2.2x faster on the epoch's shapes and on
+    ///   squares up to 2048; against its AVX-512 kernels (`SkylakeX`,
+    ///   `Cooperlake`) level to 1.3x faster on two threads, 0.8x on the
+    ///   narrow products where OpenBLAS's small-matrix kernels win (float32
+    ///   64 x 128 @ 128 x 10, float64 800 x 20 @ 20 x 20).
+    static func takes(blas: Bool) -> Bool {
         guard let best else { return false }
-        guard blas else { return true }
-        guard best == .avx512 else { return false }
-        guard blasRunsAVX512 else { return true }
-        return !double && m >= 32 && n >= 64
+        return !blas || best == .avx512
     }
-
-    /// True when OpenBLAS runs its own AVX-512 kernels (asked once).
-    static let blasRunsAVX512: Bool = {
-        guard let core = BLAS.coreName?.lowercased() else { return false }
-        return ["skylakex", "cooperlake", "sapphirerapids"].contains(core)
-    }()
 }

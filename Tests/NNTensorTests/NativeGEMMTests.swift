@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 @testable import NNTensor
 
@@ -163,15 +164,40 @@ import Testing
         check(accumulate, threads: 2)
     }
 
-    @Test func theRuleTakesEveryProductWhereOpenBLASIsMissing() {
-        // Without OpenBLAS nn's kernel beats the Swift one at every size;
-        // with it, a CPU with only AVX2 leaves products to OpenBLAS.
-        #expect(NativeGEMM.takes(m: 3, n: 5, k: 7, blas: false, double: true) == (NativeGEMM.best != nil))
-        if NativeGEMM.best == .avx2 {
-            #expect(!NativeGEMM.takes(m: 64, n: 256, k: 784, blas: true, double: false))
+    /// Several threads multiplying at once: one gets CGEMM's worker, the
+    /// others run their products alone; every result stays exact.
+    @Test func concurrentCallersShareTheWorker() {
+        var rng = TestRNG(state: 23)
+        let cases = (0..<4).map { i in
+            Case(m: 64 + i, n: 256, k: 200, transA: i % 2 == 1, transB: false, alpha: 1, beta: 0.5,
+                 pad: (0, 0, 0), rng: &rng)
         }
-        if NativeGEMM.best == .avx512 && !NativeGEMM.blasRunsAVX512 {
-            #expect(NativeGEMM.takes(m: 64, n: 10, k: 128, blas: true, double: true))
+        let wants = cases.map { $0.reference(Float.self) }
+        guard let variant = NativeGEMM.best else { return }
+        let bad = UnsafeMutablePointer<Int>.allocate(capacity: 4 * 8)
+        bad.initialize(repeating: 0, count: 4 * 8)
+        defer { bad.deallocate() }
+        let out = SendablePointer(bad)
+        let box = CasesBox(cases: cases, wants: wants)
+        DispatchQueue.concurrentPerform(iterations: 4 * 8) { t in
+            let c = box.cases[t % 4], want = box.wants[t % 4]
+            guard let got = c.run(Float.self, variant, threads: 2) else { out.base[t] = -1; return }
+            let tol = 2.5e-7 * Double(c.k + 4) * 4
+            out.base[t] = zip(got, want).filter { !(abs($0 - $1) <= tol) }.count
+        }
+        for t in 0..<(4 * 8) { #expect(bad[t] == 0, "caller \(t)") }
+    }
+
+    @Test func theRuleTakesAllOrNothing() {
+        // Without OpenBLAS nn's kernel beats the Swift one at every size;
+        // with it, a CPU with only AVX2 leaves every product to OpenBLAS.
+        #expect(NativeGEMM.takes(blas: false) == (NativeGEMM.best != nil))
+        if NativeGEMM.best == .avx2 {
+            #expect(!NativeGEMM.takes(blas: true))
+        }
+        if NativeGEMM.best == .avx512 {
+            // Never a mix of two spinning thread pools: every product.
+            #expect(NativeGEMM.takes(blas: true))
         }
     }
 
@@ -190,4 +216,10 @@ import Testing
         #expect(!ran)
         #expect(c == [0, 0, 0, 0])
     }
+}
+
+/// The cases and answers handed to the concurrent callers (read only).
+private struct CasesBox: @unchecked Sendable {
+    let cases: [NativeGEMMTests.Case]
+    let wants: [[Double]]
 }

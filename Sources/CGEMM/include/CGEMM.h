@@ -24,13 +24,15 @@ enum { NN_GEMM_NONE = 0, NN_GEMM_AVX2 = 1, NN_GEMM_AVX512 = 2 };
 /// registers the OS saves, XGETBV), computed once.
 int nn_gemm_best_variant(void);
 
-/// Single and double precision. Return 0 when the product was computed,
-/// -1 when `variant` is not supported here (nothing is touched), -2 when the
-/// packing buffer could not be allocated (nothing is touched).
-int nn_sgemm(int variant, int trans_a, int trans_b, long m, long n, long k,
+/// Single and double precision on up to `threads` threads (1 or 2: a large
+/// enough product is split in two, the second share on a persistent worker
+/// thread). Return 0 when the product was computed, -1 when `variant` is
+/// not supported here (nothing is touched), -2 when the packing buffer
+/// could not be allocated (nothing is touched).
+int nn_sgemm(int variant, int threads, int trans_a, int trans_b, long m, long n, long k,
              float alpha, const float *a, long lda, const float *b, long ldb,
              float beta, float *c, long ldc);
-int nn_dgemm(int variant, int trans_a, int trans_b, long m, long n, long k,
+int nn_dgemm(int variant, int threads, int trans_a, int trans_b, long m, long n, long k,
              double alpha, const double *a, long lda, const double *b, long ldb,
              double beta, double *c, long ldc);
 
