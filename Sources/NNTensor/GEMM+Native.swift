@@ -138,9 +138,10 @@ extension NativeGEMM {
     ///   (`Haswell`, `Zen`: what `OPENBLAS_CORETYPE=Haswell` selects) nn's
     ///   512-bit kernel is 1.6-2.2x faster on the epoch's shapes and on
     ///   squares up to 2048; against its AVX-512 kernels (`SkylakeX`,
-    ///   `Cooperlake`) level to 1.3x faster on two threads, 0.8x on the
-    ///   narrow products where OpenBLAS's small-matrix kernels win (float32
-    ///   64 x 128 @ 128 x 10, float64 800 x 20 @ 20 x 20).
+    ///   `Cooperlake`) 1.05-1.4x faster on the wide products, 0.5-0.8x on
+    ///   the narrow ones where OpenBLAS's small-matrix kernels win (float32
+    ///   64 x 128 @ 128 x 10, float64 800 x 20 @ 20 x 20), level on the
+    ///   epoch (1.0x on one thread, 0.8-0.95x on two).
     static func takes(blas: Bool) -> Bool {
         guard let best else { return false }
         return !blas || best == .avx512
