@@ -49,7 +49,7 @@ static int detect_variant(void) {
 // the worker spins (PAUSE) for about SPIN_CYCLES time-stamp cycles after
 // each share before it sleeps on a condition variable, as OpenBLAS's
 // workers do. One caller at a time: a second thread multiplying meanwhile
-// runs its product alone.
+// runs its product alone, as does a child process after fork.
 
 typedef void (*nn_job)(void *);
 
@@ -91,7 +91,11 @@ static void *pool_main(void *unused) {
     return 0;
 }
 
+/// A child process after fork has no worker thread: it multiplies alone.
+static void pool_forget(void) { pool_started = 0; }
+
 static void pool_start(void) {
+    if (pthread_atfork(0, 0, pool_forget) != 0) return;
     pthread_t thread;
     pthread_attr_t attr;
     if (pthread_attr_init(&attr) != 0) return;
