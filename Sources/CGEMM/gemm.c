@@ -125,6 +125,44 @@ static int pool_run2(nn_job fn, void *arg0, void *arg1) {
     return 0;
 }
 
+/// dst[i][j] = src[j][i] for an 8 x 8 float block (rows lds and ldd apart).
+static inline __attribute__((always_inline, target("avx2,fma")))
+void transpose8_ps(const float *src, long lds, float *dst, long ldd) {
+    __m256 r0 = _mm256_loadu_ps(src), r1 = _mm256_loadu_ps(src + lds);
+    __m256 r2 = _mm256_loadu_ps(src + 2 * lds), r3 = _mm256_loadu_ps(src + 3 * lds);
+    __m256 r4 = _mm256_loadu_ps(src + 4 * lds), r5 = _mm256_loadu_ps(src + 5 * lds);
+    __m256 r6 = _mm256_loadu_ps(src + 6 * lds), r7 = _mm256_loadu_ps(src + 7 * lds);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+    __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(dst, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(dst + ldd, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(dst + 2 * ldd, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(dst + 3 * ldd, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(dst + 4 * ldd, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(dst + 5 * ldd, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(dst + 6 * ldd, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+/// dst[i][j] = src[j][i] for a 4 x 4 double block.
+static inline __attribute__((always_inline, target("avx2,fma")))
+void transpose4_pd(const double *src, long lds, double *dst, long ldd) {
+    __m256d r0 = _mm256_loadu_pd(src), r1 = _mm256_loadu_pd(src + lds);
+    __m256d r2 = _mm256_loadu_pd(src + 2 * lds), r3 = _mm256_loadu_pd(src + 3 * lds);
+    __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+    __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+    _mm256_storeu_pd(dst, _mm256_permute2f128_pd(t0, t2, 0x20));
+    _mm256_storeu_pd(dst + ldd, _mm256_permute2f128_pd(t1, t3, 0x20));
+    _mm256_storeu_pd(dst + 2 * ldd, _mm256_permute2f128_pd(t0, t2, 0x31));
+    _mm256_storeu_pd(dst + 3 * ldd, _mm256_permute2f128_pd(t1, t3, 0x31));
+}
+
 int nn_gemm_best_variant(void) {
     static int cached = -1;
     int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
@@ -158,6 +196,8 @@ int nn_gemm_best_variant(void) {
 #define VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
 #define VMUL(a, b) _mm512_mul_ps((a), (b))
 #define VLOADN(p, n) _mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1), (p))
+#define TB 8
+#define TRANSPOSE transpose8_ps
 #include "gemm_template.h"
 #undef T
 #undef V
@@ -170,6 +210,8 @@ int nn_gemm_best_variant(void) {
 #undef VFMA
 #undef VMUL
 #undef VLOADN
+#undef TB
+#undef TRANSPOSE
 
 // ---- AVX-512, double: 12 x 16 tile ----
 #define T double
@@ -183,6 +225,8 @@ int nn_gemm_best_variant(void) {
 #define VFMA(a, b, c) _mm512_fmadd_pd((a), (b), (c))
 #define VMUL(a, b) _mm512_mul_pd((a), (b))
 #define VLOADN(p, n) _mm512_maskz_loadu_pd((__mmask8)((1u << (n)) - 1), (p))
+#define TB 4
+#define TRANSPOSE transpose4_pd
 #include "gemm_template.h"
 #undef T
 #undef V
@@ -195,6 +239,8 @@ int nn_gemm_best_variant(void) {
 #undef VFMA
 #undef VMUL
 #undef VLOADN
+#undef TB
+#undef TRANSPOSE
 #undef ATTR
 #undef MR
 
@@ -213,6 +259,8 @@ int nn_gemm_best_variant(void) {
 #define VMUL(a, b) _mm256_mul_ps((a), (b))
 #define VLOADN(p, n) \
     _mm256_maskload_ps((p), _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)))
+#define TB 8
+#define TRANSPOSE transpose8_ps
 #include "gemm_template.h"
 #undef T
 #undef V
@@ -225,6 +273,8 @@ int nn_gemm_best_variant(void) {
 #undef VFMA
 #undef VMUL
 #undef VLOADN
+#undef TB
+#undef TRANSPOSE
 
 // ---- AVX2 + FMA, double: 6 x 8 tile ----
 #define T double
@@ -239,6 +289,8 @@ int nn_gemm_best_variant(void) {
 #define VMUL(a, b) _mm256_mul_pd((a), (b))
 #define VLOADN(p, n) \
     _mm256_maskload_pd((p), _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(n)), _mm256_setr_epi64x(0, 1, 2, 3)))
+#define TB 4
+#define TRANSPOSE transpose4_pd
 #include "gemm_template.h"
 
 #define NN_HAVE_KERNELS 1

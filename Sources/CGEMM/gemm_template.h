@@ -9,6 +9,7 @@
 //   KC, MC, NC the packed block sizes (depth, rows of A, columns of B)
 //   ATTR       the function attribute selecting the instruction set
 //   VZERO(), VLOAD(p), VSTORE(p, v), VSET1(x), VFMA(a, b, c) = a * b + c,
+//   TB, TRANSPOSE(src, lds, dst, ldd): dst[i][j] = src[j][i] for a TB x TB block
 //   VMUL(a, b), VLOADN(p, n) the first n < = W lanes from p, zeros after
 //   (reads only those n elements)
 //
@@ -54,7 +55,15 @@ static ATTR void FN(pack_b)(int tb, const T *b, long ldb, long p0, long kc, long
     for (long jr = 0; jr < nc; jr += NR) {
         long cols = nc - jr < NR ? nc - jr : NR;
         T *panel = dst + jr * kc;
-        if (tb) {
+        if (tb && cols == NR) {
+            // op(B)[p][j] = B[j][p]: TB x TB blocks transposed in registers.
+            long p = 0;
+            for (; p + TB <= kc; p += TB)
+                for (long q = 0; q < NR; q += TB)
+                    TRANSPOSE(b + (j0 + jr + q) * ldb + p0 + p, ldb, panel + p * NR + q, NR);
+            for (; p < kc; p++)
+                for (long q = 0; q < NR; q++) panel[p * NR + q] = b[(j0 + jr + q) * ldb + p0 + p];
+        } else if (tb) {
             // op(B)[p][j] = B[j][p]: read each row of B contiguously.
             for (long q = 0; q < cols; q++) {
                 const T *src = b + (j0 + jr + q) * ldb + p0;

@@ -14,12 +14,12 @@ import CGEMM
 /// `OPENBLAS_CORETYPE=Haswell`) its AVX2 kernels leave speed unused.
 ///
 /// The kernel family comes from CPUID at run time (`nn_gemm_best_variant`):
-/// AVX-512 F/VL/DQ (a 8 x 32 float or 8 x 16 double tile in 16 of the 32
+/// AVX-512 F/VL/DQ (an 8 x 32 float or 8 x 16 double tile in 16 of the 32
 /// `zmm` registers), else AVX2 + FMA (6 x 16 / 6 x 8 in 12 of 16 `ymm`),
 /// else none and products stay on OpenBLAS or `Kernels.gemm`.
 ///
-/// Which products it takes (`takes`) is the measured rule documented on
-/// `GEMMScalar.gemm` and in docs/benchmarks.md ("nn's own GEMM").
+/// Which products it takes is the measured rule documented on `takes` and
+/// in docs/benchmarks.md ("nn's own GEMM"); `GEMMScalar.gemm` asks it.
 enum NativeGEMM {
     /// A kernel family (the values of CGEMM.h's `NN_GEMM_*`).
     enum Variant: Int32, CaseIterable, Sendable {
@@ -39,9 +39,9 @@ enum NativeGEMM {
         case swift
     }
 
-    /// The backend in force. Tests and NNBench set it around a measurement;
-    /// it is process-wide, so a test that sets it must not run beside other
-    /// products (the GEMM tests are `.serialized` and restore it).
+    /// The backend in force (`BLAS.gemmBackend`). Process-wide: NNBench
+    /// sets it once before measuring; tests do not touch it (they call
+    /// `run` with a family), since other suites multiply at the same time.
     nonisolated(unsafe) static var backend: Backend = .automatic
 
     /// The best family this CPU supports, or nil (no AVX2 + FMA).
