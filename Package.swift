@@ -3,7 +3,7 @@
 //
 // Dependency direction (never reversed):
 //   NNSyntax (no tensors)   NNPlot (drawing: knows no tensors, no interpreter)
-//                                 NNTensor (no interpreter) -> CBLAS [trait BLAS]
+//                                 NNTensor (no interpreter) -> CBLAS [trait BLAS], CGEMM (nn's own GEMM kernels)
 //          \                         |
 //           \                      NNLib
 //            \                   /
@@ -49,8 +49,11 @@ let package = Package(
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "NNTensor",
-            dependencies: [.target(name: "CBLAS", condition: .when(traits: ["BLAS"]))]
+            dependencies: ["CGEMM", .target(name: "CBLAS", condition: .when(traits: ["BLAS"]))]
         ),
+        // AVX-512 / AVX2 GEMM micro-kernels in C, chosen at run time (no flags:
+        // each kernel carries its own `target` attribute).
+        .target(name: "CGEMM"),
         .target(name: "NNFiles"),
         .target(name: "CVector"),
         .target(name: "NNLib", dependencies: ["NNTensor", "NNFiles", "CZlib", "CVector"]),

@@ -34,7 +34,7 @@ enum Bench {
             closureCalls(),
             listAppend(),
             recordFields(),
-        ]
+        ] + gemmItems
     }
 }
 
@@ -58,8 +58,19 @@ while let a = args.first {
         }
         args.removeFirst()
         BLAS.threadCount = n
+        BLAS.nativeThreadCount = n
+    case "--gemm":
+        // Forces one GEMM backend (docs/benchmarks.md, "nn's own GEMM").
+        let backends: [String: GEMMBackend] = ["auto": .automatic, "native": .native, "avx2": .nativeAVX2,
+                                               "blas": .openBLAS, "swift": .swift]
+        guard let v = args.first, let backend = backends[v] else {
+            print("NNBench: --gemm needs one of auto, native, avx2, blas, swift")
+            exit(64)
+        }
+        args.removeFirst()
+        BLAS.gemmBackend = backend
     case "-h", "--help":
-        print("usage: NNBench [--tsv] [--list] [--threads N] [--exact] [key-substring ...]")
+        print("usage: NNBench [--tsv] [--list] [--threads N] [--gemm auto|native|avx2|blas|swift] [--exact] [key-substring ...]")
         exit(0)
     default: filters.append(a)
     }

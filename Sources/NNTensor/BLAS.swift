@@ -44,16 +44,83 @@ public enum BLAS {
     }
 }
 
+/// Who runs matrix products (`BLAS.gemmBackend`): the measured rule or one
+/// backend forced, for benchmarks (NNBench's `--gemm`) and tests.
+public enum GEMMBackend: Sendable {
+    /// nn's own kernels where measured faster, OpenBLAS for large products
+    /// (`NativeGEMM.takes`), the Swift kernel where neither runs.
+    case automatic
+    /// nn's own kernels, the best family the CPU has (AVX-512, else AVX2).
+    case native
+    /// nn's own AVX2 kernels (where the CPU has AVX2 + FMA).
+    case nativeAVX2
+    /// OpenBLAS for every product (the Swift kernel where it cannot open).
+    case openBLAS
+    /// The portable Swift kernel (`Kernels.gemm`).
+    case swift
+}
+
+extension BLAS {
+    /// The threads nn's own GEMM kernels split a product across (all cores
+    /// by default; at least 1). For benchmarks, as `threadCount` is for OpenBLAS.
+    public static var nativeThreadCount: Int {
+        get { NativeGEMM.threads }
+        set { NativeGEMM.threads = Swift.max(1, Swift.min(newValue, Kernels.coreCount)) }
+    }
+
+    /// The backend every product uses; process-wide, so set it before the
+    /// work it is meant for, not while other threads multiply.
+    public static var gemmBackend: GEMMBackend {
+        get {
+            switch NativeGEMM.backend {
+            case .automatic: return .automatic
+            case .native(.avx2): return .nativeAVX2
+            case .native: return .native
+            case .blas: return .openBLAS
+            case .swift: return .swift
+            }
+        }
+        set {
+            switch newValue {
+            case .automatic: NativeGEMM.backend = .automatic
+            case .native: NativeGEMM.backend = .native(nil)
+            case .nativeAVX2: NativeGEMM.backend = .native(.avx2)
+            case .openBLAS: NativeGEMM.backend = .blas
+            case .swift: NativeGEMM.backend = .swift
+            }
+        }
+    }
+}
+
 extension GEMMScalar {
-    /// `C = alpha * op(A) * op(B) + beta * C`, row-major, on OpenBLAS when it
-    /// opens and every dimension fits its 32-bit integers, otherwise on
-    /// the portable Swift kernel. Same contract as `Kernels.gemm`.
+    /// `C = alpha * op(A) * op(B) + beta * C`, row-major. Same contract as
+    /// `Kernels.gemm`. Three backends, chosen per call:
+    /// - nn's own AVX-512/AVX2 kernels (`NativeGEMM`, `Sources/CGEMM`) for
+    ///   the products `NativeGEMM.takes` (the measured rule, documented there);
+    /// - OpenBLAS when it opens and every dimension fits its 32-bit integers;
+    /// - the portable Swift kernel (`Kernels.gemm`) otherwise.
+    /// `NativeGEMM.backend` forces one (tests, benchmarks).
     @inline(__always)
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                      alpha: Self, a: UnsafePointer<Self>, lda: Int,
                      b: UnsafePointer<Self>, ldb: Int,
                      beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) {
         guard m > 0, n > 0 else { return }
+        switch NativeGEMM.backend {
+        case .automatic:
+            if NativeGEMM.takes(blas: BLAS.isAvailable),
+               NativeGEMM.run(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                              b: b, ldb: ldb, beta: beta, c: c, ldc: ldc) { return }
+        case .native(let variant):
+            if NativeGEMM.run(variant, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                              b: b, ldb: ldb, beta: beta, c: c, ldc: ldc) { return }
+        case .blas:
+            break
+        case .swift:
+            Kernels.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                         a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
         #if BLAS
         if k > 0, let library = BLASLibrary.shared,
            let m32 = Int32(exactly: m), let n32 = Int32(exactly: n), let k32 = Int32(exactly: k),
