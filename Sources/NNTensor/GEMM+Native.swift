@@ -136,12 +136,13 @@ extension NativeGEMM {
     ///   kernels' speed (within 5%), so the library keeps them.
     /// - AVX-512 here: every product. Against OpenBLAS's AVX2 kernels
     ///   (`Haswell`, `Zen`: what `OPENBLAS_CORETYPE=Haswell` selects) nn's
-    ///   512-bit kernel is 1.6-2.2x faster on the epoch's shapes and on
-    ///   squares up to 2048; against its AVX-512 kernels (`SkylakeX`,
-    ///   `Cooperlake`) 1.05-1.4x faster on the wide products, 0.5-0.8x on
-    ///   the narrow ones where OpenBLAS's small-matrix kernels win (float32
-    ///   64 x 128 @ 128 x 10, float64 800 x 20 @ 20 x 20), level on the
-    ///   epoch (1.0x on one thread, 0.8-0.95x on two).
+    ///   512-bit kernel is 1.8-2.1x faster on the epoch's wide products and
+    ///   1.1-1.8x on its narrow ones (the epoch: 0.73-0.8x the time);
+    ///   against its AVX-512 kernels (`SkylakeX`, `Cooperlake`) 1.05-1.35x
+    ///   faster on the wide products and 0.5-0.75x on the narrow ones where
+    ///   OpenBLAS's small-matrix kernels win (float32 64 x 128 @ 128 x 10,
+    ///   float64 800 x 20 @ 20 x 20): the epoch 0.94-1.0x the time on one
+    ///   thread, 0.85-0.98x on two.
     static func takes(blas: Bool) -> Bool {
         guard let best else { return false }
         return !blas || best == .avx512
