@@ -1,4 +1,9 @@
 import CGEMM
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // SAFETY RULE for this file: it is the one Swift caller of CGEMM's
 // unchecked C kernels. `NativeGEMM.run` receives the sizes and strides of
@@ -42,7 +47,26 @@ enum NativeGEMM {
     /// The backend in force (`BLAS.gemmBackend`). Process-wide: NNBench
     /// sets it once before measuring; tests do not touch it (they call
     /// `run` with a family), since other suites multiply at the same time.
-    nonisolated(unsafe) static var backend: Backend = .automatic
+    /// Starts as the environment's `NN_GEMM` says (`backend(named:)`), else
+    /// `.automatic`.
+    nonisolated(unsafe) static var backend: Backend = backend(named: getenv("NN_GEMM").map { String(cString: $0) })
+
+    /// The backend a value of the `NN_GEMM` environment variable names:
+    /// `avx2` (nn's AVX2 kernels: the same bits on every x86-64 CPU with
+    /// AVX2 + FMA, which scripts/tutorial-test and examples-test ask for, so
+    /// the figures they compare do not depend on whether the machine has
+    /// AVX-512), `native`, `blas`, `swift`; nil, empty, `auto` or anything
+    /// else: `.automatic` (a product is right on every backend; only its
+    /// last bits differ).
+    static func backend(named name: String?) -> Backend {
+        switch name?.lowercased() {
+        case "avx2": return .native(.avx2)
+        case "native": return .native(nil)
+        case "blas", "openblas": return .blas
+        case "swift": return .swift
+        default: return .automatic
+        }
+    }
 
     /// The best family this CPU supports, or nil (no AVX2 + FMA).
     static let best: Variant? = Variant(rawValue: nn_gemm_best_variant())

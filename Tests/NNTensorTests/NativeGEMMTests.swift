@@ -223,3 +223,27 @@ private struct CasesBox: @unchecked Sendable {
     let cases: [NativeGEMMTests.Case]
     let wants: [[Double]]
 }
+
+@Suite struct NativeGEMMEnvironmentTests {
+    /// `NN_GEMM` names a backend; anything it does not name is the rule.
+    @Test func theVariableNamesABackend() {
+        func name(_ b: NativeGEMM.Backend) -> String {
+            switch b {
+            case .automatic: return "automatic"
+            case .native(.avx2): return "avx2"
+            case .native(.avx512): return "avx512"
+            case .native(nil): return "native"
+            case .blas: return "blas"
+            case .swift: return "swift"
+            }
+        }
+        #expect(name(NativeGEMM.backend(named: "avx2")) == "avx2")
+        #expect(name(NativeGEMM.backend(named: "AVX2")) == "avx2")
+        #expect(name(NativeGEMM.backend(named: "native")) == "native")
+        #expect(name(NativeGEMM.backend(named: "blas")) == "blas")
+        #expect(name(NativeGEMM.backend(named: "swift")) == "swift")
+        #expect(name(NativeGEMM.backend(named: nil)) == "automatic")
+        #expect(name(NativeGEMM.backend(named: "")) == "automatic")
+        #expect(name(NativeGEMM.backend(named: "auto")) == "automatic")
+    }
+}
