@@ -33,11 +33,6 @@ extension Kernels {
     /// Below this many multiply-adds a product runs on one thread.
     static let gemmParallelWork = 1 << 20
 
-    private static let gemmCores: Int = {
-        let n = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        return Swift.max(1, Swift.min(n, 64))
-    }()
-
     /// `C = alpha * op(A) * op(B) + beta * C` for row-major matrices, where
     /// `op(X)` is `X` or `Xᵀ`: C is `m x n`, op(A) is `m x k`, op(B) is
     /// `k x n`; `lda`, `ldb`, `ldc` are the row strides as stored. With
@@ -70,7 +65,7 @@ extension Kernels {
         }
         let work = Double(m) * Double(n) * Double(k)
         let nr = T.Vector.scalarCount
-        let chunks = work < Double(gemmParallelWork) ? 1 : gemmCores
+        let chunks = work < Double(gemmParallelWork) ? 1 : coreCount
         if chunks > 1 && m >= chunks * gemmMR {
             // Split rows: each worker owns a band of C and packs its own A.
             let step = ((m + chunks - 1) / chunks + gemmMR - 1) / gemmMR * gemmMR

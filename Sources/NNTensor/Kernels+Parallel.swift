@@ -16,8 +16,10 @@ struct SendablePointer<T>: @unchecked Sendable {
 
 /// Splitting large loops across cores.
 extension Kernels {
-    /// The number of cores loops may be split across.
-    static let coreCount: Int = {
+    /// The number of cores loops may be split across: the online cores,
+    /// 1 to 64. Public for the libraries above that split work of their
+    /// own the same way (NNLib's optimizer updates).
+    public static let coreCount: Int = {
         let n = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         return Swift.max(1, Swift.min(n, 64))
     }()

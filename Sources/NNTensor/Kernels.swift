@@ -41,4 +41,4 @@
 ///
 /// Everything outside these files (shape arithmetic, index validation,
 /// autodiff, formatting) keeps Swift's checks.
-enum Kernels {}
+public enum Kernels {}

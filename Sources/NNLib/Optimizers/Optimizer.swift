@@ -1,10 +1,5 @@
 import Dispatch
 import NNTensor
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Raw views of one parameter during an update: its elements, its gradient
 /// and the optimizer's per-element state buffers for it (momentum, moving
@@ -161,20 +156,14 @@ public class Optimizer: CustomStringConvertible {
     }
 
     /// Parameters of at least this many elements are updated in
-    /// `coreCount` ranges at once (W1 of a 784-256 layer is 200,704): the
+    /// `Kernels.coreCount` ranges at once (W1 of a 784-256 layer is 200,704): the
     /// update is a few operations per element over four or five buffers,
     /// so it is bound by memory, which two cores read faster than one.
     static let parallelElements = 1 << 16
 
-    /// The cores an update may be split across.
-    static let coreCount: Int = {
-        let n = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        return Swift.max(1, Swift.min(n, 64))
-    }()
-
     /// Hands the raw buffers of one parameter to `body`: all at once, or
     /// for a large parameter in consecutive ranges (multiples of 64
-    /// elements, so no two threads write one cache line) on `coreCount`
+    /// elements, so no two threads write one cache line) on `Kernels.coreCount`
     /// threads. Every element gets the same operations either way (the
     /// rules' eight-lane and scalar paths give the same bits, see
     /// `Lanes`), so the split changes no result.
@@ -182,7 +171,7 @@ public class Optimizer: CustomStringConvertible {
                                       _ body: (UpdateBuffers<T>) -> Void) {
         let n = x.count
         let k = stateCount
-        let chunks = n >= Optimizer.parallelElements ? Optimizer.coreCount : 1
+        let chunks = n >= Optimizer.parallelElements ? Kernels.coreCount : 1
         x.withUnsafeMutableBufferPointer { px in
             g.withUnsafeBufferPointer { pg in
                 s.withUnsafeMutableBufferPointer { ps in
